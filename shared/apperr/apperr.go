@@ -1,0 +1,74 @@
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code identifies a class of application error. Its values are the codes
+// clients see in the error envelope.
+type Code string
+
+// The application error codes. Each maps to one HTTP status in shared/httpapi.
+const (
+	BadRequest           Code = "BAD_REQUEST"
+	Unauthorized         Code = "UNAUTHORIZED"
+	Forbidden            Code = "FORBIDDEN"
+	NotFound             Code = "NOT_FOUND"
+	Conflict             Code = "CONFLICT"
+	PayloadTooLarge      Code = "PAYLOAD_TOO_LARGE"
+	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
+	TooManyRequests      Code = "TOO_MANY_REQUESTS"
+	Internal             Code = "INTERNAL_SERVER_ERROR"
+)
+
+// internalMessage is what clients see for any error that is not an *Error.
+const internalMessage = "Internal server error"
+
+// Error is an application error: a code and a message safe to show clients.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+// Error returns the code and message.
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the code of the first *Error in err's chain, Internal when
+// there is none, and "" for a nil error.
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code != "" {
+		return e.Code
+	}
+	return Internal
+}
+
+// MessageOf returns the client-safe message of err: the message of the first
+// *Error in its chain, or a generic message for any other error, so internal
+// error text never reaches a client.
+func MessageOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code != "" && e.Code != Internal {
+		return e.Message
+	}
+	return internalMessage
+}
+
+// Is reports whether err carries the given code.
+func Is(err error, code Code) bool {
+	return err != nil && CodeOf(err) == code
+}

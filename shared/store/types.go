@@ -1,0 +1,163 @@
+package store
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"keygate/shared/apperr"
+)
+
+// idPattern is the shape of every user, workspace and key id. It keeps ids
+// safe inside IAM resource ARNs and DynamoDB keys.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidID reports whether id is a well-formed user, workspace or key id.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// checkID returns a BadRequest error naming what is invalid.
+func checkID(kind, id string) error {
+	if !ValidID(id) {
+		return apperr.Errorf(apperr.BadRequest, "invalid %s id: must match ^[A-Za-z0-9_-]{1,64}$", kind)
+	}
+	return nil
+}
+
+// Role is a user's role in a workspace.
+type Role string
+
+// The workspace roles, as Tianji names them.
+const (
+	RoleOwner    Role = "owner"
+	RoleAdmin    Role = "admin"
+	RoleReadOnly Role = "readOnly"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	return r == RoleOwner || r == RoleAdmin || r == RoleReadOnly
+}
+
+// ParseRole returns the role named s or a BadRequest error.
+func ParseRole(s string) (Role, error) {
+	r := Role(s)
+	if !r.Valid() {
+		return "", apperr.Errorf(apperr.BadRequest, "unknown role %q: want owner, admin or readOnly", s)
+	}
+	return r, nil
+}
+
+// Scope is a permission carried by an API key.
+type Scope string
+
+// The key scopes: read (GET), write (every method), admin (manage keys).
+const (
+	ScopeRead  Scope = "read"
+	ScopeWrite Scope = "write"
+	ScopeAdmin Scope = "admin"
+)
+
+// AllScopes lists every scope in canonical order. A key created without
+// scopes gets all of them: it inherits its creator's permissions.
+var AllScopes = []Scope{ScopeRead, ScopeWrite, ScopeAdmin}
+
+// ParseScopes validates scope names and returns them deduplicated in
+// canonical order (read, write, admin).
+func ParseScopes(names []string) ([]Scope, error) {
+	seen := make(map[Scope]bool, len(names))
+	for _, n := range names {
+		s := Scope(n)
+		if s != ScopeRead && s != ScopeWrite && s != ScopeAdmin {
+			return nil, apperr.Errorf(apperr.BadRequest, "unknown scope %q: want read, write or admin", n)
+		}
+		seen[s] = true
+	}
+	out := make([]Scope, 0, len(seen))
+	for _, s := range AllScopes {
+		if seen[s] {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// User is a person who owns API keys. Operators sync users in with the CLI.
+type User struct {
+	ID        string
+	Name      string
+	Email     string
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// Workspace is a Tianji workspace.
+type Workspace struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Membership gives a user a role in a workspace.
+type Membership struct {
+	UserID      string
+	WorkspaceID string
+	Role        Role
+	CreatedAt   time.Time
+}
+
+// Principal is a user's profile and memberships, read in one Query.
+type Principal struct {
+	User        User
+	Memberships []Membership
+}
+
+// Key is a stored API key. It never holds the token, only its hash.
+type Key struct {
+	ID         string
+	UserID     string
+	Name       string
+	Hash       string
+	Start      string
+	Scopes     []Scope
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time
+	LastUsedAt *time.Time
+	UsageCount int64
+}
+
+// Expired reports whether the key's expiry is at or before now.
+func (k Key) Expired(now time.Time) bool {
+	return k.ExpiresAt != nil && !k.ExpiresAt.After(now)
+}
+
+// VerifyResult is the outcome of verifying a presented key.
+type VerifyResult int
+
+// The verification outcomes. Only infrastructure failure is an error.
+const (
+	// VerifyNotFound: no such key, a deleted key, or a wrong secret.
+	VerifyNotFound VerifyResult = iota
+	// VerifyValid: the key exists, its hash matches and it has not expired.
+	VerifyValid
+	// VerifyExpired: the hash matches but the key has expired.
+	VerifyExpired
+)
+
+// String names the result for logs.
+func (r VerifyResult) String() string {
+	switch r {
+	case VerifyValid:
+		return "valid"
+	case VerifyExpired:
+		return "expired"
+	case VerifyNotFound:
+		return "not_found"
+	}
+	return fmt.Sprintf("VerifyResult(%d)", int(r))
+}
+
+// Verification is the result of Verify. Key is set for Valid and Expired.
+type Verification struct {
+	Result VerifyResult
+	Key    Key
+}
