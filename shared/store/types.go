@@ -141,6 +141,8 @@ const (
 	VerifyValid
 	// VerifyExpired: the hash matches but the key has expired.
 	VerifyExpired
+	// VerifyUserDisabled: the hash matches but the key's user is disabled.
+	VerifyUserDisabled
 )
 
 // String names the result for logs.
@@ -152,11 +154,14 @@ func (r VerifyResult) String() string {
 		return "expired"
 	case VerifyNotFound:
 		return "not_found"
+	case VerifyUserDisabled:
+		return "user_disabled"
 	}
 	return fmt.Sprintf("VerifyResult(%d)", int(r))
 }
 
-// Verification is the result of Verify. Key is set for Valid and Expired.
+// Verification is the result of Verify. Key is set for every result but
+// VerifyNotFound.
 type Verification struct {
 	Result VerifyResult
 	Key    Key

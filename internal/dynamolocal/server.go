@@ -1,0 +1,230 @@
+package dynamolocal
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure Start.
+type Options struct {
+	// DataDir keeps the data in this folder between runs; "" keeps it in memory.
+	DataDir string
+	// Port to listen on; 0 picks a free one.
+	Port int
+	// StartTimeout bounds the wait for the server to answer (default 60 s).
+	StartTimeout time.Duration
+}
+
+// Server is a running DynamoDB Local process started by Start.
+type Server struct {
+	endpoint string
+	cmd      *exec.Cmd
+	done     chan struct{}
+	output   *lockedBuffer
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// Endpoint is the server's URL, e.g. http://127.0.0.1:41234.
+func (s *Server) Endpoint() string { return s.endpoint }
+
+// PID is the process id of the Java process Start began.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// Start runs DynamoDB Local and returns once it answers requests. The emulator
+// must have been installed (see Install); a missing jar or Java fails with the
+// command that installs it.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	dir, ok := Installed()
+	if !ok {
+		return nil, fmt.Errorf("dynamolocal: DynamoDB Local is not installed in %s; run: %s", dir, InstallHint)
+	}
+	java, err := findJava()
+	if err != nil {
+		return nil, err
+	}
+	timeout := opts.StartTimeout
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
+	var lastErr error
+	// A free port can be taken between choosing it and the JVM binding it;
+	// try a few times before giving up.
+	for attempt := 0; attempt < 3; attempt++ {
+		port := opts.Port
+		if port == 0 {
+			if port, err = freePort(); err != nil {
+				return nil, err
+			}
+		}
+		s, err := launch(ctx, java, dir, port, opts.DataDir, timeout)
+		if err == nil {
+			return s, nil
+		}
+		lastErr = err
+		if opts.Port != 0 {
+			break
+		}
+	}
+	return nil, lastErr
+}
+
+func launch(ctx context.Context, java, dir string, port int, dataDir string, timeout time.Duration) (*Server, error) {
+	args := []string{
+		"-Xms64m", "-Xmx1g", "-XX:+UseSerialGC",
+		"-Djava.library.path=" + filepath.Join(dir, "DynamoDBLocal_lib"),
+		"-jar", filepath.Join(dir, jarName),
+		"-port", strconv.Itoa(port),
+		// One database for every access key and region, so the CLI, the
+		// functions and the tests all see the same tables.
+		"-sharedDb",
+	}
+	if dataDir == "" {
+		args = append(args, "-inMemory")
+	} else {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("dynamolocal: data dir: %w", err)
+		}
+		args = append(args, "-dbPath", dataDir)
+	}
+	cmd := exec.Command(java, args...)
+	cmd.Dir = dir
+	out := &lockedBuffer{}
+	cmd.Stdout = out
+	cmd.Stderr = out
+	setProcAttr(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("dynamolocal: start java: %w", err)
+	}
+	s := &Server{
+		endpoint: "http://127.0.0.1:" + strconv.Itoa(port),
+		cmd:      cmd,
+		done:     make(chan struct{}),
+		output:   out,
+	}
+	go func() {
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	if err := s.waitReady(ctx, timeout); err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitReady polls the endpoint until DynamoDB answers a ListTables call.
+func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		select {
+		case <-s.done:
+			return fmt.Errorf("dynamolocal: DynamoDB Local exited before answering: %s", strings.TrimSpace(s.output.String()))
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+		if ping(client, s.endpoint) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("dynamolocal: DynamoDB Local did not answer on %s within %s: %s", s.endpoint, timeout, strings.TrimSpace(s.output.String()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// ping sends an unsigned ListTables; any DynamoDB-shaped answer means ready.
+func ping(client *http.Client, endpoint string) bool {
+	req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader("{}"))
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", "DynamoDB_20120810.ListTables")
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode > 0
+}
+
+// Stop ends the process Start began: SIGTERM, then SIGKILL after 5 s.
+// It is safe to call more than once.
+func (s *Server) Stop() error {
+	s.stopOnce.Do(func() {
+		select {
+		case <-s.done:
+			return
+		default:
+		}
+		_ = terminate(s.cmd.Process)
+		select {
+		case <-s.done:
+		case <-time.After(5 * time.Second):
+			s.stopErr = s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
+	return s.stopErr
+}
+
+// Done is closed when the process has exited.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+func findJava() (string, error) {
+	if home := os.Getenv("JAVA_HOME"); home != "" {
+		p := filepath.Join(home, "bin", "java")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath("java")
+	if err != nil {
+		return "", errors.New("dynamolocal: java not found on PATH; install Java 17: apt-get install -y openjdk-17-jre-headless")
+	}
+	return p, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("dynamolocal: find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// lockedBuffer collects the process output for error messages.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > 64<<10 {
+		return len(p), nil
+	}
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

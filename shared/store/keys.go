@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+)
+
+// expiredKeyRetention is how long an expired key stays in the table before
+// DynamoDB's TTL removes it, so callers are told "expired" rather than
+// "unknown" for a while after expiry.
+const expiredKeyRetention = 30 * 24 * time.Hour
+
+// CreateKey stores a new key for an existing, enabled user. It never
+// overwrites: an id that exists already is a Conflict. The check of the user
+// and the write are one transaction.
+func (s *Store) CreateKey(ctx context.Context, k Key) error {
+	if err := validateNewKey(k); err != nil {
+		return err
+	}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{
+			s.activeUserCheck(k.UserID),
+			s.putNewKey(k),
+		},
+	})
+	if err != nil {
+		switch failedItem(err) {
+		case 0:
+			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", k.UserID)
+		case 1:
+			return apperr.Errorf(apperr.Conflict, "key %s already exists", k.ID)
+		}
+		return fmt.Errorf("store: create key: %w", err)
+	}
+	return nil
+}
+
+// GetKey returns one of the user's keys. Another user's key is NotFound, so
+// its existence is not revealed.
+func (s *Store) GetKey(ctx context.Context, userID, keyID string) (Key, error) {
+	if err := checkID("user", userID); err != nil {
+		return Key{}, err
+	}
+	if !ValidID(keyID) {
+		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.table),
+		Key:            keyItemKey(keyID),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return Key{}, fmt.Errorf("store: get key: %w", err)
+	}
+	if len(out.Item) == 0 || getS(out.Item, "userId") != userID {
+		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	return decodeKey(out.Item), nil
+}
+
+// RenameKey changes the name of one of the user's keys and returns it.
+func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (Key, error) {
+	if err := checkID("user", userID); err != nil {
+		return Key{}, err
+	}
+	if !ValidID(keyID) {
+		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       keyItemKey(keyID),
+		ConditionExpression:       aws.String("userId = :u"),
+		UpdateExpression:          aws.String("SET #name = :name"),
+		ExpressionAttributeNames:  map[string]string{"#name": "name"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID), ":name": str(name)},
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if err != nil {
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) {
+			return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+		}
+		return Key{}, fmt.Errorf("store: rename key: %w", err)
+	}
+	return decodeKey(out.Attributes), nil
+}
+
+// DeleteKey deletes one of the user's keys; the next verification of it
+// fails. Another user's key is NotFound.
+func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
+	if err := checkID("user", userID); err != nil {
+		return err
+	}
+	if !ValidID(keyID) {
+		return apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       keyItemKey(keyID),
+		ConditionExpression:       aws.String("userId = :u"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID)},
+	})
+	if err != nil {
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) {
+			return apperr.Errorf(apperr.NotFound, "key not found")
+		}
+		return fmt.Errorf("store: delete key: %w", err)
+	}
+	return nil
+}
+
+// RotateKey replaces one of the user's keys by newKey in one transaction:
+// newKey is created and the old key is deleted (oldExpiresAt nil) or set to
+// expire at oldExpiresAt. Either all of it happens or none.
+func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey Key, oldExpiresAt *time.Time) error {
+	if err := checkID("user", userID); err != nil {
+		return err
+	}
+	if !ValidID(oldKeyID) {
+		return apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	if newKey.UserID != userID {
+		return apperr.Errorf(apperr.BadRequest, "the new key must belong to the same user")
+	}
+	if err := validateNewKey(newKey); err != nil {
+		return err
+	}
+	old := types.TransactWriteItem{}
+	owner := map[string]types.AttributeValue{":u": str(userID)}
+	if oldExpiresAt == nil {
+		old.Delete = &types.Delete{
+			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
+			ConditionExpression: aws.String("userId = :u"), ExpressionAttributeValues: owner,
+		}
+	} else {
+		owner[":e"] = millis(*oldExpiresAt)
+		owner[":ttl"] = num(oldExpiresAt.Add(expiredKeyRetention).Unix())
+		old.Update = &types.Update{
+			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
+			ConditionExpression:       aws.String("userId = :u"),
+			UpdateExpression:          aws.String("SET expiresAt = :e, #ttl = :ttl"),
+			ExpressionAttributeNames:  map[string]string{"#ttl": TTLAttribute},
+			ExpressionAttributeValues: owner,
+		}
+	}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)},
+	})
+	if err != nil {
+		switch failedItem(err) {
+		case 0:
+			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
+		case 1:
+			return apperr.Errorf(apperr.NotFound, "key not found")
+		case 2:
+			return apperr.Errorf(apperr.Conflict, "key %s already exists", newKey.ID)
+		}
+		return fmt.Errorf("store: rotate key: %w", err)
+	}
+	return nil
+}
+
+// activeUserCheck is a transaction item that requires an enabled user.
+func (s *Store) activeUserCheck(userID string) types.TransactWriteItem {
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(s.table),
+		Key:                       map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(skUser)},
+		ConditionExpression:       aws.String("attribute_exists(pk) AND (attribute_not_exists(disabled) OR disabled = :f)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":f": boolean(false)},
+	}}
+}
+
+// putNewKey is a transaction item that writes k unless its id exists.
+func (s *Store) putNewKey(k Key) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName:           aws.String(s.table),
+		Item:                encodeKey(k),
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}
+}
+
+func validateNewKey(k Key) error {
+	if err := checkID("key", k.ID); err != nil {
+		return err
+	}
+	if err := checkID("user", k.UserID); err != nil {
+		return err
+	}
+	if len(k.Hash) != 64 {
+		return apperr.Errorf(apperr.BadRequest, "key hash must be a hex SHA-256")
+	}
+	if k.CreatedAt.IsZero() {
+		return apperr.Errorf(apperr.BadRequest, "key createdAt is required")
+	}
+	if len(k.Scopes) == 0 {
+		return apperr.Errorf(apperr.BadRequest, "a key needs at least one scope")
+	}
+	for _, sc := range k.Scopes {
+		if sc != ScopeRead && sc != ScopeWrite && sc != ScopeAdmin {
+			return apperr.Errorf(apperr.BadRequest, "unknown scope %q", sc)
+		}
+	}
+	return nil
+}
+
+func keyItemKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(keyPK(id)), AttrSK: str(skKey)}
+}
+
+func encodeKey(k Key) map[string]types.AttributeValue {
+	scopes := make([]types.AttributeValue, len(k.Scopes))
+	for i, sc := range k.Scopes {
+		scopes[i] = str(string(sc))
+	}
+	created := k.CreatedAt.UTC()
+	item := map[string]types.AttributeValue{
+		AttrPK: str(keyPK(k.ID)), AttrSK: str(skKey),
+		AttrGSI1PK: str(userPK(k.UserID)),
+		AttrGSI1SK: str(prefixKey + created.Format(sortTime) + "#" + k.ID),
+		"type":     str(typeKey), "keyId": str(k.ID), "userId": str(k.UserID),
+		"name": str(k.Name), "hash": str(k.Hash), "start": str(k.Start),
+		"scopes":     &types.AttributeValueMemberL{Value: scopes},
+		"createdAt":  millis(created),
+		"usageCount": num(k.UsageCount),
+	}
+	if k.ExpiresAt != nil {
+		item["expiresAt"] = millis(*k.ExpiresAt)
+		item[TTLAttribute] = num(k.ExpiresAt.Add(expiredKeyRetention).Unix())
+	}
+	if k.LastUsedAt != nil {
+		item["lastUsedAt"] = millis(*k.LastUsedAt)
+	}
+	return item
+}
+
+func decodeKey(item map[string]types.AttributeValue) Key {
+	names := getStrings(item, "scopes")
+	scopes := make([]Scope, len(names))
+	for i, n := range names {
+		scopes[i] = Scope(n)
+	}
+	usage, _ := getN(item, "usageCount")
+	return Key{
+		ID:         getS(item, "keyId"),
+		UserID:     getS(item, "userId"),
+		Name:       getS(item, "name"),
+		Hash:       getS(item, "hash"),
+		Start:      getS(item, "start"),
+		Scopes:     scopes,
+		CreatedAt:  getTime(item, "createdAt"),
+		ExpiresAt:  getTimePtr(item, "expiresAt"),
+		LastUsedAt: getTimePtr(item, "lastUsedAt"),
+		UsageCount: usage,
+	}
+}

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+)
+
+// Page size bounds for ListKeys.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// ListKeys returns a page of the user's keys, newest first, and the cursor of
+// the next page ("" when there is none). The cursor is opaque to clients; one
+// that is malformed or was issued to another user is a BadRequest.
+func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]Key, string, error) {
+	if err := checkID("user", userID); err != nil {
+		return nil, "", err
+	}
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	if limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		IndexName:              aws.String(GSI1Name),
+		KeyConditionExpression: aws.String("gsi1pk = :u AND begins_with(gsi1sk, :k)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":u": str(userPK(userID)), ":k": str(prefixKey),
+		},
+		ScanIndexForward: aws.Bool(false),
+		Limit:            aws.Int32(int32(limit)),
+	}
+	if cursor != "" {
+		start, err := decodeCursor(cursor, userID)
+		if err != nil {
+			return nil, "", err
+		}
+		in.ExclusiveStartKey = start
+	}
+	out, err := s.db.Query(ctx, in)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: list keys: %w", err)
+	}
+	keys := make([]Key, 0, len(out.Items))
+	for _, item := range out.Items {
+		keys = append(keys, decodeKey(item))
+	}
+	next := ""
+	if len(out.LastEvaluatedKey) > 0 && len(keys) > 0 {
+		last := keys[len(keys)-1]
+		next = encodeCursor(userID, last)
+	}
+	return keys, next, nil
+}
+
+// allKeyIDs lists the ids of every key of the user.
+func (s *Store) allKeyIDs(ctx context.Context, userID string) ([]string, error) {
+	var ids []string
+	cursor := ""
+	for {
+		keys, next, err := s.ListKeys(ctx, userID, MaxPageSize, cursor)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			ids = append(ids, k.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		cursor = next
+	}
+}
+
+// cursorData is the content of a list cursor: whose list it is and where the
+// previous page ended.
+type cursorData struct {
+	User string `json:"u"`
+	Key  string `json:"k"`
+	At   string `json:"t"`
+}
+
+var sortTimePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$`)
+
+func encodeCursor(userID string, last Key) string {
+	b, _ := json.Marshal(cursorData{User: userID, Key: last.ID, At: last.CreatedAt.UTC().Format(sortTime)})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(cursor, userID string) (map[string]types.AttributeValue, error) {
+	bad := apperr.Errorf(apperr.BadRequest, "invalid cursor")
+	if len(cursor) > 512 {
+		return nil, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return nil, bad
+	}
+	var c cursorData
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, bad
+	}
+	if c.User != userID || !ValidID(c.Key) || !sortTimePattern.MatchString(c.At) {
+		return nil, bad
+	}
+	return map[string]types.AttributeValue{
+		AttrPK: str(keyPK(c.Key)), AttrSK: str(skKey),
+		AttrGSI1PK: str(userPK(userID)), AttrGSI1SK: str(prefixKey + c.At + "#" + c.Key),
+	}, nil
+}

@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+)
+
+// PutMembership gives a user a role in a workspace, replacing any earlier
+// role. The user and the workspace must exist; the check and the write are
+// one transaction.
+func (s *Store) PutMembership(ctx context.Context, m Membership) error {
+	if err := checkID("user", m.UserID); err != nil {
+		return err
+	}
+	if err := checkID("workspace", m.WorkspaceID); err != nil {
+		return err
+	}
+	if !m.Role.Valid() {
+		return apperr.Errorf(apperr.BadRequest, "unknown role %q: want owner, admin or readOnly", m.Role)
+	}
+	exists := aws.String("attribute_exists(pk)")
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{
+			{ConditionCheck: &types.ConditionCheck{
+				TableName: aws.String(s.table), ConditionExpression: exists,
+				Key: map[string]types.AttributeValue{AttrPK: str(userPK(m.UserID)), AttrSK: str(skUser)},
+			}},
+			{ConditionCheck: &types.ConditionCheck{
+				TableName: aws.String(s.table), ConditionExpression: exists,
+				Key: map[string]types.AttributeValue{AttrPK: str(wsPK(m.WorkspaceID)), AttrSK: str(skWS)},
+			}},
+			{Put: &types.Put{
+				TableName: aws.String(s.table),
+				Item: map[string]types.AttributeValue{
+					AttrPK: str(userPK(m.UserID)), AttrSK: str(wsPK(m.WorkspaceID)),
+					AttrGSI1PK: str(wsPK(m.WorkspaceID)), AttrGSI1SK: str(userPK(m.UserID)),
+					"type": str(typeMembership), "userId": str(m.UserID), "workspaceId": str(m.WorkspaceID),
+					"role": str(string(m.Role)), "createdAt": millis(s.Now()),
+				},
+			}},
+		},
+	})
+	if err != nil {
+		switch failedItem(err) {
+		case 0:
+			return apperr.Errorf(apperr.NotFound, "user %s not found", m.UserID)
+		case 1:
+			return apperr.Errorf(apperr.NotFound, "workspace %s not found", m.WorkspaceID)
+		}
+		return fmt.Errorf("store: put membership: %w", err)
+	}
+	return nil
+}
+
+// RemoveMembership takes a user out of a workspace; NotFound if they were
+// not a member.
+func (s *Store) RemoveMembership(ctx context.Context, userID, workspaceID string) error {
+	if err := checkID("user", userID); err != nil {
+		return err
+	}
+	if err := checkID("workspace", workspaceID); err != nil {
+		return err
+	}
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:           aws.String(s.table),
+		Key:                 map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(wsPK(workspaceID))},
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+	})
+	if err != nil {
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) {
+			return apperr.Errorf(apperr.NotFound, "user %s is not a member of workspace %s", userID, workspaceID)
+		}
+		return fmt.Errorf("store: remove membership: %w", err)
+	}
+	return nil
+}
+
+// GetMembership returns the user's membership of the workspace or NotFound.
+func (s *Store) GetMembership(ctx context.Context, userID, workspaceID string) (Membership, error) {
+	if err := checkID("user", userID); err != nil {
+		return Membership{}, err
+	}
+	if err := checkID("workspace", workspaceID); err != nil {
+		return Membership{}, err
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.table),
+		Key:            map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(wsPK(workspaceID))},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return Membership{}, fmt.Errorf("store: get membership: %w", err)
+	}
+	if len(out.Item) == 0 {
+		return Membership{}, apperr.Errorf(apperr.NotFound, "user %s is not a member of workspace %s", userID, workspaceID)
+	}
+	return decodeMembership(out.Item), nil
+}
+
+// ListMemberships returns the user's memberships sorted by workspace id.
+func (s *Store) ListMemberships(ctx context.Context, userID string) ([]Membership, error) {
+	if err := checkID("user", userID); err != nil {
+		return nil, err
+	}
+	items, err := s.queryUserPartition(ctx, userID, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []Membership
+	for _, item := range items {
+		if getS(item, "type") == typeMembership {
+			out = append(out, decodeMembership(item))
+		}
+	}
+	return out, nil
+}
+
+// Principal reads the user's profile and memberships in one Query of the
+// user's partition (more only if it exceeds DynamoDB's 1 MB page). A missing
+// user is NotFound.
+func (s *Store) Principal(ctx context.Context, userID string) (Principal, error) {
+	if err := checkID("user", userID); err != nil {
+		return Principal{}, err
+	}
+	items, err := s.queryUserPartition(ctx, userID, false)
+	if err != nil {
+		return Principal{}, err
+	}
+	var p Principal
+	found := false
+	for _, item := range items {
+		switch getS(item, "type") {
+		case typeUser:
+			p.User = decodeUser(item)
+			found = true
+		case typeMembership:
+			p.Memberships = append(p.Memberships, decodeMembership(item))
+		}
+	}
+	if !found {
+		return Principal{}, apperr.Errorf(apperr.NotFound, "user %s not found", userID)
+	}
+	return p, nil
+}
+
+// queryUserPartition reads every item under USER#<id>, strongly consistent
+// so a removed membership or a disabled user takes effect at once.
+func (s *Store) queryUserPartition(ctx context.Context, userID string, membershipsOnly bool) ([]map[string]types.AttributeValue, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(userPK(userID))},
+		ConsistentRead:            aws.Bool(true),
+	}
+	if membershipsOnly {
+		in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :ws)")
+		in.ExpressionAttributeValues[":ws"] = str(prefixWS)
+	}
+	var items []map[string]types.AttributeValue
+	for {
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("store: query user: %w", err)
+		}
+		items = append(items, out.Items...)
+		if len(out.LastEvaluatedKey) == 0 {
+			return items, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+func decodeMembership(item map[string]types.AttributeValue) Membership {
+	ws := getS(item, "workspaceId")
+	if ws == "" {
+		ws = strings.TrimPrefix(getS(item, AttrSK), prefixWS)
+	}
+	return Membership{
+		UserID:      getS(item, "userId"),
+		WorkspaceID: ws,
+		Role:        Role(getS(item, "role")),
+		CreatedAt:   getTime(item, "createdAt"),
+	}
+}
+
+// failedItem returns the index of the first transaction item whose condition
+// failed, or -1.
+func failedItem(err error) int {
+	var tc *types.TransactionCanceledException
+	if !errors.As(err, &tc) {
+		return -1
+	}
+	for i, r := range tc.CancellationReasons {
+		if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+			return i
+		}
+	}
+	return -1
+}

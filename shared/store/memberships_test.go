@@ -1,0 +1,97 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"keygate/shared/apperr"
+	"keygate/shared/store"
+)
+
+func TestMemberships(t *testing.T) {
+	t.Parallel()
+	st, client, table := newStore(t)
+	ctx := context.Background()
+	seedUser(t, st, "u1", "ws_b")
+	if err := st.PutWorkspace(ctx, store.Workspace{ID: "ws_a", Name: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: store.RoleReadOnly}); err != nil {
+		t.Fatalf("PutMembership: %v", err)
+	}
+
+	t.Run("list sorted by workspace", func(t *testing.T) {
+		ms, err := st.ListMemberships(ctx, "u1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 2 || ms[0].WorkspaceID != "ws_a" || ms[0].Role != store.RoleReadOnly || ms[1].WorkspaceID != "ws_b" || ms[1].Role != store.RoleOwner {
+			t.Errorf("got %+v, want ws_a readOnly, ws_b owner", ms)
+		}
+	})
+	t.Run("principal in one query", func(t *testing.T) {
+		p, err := st.Principal(ctx, "u1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.User.ID != "u1" || len(p.Memberships) != 2 {
+			t.Errorf("got %+v, want user u1 with 2 memberships", p)
+		}
+	})
+	t.Run("role change replaces", func(t *testing.T) {
+		if err := st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: store.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := st.GetMembership(ctx, "u1", "ws_a")
+		if err != nil || m.Role != store.RoleAdmin {
+			t.Errorf("got %+v, %v, want admin", m, err)
+		}
+	})
+	t.Run("remove", func(t *testing.T) {
+		if err := st.RemoveMembership(ctx, "u1", "ws_a"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.GetMembership(ctx, "u1", "ws_a"); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("GetMembership after remove: got %v, want NotFound", err)
+		}
+	})
+
+	before := len(scan(t, client, table))
+	errs := []struct {
+		name string
+		err  error
+		want apperr.Code
+	}{
+		{"unknown user", st.PutMembership(ctx, store.Membership{UserID: "ghost", WorkspaceID: "ws_b", Role: store.RoleOwner}), apperr.NotFound},
+		{"unknown workspace", st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ghost", Role: store.RoleOwner}), apperr.NotFound},
+		{"unknown role", st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws_b", Role: "root"}), apperr.BadRequest},
+		{"remove non-member", st.RemoveMembership(ctx, "u1", "ws_a"), apperr.NotFound},
+		{"principal of unknown user", func() error { _, err := st.Principal(ctx, "ghost"); return err }(), apperr.NotFound},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := apperr.CodeOf(tt.err); got != tt.want {
+				t.Errorf("got %q (%v), want %q", got, tt.err, tt.want)
+			}
+		})
+	}
+	if after := len(scan(t, client, table)); after != before {
+		t.Errorf("items after failed writes: got %d, want %d", after, before)
+	}
+}
+
+func TestParseRoleAndScopes(t *testing.T) {
+	if _, err := store.ParseRole("readOnly"); err != nil {
+		t.Errorf("ParseRole(readOnly): %v", err)
+	}
+	if _, err := store.ParseRole("readonly"); err == nil {
+		t.Errorf("ParseRole(readonly): got nil error, want BadRequest")
+	}
+	got, err := store.ParseScopes([]string{"admin", "read", "admin"})
+	if err != nil || len(got) != 2 || got[0] != store.ScopeRead || got[1] != store.ScopeAdmin {
+		t.Errorf("ParseScopes: got %v, %v, want [read admin]", got, err)
+	}
+	if _, err := store.ParseScopes([]string{"webhook"}); apperr.CodeOf(err) != apperr.BadRequest {
+		t.Errorf("ParseScopes(webhook): got %v, want BadRequest", err)
+	}
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// verifyCondition admits an existing key whose hash matches, that has not
+// expired and whose user is not disabled.
+const verifyCondition = "attribute_exists(pk) AND #hash = :hash AND " +
+	"(attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_not_exists(userDisabled)"
+
+// Verify checks a presented key and records its use in ONE conditional
+// UpdateItem: the condition checks existence, hash, expiry and the user's
+// disabled mark; the update adds 1 to usageCount and sets lastUsedAt. Usage is
+// counted only when the key verifies. On a failed condition DynamoDB returns
+// the old item (ReturnValuesOnConditionCheckFailure=ALL_OLD), which tells an
+// expired key from an unknown one without a second call.
+//
+// The outcome is a Verification value; only infrastructure failure is an error.
+// A key of a disabled user is VerifyUserDisabled when its mark is present;
+// callers still check the user item (see Principal), which is authoritative.
+func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, error) {
+	if !ValidID(keyID) {
+		return Verification{Result: VerifyNotFound}, nil
+	}
+	now := s.Now()
+	nowMillis := strconv.FormatInt(now.UnixMilli(), 10)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      keyItemKey(keyID),
+		ConditionExpression:      aws.String(verifyCondition),
+		UpdateExpression:         aws.String("SET lastUsedAt = :now ADD usageCount :one"),
+		ExpressionAttributeNames: map[string]string{"#hash": "hash"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":hash": str(hash),
+			":now":  &types.AttributeValueMemberN{Value: nowMillis},
+			":one":  &types.AttributeValueMemberN{Value: "1"},
+		},
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	if err == nil {
+		return Verification{Result: VerifyValid, Key: decodeKey(out.Attributes)}, nil
+	}
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) {
+		return Verification{}, fmt.Errorf("store: verify key: %w", err)
+	}
+	return classifyFailure(ccf.Item, hash, now.UnixMilli()), nil
+}
+
+// classifyFailure tells why the condition failed from the old item.
+func classifyFailure(old map[string]types.AttributeValue, hash string, nowMillis int64) Verification {
+	if len(old) == 0 {
+		return Verification{Result: VerifyNotFound}
+	}
+	if subtle.ConstantTimeCompare([]byte(getS(old, "hash")), []byte(hash)) != 1 {
+		return Verification{Result: VerifyNotFound}
+	}
+	key := decodeKey(old)
+	if exp, ok := getN(old, "expiresAt"); ok && exp <= nowMillis {
+		return Verification{Result: VerifyExpired, Key: key}
+	}
+	if getBool(old, "userDisabled") {
+		return Verification{Result: VerifyUserDisabled, Key: key}
+	}
+	return Verification{Result: VerifyNotFound}
+}

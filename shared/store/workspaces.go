@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+)
+
+// PutWorkspace creates or updates a workspace.
+func (s *Store) PutWorkspace(ctx context.Context, w Workspace) error {
+	if err := checkID("workspace", w.ID); err != nil {
+		return err
+	}
+	if len(w.Name) > maxNameLen {
+		return apperr.Errorf(apperr.BadRequest, "workspace name must be at most %d bytes", maxNameLen)
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      map[string]types.AttributeValue{AttrPK: str(wsPK(w.ID)), AttrSK: str(skWS)},
+		UpdateExpression:         aws.String("SET #type = :type, workspaceId = :id, #name = :name, createdAt = if_not_exists(createdAt, :now)"),
+		ExpressionAttributeNames: map[string]string{"#type": "type", "#name": "name"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":type": str(typeWorkspace), ":id": str(w.ID), ":name": str(w.Name), ":now": millis(s.Now()),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("store: put workspace: %w", err)
+	}
+	return nil
+}
+
+// GetWorkspace returns the workspace or a NotFound error.
+func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
+	if err := checkID("workspace", id); err != nil {
+		return Workspace{}, err
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table),
+		Key:       map[string]types.AttributeValue{AttrPK: str(wsPK(id)), AttrSK: str(skWS)},
+	})
+	if err != nil {
+		return Workspace{}, fmt.Errorf("store: get workspace: %w", err)
+	}
+	if len(out.Item) == 0 {
+		return Workspace{}, apperr.Errorf(apperr.NotFound, "workspace %s not found", id)
+	}
+	return Workspace{
+		ID:        getS(out.Item, "workspaceId"),
+		Name:      getS(out.Item, "name"),
+		CreatedAt: getTime(out.Item, "createdAt"),
+	}, nil
+}
