@@ -79,6 +79,8 @@ func defaultHTTPClient() aws.HTTPClient {
 			t.MaxIdleConns = 100
 			t.MaxIdleConnsPerHost = 100
 			t.TLSHandshakeTimeout = 3 * time.Second
-			t.ResponseHeaderTimeout = 5 * time.Second
+			// No response timeout here: a timed-out UpdateItem that the SDK
+			// retries may have been applied, counting a use twice. Callers
+			// bound each call with their context's deadline instead.
 		})
 }
