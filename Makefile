@@ -1,0 +1,111 @@
+# keygate — API-key authentication for API Gateway, as one SAM application.
+#
+#   make run     DynamoDB Local + the local API Gateway on 127.0.0.1:3000
+#   make test    formatting, vet, cfn-lint and every test (DynamoDB Local included)
+#
+# Both install what they need first (Go modules, DynamoDB Local via npm).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+PKGS      ?= ./...
+TEST_FLAGS ?= -count=1 -timeout 30m
+FUZZTIME  ?= 30s
+FN        ?=
+EVENT     ?=
+STACK     ?= keygate
+CONFIG_ENV ?= default
+
+# Lambda build settings: static linux/arm64 binaries named bootstrap for provided.al2023.
+LAMBDA_ENV    := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
+LAMBDA_FLAGS  := -tags lambda.norpc -trimpath -ldflags '-s -w'
+ARTIFACTS_DIR ?= build/lambda
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-28s %s\n", $$1, $$2}'
+
+.PHONY: tools
+tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Java and npm)
+	@$(GO) mod download
+	@$(GO) run ./internal/dynamolocal/install >/dev/null
+
+.PHONY: run
+run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000
+	$(GO) run ./cmd/localapi
+
+.PHONY: test
+test: tools fmt-check vet ## run every check and test
+	@echo "==> go test (DynamoDB Local is started by the tests themselves)"
+	@$(GO) test -v $(TEST_FLAGS) $(PKGS) 2>&1 | scripts/test-summary
+
+.PHONY: fmt-check
+fmt-check: ## fail if any Go file is not gofmt-formatted
+	@echo "==> gofmt"
+	@out="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go'))"; \
+	if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+.PHONY: vet
+vet: ## go vet
+	@echo "==> go vet"
+	@$(GO) vet $(PKGS)
+
+.PHONY: cfn-lint
+cfn-lint: ## lint template.yaml with cfn-lint (SAM translator included)
+	@echo "==> cfn-lint template.yaml"
+	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: pip install cfn-lint"; exit 1; }
+	@cfn-lint template.yaml
+
+.PHONY: lint
+lint: fmt-check vet cfn-lint ## gofmt, go vet and cfn-lint
+
+.PHONY: bench
+bench: tools ## run the benchmarks and write docs/benchmarks.md
+	$(GO) run ./cmd/bench -out docs/benchmarks.md
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME each (not part of make test)
+	@for target in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for fn in $$(grep -h '^func Fuzz' $$target/*_test.go | sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/'); do \
+			echo "==> $$target $$fn"; \
+			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$target; \
+		done; \
+	done
+
+.PHONY: invoke
+invoke: tools ## run a function's real bootstrap under the Runtime API harness: make invoke FN=AuthorizerFunction EVENT=events/authorizer-valid-key.json
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
+	$(GO) run ./cmd/localapi invoke -function $(FN) -event $(EVENT)
+
+.PHONY: build
+build: ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>
+	@if command -v sam >/dev/null; then sam build; else \
+		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction; do \
+			$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(ARTIFACTS_DIR)/$$fn; \
+		done; fi
+
+# One target per function, as `sam build` (BuildMethod: makefile) calls them.
+.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction
+build-AuthorizerFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./authorizer/bootstrap
+build-ApiKeysFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/apikeys/bootstrap
+build-IdentityFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/identity/bootstrap
+build-ConfigFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/config/bootstrap
+
+.PHONY: deploy
+deploy: ## sam build && sam deploy (CONFIG_ENV=prod for the prod environment)
+	@command -v sam >/dev/null || { echo "the AWS SAM CLI is required to deploy: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html"; exit 1; }
+	sam build && sam deploy --config-env $(CONFIG_ENV)
+
+.PHONY: clean
+clean: ## remove build output (keeps DynamoDB Local and local data)
+	rm -rf build .aws-sam
+
+.PHONY: clean-all
+clean-all: clean ## also remove the DynamoDB Local cache and make run's data
+	rm -rf .cache .local
