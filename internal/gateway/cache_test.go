@@ -1,0 +1,68 @@
+package gateway
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestAuthCache(t *testing.T) {
+	now := time.Unix(1000, 0)
+	clock := func() time.Time { return now }
+	res := authResult{PrincipalID: "u1"}
+
+	t.Run("ttl zero caches nothing", func(t *testing.T) {
+		c := newAuthCache(0, clock)
+		c.put("k", res, c.generation())
+		if _, ok := c.get("k"); ok {
+			t.Error("got a cached result, want none")
+		}
+	})
+	t.Run("hit until ttl", func(t *testing.T) {
+		c := newAuthCache(300*time.Second, clock)
+		c.put("k", res, c.generation())
+		if got, ok := c.get("k"); !ok || got.PrincipalID != "u1" {
+			t.Fatalf("got %v %v, want u1 true", got.PrincipalID, ok)
+		}
+		if _, ok := c.get("other"); ok {
+			t.Error("got a hit for another identity, want none")
+		}
+		now = now.Add(300 * time.Second)
+		if _, ok := c.get("k"); ok {
+			t.Error("got a hit at expiry, want none")
+		}
+	})
+	t.Run("flush drops entries", func(t *testing.T) {
+		c := newAuthCache(300*time.Second, clock)
+		c.put("k", res, c.generation())
+		c.flush()
+		if _, ok := c.get("k"); ok {
+			t.Error("got a hit after flush, want none")
+		}
+	})
+	t.Run("result computed before a flush is not stored", func(t *testing.T) {
+		c := newAuthCache(300*time.Second, clock)
+		gen := c.generation()
+		c.flush() // e.g. the key is revoked while the authorizer runs
+		c.put("k", res, gen)
+		if _, ok := c.get("k"); ok {
+			t.Error("got a stale hit, want none")
+		}
+	})
+	t.Run("bounded", func(t *testing.T) {
+		c := newAuthCache(300*time.Second, clock)
+		for i := range maxCacheEntries + 10 {
+			c.put(time.Duration(i).String(), res, c.generation())
+		}
+		if n := c.len(); n > maxCacheEntries {
+			t.Errorf("got %d entries, want at most %d", n, maxCacheEntries)
+		}
+	})
+}
+
+// cacheFlusher is the apikeys function's CacheFlusher interface.
+type cacheFlusher interface {
+	FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error
+}
+
+var _ cacheFlusher = (*Gateway)(nil)

@@ -1,0 +1,142 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Authorizer is a REQUEST Lambda authorizer, called in-process.
+type Authorizer func(ctx context.Context, req events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error)
+
+// Function is a Lambda proxy integration, called in-process.
+type Function func(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
+
+// AuthorizerConfig describes the API's REQUEST authorizer.
+type AuthorizerConfig struct {
+	Name string
+	// IdentityHeader is the identity source, e.g. "Authorization". A
+	// request without it gets UNAUTHORIZED and the authorizer is not called.
+	IdentityHeader string
+	// TTL is the result cache TTL (ReauthorizeEvery); 0 turns caching off.
+	TTL     time.Duration
+	Handler Authorizer
+}
+
+// Config describes one deployed REST API stage.
+type Config struct {
+	Region    string // default "us-east-1"
+	AccountID string // default "123456789012"
+	APIID     string // default "keygatelcl"
+	Stage     string // required
+	Routes    []Route
+	// Functions maps a route's FunctionID to its handler.
+	Functions  map[string]Function
+	Authorizer *AuthorizerConfig
+	// Responses are the customized gateway responses keyed by type.
+	Responses      map[string]Response
+	StageVariables map[string]string
+	// IntegrationTimeout bounds a function call (default 29 s, API
+	// Gateway's limit); past it the client gets INTEGRATION_TIMEOUT.
+	IntegrationTimeout time.Duration
+	// MaxBodyBytes bounds request bodies (default 10 MiB, API Gateway's
+	// payload limit); larger ones get REQUEST_TOO_LARGE.
+	MaxBodyBytes int64
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+// Gateway serves one REST API stage. It is an http.Handler.
+type Gateway struct {
+	cfg       Config
+	router    *router
+	cache     *authCache
+	responses map[string]Response
+	log       *slog.Logger
+}
+
+// New validates cfg and returns a Gateway.
+func New(cfg Config) (*Gateway, error) {
+	if cfg.Stage == "" {
+		return nil, errors.New("gateway: no stage")
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = "123456789012"
+	}
+	if cfg.APIID == "" {
+		cfg.APIID = "keygatelcl"
+	}
+	if cfg.IntegrationTimeout <= 0 {
+		cfg.IntegrationTimeout = 29 * time.Second
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 10 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	rt, err := newRouter(cfg.Routes)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	for _, r := range rt.routes {
+		if cfg.Functions[r.FunctionID] == nil {
+			return nil, fmt.Errorf("gateway: route %s %s: no handler for function %q", r.Method, r.Path, r.FunctionID)
+		}
+		if r.Authorized && (cfg.Authorizer == nil || cfg.Authorizer.Handler == nil) {
+			return nil, fmt.Errorf("gateway: route %s %s needs an authorizer", r.Method, r.Path)
+		}
+	}
+	g := &Gateway{cfg: cfg, router: rt, responses: cfg.Responses, log: cfg.Logger}
+	ttl := time.Duration(0)
+	if cfg.Authorizer != nil {
+		if cfg.Authorizer.IdentityHeader == "" {
+			return nil, errors.New("gateway: authorizer without identity header")
+		}
+		ttl = cfg.Authorizer.TTL
+	}
+	g.cache = newAuthCache(ttl, cfg.Now)
+	return g, nil
+}
+
+// Stage returns the stage name.
+func (g *Gateway) Stage() string { return g.cfg.Stage }
+
+// APIID returns the REST API id used in method ARNs.
+func (g *Gateway) APIID() string { return g.cfg.APIID }
+
+// FlushAuthorizerCache drops every cached authorizer result, as API
+// Gateway's FlushStageAuthorizersCache does. It implements the apikeys
+// function's CacheFlusher. The local gateway serves one API and one stage,
+// so it flushes whatever ids it is given (locally they may be
+// placeholders): flushing too much is never wrong, too little would be.
+func (g *Gateway) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
+	g.cache.flush()
+	g.log.LogAttrs(ctx, slog.LevelInfo, "authorizer cache flushed",
+		slog.String("restApiId", restAPIID), slog.String("stage", stage))
+	return nil
+}
+
+// stripStage removes a leading /<stage> from an escaped path: the local
+// gateway serves paths with and without it.
+func (g *Gateway) stripStage(p string) string {
+	prefix := "/" + g.cfg.Stage
+	if p == prefix {
+		return "/"
+	}
+	if rest, ok := strings.CutPrefix(p, prefix+"/"); ok {
+		return "/" + rest
+	}
+	return p
+}
