@@ -1,0 +1,28 @@
+package httpapi
+
+import "net/http"
+
+// DefaultAllowOrigin is the CORS origin used when none is configured.
+const DefaultAllowOrigin = "*"
+
+// CORS headers sent on every response.
+const (
+	allowHeaders = "Authorization, Content-Type"
+	allowMethods = "GET, POST, PATCH, DELETE, OPTIONS"
+	maxAge       = "600"
+)
+
+// SetCORS sets the CORS response headers for origin (DefaultAllowOrigin when
+// empty). A specific origin also sets Vary: Origin.
+func SetCORS(h http.Header, origin string) {
+	if origin == "" {
+		origin = DefaultAllowOrigin
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Headers", allowHeaders)
+	h.Set("Access-Control-Allow-Methods", allowMethods)
+	h.Set("Access-Control-Max-Age", maxAge)
+	if origin != "*" {
+		h.Add("Vary", "Origin")
+	}
+}

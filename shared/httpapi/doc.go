@@ -1,0 +1,9 @@
+// Package httpapi is what keygate's HTTP functions share: JSON responses, the
+// error envelope {"error":{"code","message"}}, the one table from
+// apperr.Code to HTTP status, strict JSON request decoding (64 KiB limit,
+// JSON only, unknown fields and trailing data rejected) and CORS headers.
+//
+// Clients never see internal error text: an error that is not an
+// *apperr.Error (or carries apperr.Internal) is logged with slog and answered
+// with INTERNAL_SERVER_ERROR and a generic message.
+package httpapi

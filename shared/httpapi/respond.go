@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"keygate/shared/apperr"
+)
+
+// ErrorBody is the error envelope: {"error":{"code":"...","message":"..."}}.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the inside of the error envelope.
+type ErrorDetail struct {
+	Code    apperr.Code `json:"code"`
+	Message string      `json:"message"`
+}
+
+// JSON writes v as a JSON response with the given status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Our own response types always marshal; this is a programming error.
+		slog.Error("httpapi: marshal response", "err", err)
+		status = http.StatusInternalServerError
+		body = []byte(`{"error":{"code":"INTERNAL_SERVER_ERROR","message":"Internal server error"}}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// NoContent writes a 204 response without a body.
+func NoContent(w http.ResponseWriter) {
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Error writes err in the error envelope with the status of its code. The
+// message is apperr.MessageOf(err): an infrastructure error is logged at
+// error level on logger (with the request's method and route) and the client
+// only sees "Internal server error".
+func Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	code := apperr.CodeOf(err)
+	if code == "" {
+		code = apperr.Internal
+	}
+	if code == apperr.Internal {
+		if logger == nil {
+			logger = slog.Default()
+		}
+		logger.LogAttrs(contextOf(r), slog.LevelError, "request failed",
+			slog.String("method", r.Method), slog.String("route", r.Pattern),
+			slog.String("err", err.Error()))
+	}
+	JSON(w, Status(code), ErrorBody{Error: ErrorDetail{Code: code, Message: apperr.MessageOf(err)}})
+}
+
+func contextOf(r *http.Request) context.Context {
+	if r == nil {
+		return context.Background()
+	}
+	return r.Context()
+}
