@@ -1,0 +1,41 @@
+package access
+
+// The authorizer context keys. API Gateway passes the context to the functions
+// in requestContext.authorizer; every value is a string.
+const (
+	// KeyUserID holds the caller's user id.
+	KeyUserID = "userId"
+	// KeyKeyID holds the id of the API key used.
+	KeyKeyID = "keyId"
+	// KeyScopes holds the key's scopes, comma separated in canonical order.
+	KeyScopes = "scopes"
+	// KeyWorkspaces holds the caller's memberships as "id:role,id:role".
+	KeyWorkspaces = "workspaces"
+	// KeyWorkspacesOverflow is "true" when the membership list did not fit
+	// and was left out; functions then look memberships up in the store.
+	KeyWorkspacesOverflow = "workspacesOverflow"
+	// KeyReason holds the reason of a Deny.
+	KeyReason = "reason"
+	// keyPrincipalID is added by API Gateway next to the context.
+	keyPrincipalID = "principalId"
+)
+
+// Reason says why the authorizer denied a request. It is logged and put in the
+// Deny context for gateway response templates; it never holds secrets.
+type Reason string
+
+// The Deny reasons.
+const (
+	// ReasonKeyInvalid: unknown or deleted key, or a wrong secret.
+	ReasonKeyInvalid Reason = "KEY_INVALID"
+	// ReasonKeyExpired: the key verified but its expiry has passed.
+	ReasonKeyExpired Reason = "KEY_EXPIRED"
+	// ReasonUserDisabled: the key's user is disabled or no longer exists.
+	ReasonUserDisabled Reason = "USER_DISABLED"
+)
+
+// AnonymousPrincipal is the principalId of a Deny whose user is unknown.
+const AnonymousPrincipal = "anonymous"
+
+// overflowTrue is the only value KeyWorkspacesOverflow takes.
+const overflowTrue = "true"

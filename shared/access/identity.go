@@ -1,0 +1,190 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
+	"keygate/shared/store"
+)
+
+// ErrContext is wrapped by every error reading an authorizer context: the
+// context is missing or malformed, which is a configuration error (500), never
+// an anonymous or default identity.
+var ErrContext = errors.New("access: invalid authorizer context")
+
+// WorkspaceRole is the caller's role in one workspace.
+type WorkspaceRole struct {
+	WorkspaceID string
+	Role        store.Role
+}
+
+// Identity is the caller as the authorizer described it.
+type Identity struct {
+	UserID     string
+	KeyID      string
+	Scopes     []store.Scope
+	Workspaces []WorkspaceRole
+	// WorkspacesOverflow is true when the user had too many workspaces for
+	// the context (ModeOverflow): Workspaces is empty and callers must look
+	// memberships up in the store.
+	WorkspacesOverflow bool
+}
+
+// HasScope reports whether the key carries scope s.
+func (i Identity) HasScope(s store.Scope) bool {
+	for _, have := range i.Scopes {
+		if have == s {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleIn returns the caller's role in workspace id from the context. With
+// WorkspacesOverflow it always reports false: look the membership up instead.
+func (i Identity) RoleIn(workspaceID string) (store.Role, bool) {
+	for _, w := range i.Workspaces {
+		if w.WorkspaceID == workspaceID {
+			return w.Role, true
+		}
+	}
+	return "", false
+}
+
+// IdentityFromContext reads the identity from the API Gateway request context
+// that aws-lambda-go-api-proxy stores in ctx.
+func IdentityFromContext(ctx context.Context) (Identity, error) {
+	rc, ok := core.GetAPIGatewayContextFromContext(ctx)
+	if !ok {
+		return Identity{}, fmt.Errorf("%w: no API Gateway request context", ErrContext)
+	}
+	return IdentityFromAuthorizer(rc.Authorizer)
+}
+
+// IdentityFromAuthorizer reads the identity from requestContext.authorizer.
+// Every field is checked: ids must be store.ValidID, scopes and roles known,
+// no duplicates, a principalId (if present) equal to userId, and no Deny
+// reason. Any violation is an error wrapping ErrContext.
+func IdentityFromAuthorizer(m map[string]interface{}) (Identity, error) {
+	if m == nil {
+		return Identity{}, fmt.Errorf("%w: no authorizer context", ErrContext)
+	}
+	if _, ok := m[KeyReason]; ok {
+		return Identity{}, fmt.Errorf("%w: context of a Deny", ErrContext)
+	}
+	var id Identity
+	var err error
+	if id.UserID, err = idField(m, KeyUserID); err != nil {
+		return Identity{}, err
+	}
+	if id.KeyID, err = idField(m, KeyKeyID); err != nil {
+		return Identity{}, err
+	}
+	if p, ok := m[keyPrincipalID]; ok {
+		if s, isStr := p.(string); !isStr || s != id.UserID {
+			return Identity{}, fmt.Errorf("%w: principalId differs from userId", ErrContext)
+		}
+	}
+	scopes, err := stringField(m, KeyScopes, true)
+	if err != nil {
+		return Identity{}, err
+	}
+	if id.Scopes, err = parseScopes(scopes); err != nil {
+		return Identity{}, err
+	}
+	overflow, hasOverflow := m[KeyWorkspacesOverflow]
+	_, hasList := m[KeyWorkspaces]
+	switch {
+	case hasOverflow && hasList:
+		return Identity{}, fmt.Errorf("%w: both %s and %s", ErrContext, KeyWorkspaces, KeyWorkspacesOverflow)
+	case hasOverflow:
+		if s, ok := overflow.(string); !ok || s != overflowTrue {
+			return Identity{}, fmt.Errorf("%w: %s must be \"true\"", ErrContext, KeyWorkspacesOverflow)
+		}
+		id.WorkspacesOverflow = true
+	default:
+		list, err := stringField(m, KeyWorkspaces, true)
+		if err != nil {
+			return Identity{}, err
+		}
+		if id.Workspaces, err = parseWorkspaces(list); err != nil {
+			return Identity{}, err
+		}
+	}
+	return id, nil
+}
+
+// stringField returns m[key], which must be a string; empty only if allowed.
+func stringField(m map[string]interface{}, key string, emptyOK bool) (string, error) {
+	v, ok := m[key]
+	if !ok {
+		return "", fmt.Errorf("%w: missing %s", ErrContext, key)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%w: %s is not a string", ErrContext, key)
+	}
+	if s == "" && !emptyOK {
+		return "", fmt.Errorf("%w: empty %s", ErrContext, key)
+	}
+	return s, nil
+}
+
+func idField(m map[string]interface{}, key string) (string, error) {
+	s, err := stringField(m, key, false)
+	if err != nil {
+		return "", err
+	}
+	if !store.ValidID(s) {
+		return "", fmt.Errorf("%w: invalid %s", ErrContext, key)
+	}
+	return s, nil
+}
+
+// parseScopes reads "read,write,admin": known scopes, no duplicates.
+func parseScopes(s string) ([]store.Scope, error) {
+	if s == "" {
+		return []store.Scope{}, nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]store.Scope, 0, len(parts))
+	for _, p := range parts {
+		sc := store.Scope(p)
+		if sc != store.ScopeRead && sc != store.ScopeWrite && sc != store.ScopeAdmin {
+			return nil, fmt.Errorf("%w: unknown scope", ErrContext)
+		}
+		for _, have := range out {
+			if have == sc {
+				return nil, fmt.Errorf("%w: duplicate scope", ErrContext)
+			}
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// parseWorkspaces reads "id:role,id:role": valid ids, known roles, no
+// duplicate ids.
+func parseWorkspaces(s string) ([]WorkspaceRole, error) {
+	if s == "" {
+		return []WorkspaceRole{}, nil
+	}
+	out := make([]WorkspaceRole, 0, strings.Count(s, ",")+1)
+	seen := make(map[string]struct{}, cap(out))
+	for part := range strings.SplitSeq(s, ",") {
+		wsID, role, ok := strings.Cut(part, ":")
+		if !ok || !store.ValidID(wsID) || !store.Role(role).Valid() {
+			return nil, fmt.Errorf("%w: malformed workspaces entry", ErrContext)
+		}
+		if _, dup := seen[wsID]; dup {
+			return nil, fmt.Errorf("%w: duplicate workspace", ErrContext)
+		}
+		seen[wsID] = struct{}{}
+		out = append(out, WorkspaceRole{WorkspaceID: wsID, Role: store.Role(role)})
+	}
+	return out, nil
+}

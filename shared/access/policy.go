@@ -1,0 +1,335 @@
+package access
+
+import (
+	"cmp"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/shared/store"
+)
+
+// The route paths an Allow policy names, after "<base>/<METHOD>".
+const (
+	pathWhoami      = "/open/auth/whoami"
+	pathAPIKeys     = "/open/apikeys"
+	pathAPIKeysAll  = "/open/apikeys/*"
+	pathWorkspace   = "/open/workspace/"
+	pathAllChildren = "/*"
+	methodAll       = "*"
+	methodGET       = "GET"
+	policyVersion   = "2012-10-17"
+	actionInvoke    = "execute-api:Invoke"
+)
+
+// ErrGrant is returned by Allow when the user or key id is not a valid id:
+// stored data that cannot be trusted, never answered with Allow.
+var ErrGrant = errors.New("access: invalid user or key id in grant")
+
+// Mode tells how an Allow policy names the caller's workspaces.
+type Mode int
+
+// The policy modes, from the normal one to the size fallbacks.
+const (
+	// ModeExact names <base>/<M>/open/workspace/<id> and .../<id>/* for
+	// each workspace. The context lists every workspace.
+	ModeExact Mode = iota
+	// ModeWorkspaceWildcard is used when ModeExact would exceed SizeBudget:
+	// one resource <base>/<M>/open/workspace/* with M "*" if any membership
+	// allows writing, else "GET" (none if no membership allows anything).
+	// The context still lists every workspace with its role; functions
+	// must check it (Identity.RoleIn) before serving a workspace.
+	ModeWorkspaceWildcard
+	// ModeOverflow is ModeWorkspaceWildcard for users whose workspace list
+	// does not fit the context either: the list is left out and
+	// workspacesOverflow is "true"; functions look the membership up in the
+	// store.
+	ModeOverflow
+)
+
+// String names the mode for logs.
+func (m Mode) String() string {
+	switch m {
+	case ModeExact:
+		return "exact"
+	case ModeWorkspaceWildcard:
+		return "workspaceWildcard"
+	case ModeOverflow:
+		return "overflow"
+	}
+	return "unknown"
+}
+
+// Grant is what a verified key may do: its user, its id, its scopes and the
+// user's memberships.
+type Grant struct {
+	UserID      string
+	KeyID       string
+	Scopes      []store.Scope
+	Memberships []store.Membership
+}
+
+// Result is an Allow response and how it was built.
+type Result struct {
+	Response events.APIGatewayCustomAuthorizerResponse
+	Mode     Mode
+	// Skipped counts memberships left out of the policy and the context:
+	// an id that is not store.ValidID, an unknown role, or a duplicate.
+	Skipped int
+}
+
+// workspaceGrant is one membership with the method its policy resources get
+// ("" when the key's scopes allow nothing in it).
+type workspaceGrant struct {
+	id     string
+	role   store.Role
+	method string
+}
+
+// Allow returns the Allow response for g on the API stage base (from
+// ParseMethodARN). The policy depends only on base and g, never on the
+// incoming route, so API Gateway may cache it for every route.
+func Allow(base string, g Grant) (Result, error) {
+	if !store.ValidID(g.UserID) || !store.ValidID(g.KeyID) {
+		return Result{}, ErrGrant
+	}
+	read, write, admin := scopeSet(g.Scopes)
+	ws, skipped := workspaceGrants(g.Memberships, read, write)
+	scopes := joinScopes(read, write, admin)
+	wsList := workspacesLen(ws)
+
+	// Size of each mode, exactly as json.Marshal will write it.
+	user := newSizer(g.UserID)
+	user.resource(len(base) + len(methodGET) + 1 + len(pathWhoami))
+	if admin {
+		user.resource(len(base) + 2 + len(pathAPIKeys))
+		user.resource(len(base) + 2 + len(pathAPIKeysAll))
+	}
+	user.entry(KeyUserID, len(g.UserID))
+	user.entry(KeyKeyID, len(g.KeyID))
+	user.entry(KeyScopes, len(scopes))
+
+	exact := user
+	exact.entry(KeyWorkspaces, wsList)
+	for _, w := range ws {
+		if w.method != "" {
+			l := len(base) + 1 + len(w.method) + len(pathWorkspace) + len(w.id)
+			exact.resource(l)
+			exact.resource(l + len(pathAllChildren))
+		}
+	}
+	mode := ModeExact
+	wildMethod := ""
+	if exact.n > SizeBudget {
+		wildMethod = wildcardMethod(ws)
+		wild := user
+		if wildMethod != "" {
+			wild.resource(len(base) + 1 + len(wildMethod) + len(pathWorkspace) + 1)
+		}
+		over := wild
+		wild.entry(KeyWorkspaces, wsList)
+		over.entry(KeyWorkspacesOverflow, len(overflowTrue))
+		mode = ModeWorkspaceWildcard
+		if wild.n > SizeBudget {
+			mode = ModeOverflow
+		}
+	}
+
+	resources := buildResources(base, admin, ws, mode, wildMethod)
+	ctx := make(map[string]interface{}, 4)
+	ctx[KeyUserID] = g.UserID
+	ctx[KeyKeyID] = g.KeyID
+	ctx[KeyScopes] = scopes
+	if mode == ModeOverflow {
+		ctx[KeyWorkspacesOverflow] = overflowTrue
+	} else {
+		ctx[KeyWorkspaces] = joinWorkspaces(ws, wsList)
+	}
+	return Result{
+		Response: events.APIGatewayCustomAuthorizerResponse{
+			PrincipalID: g.UserID,
+			PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{
+				Version: policyVersion,
+				Statement: []events.IAMPolicyStatement{{
+					Action:   []string{actionInvoke},
+					Effect:   "Allow",
+					Resource: resources,
+				}},
+			},
+			Context: ctx,
+		},
+		Mode:    mode,
+		Skipped: skipped,
+	}, nil
+}
+
+// scopeSet reports which known scopes are present; unknown ones grant nothing.
+func scopeSet(scopes []store.Scope) (read, write, admin bool) {
+	for _, s := range scopes {
+		switch s {
+		case store.ScopeRead:
+			read = true
+		case store.ScopeWrite:
+			write = true
+		case store.ScopeAdmin:
+			admin = true
+		}
+	}
+	return read, write, admin
+}
+
+// workspaceMethod is the method a role's resources get under the key's
+// scopes: write allows every method the role allows, read allows GET.
+func workspaceMethod(role store.Role, read, write bool) string {
+	switch {
+	case write && role != store.RoleReadOnly:
+		return methodAll
+	case write || read:
+		return methodGET
+	}
+	return ""
+}
+
+// workspaceGrants keeps the memberships with a valid id and role, sorted by
+// workspace id without duplicates, and counts the rest.
+func workspaceGrants(ms []store.Membership, read, write bool) ([]workspaceGrant, int) {
+	ws := make([]workspaceGrant, 0, len(ms))
+	skipped := 0
+	for _, m := range ms {
+		if !store.ValidID(m.WorkspaceID) || !m.Role.Valid() {
+			skipped++
+			continue
+		}
+		ws = append(ws, workspaceGrant{id: m.WorkspaceID, role: m.Role, method: workspaceMethod(m.Role, read, write)})
+	}
+	byID := func(a, b workspaceGrant) int { return cmp.Compare(a.id, b.id) }
+	if !slices.IsSortedFunc(ws, byID) {
+		slices.SortStableFunc(ws, byID)
+	}
+	n := len(ws)
+	ws = slices.CompactFunc(ws, func(a, b workspaceGrant) bool { return a.id == b.id })
+	return ws, skipped + n - len(ws)
+}
+
+// wildcardMethod is the method of the fallback workspace wildcard: "*" if any
+// membership allows every method, "GET" if any allows reading, else "".
+func wildcardMethod(ws []workspaceGrant) string {
+	m := ""
+	for _, w := range ws {
+		if w.method == methodAll {
+			return methodAll
+		}
+		if w.method == methodGET {
+			m = methodGET
+		}
+	}
+	return m
+}
+
+// buildResources writes every resource into one string and slices it, so the
+// whole list costs two allocations.
+func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wildMethod string) []string {
+	n, size := 1, len(base)+len(methodGET)+1+len(pathWhoami)
+	if admin {
+		n += 2
+		size += 2*(len(base)+2) + len(pathAPIKeys) + len(pathAPIKeysAll)
+	}
+	if mode == ModeExact {
+		for _, w := range ws {
+			if w.method != "" {
+				n += 2
+				size += 2*(len(base)+1+len(w.method)+len(pathWorkspace)+len(w.id)) + len(pathAllChildren)
+			}
+		}
+	} else if wildMethod != "" {
+		n++
+		size += len(base) + 1 + len(wildMethod) + len(pathWorkspace) + 1
+	}
+
+	var b strings.Builder
+	b.Grow(size)
+	ends := make([]int, 0, n)
+	add := func(method, path, id, suffix string) {
+		b.WriteString(base)
+		b.WriteByte('/')
+		b.WriteString(method)
+		b.WriteString(path)
+		b.WriteString(id)
+		b.WriteString(suffix)
+		ends = append(ends, b.Len())
+	}
+	add(methodGET, pathWhoami, "", "")
+	if admin {
+		add(methodAll, pathAPIKeys, "", "")
+		add(methodAll, pathAPIKeysAll, "", "")
+	}
+	if mode == ModeExact {
+		for _, w := range ws {
+			if w.method != "" {
+				add(w.method, pathWorkspace, w.id, "")
+				add(w.method, pathWorkspace, w.id, pathAllChildren)
+			}
+		}
+	} else if wildMethod != "" {
+		add(wildMethod, pathWorkspace, "*", "")
+	}
+
+	s := b.String()
+	out := make([]string, len(ends))
+	start := 0
+	for i, end := range ends {
+		out[i] = s[start:end]
+		start = end
+	}
+	return out
+}
+
+// joinScopes writes the scopes in canonical order, comma separated.
+func joinScopes(read, write, admin bool) string {
+	switch {
+	case read && write && admin:
+		return "read,write,admin"
+	case read && write:
+		return "read,write"
+	case read && admin:
+		return "read,admin"
+	case write && admin:
+		return "write,admin"
+	case read:
+		return "read"
+	case write:
+		return "write"
+	case admin:
+		return "admin"
+	}
+	return ""
+}
+
+// workspacesLen is the length of joinWorkspaces(ws).
+func workspacesLen(ws []workspaceGrant) int {
+	n := 0
+	for i, w := range ws {
+		if i > 0 {
+			n++
+		}
+		n += len(w.id) + 1 + len(w.role)
+	}
+	return n
+}
+
+// joinWorkspaces writes "id:role,id:role"; size is workspacesLen(ws).
+func joinWorkspaces(ws []workspaceGrant, size int) string {
+	var b strings.Builder
+	b.Grow(size)
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(w.id)
+		b.WriteByte(':')
+		b.WriteString(string(w.role))
+	}
+	return b.String()
+}

@@ -1,0 +1,332 @@
+package access
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/shared/store"
+)
+
+const testBase = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod"
+
+var (
+	scRead  = []store.Scope{store.ScopeRead}
+	scWrite = []store.Scope{store.ScopeWrite}
+	scAdmin = []store.Scope{store.ScopeAdmin}
+	scRW    = []store.Scope{store.ScopeRead, store.ScopeWrite}
+	scAll   = store.AllScopes
+)
+
+func member(ws string, role store.Role) store.Membership {
+	return store.Membership{UserID: "u1", WorkspaceID: ws, Role: role}
+}
+
+func res(method, path string) string { return testBase + "/" + method + path }
+
+func TestAllowRolesAndScopes(t *testing.T) {
+	whoami := res("GET", "/open/auth/whoami")
+	keys := []string{res("*", "/open/apikeys"), res("*", "/open/apikeys/*")}
+	ws := func(method, id string) []string {
+		return []string{res(method, "/open/workspace/"+id), res(method, "/open/workspace/"+id+"/*")}
+	}
+	join := func(parts ...[]string) []string { return slices.Concat(parts...) }
+	roles := []store.Role{store.RoleOwner, store.RoleAdmin, store.RoleReadOnly}
+	tests := []struct {
+		name       string
+		scopes     []store.Scope
+		wantMethod map[store.Role]string // "" = no workspace resources
+		wantKeys   bool
+		wantScopes string
+	}{
+		{"no scopes", nil, map[store.Role]string{}, false, ""},
+		{"read", scRead, map[store.Role]string{store.RoleOwner: "GET", store.RoleAdmin: "GET", store.RoleReadOnly: "GET"}, false, "read"},
+		{"write", scWrite, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, false, "write"},
+		{"admin", scAdmin, map[store.Role]string{}, true, "admin"},
+		{"read+write", scRW, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, false, "read,write"},
+		{"read+admin", []store.Scope{store.ScopeRead, store.ScopeAdmin}, map[store.Role]string{store.RoleOwner: "GET", store.RoleAdmin: "GET", store.RoleReadOnly: "GET"}, true, "read,admin"},
+		{"write+admin", []store.Scope{store.ScopeWrite, store.ScopeAdmin}, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, true, "write,admin"},
+		{"all", scAll, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, true, "read,write,admin"},
+	}
+	for _, tt := range tests {
+		for _, role := range roles {
+			t.Run(tt.name+"/"+string(role), func(t *testing.T) {
+				g := Grant{UserID: "u1", KeyID: "k1", Scopes: tt.scopes, Memberships: []store.Membership{member("ws1", role)}}
+				r, err := Allow(testBase, g)
+				if err != nil {
+					t.Fatalf("got error %v, want nil", err)
+				}
+				want := []string{whoami}
+				if tt.wantKeys {
+					want = join(want, keys)
+				}
+				if m := tt.wantMethod[role]; m != "" {
+					want = join(want, ws(m, "ws1"))
+				}
+				assertAllow(t, r, want)
+				if r.Mode != ModeExact {
+					t.Errorf("got mode %v, want exact", r.Mode)
+				}
+				wantCtx := map[string]interface{}{"userId": "u1", "keyId": "k1", "scopes": tt.wantScopes, "workspaces": "ws1:" + string(role)}
+				if !mapsEqual(r.Response.Context, wantCtx) {
+					t.Errorf("got context %v, want %v", r.Response.Context, wantCtx)
+				}
+			})
+		}
+	}
+}
+
+func TestAllowSeveralWorkspaces(t *testing.T) {
+	g := Grant{UserID: "u1", KeyID: "k1", Scopes: scRW, Memberships: []store.Membership{
+		member("zeta", store.RoleReadOnly),
+		member("alpha", store.RoleOwner),
+		member("bad id!", store.RoleOwner),               // not ARN-safe: skipped
+		member("star*", store.RoleOwner),                 // wildcard: skipped
+		member("mid", store.Role("superuser")),           // unknown role: skipped
+		member("alpha", store.RoleReadOnly),              // duplicate: skipped
+		member(strings.Repeat("x", 65), store.RoleAdmin), // too long: skipped
+		member("beta", store.RoleAdmin),
+	}}
+	r, err := Allow(testBase, g)
+	if err != nil {
+		t.Fatalf("got error %v, want nil", err)
+	}
+	assertAllow(t, r, []string{
+		res("GET", "/open/auth/whoami"),
+		res("*", "/open/workspace/alpha"), res("*", "/open/workspace/alpha/*"),
+		res("*", "/open/workspace/beta"), res("*", "/open/workspace/beta/*"),
+		res("GET", "/open/workspace/zeta"), res("GET", "/open/workspace/zeta/*"),
+	})
+	if got, want := r.Response.Context[KeyWorkspaces], "alpha:owner,beta:admin,zeta:readOnly"; got != want {
+		t.Errorf("got workspaces %v, want %v", got, want)
+	}
+	if r.Skipped != 5 {
+		t.Errorf("got skipped %d, want 5", r.Skipped)
+	}
+}
+
+func TestAllowRejectsInvalidIDs(t *testing.T) {
+	for _, g := range []Grant{
+		{UserID: "", KeyID: "k1"},
+		{UserID: "u*", KeyID: "k1"},
+		{UserID: "u1", KeyID: "k/1"},
+	} {
+		if _, err := Allow(testBase, g); err != ErrGrant {
+			t.Errorf("Allow(%+v): got %v, want ErrGrant", g, err)
+		}
+	}
+}
+
+func TestDeny(t *testing.T) {
+	tests := []struct {
+		name, principal, want string
+		reason                Reason
+	}{
+		{"known user", "u1", "u1", ReasonUserDisabled},
+		{"unknown user", "", AnonymousPrincipal, ReasonKeyInvalid},
+		{"invalid user id", "u 1", AnonymousPrincipal, ReasonKeyExpired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Deny(testBase, tt.principal, tt.reason)
+			want := events.APIGatewayCustomAuthorizerResponse{
+				PrincipalID: tt.want,
+				PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{Version: "2012-10-17", Statement: []events.IAMPolicyStatement{{
+					Action: []string{"execute-api:Invoke"}, Effect: "Deny", Resource: []string{testBase + "/*/*"},
+				}}},
+				Context: map[string]interface{}{"reason": string(tt.reason)},
+			}
+			got, _ := json.Marshal(r)
+			w, _ := json.Marshal(want)
+			if string(got) != string(w) {
+				t.Errorf("got %s, want %s", got, w)
+			}
+		})
+	}
+}
+
+// manyWorkspaces returns n memberships with ids of idLen characters.
+func manyWorkspaces(n, idLen int, role store.Role) []store.Membership {
+	ms := make([]store.Membership, n)
+	for i := range ms {
+		id := strconv.Itoa(i)
+		ms[i] = member(strings.Repeat("w", idLen-len(id))+id, role)
+	}
+	return ms
+}
+
+func TestAllowSizeFallback(t *testing.T) {
+	tests := []struct {
+		name      string
+		n, idLen  int
+		role      store.Role
+		scopes    []store.Scope
+		wantMode  Mode
+		wantWSRes string // the fallback's workspace resource, "" if none
+	}{
+		{"few workspaces fit", 5, 25, store.RoleOwner, scAll, ModeExact, ""},
+		{"at threshold fits", 29, 25, store.RoleOwner, scAll, ModeExact, ""},
+		{"above threshold owner write", 30, 25, store.RoleOwner, scAll, ModeWorkspaceWildcard, res("*", "/open/workspace/*")},
+		{"above threshold owner read", 40, 25, store.RoleOwner, scRead, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
+		{"above threshold readOnly write", 40, 25, store.RoleReadOnly, scWrite, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
+		{"context overflow", 400, 25, store.RoleAdmin, scAll, ModeOverflow, res("*", "/open/workspace/*")},
+		{"context overflow readOnly", 400, 64, store.RoleReadOnly, scRead, ModeOverflow, res("GET", "/open/workspace/*")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := manyWorkspaces(tt.n, tt.idLen, tt.role)
+			r, err := Allow(testBase, Grant{UserID: cuidUser, KeyID: keyID16, Scopes: tt.scopes, Memberships: ms})
+			if err != nil {
+				t.Fatalf("got error %v, want nil", err)
+			}
+			if r.Mode != tt.wantMode {
+				t.Fatalf("got mode %v, want %v", r.Mode, tt.wantMode)
+			}
+			b, _ := json.Marshal(r.Response)
+			if len(b) > SizeBudget {
+				t.Errorf("got %d bytes, want at most %d", len(b), SizeBudget)
+			}
+			ctx := r.Response.Context
+			switch tt.wantMode {
+			case ModeExact:
+				if got, want := len(r.Response.PolicyDocument.Statement[0].Resource), 1+2+2*tt.n; got != want {
+					t.Errorf("got %d resources, want %d", got, want)
+				}
+			case ModeWorkspaceWildcard:
+				assertAllow(t, r, fallbackWant(tt.scopes, tt.wantWSRes))
+				if got := strings.Count(ctx[KeyWorkspaces].(string), ",") + 1; got != tt.n {
+					t.Errorf("got %d workspaces in context, want %d", got, tt.n)
+				}
+				if _, ok := ctx[KeyWorkspacesOverflow]; ok {
+					t.Errorf("got %s in context, want none", KeyWorkspacesOverflow)
+				}
+			case ModeOverflow:
+				assertAllow(t, r, fallbackWant(tt.scopes, tt.wantWSRes))
+				if _, ok := ctx[KeyWorkspaces]; ok {
+					t.Errorf("got %s in context, want none", KeyWorkspaces)
+				}
+				if got := ctx[KeyWorkspacesOverflow]; got != "true" {
+					t.Errorf("got %s %v, want true", KeyWorkspacesOverflow, got)
+				}
+			}
+		})
+	}
+}
+
+// Realistic ids: a cuid2 user id (Tianji) and a 16-character key id.
+const (
+	cuidUser = "clx9q2w3e4r5t6y7u8i9o0p1a"
+	keyID16  = "AbCdEfGh12345678"
+)
+
+// TestFallbackThresholds pins the workspace counts documented in
+// docs/authorizer.md: the largest count that still gets the exact policy and
+// the largest that still gets the workspace list in the context, for the base
+// of testBase (58 bytes), a 25-character user id and a 16-character key id.
+func TestFallbackThresholds(t *testing.T) {
+	tests := []struct {
+		name                string
+		idLen               int
+		role                store.Role
+		wantExact, wantWild int
+	}{
+		{"cuid2 ids owner", 25, store.RoleOwner, 29, 221},
+		{"cuid2 ids readOnly", 25, store.RoleReadOnly, 28, 202},
+		{"64-char ids owner", 64, store.RoleOwner, 19, 99},
+		{"10-char ids owner", 10, store.RoleOwner, 36, 416},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mode := func(n int) Mode {
+				r, err := Allow(testBase, Grant{UserID: cuidUser, KeyID: keyID16, Scopes: scAll, Memberships: manyWorkspaces(n, tt.idLen, tt.role)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return r.Mode
+			}
+			if got := mode(tt.wantExact); got != ModeExact {
+				t.Errorf("%d workspaces: got %v, want exact", tt.wantExact, got)
+			}
+			if got := mode(tt.wantExact + 1); got != ModeWorkspaceWildcard {
+				t.Errorf("%d workspaces: got %v, want workspaceWildcard", tt.wantExact+1, got)
+			}
+			if got := mode(tt.wantWild); got != ModeWorkspaceWildcard {
+				t.Errorf("%d workspaces: got %v, want workspaceWildcard", tt.wantWild, got)
+			}
+			if got := mode(tt.wantWild + 1); got != ModeOverflow {
+				t.Errorf("%d workspaces: got %v, want overflow", tt.wantWild+1, got)
+			}
+		})
+	}
+}
+
+// fallbackWant is the resource list of a fallback policy.
+func fallbackWant(scopes []store.Scope, wsRes string) []string {
+	want := []string{res("GET", "/open/auth/whoami")}
+	if slices.Contains(scopes, store.ScopeAdmin) {
+		want = append(want, res("*", "/open/apikeys"), res("*", "/open/apikeys/*"))
+	}
+	return append(want, wsRes)
+}
+
+func TestSizerMatchesJSON(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 26, 27, 60, 300} {
+		for _, scopes := range [][]store.Scope{nil, scRead, scAll} {
+			ms := manyWorkspaces(n, 20, store.RoleOwner)
+			r, err := Allow(testBase, Grant{UserID: "user_1", KeyID: "K3y", Scopes: scopes, Memberships: ms})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(r.Response)
+			if got, want := responseSize(r.Response), len(b); got != want {
+				t.Errorf("n=%d scopes=%v: got size %d, want %d (mode %v)", n, scopes, got, want, r.Mode)
+			}
+		}
+	}
+}
+
+// responseSize recomputes the size with the sizer, for TestSizerMatchesJSON.
+func responseSize(r events.APIGatewayCustomAuthorizerResponse) int {
+	s := newSizer(r.PrincipalID)
+	for _, res := range r.PolicyDocument.Statement[0].Resource {
+		s.resource(len(res))
+	}
+	for k, v := range r.Context {
+		s.entry(k, len(v.(string)))
+	}
+	return s.n
+}
+
+func assertAllow(tb testing.TB, r Result, want []string) {
+	tb.Helper()
+	doc := r.Response.PolicyDocument
+	if r.Response.PrincipalID != r.Response.Context[KeyUserID] {
+		tb.Errorf("got principalId %q, want the userId %v", r.Response.PrincipalID, r.Response.Context[KeyUserID])
+	}
+	if doc.Version != "2012-10-17" || len(doc.Statement) != 1 {
+		tb.Fatalf("got policy %+v, want one statement, version 2012-10-17", doc)
+	}
+	st := doc.Statement[0]
+	if st.Effect != "Allow" || !slices.Equal(st.Action, []string{"execute-api:Invoke"}) {
+		tb.Errorf("got effect %q action %v, want Allow execute-api:Invoke", st.Effect, st.Action)
+	}
+	if !slices.Equal(st.Resource, want) {
+		tb.Errorf("got resources\n%s\nwant\n%s", strings.Join(st.Resource, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func mapsEqual(a, b map[string]interface{}) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
