@@ -127,7 +127,7 @@ func launch(ctx context.Context, java, dir string, port int, dataDir string, tim
 // waitReady polls the endpoint until DynamoDB answers a ListTables call.
 func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	client := &http.Client{Timeout: 2 * time.Second}
+	client := defaultPingClient()
 	for {
 		select {
 		case <-s.done:
@@ -145,6 +145,8 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func defaultPingClient() *http.Client { return &http.Client{Timeout: 2 * time.Second} }
 
 // ping sends an unsigned ListTables; any DynamoDB-shaped answer means ready.
 func ping(client *http.Client, endpoint string) bool {
