@@ -35,7 +35,7 @@ func Generate(prefix string) (Key, error) {
 		return Key{}, &parseError{rule: ErrPrefix, prefix: prefix}
 	}
 	n := len(prefix) + 1
-	var arr [maxPrefixLen + 1 + bodyLen]byte // on the stack; one copy into the token
+	var arr [maxPrefixLen + 1 + bodyLen]byte
 	buf := arr[:n+bodyLen]
 	copy(buf, prefix)
 	buf[n-1] = '_'
