@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"keygate/shared/store"
+)
+
+// tableNamePattern is DynamoDB's rule for table names.
+var tableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+
+// checkConnection validates the global flags that say where the table is.
+// Commands call it with their other checks, before any request.
+func (c *cli) checkConnection() error {
+	if c.g.table == "" {
+		return usageErrorf("no table: set --table or KEYGATE_TABLE")
+	}
+	if !tableNamePattern.MatchString(c.g.table) {
+		return usageErrorf("invalid table name %q: want 3-255 characters of A-Z a-z 0-9 _ . -", c.g.table)
+	}
+	if c.g.endpoint != "" {
+		u, err := url.Parse(c.g.endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErrorf("invalid endpoint %q: want a URL such as http://127.0.0.1:8000", c.g.endpoint)
+		}
+	}
+	if c.g.timeout <= 0 {
+		return usageErrorf("invalid --timeout %s: want a positive duration", c.g.timeout)
+	}
+	return nil
+}
+
+// connect builds the DynamoDB client and store once, after the command has
+// validated its input, and starts the command's timeout.
+func (c *cli) connect() (*store.Store, error) {
+	if c.st != nil {
+		return c.st, nil
+	}
+	if err := c.checkConnection(); err != nil {
+		return nil, err
+	}
+	c.ctx, c.cancel = context.WithTimeout(c.ctx, c.g.timeout)
+	client, err := store.NewClient(c.ctx, store.ClientOptions{Endpoint: c.g.endpoint, Region: c.g.region})
+	if err != nil {
+		return nil, err
+	}
+	c.client = client
+	c.st = store.New(client, c.g.table)
+	return c.st, nil
+}
+
+// dynamo returns the raw client, for table administration.
+func (c *cli) dynamo() (*dynamodb.Client, error) {
+	if _, err := c.connect(); err != nil {
+		return nil, err
+	}
+	return c.client, nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+
+	"keygate/shared/store"
+)
+
+// memberPut: keygate member put <userId> <workspaceId> --role ROLE
+func (c *cli) memberPut(args []string) error {
+	fs := c.newFlagSet("member put", "<userId> <workspaceId>",
+		"Give a user a role in a workspace, replacing any earlier role. The user and the workspace must exist.")
+	role := fs.String("role", "", "`role`: owner, admin or readOnly (required)")
+	pos, err := fs.parse(args, "<userId>", "<workspaceId>")
+	if err != nil {
+		return err
+	}
+	if err := checkID("user", pos[0]); err != nil {
+		return err
+	}
+	if err := checkID("workspace", pos[1]); err != nil {
+		return err
+	}
+	if *role == "" {
+		return usageErrorf("member put: --role is required: owner, admin or readOnly")
+	}
+	r, err := store.ParseRole(*role)
+	if err != nil {
+		return usageErrorf("member put: unknown role %q: want owner, admin or readOnly", *role)
+	}
+	st, err := c.connect()
+	if err != nil {
+		return err
+	}
+	m := store.Membership{UserID: pos[0], WorkspaceID: pos[1], Role: r}
+	if err := st.PutMembership(c.ctx, m); err != nil {
+		return err
+	}
+	m, err = st.GetMembership(c.ctx, pos[0], pos[1])
+	if err != nil {
+		return err
+	}
+	return c.printMember(m)
+}
+
+// memberRemove: keygate member rm <userId> <workspaceId>
+func (c *cli) memberRemove(args []string) error {
+	fs := c.newFlagSet("member rm", "<userId> <workspaceId>", "Take a user out of a workspace.")
+	pos, err := fs.parse(args, "<userId>", "<workspaceId>")
+	if err != nil {
+		return err
+	}
+	if err := checkID("user", pos[0]); err != nil {
+		return err
+	}
+	if err := checkID("workspace", pos[1]); err != nil {
+		return err
+	}
+	st, err := c.connect()
+	if err != nil {
+		return err
+	}
+	if err := st.RemoveMembership(c.ctx, pos[0], pos[1]); err != nil {
+		return err
+	}
+	if c.g.json {
+		return c.printJSON(struct {
+			UserID      string `json:"userId"`
+			WorkspaceID string `json:"workspaceId"`
+			Removed     bool   `json:"removed"`
+		}{pos[0], pos[1], true})
+	}
+	_, err = fmt.Fprintf(c.stdout, "removed user %s from workspace %s\n", pos[0], pos[1])
+	return err
+}
+
+// memberList: keygate member ls <userId>
+func (c *cli) memberList(args []string) error {
+	fs := c.newFlagSet("member ls", "<userId>", "List a user's workspaces and roles, by workspace id.")
+	pos, err := fs.parse(args, "<userId>")
+	if err != nil {
+		return err
+	}
+	if err := checkID("user", pos[0]); err != nil {
+		return err
+	}
+	st, err := c.connect()
+	if err != nil {
+		return err
+	}
+	p, err := st.Principal(c.ctx, pos[0]) // NotFound for an unknown user, not an empty list
+	if err != nil {
+		return err
+	}
+	views := make([]memberView, len(p.Memberships))
+	rows := make([][]string, len(p.Memberships))
+	for i, m := range p.Memberships {
+		views[i] = viewMember(m)
+		rows[i] = []string{views[i].WorkspaceID, views[i].Role, views[i].CreatedAt}
+	}
+	if c.g.json {
+		return c.printJSON(list[memberView]{Items: views})
+	}
+	return c.printTable([]string{"WORKSPACE", "ROLE", "CREATED"}, rows)
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"keygate/shared/store"
+)
+
+// The JSON shapes the CLI prints: camelCase, times RFC 3339 UTC, absent
+// optional values null — as the HTTP API's.
+
+type userView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Disabled  bool   `json:"disabled"`
+	CreatedAt string `json:"createdAt"`
+}
+
+type workspaceView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	CreatedAt string `json:"createdAt"`
+}
+
+type memberView struct {
+	UserID      string `json:"userId"`
+	WorkspaceID string `json:"workspaceId"`
+	Role        string `json:"role"`
+	CreatedAt   string `json:"createdAt"`
+}
+
+type keyView struct {
+	ID         string   `json:"id"`
+	UserID     string   `json:"userId"`
+	Name       string   `json:"name"`
+	Start      string   `json:"start"`
+	Scopes     []string `json:"scopes"`
+	CreatedAt  string   `json:"createdAt"`
+	ExpiresAt  *string  `json:"expiresAt"`
+	LastUsedAt *string  `json:"lastUsedAt"`
+	UsageCount int64    `json:"usageCount"`
+	// APIKey is the token, set only by key create.
+	APIKey string `json:"apiKey,omitempty"`
+}
+
+// list is the JSON shape of ls commands.
+type list[T any] struct {
+	Items []T `json:"items"`
+}
+
+func viewUser(u store.User) userView {
+	return userView{ID: u.ID, Name: u.Name, Email: u.Email, Disabled: u.Disabled, CreatedAt: formatTime(u.CreatedAt)}
+}
+
+func viewWorkspace(w store.Workspace) workspaceView {
+	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: formatTime(w.CreatedAt)}
+}
+
+func viewMember(m store.Membership) memberView {
+	return memberView{UserID: m.UserID, WorkspaceID: m.WorkspaceID, Role: string(m.Role), CreatedAt: formatTime(m.CreatedAt)}
+}
+
+func viewKey(k store.Key) keyView {
+	scopes := make([]string, len(k.Scopes))
+	for i, s := range k.Scopes {
+		scopes[i] = string(s)
+	}
+	return keyView{
+		ID: k.ID, UserID: k.UserID, Name: k.Name, Start: k.Start, Scopes: scopes,
+		CreatedAt: formatTime(k.CreatedAt), ExpiresAt: formatTimePtr(k.ExpiresAt),
+		LastUsedAt: formatTimePtr(k.LastUsedAt), UsageCount: k.UsageCount,
+	}
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func formatTimePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := formatTime(*t)
+	return &s
+}
+
+// orDash shows a missing value in text output.
+func orDash(s *string) string {
+	if s == nil || *s == "" {
+		return "-"
+	}
+	return *s
+}
+
+// printJSON writes v as indented JSON.
+func (c *cli) printJSON(v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printFields writes label/value pairs, aligned.
+func (c *cli) printFields(pairs ...string) error {
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		fmt.Fprintf(tw, "%s\t%s\n", pairs[i], pairs[i+1])
+	}
+	return tw.Flush()
+}
+
+// printTable writes a header and rows, aligned.
+func (c *cli) printTable(header []string, rows [][]string) error {
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
+
+func (c *cli) printUser(u store.User) error {
+	v := viewUser(u)
+	if c.g.json {
+		return c.printJSON(v)
+	}
+	return c.printFields("id", v.ID, "name", v.Name, "email", v.Email,
+		"disabled", strconv.FormatBool(v.Disabled), "created", v.CreatedAt)
+}
+
+func (c *cli) printWorkspace(w store.Workspace) error {
+	v := viewWorkspace(w)
+	if c.g.json {
+		return c.printJSON(v)
+	}
+	return c.printFields("id", v.ID, "name", v.Name, "created", v.CreatedAt)
+}
+
+func (c *cli) printMember(m store.Membership) error {
+	v := viewMember(m)
+	if c.g.json {
+		return c.printJSON(v)
+	}
+	return c.printFields("user", v.UserID, "workspace", v.WorkspaceID, "role", v.Role, "created", v.CreatedAt)
+}

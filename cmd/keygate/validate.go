@@ -1,0 +1,101 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"keygate/shared/store"
+)
+
+// maxKeyNameLen bounds a key's name, in bytes.
+const maxKeyNameLen = 200
+
+// checkID validates a user or workspace id. The id is echoed (it is not a
+// secret) only when it is short enough to be one.
+func checkID(kind, id string) error {
+	if store.ValidID(id) {
+		return nil
+	}
+	if id == "" || len(id) > 64 || !utf8.ValidString(id) {
+		return usageErrorf("invalid %s id: must match ^[A-Za-z0-9_-]{1,64}$", kind)
+	}
+	return usageErrorf("invalid %s id %q: must match ^[A-Za-z0-9_-]{1,64}$", kind, id)
+}
+
+// checkKeyID validates a key id without echoing it: a pasted token must not
+// end up in a terminal's scroll-back or a CI log twice.
+func checkKeyID(id string) error {
+	if store.ValidID(id) {
+		return nil
+	}
+	return usageErrorf("invalid key id: must match ^[A-Za-z0-9_-]{1,64}$ (the id, not the token)")
+}
+
+// checkKeyName requires a non-blank name of at most maxKeyNameLen bytes.
+func checkKeyName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return usageErrorf("key create: --name is required")
+	}
+	if len(name) > maxKeyNameLen || !utf8.ValidString(name) {
+		return usageErrorf("key create: --name must be valid UTF-8 of at most %d bytes", maxKeyNameLen)
+	}
+	return nil
+}
+
+// parseScopes reads a comma-separated scope list; empty means all scopes.
+func parseScopes(s string) ([]store.Scope, error) {
+	if strings.TrimSpace(s) == "" {
+		return store.AllScopes, nil
+	}
+	var names []string
+	for _, n := range strings.Split(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	scopes, err := store.ParseScopes(names)
+	if err != nil {
+		return nil, usageErrorf("key create: --scopes: unknown scope in %q: want read, write, admin", s)
+	}
+	if len(scopes) == 0 {
+		return store.AllScopes, nil
+	}
+	return scopes, nil
+}
+
+// parseExpires reads --expires: an RFC 3339 time, or a duration from now
+// (Go syntax such as 720h, or whole days such as 30d). It must be in the
+// future. "" means the key never expires.
+func parseExpires(s string, now time.Time) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var t time.Time
+	if at, err := time.Parse(time.RFC3339, s); err == nil {
+		t = at.UTC()
+	} else if d, ok := parseDuration(s); ok {
+		t = now.Add(d).UTC()
+	} else {
+		return nil, usageErrorf("key create: --expires %q: want an RFC 3339 time (2030-01-02T15:04:05Z) or a duration (720h, 30d)", s)
+	}
+	if !t.After(now) {
+		return nil, usageErrorf("key create: --expires %q is not in the future", s)
+	}
+	t = t.Truncate(time.Second)
+	return &t, nil
+}
+
+// parseDuration accepts Go durations and whole days ("30d").
+func parseDuration(s string) (time.Duration, bool) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 100*365 {
+			return 0, false
+		}
+		return time.Duration(n) * 24 * time.Hour, true
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil
+}
