@@ -61,13 +61,12 @@ func serve(mux *http.ServeMux, w *statusRecorder, r *http.Request, logger *slog.
 		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "No such route"))
 		return "(unclean path)"
 	}
-	h, pattern := mux.Handler(r)
-	if pattern == "" {
+	if _, pattern := mux.Handler(r); pattern == "" {
 		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "No such route: %s %s", r.Method, r.URL.Path))
 		return "(none)"
 	}
-	h.ServeHTTP(w, r)
-	return pattern
+	mux.ServeHTTP(w, r) // sets r.Pattern and the path values
+	return r.Pattern
 }
 
 // cleanPath reports whether r's path is canonical: no dot segments, no empty

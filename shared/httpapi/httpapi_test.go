@@ -170,6 +170,9 @@ func TestWrap(t *testing.T) {
 			if got := w.Header().Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
 				t.Errorf("CORS origin: got %q, want https://app.example.com", got)
 			}
+			if w.Code == 200 && w.Body.String() != `{"id":"a1"}` {
+				t.Errorf("body: got %s, want the path value", w.Body)
+			}
 			if w.Code >= 400 {
 				var body httpapi.ErrorBody
 				if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code == "" {
@@ -180,6 +183,17 @@ func TestWrap(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestWrapLogsRoute(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /open/things/{id}", func(w http.ResponseWriter, r *http.Request) { httpapi.NoContent(w) })
+	var logs strings.Builder
+	h := httpapi.Wrap(mux, httpapi.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/open/things/a1", nil))
+	if !strings.Contains(logs.String(), `"route":"GET /open/things/{id}"`) || !strings.Contains(logs.String(), `"status":204`) {
+		t.Errorf("request log: got %s", logs.String())
 	}
 }
 
