@@ -1,0 +1,78 @@
+package lambdarun
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// Packages maps each function's logical ID in template.yaml to the Go
+// package of its bootstrap (the Makefile's build-<LogicalId> targets build
+// the same packages for Lambda).
+var Packages = map[string]string{
+	"AuthorizerFunction": "./authorizer/bootstrap",
+	"ApiKeysFunction":    "./functions/apikeys/bootstrap",
+	"IdentityFunction":   "./functions/identity/bootstrap",
+	"ConfigFunction":     "./functions/config/bootstrap",
+}
+
+// PackageOf returns the bootstrap package of a function's logical ID.
+func PackageOf(logicalID string) (string, error) {
+	pkg, ok := Packages[logicalID]
+	if !ok {
+		return "", fmt.Errorf("unknown function %q (want one of %s)", logicalID, strings.Join(slices.Sorted(maps.Keys(Packages)), ", "))
+	}
+	return pkg, nil
+}
+
+// Build compiles pkg (e.g. "./authorizer/bootstrap", relative to moduleDir)
+// into outDir/bootstrap for this machine: host GOOS/GOARCH, CGO_ENABLED=0,
+// -tags lambda.norpc -trimpath -ldflags '-s -w', as the Makefile builds
+// Lambda binaries. It returns the binary's path.
+func Build(ctx context.Context, moduleDir, pkg, outDir string) (string, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	out := filepath.Join(outDir, "bootstrap")
+	if abs, err := filepath.Abs(out); err == nil {
+		out = abs
+	}
+	cmd := exec.CommandContext(ctx, goBin, "build", "-tags", "lambda.norpc", "-trimpath",
+		"-ldflags", "-s -w", "-o", out, pkg)
+	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH, "CGO_ENABLED=0")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, stderr.String())
+	}
+	return out, nil
+}
+
+// ModuleRoot returns the directory of the go.mod enclosing the working
+// directory.
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod found above the working directory")
+		}
+		dir = parent
+	}
+}
