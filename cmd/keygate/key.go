@@ -27,7 +27,8 @@ func (c *cli) keyCreate(args []string) error {
 	if err := checkID("user", userID); err != nil {
 		return err
 	}
-	if err := checkKeyName(*name); err != nil {
+	keyName, err := checkKeyName(*name)
+	if err != nil {
 		return err
 	}
 	sc, err := parseScopes(*scopes)
@@ -51,7 +52,7 @@ func (c *cli) keyCreate(args []string) error {
 		return err
 	}
 	k := store.Key{
-		ID: gen.ID, UserID: userID, Name: *name, Hash: gen.Hash, Start: gen.Start,
+		ID: gen.ID, UserID: userID, Name: keyName, Hash: gen.Hash, Start: gen.Start,
 		Scopes: sc, CreatedAt: now, ExpiresAt: exp,
 	}
 	if err := st.CreateKey(c.ctx, k); err != nil {

@@ -6,11 +6,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
-
-// maxKeyNameLen bounds a key's name, in bytes.
-const maxKeyNameLen = 200
 
 // checkID validates a user or workspace id. The id is echoed (it is not a
 // secret) only when it is short enough to be one.
@@ -33,15 +31,17 @@ func checkKeyID(id string) error {
 	return usageErrorf("invalid key id: must match ^[A-Za-z0-9_-]{1,64}$ (the id, not the token)")
 }
 
-// checkKeyName requires a non-blank name of at most maxKeyNameLen bytes.
-func checkKeyName(name string) error {
+// checkKeyName applies the API's key-name rule (store.NormalizeKeyName) and
+// returns the trimmed name.
+func checkKeyName(name string) (string, error) {
 	if strings.TrimSpace(name) == "" {
-		return usageErrorf("key create: --name is required")
+		return "", usageErrorf("key create: --name is required")
 	}
-	if len(name) > maxKeyNameLen || !utf8.ValidString(name) {
-		return usageErrorf("key create: --name must be valid UTF-8 of at most %d bytes", maxKeyNameLen)
+	n, err := store.NormalizeKeyName(name)
+	if err != nil {
+		return "", usageErrorf("key create: --name: %s", apperr.MessageOf(err))
 	}
-	return nil
+	return n, nil
 }
 
 // parseScopes reads a comma-separated scope list; empty means all scopes.

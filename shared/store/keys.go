@@ -74,6 +74,10 @@ func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (Key,
 	if !ValidID(keyID) {
 		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
+	name, err := NormalizeKeyName(name)
+	if err != nil {
+		return Key{}, err
+	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
 		Key:                       keyItemKey(keyID),
@@ -194,6 +198,9 @@ func validateNewKey(k Key) error {
 	}
 	if err := checkID("user", k.UserID); err != nil {
 		return err
+	}
+	if n, err := NormalizeKeyName(k.Name); err != nil || n != k.Name {
+		return apperr.Errorf(apperr.BadRequest, "invalid key name: 1 to %d characters, trimmed, no control characters", MaxKeyNameLen)
 	}
 	if len(k.Hash) != 64 {
 		return apperr.Errorf(apperr.BadRequest, "key hash must be a hex SHA-256")
