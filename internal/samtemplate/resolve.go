@@ -185,6 +185,9 @@ func (r *resolver) list(n *yaml.Node) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n == nil {
+		return nil, nil
+	}
 	if name, arg, ok := intrinsic(n); ok && name == "Fn::Split" {
 		if arg.Kind != yaml.SequenceNode || len(arg.Content) != 2 {
 			return nil, fmt.Errorf("line %d: Fn::Split needs [delimiter, string]", n.Line)
