@@ -1,0 +1,38 @@
+package apikeys_test
+
+import (
+	"testing"
+
+	"keygate/functions/apikeys"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		name       string
+		env        map[string]string
+		wantErr    bool
+		wantPrefix string
+		wantOrigin string
+	}{
+		{"defaults", map[string]string{"TABLE_NAME": "t"}, false, "sk", "*"},
+		{"custom", map[string]string{"TABLE_NAME": "t", "KEY_PREFIX": "tj", "CORS_ALLOW_ORIGIN": "https://app.example.com", "LOG_LEVEL": "debug"}, false, "tj", "https://app.example.com"},
+		{"no table", map[string]string{}, true, "", ""},
+		{"bad prefix", map[string]string{"TABLE_NAME": "t", "KEY_PREFIX": "Bad_Prefix"}, true, "", ""},
+		{"bad log level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, true, "", ""},
+		{"two origins", map[string]string{"TABLE_NAME": "t", "CORS_ALLOW_ORIGIN": "https://a, https://b"}, true, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := apikeys.ConfigFromEnv(func(k string) string { return tt.env[k] })
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err: got %v, want error=%v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if cfg.KeyPrefix != tt.wantPrefix || cfg.AllowOrigin != tt.wantOrigin || cfg.TableName != "t" {
+				t.Errorf("config: got %+v, want prefix %s origin %s", cfg, tt.wantPrefix, tt.wantOrigin)
+			}
+		})
+	}
+}

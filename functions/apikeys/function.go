@@ -1,0 +1,83 @@
+package apikeys
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"keygate/shared/access"
+	"keygate/shared/apikey"
+	"keygate/shared/apperr"
+	"keygate/shared/httpapi"
+	"keygate/shared/store"
+)
+
+// Function serves the /open/apikeys routes.
+type Function struct {
+	cfg     Config
+	st      *store.Store
+	flusher CacheFlusher
+	logger  *slog.Logger
+	handler http.Handler
+	adapter *httpadapter.HandlerAdapter
+}
+
+// New builds the function once per Lambda instance. flusher may be nil when
+// no authorizer cache exists (flushing is then skipped).
+func New(cfg Config, st *store.Store, flusher CacheFlusher) *Function {
+	if cfg.KeyPrefix == "" {
+		cfg.KeyPrefix = apikey.DefaultPrefix
+	}
+	f := &Function{cfg: cfg, st: st, flusher: flusher, logger: cfg.Logger}
+	if f.logger == nil {
+		f.logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /open/apikeys", f.create)
+	mux.HandleFunc("GET /open/apikeys", f.list)
+	mux.HandleFunc("GET /open/apikeys/{keyId}", f.get)
+	mux.HandleFunc("PATCH /open/apikeys/{keyId}", f.rename)
+	mux.HandleFunc("DELETE /open/apikeys/{keyId}", f.delete)
+	mux.HandleFunc("POST /open/apikeys/{keyId}/rotate", f.rotate)
+	f.handler = httpapi.Wrap(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
+	f.adapter = httpadapter.New(f.handler)
+	return f
+}
+
+// Handler returns the HTTP handler (for tests and the local gateway).
+func (f *Function) Handler() http.Handler { return f.handler }
+
+// Handle is the Lambda entry point: it runs an API Gateway proxy event
+// through the handler.
+func (f *Function) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return f.adapter.ProxyWithContext(ctx, req)
+}
+
+// now is the current time, UTC, millisecond precision (as stored).
+func (f *Function) now() time.Time {
+	if f.cfg.Now != nil {
+		return f.cfg.Now().UTC().Truncate(time.Millisecond)
+	}
+	return f.st.Now()
+}
+
+// admin returns the caller's identity, which must carry the admin scope.
+func (f *Function) admin(r *http.Request) (access.Identity, error) {
+	id, err := access.IdentityFromContext(r.Context())
+	if err != nil {
+		return access.Identity{}, err // a configuration error: 500, logged
+	}
+	if !id.HasScope(store.ScopeAdmin) {
+		return access.Identity{}, apperr.Errorf(apperr.Forbidden, "Insufficient access: managing API keys needs a key with the admin scope")
+	}
+	return id, nil
+}
+
+// fail writes err in the error envelope.
+func (f *Function) fail(w http.ResponseWriter, r *http.Request, err error) {
+	httpapi.Error(w, r, f.logger, err)
+}

@@ -1,0 +1,154 @@
+package apikeys_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"keygate/functions/apikeys"
+	"keygate/functions/internal/fntest"
+	"keygate/internal/dynamolocal"
+	"keygate/shared/openapi/openapitest"
+	"keygate/shared/store"
+)
+
+func TestMain(m *testing.M) { dynamolocal.Main(m) }
+
+// Users of every test table: alice calls, bob is someone else.
+const (
+	alice = "alice"
+	bob   = "bob"
+)
+
+// fakeFlusher records authorizer cache flushes (it stands in for API
+// Gateway, not for DynamoDB).
+type fakeFlusher struct {
+	mu    sync.Mutex
+	calls []string
+	err   error
+}
+
+func (f *fakeFlusher) FlushAuthorizerCache(_ context.Context, restAPIID, stage string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, restAPIID+"/"+stage)
+	return f.err
+}
+
+func (f *fakeFlusher) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.calls)
+}
+
+// env is one function over a fresh DynamoDB Local table.
+type env struct {
+	client    *dynamodb.Client
+	table     string
+	st        *store.Store
+	fn        *apikeys.Function
+	flusher   *fakeFlusher
+	logs      *fntest.LogBuffer
+	validator *openapitest.Validator
+	now       time.Time
+	// bodies holds every response body, to search for leaked tokens.
+	bodies []string
+}
+
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	client, table := dynamolocal.NewTestTable(tb)
+	e := &env{client: client, table: table, flusher: &fakeFlusher{}, now: time.Now().UTC().Truncate(time.Millisecond)}
+	e.st = store.New(client, table).WithClock(func() time.Time { return e.now })
+	fntest.Seed(tb, e.st, alice, "ws1", store.RoleOwner)
+	fntest.Seed(tb, e.st, bob, "ws2", store.RoleOwner)
+	logger, logs := fntest.NewLogger()
+	e.logs = logs
+	e.fn = apikeys.New(apikeys.Config{KeyPrefix: "sk", AllowOrigin: "*", Logger: logger}, e.st, e.flusher)
+	e.validator = openapitest.New(tb)
+	return e
+}
+
+// as returns the authorizer context of a key of user with scopes.
+func as(tb testing.TB, user string, scopes ...store.Scope) map[string]interface{} {
+	tb.Helper()
+	if len(scopes) == 0 {
+		scopes = store.AllScopes
+	}
+	return fntest.Authorizer(tb, user, user+"Key0000000001", scopes)
+}
+
+// do sends r through Handle (the api-proxy adapter) and checks what every
+// response must have: CORS, JSON (or no body) and a match with the OpenAPI
+// document.
+func (e *env) do(tb testing.TB, r fntest.Request) events.APIGatewayProxyResponse {
+	tb.Helper()
+	req := r.Event()
+	resp, err := e.fn.Handle(context.Background(), req)
+	if err != nil {
+		tb.Fatalf("Handle %s %s: %v", r.Method, r.Path, err)
+	}
+	e.bodies = append(e.bodies, resp.Body)
+	if got := fntest.Header(resp, "Access-Control-Allow-Origin"); got != "*" {
+		tb.Errorf("%s %s: Access-Control-Allow-Origin: got %q, want *", r.Method, r.Path, got)
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		if resp.Body != "" {
+			tb.Errorf("204 with a body: %q", resp.Body)
+		}
+	} else if !json.Valid([]byte(resp.Body)) {
+		tb.Errorf("%s %s: body is not JSON: %q", r.Method, r.Path, resp.Body)
+	}
+	e.validator.Proxy(tb, req, resp)
+	return resp
+}
+
+// keyJSON mirrors the documented key shape.
+type keyJSON struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Start      string   `json:"start"`
+	Scopes     []string `json:"scopes"`
+	CreatedAt  string   `json:"createdAt"`
+	ExpiresAt  *string  `json:"expiresAt"`
+	LastUsedAt *string  `json:"lastUsedAt"`
+	UsageCount int64    `json:"usageCount"`
+	APIKey     string   `json:"apiKey"`
+}
+
+type listJSON struct {
+	Items      []keyJSON `json:"items"`
+	NextCursor *string   `json:"nextCursor"`
+}
+
+func decode[T any](tb testing.TB, resp events.APIGatewayProxyResponse, wantStatus int) T {
+	tb.Helper()
+	if resp.StatusCode != wantStatus {
+		tb.Fatalf("status: got %d, want %d (body %s)", resp.StatusCode, wantStatus, resp.Body)
+	}
+	var v T
+	dec := json.NewDecoder(strings.NewReader(resp.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		tb.Fatalf("decode %s: %v", resp.Body, err)
+	}
+	return v
+}
+
+// create makes a key for user through the API and returns the response.
+func (e *env) create(tb testing.TB, user, body string) keyJSON {
+	tb.Helper()
+	resp := e.do(tb, fntest.Request{Method: "POST", Path: "/open/apikeys", Body: body, Authorizer: as(tb, user)})
+	return decode[keyJSON](tb, resp, http.StatusCreated)
+}
+
+// errFlush is what a failing flusher returns.
+var errFlush = errors.New("TooManyRequestsException: rate exceeded for secret-internal-host")

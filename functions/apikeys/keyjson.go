@@ -1,0 +1,63 @@
+package apikeys
+
+import (
+	"time"
+
+	"keygate/shared/store"
+)
+
+// timeFormat is RFC 3339 in UTC with milliseconds, as JavaScript's
+// Date.prototype.toISOString writes it (and as the store keeps times).
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// keyJSON is a key as clients see it: never the token, never the hash.
+type keyJSON struct {
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Start      string        `json:"start"`
+	Scopes     []store.Scope `json:"scopes"`
+	CreatedAt  string        `json:"createdAt"`
+	ExpiresAt  *string       `json:"expiresAt"`
+	LastUsedAt *string       `json:"lastUsedAt"`
+	UsageCount int64         `json:"usageCount"`
+}
+
+// createdKeyJSON is the answer of create and rotate: the only time the token
+// is shown.
+type createdKeyJSON struct {
+	keyJSON
+	APIKey string `json:"apiKey"`
+}
+
+// listJSON is a page of keys.
+type listJSON struct {
+	Items      []keyJSON `json:"items"`
+	NextCursor *string   `json:"nextCursor"`
+}
+
+func toKeyJSON(k store.Key) keyJSON {
+	scopes := k.Scopes
+	if scopes == nil {
+		scopes = []store.Scope{}
+	}
+	return keyJSON{
+		ID:         k.ID,
+		Name:       k.Name,
+		Start:      k.Start,
+		Scopes:     scopes,
+		CreatedAt:  formatTime(k.CreatedAt),
+		ExpiresAt:  formatTimePtr(k.ExpiresAt),
+		LastUsedAt: formatTimePtr(k.LastUsedAt),
+		UsageCount: k.UsageCount,
+	}
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func formatTimePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := formatTime(*t)
+	return &s
+}

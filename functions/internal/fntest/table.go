@@ -1,0 +1,63 @@
+package fntest
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"keygate/shared/store"
+)
+
+// Snapshot returns every item of the table (SDK Scan, all pages) as sorted
+// canonical JSON lines, to compare before and after a request.
+func Snapshot(tb testing.TB, client *dynamodb.Client, table string) []string {
+	tb.Helper()
+	var lines []string
+	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			tb.Fatalf("scan %s: %v", table, err)
+		}
+		for _, item := range out.Items {
+			var m map[string]any
+			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
+				tb.Fatalf("unmarshal item: %v", err)
+			}
+			b, err := json.Marshal(m) // map keys are sorted
+			if err != nil {
+				tb.Fatalf("marshal item: %v", err)
+			}
+			lines = append(lines, string(b))
+		}
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+// Seed puts a user, a workspace and its membership (role) in the table.
+func Seed(tb testing.TB, st *store.Store, userID, workspaceID string, role store.Role) store.Membership {
+	tb.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if err := st.PutUser(ctx, store.User{ID: userID, Name: "User " + userID, Email: userID + "@example.com", CreatedAt: now}); err != nil {
+		tb.Fatalf("put user: %v", err)
+	}
+	if workspaceID == "" {
+		return store.Membership{}
+	}
+	if err := st.PutWorkspace(ctx, store.Workspace{ID: workspaceID, Name: "Workspace " + workspaceID, CreatedAt: now}); err != nil {
+		tb.Fatalf("put workspace: %v", err)
+	}
+	m := store.Membership{UserID: userID, WorkspaceID: workspaceID, Role: role, CreatedAt: now}
+	if err := st.PutMembership(ctx, m); err != nil {
+		tb.Fatalf("put membership: %v", err)
+	}
+	return m
+}

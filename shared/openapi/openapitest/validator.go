@@ -1,0 +1,125 @@
+package openapitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"keygate/shared/openapi"
+)
+
+// testServer is the server URL the validator routes against.
+const testServer = "http://keygate.test"
+
+// Validator validates responses against the OpenAPI document.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// New loads and validates the embedded document; a broken document fails tb.
+func New(tb testing.TB) *Validator {
+	tb.Helper()
+	doc, err := Load()
+	if err != nil {
+		tb.Fatalf("openapi document: %v", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: testServer}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		tb.Fatalf("openapi router: %v", err)
+	}
+	return &Validator{doc: doc, router: router}
+}
+
+// Load parses the embedded document and checks that it is valid OpenAPI 3.
+func Load() (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(openapi.YAML())
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// Doc returns the parsed document.
+func (v *Validator) Doc() *openapi3.T { return v.doc }
+
+// Proxy validates resp, the answer to req. A route the document does not
+// know (an unknown or unclean path) must answer 404 with the error envelope.
+func (v *Validator) Proxy(tb testing.TB, req events.APIGatewayProxyRequest, resp events.APIGatewayProxyResponse) {
+	tb.Helper()
+	u := testServer + (&url.URL{Path: req.Path}).EscapedPath()
+	q := url.Values{}
+	for k, val := range req.QueryStringParameters {
+		q.Set(k, val)
+	}
+	for k, vals := range req.MultiValueQueryStringParameters {
+		q[k] = vals
+	}
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	httpReq, err := http.NewRequest(req.HTTPMethod, u, nil)
+	if err != nil {
+		tb.Fatalf("openapi: build request %s %s: %v", req.HTTPMethod, req.Path, err)
+	}
+	header := http.Header(resp.MultiValueHeaders)
+	if header == nil {
+		header = http.Header{}
+		for k, val := range resp.Headers {
+			header.Set(k, val)
+		}
+	}
+	v.Response(tb, httpReq, resp.StatusCode, header, []byte(resp.Body))
+}
+
+// Response validates one response to req.
+func (v *Validator) Response(tb testing.TB, req *http.Request, status int, header http.Header, body []byte) {
+	tb.Helper()
+	route, params, err := v.router.FindRoute(req)
+	if err != nil {
+		if status != http.StatusNotFound {
+			tb.Errorf("openapi: %s %s is not a documented route but answered %d", req.Method, req.URL.Path, status)
+		}
+		v.errorEnvelope(tb, req, body)
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		tb.Errorf("openapi: %s %s -> %d does not match the document: %v\nbody: %s", req.Method, req.URL.Path, status, err, body)
+	}
+}
+
+// errorEnvelope checks body against the Error schema.
+func (v *Validator) errorEnvelope(tb testing.TB, req *http.Request, body []byte) {
+	tb.Helper()
+	var val any
+	if err := json.Unmarshal(body, &val); err != nil {
+		tb.Errorf("openapi: %s %s: body is not JSON: %v", req.Method, req.URL.Path, err)
+		return
+	}
+	schema := v.doc.Components.Schemas["Error"].Value
+	if err := schema.VisitJSON(val); err != nil {
+		tb.Errorf("openapi: %s %s: not an error envelope: %v\nbody: %s", req.Method, req.URL.Path, err, body)
+	}
+}
