@@ -41,6 +41,8 @@ type Config struct {
 	// Responses are the customized gateway responses keyed by type.
 	Responses      map[string]Response
 	StageVariables map[string]string
+	// CORS, when set, answers OPTIONS on every resource as SAM's Cors does.
+	CORS *CORS
 	// IntegrationTimeout bounds a function call (default 29 s, API
 	// Gateway's limit); past it the client gets INTEGRATION_TIMEOUT.
 	IntegrationTimeout time.Duration

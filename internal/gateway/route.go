@@ -176,3 +176,15 @@ func (rt *router) find(method, escapedPath string) (compiledRoute, map[string]st
 	}
 	return best, bestParams, found
 }
+
+// hasPath reports whether any route's resource matches the escaped path,
+// whatever its method.
+func (rt *router) hasPath(escapedPath string) bool {
+	raw := splitPath(escapedPath)
+	for _, c := range rt.routes {
+		if _, _, ok := c.match(raw); ok {
+			return true
+		}
+	}
+	return false
+}

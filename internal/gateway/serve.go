@@ -41,6 +41,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		q.path = p
 	}
 	route, params, ok := g.router.find(r.Method, escaped)
+	if !ok && g.preflight(w, q, escaped, &o) {
+		return
+	}
 	if !ok {
 		g.fail(w, q, &o, ResponseMissingAuthToken, "", nil, false)
 		return

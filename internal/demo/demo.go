@@ -1,0 +1,109 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"keygate/shared/apikey"
+	"keygate/shared/apperr"
+	"keygate/shared/store"
+)
+
+// The demo records' ids and the name of the key Seed creates.
+const (
+	UserID      = "demo-user"
+	WorkspaceID = "demo-workspace"
+	KeyName     = "make run demo key"
+)
+
+// Seeded is what Seed created or found.
+type Seeded struct {
+	UserID, WorkspaceID string
+	// Token is the new key's token: print it once, never log it.
+	Token string
+	KeyID string
+	// Created reports whether the user, workspace and membership were
+	// created now (first run) rather than found.
+	Created bool
+	// Revoked counts the previous demo keys Seed deleted.
+	Revoked int
+}
+
+// Seed creates the demo user, workspace and owner membership if the user
+// does not exist yet, deletes the demo keys of earlier runs, and creates a
+// fresh demo key with all scopes. Keys the user created otherwise are kept.
+func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
+	out := Seeded{UserID: UserID, WorkspaceID: WorkspaceID}
+	_, err := st.GetUser(ctx, UserID)
+	switch {
+	case apperr.CodeOf(err) == apperr.NotFound:
+		if err := create(ctx, st); err != nil {
+			return Seeded{}, err
+		}
+		out.Created = true
+	case err != nil:
+		return Seeded{}, fmt.Errorf("demo: read user: %w", err)
+	}
+	n, err := revokeOld(ctx, st)
+	if err != nil {
+		return Seeded{}, err
+	}
+	out.Revoked = n
+
+	k, err := apikey.Generate(prefix)
+	if err != nil {
+		return Seeded{}, fmt.Errorf("demo: generate key: %w", err)
+	}
+	err = st.CreateKey(ctx, store.Key{
+		ID: k.ID, UserID: UserID, Name: KeyName, Hash: k.Hash, Start: k.Start,
+		Scopes: store.AllScopes, CreatedAt: st.Now(),
+	})
+	if err != nil {
+		return Seeded{}, fmt.Errorf("demo: create key: %w", err)
+	}
+	out.Token, out.KeyID = k.Token, k.ID
+	return out, nil
+}
+
+// create writes the demo user, workspace and owner membership.
+func create(ctx context.Context, st *store.Store) error {
+	now := st.Now()
+	if err := st.PutUser(ctx, store.User{ID: UserID, Name: "Demo User", Email: "demo@example.com", CreatedAt: now}); err != nil {
+		return fmt.Errorf("demo: create user: %w", err)
+	}
+	if err := st.PutWorkspace(ctx, store.Workspace{ID: WorkspaceID, Name: "Demo Workspace", CreatedAt: now}); err != nil {
+		return fmt.Errorf("demo: create workspace: %w", err)
+	}
+	err := st.PutMembership(ctx, store.Membership{UserID: UserID, WorkspaceID: WorkspaceID, Role: store.RoleOwner, CreatedAt: now})
+	if err != nil {
+		return fmt.Errorf("demo: create membership: %w", err)
+	}
+	return nil
+}
+
+// revokeOld deletes the demo keys earlier runs created.
+func revokeOld(ctx context.Context, st *store.Store) (int, error) {
+	var old []string
+	cursor := ""
+	for {
+		keys, next, err := st.ListKeys(ctx, UserID, 100, cursor)
+		if err != nil {
+			return 0, fmt.Errorf("demo: list keys: %w", err)
+		}
+		for _, k := range keys {
+			if k.Name == KeyName {
+				old = append(old, k.ID)
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	for _, id := range old {
+		if err := st.DeleteKey(ctx, UserID, id); err != nil && apperr.CodeOf(err) != apperr.NotFound {
+			return 0, fmt.Errorf("demo: delete old demo key: %w", err)
+		}
+	}
+	return len(old), nil
+}

@@ -1,0 +1,206 @@
+package inproc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+
+	"keygate/authorizer"
+	"keygate/functions/apikeys"
+	"keygate/functions/config"
+	"keygate/functions/identity"
+	"keygate/internal/gateway"
+	"keygate/internal/samtemplate"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+)
+
+// Options configure New.
+type Options struct {
+	// Template is the loaded template.yaml.
+	Template *samtemplate.Template
+	// Endpoint is DYNAMODB_ENDPOINT for every function ("" = AWS).
+	Endpoint string
+	// Table is TABLE_NAME for every function.
+	Table string
+	// Region is AWS_REGION (default "us-east-1").
+	Region string
+	// GatewayLogger receives one JSON line per request (nil discards).
+	GatewayLogger *slog.Logger
+	// FunctionLogger receives the functions' and the authorizer's logs,
+	// as CloudWatch would (nil discards).
+	FunctionLogger *slog.Logger
+	// ExtraRoutes and ExtraFunctions add routes that are not in the
+	// template (tests use them to probe the authorizer's policy on
+	// methods keygate does not serve).
+	ExtraRoutes    []gateway.Route
+	ExtraFunctions map[string]gateway.Function
+}
+
+// lateFlusher forwards to the gateway, which exists only after the
+// functions are built.
+type lateFlusher struct{ gw *gateway.Gateway }
+
+func (f *lateFlusher) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
+	if f.gw == nil {
+		return errors.New("local gateway not ready")
+	}
+	return f.gw.FlushAuthorizerCache(ctx, restAPIID, stage)
+}
+
+// New builds the functions and the authorizer and returns the gateway that
+// serves them.
+func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
+	t := opts.Template
+	if t == nil {
+		return nil, errors.New("inproc: no template")
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	discard := slog.New(slog.DiscardHandler)
+	if opts.GatewayLogger == nil {
+		opts.GatewayLogger = discard
+	}
+	if opts.FunctionLogger == nil {
+		opts.FunctionLogger = discard
+	}
+	b := builder{ctx: ctx, opts: opts, flusher: &lateFlusher{}}
+
+	cfg := gateway.FromTemplate(t)
+	cfg.Region = opts.Region
+	cfg.Logger = opts.GatewayLogger
+	cfg.Functions = make(map[string]gateway.Function)
+	for _, id := range slices.Sorted(maps.Keys(t.Functions)) {
+		if t.Authorizer.FunctionID == id {
+			continue
+		}
+		fn, err := b.function(id)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Functions[id] = fn
+	}
+	if cfg.Authorizer != nil {
+		h, err := b.authorizer(t.Authorizer.FunctionID)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Authorizer.Handler = h
+	}
+	cfg.Routes = append(cfg.Routes, opts.ExtraRoutes...)
+	maps.Copy(cfg.Functions, opts.ExtraFunctions)
+	gw, err := gateway.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	b.flusher.gw = gw
+	return gw, nil
+}
+
+// builder builds handlers the way each function's main.go does.
+type builder struct {
+	ctx     context.Context
+	opts    Options
+	flusher *lateFlusher
+}
+
+// Getenv returns the environment of function id as Lambda would see it:
+// the template's variables with TABLE_NAME, DYNAMODB_ENDPOINT and
+// AWS_REGION set for this local stack.
+func Getenv(t *samtemplate.Template, id, table, endpoint, region string) (func(string) string, error) {
+	fn, ok := t.Functions[id]
+	if !ok {
+		return nil, fmt.Errorf("template has no function %s", id)
+	}
+	env := maps.Clone(fn.Env)
+	if env == nil {
+		env = make(map[string]string)
+	}
+	env["TABLE_NAME"] = table
+	env["DYNAMODB_ENDPOINT"] = endpoint
+	env["AWS_REGION"] = region
+	return func(k string) string { return env[k] }, nil
+}
+
+func (b builder) getenv(id string) (func(string) string, error) {
+	return Getenv(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
+}
+
+// store builds the one DynamoDB client a main builds, and a Store on it.
+func (b builder) store(endpoint, region, table string) (*store.Store, error) {
+	client, err := store.NewClient(b.ctx, store.ClientOptions{Endpoint: endpoint, Region: region})
+	if err != nil {
+		return nil, err
+	}
+	return store.New(client, table), nil
+}
+
+// function builds one proxy-integration function by logical ID.
+func (b builder) function(id string) (gateway.Function, error) {
+	getenv, err := b.getenv(id)
+	if err != nil {
+		return nil, err
+	}
+	logger := b.opts.FunctionLogger.With("function", id)
+	switch id {
+	case "ApiKeysFunction":
+		cfg, err := apikeys.ConfigFromEnv(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		cfg.Logger = logger
+		st, err := b.store(cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		return apikeys.New(cfg, st, b.flusher).Handle, nil
+	case "IdentityFunction":
+		cfg, err := identity.ConfigFromEnv(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		cfg.Logger = logger
+		st, err := b.store(cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		return identity.New(cfg, st).Handle, nil
+	case "ConfigFunction":
+		cfg, err := config.ConfigFromEnv(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		cfg.Logger = logger
+		f, err := config.New(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		return f.Handle, nil
+	}
+	return nil, fmt.Errorf("inproc: no in-process constructor for function %s", id)
+}
+
+// authorizer builds the REQUEST authorizer as authorizer/bootstrap does.
+func (b builder) authorizer(id string) (gateway.Authorizer, error) {
+	getenv, err := b.getenv(id)
+	if err != nil {
+		return nil, err
+	}
+	prefix := getenv("KEY_PREFIX")
+	if prefix == "" {
+		prefix = apikey.DefaultPrefix
+	}
+	if getenv("TABLE_NAME") == "" || !apikey.ValidPrefix(prefix) {
+		return nil, fmt.Errorf("%s: TABLE_NAME is required and KEY_PREFIX must match ^[a-z][a-z0-9]{0,15}$", id)
+	}
+	st, err := b.store(getenv("DYNAMODB_ENDPOINT"), getenv("AWS_REGION"), getenv("TABLE_NAME"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	h := authorizer.New(st, authorizer.Config{KeyPrefix: prefix}, b.opts.FunctionLogger.With("function", id))
+	return h.Handle, nil
+}
