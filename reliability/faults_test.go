@@ -1,0 +1,230 @@
+package reliability
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/authorizer"
+	"keygate/internal/faults"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+)
+
+// lambdaDeadline is the invocation deadline the fault tests give the
+// authorizer, like a Lambda timeout. The test waits much longer (returnWait)
+// only to fail instead of hanging if the authorizer ignores its deadline.
+const (
+	lambdaDeadline = 2 * time.Second
+	returnWait     = 30 * time.Second
+)
+
+// authorizerEvent is a REQUEST event as API Gateway sends it, for a token.
+func authorizerEvent(token string) events.APIGatewayCustomAuthorizerRequestTypeRequest {
+	return events.APIGatewayCustomAuthorizerRequestTypeRequest{
+		Type:       "REQUEST",
+		MethodArn:  "arn:aws:execute-api:us-east-1:123456789012:keygatelcl/Prod/GET/open/auth/whoami",
+		Resource:   "/open/auth/whoami",
+		Path:       "/open/auth/whoami",
+		HTTPMethod: "GET",
+		Headers:    map[string]string{"Authorization": "Bearer " + token},
+		MultiValueHeaders: map[string][]string{
+			"Authorization": {"Bearer " + token},
+		},
+		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
+			AccountID: "123456789012", APIID: "keygatelcl", Stage: "Prod", HTTPMethod: "GET",
+			ResourcePath: "/open/auth/whoami", RequestID: "fault-test",
+		},
+	}
+}
+
+// hasAllow reports whether a policy allows anything.
+func hasAllow(resp events.APIGatewayCustomAuthorizerResponse) bool {
+	for _, s := range resp.PolicyDocument.Statement {
+		if s.Effect == "Allow" {
+			return true
+		}
+	}
+	return false
+}
+
+// authorize calls h with a Lambda-like deadline and fails the test if it does
+// not return in time.
+func authorize(tb testing.TB, h *authorizer.Handler, token string) (events.APIGatewayCustomAuthorizerResponse, error) {
+	tb.Helper()
+	type result struct {
+		resp events.APIGatewayCustomAuthorizerResponse
+		err  error
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lambdaDeadline)
+	defer cancel()
+	done := make(chan result, 1)
+	go func() {
+		resp, err := h.Handle(ctx, authorizerEvent(token))
+		done <- result{resp, err}
+	}()
+	select {
+	case r := <-done:
+		return r.resp, r.err
+	case <-time.After(returnWait):
+		tb.Fatalf("authorizer did not return %v after its deadline", returnWait)
+		return events.APIGatewayCustomAuthorizerResponse{}, nil
+	}
+}
+
+// TestAuthorizerFailsClosedOnFaultyEndpoints points the authorizer's DynamoDB
+// client at endpoints that fail in every way: it must return an error that is
+// not "Unauthorized" (API Gateway answers 500), within its deadline, and
+// never an Allow; through the gateway that is a 500 in the error envelope.
+func TestAuthorizerFailsClosedOnFaultyEndpoints(t *testing.T) {
+	key, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range faults.Kinds {
+		t.Run(kind.String(), func(t *testing.T) {
+			srv := faults.New(t, kind)
+			client, err := store.NewClient(t.Context(), store.ClientOptions{Endpoint: srv.URL})
+			if err != nil {
+				t.Fatalf("NewClient: %v", err)
+			}
+			logs := &LogBuffer{}
+			h := authorizer.New(store.New(client, "keygate"), authorizer.Config{}, logs.Logger("authorizer"))
+
+			resp, err := authorize(t, h, key.Token)
+			if err == nil {
+				t.Fatalf("got no error (response %+v), want an infrastructure error", resp)
+			}
+			if err.Error() == "Unauthorized" {
+				t.Errorf("got error %q, want one that is not \"Unauthorized\" (a fault is a 500, not a 401)", err)
+			}
+			if hasAllow(resp) {
+				t.Errorf("got an Allow policy %+v on error, want none", resp.PolicyDocument)
+			}
+			if kind != faults.Down {
+				// The SDK's standard retryer makes at most 3 attempts.
+				if got := srv.Operations()["UpdateItem"]; got < 1 || got > 3 {
+					t.Errorf("UpdateItem attempts: got %d, want 1 to 3", got)
+				}
+				if got := srv.Operations()["Query"]; got != 0 {
+					t.Errorf("Query after a failed verification: got %d calls, want 0", got)
+				}
+			}
+			checkLogs(t, logs, Secrets(key.Token))
+
+			// The same through the gateway: the functions use DynamoDB Local,
+			// the authorizer the faulty endpoint.
+			e := newEnv(t, Options{AuthorizerAPI: client, AuthorizerTimeout: lambdaDeadline})
+			r := e.do(t, http.MethodGet, "/open/auth/whoami", e.alice.Token, "")
+			if r.Status != http.StatusInternalServerError {
+				t.Errorf("gateway: got status %d, want 500 (body %s)", r.Status, truncate(r.Body))
+			}
+			if got := errorCode(t, r.Body); got != "INTERNAL_SERVER_ERROR" {
+				t.Errorf("gateway: got code %q, want INTERNAL_SERVER_ERROR", got)
+			}
+		})
+	}
+}
+
+// TestAuthorizerFailsClosedOnPartialFailure lets the verification succeed
+// against DynamoDB Local and fails only the read of the user's partition: the
+// key is valid, but without the user's memberships there is no policy to
+// give, so the answer is a 500, never an Allow.
+func TestAuthorizerFailsClosedOnPartialFailure(t *testing.T) {
+	for _, op := range []faults.Op{faults.OpUpdateItem, faults.OpQuery} {
+		t.Run(string(op), func(t *testing.T) {
+			client, table := newTable(t)
+			alice, err := Seed(t.Context(), store.New(client, table), "alice", "")
+			if err != nil {
+				t.Fatalf("seed: %v", err)
+			}
+			api := faults.FailAll(client, faults.Before, op)
+			logs := &LogBuffer{}
+			h := authorizer.New(store.New(api, table), authorizer.Config{}, logs.Logger("authorizer"))
+			resp, err := authorize(t, h, alice.Token)
+			if err == nil || err.Error() == "Unauthorized" {
+				t.Errorf("got error %v, want an infrastructure error", err)
+			}
+			if hasAllow(resp) {
+				t.Errorf("got an Allow policy on error, want none")
+			}
+			if got := api.Failed(); got < 1 {
+				t.Errorf("injected failures: got %d, want at least 1", got)
+			}
+			checkLogs(t, logs, alice.Secrets())
+		})
+	}
+}
+
+// keyWrites are the key operations that must be all or nothing.
+var keyWrites = []struct {
+	name         string
+	method, path string
+	body         string
+	op           faults.Op // the store call that writes
+}{
+	{"create", http.MethodPost, "/open/apikeys", `{"name":"ci"}`, faults.OpTransactWriteItems},
+	{"rotate", http.MethodPost, "/open/apikeys/%s/rotate", `{}`, faults.OpTransactWriteItems},
+	{"rotate with grace", http.MethodPost, "/open/apikeys/%s/rotate", `{"gracePeriodSeconds":60}`, faults.OpTransactWriteItems},
+	{"delete", http.MethodDelete, "/open/apikeys/%s", ``, faults.OpDeleteItem},
+	{"rename", http.MethodPatch, "/open/apikeys/%s", `{"name":"renamed"}`, faults.OpUpdateItem},
+}
+
+// TestKeyWritesLeaveNoPartialState fails the functions' DynamoDB calls —
+// every call of the writing operation through a wrapper of the real client,
+// and every call through each faulty endpoint — and checks that each key
+// write answers a 5xx in the envelope and leaves the table exactly as it was.
+func TestKeyWritesLeaveNoPartialState(t *testing.T) {
+	for _, w := range keyWrites {
+		t.Run("wrapper/"+w.name, func(t *testing.T) {
+			// The authorizer keeps the real client; the functions fail the
+			// write (the reads before it succeed).
+			client, table := newTable(t)
+			api := faults.FailAll(client, faults.Before, w.op)
+			e := newEnvOn(t, client, table, Options{API: api})
+			checkWriteFails(t, e, w.method, w.path, w.body, func() int { return api.Failed() })
+		})
+	}
+	for _, kind := range faults.Kinds {
+		t.Run("endpoint/"+kind.String(), func(t *testing.T) {
+			srv := faults.New(t, kind)
+			fc, err := store.NewClient(t.Context(), store.ClientOptions{Endpoint: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, table := newTable(t)
+			e := newEnvOn(t, client, table, Options{API: fc, FunctionTimeout: lambdaDeadline})
+			for _, w := range keyWrites {
+				t.Run(w.name, func(t *testing.T) {
+					checkWriteFails(t, e, w.method, w.path, w.body, nil)
+				})
+			}
+		})
+	}
+}
+
+// checkWriteFails sends one key write that must fail and checks the answer
+// and that the table did not change.
+func checkWriteFails(t *testing.T, e *env, method, path, body string, failed func() int) {
+	t.Helper()
+	if strings.Contains(path, "%s") {
+		path = fmt.Sprintf(path, e.alice.KeyID)
+	}
+	before := e.snapshot(t)
+	r := e.do(t, method, path, e.alice.Token, body)
+	if r.Status < 500 {
+		t.Errorf("%s %s: got status %d, want a 5xx (body %s)", method, path, r.Status, truncate(r.Body))
+	}
+	if code := errorCode(t, r.Body); code != "INTERNAL_SERVER_ERROR" {
+		t.Errorf("%s %s: got code %q, want INTERNAL_SERVER_ERROR", method, path, code)
+	}
+	if failed != nil && failed() == 0 {
+		t.Errorf("%s %s: no call was failed: the fault was not exercised", method, path)
+	}
+	sameSnapshot(t, before, e.snapshot(t))
+}

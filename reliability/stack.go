@@ -1,0 +1,264 @@
+package reliability
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/authorizer"
+	"keygate/functions/apikeys"
+	fnconfig "keygate/functions/config"
+	"keygate/functions/identity"
+	"keygate/internal/gateway"
+	"keygate/internal/lambdarun"
+	"keygate/internal/samtemplate"
+	"keygate/shared/store"
+)
+
+// Options configure a Stack.
+type Options struct {
+	// Table is the DynamoDB table (it must exist).
+	Table string
+	// API is the DynamoDB client of the functions.
+	API store.API
+	// AuthorizerAPI is the authorizer's DynamoDB client (default API); tests
+	// point it at a faulty endpoint or wrap it to count calls.
+	AuthorizerAPI store.API
+	// CacheTTL overrides the template's authorizer cache TTL: 0 keeps the
+	// template's, a negative value turns the cache off.
+	CacheTTL time.Duration
+	// AuthorizerTimeout and FunctionTimeout are the Lambda timeouts, i.e. the
+	// deadline of each invocation's context (default: each function's Timeout
+	// in the template).
+	AuthorizerTimeout time.Duration
+	FunctionTimeout   time.Duration
+	// Template is template.yaml's path (default: the module root's).
+	Template string
+	// Logs receives every component's log lines (default: discarded).
+	Logs *LogBuffer
+}
+
+// Stack is keygate served by the local API Gateway engine on a loopback
+// port, with its real authorizer and functions in-process.
+type Stack struct {
+	// URL is the base URL, without the stage (as `sam local start-api`).
+	URL string
+	// Gateway is the API Gateway engine.
+	Gateway *gateway.Gateway
+	// Template is the template the stack was configured from.
+	Template *samtemplate.Template
+
+	srv  *http.Server
+	done chan struct{}
+	once sync.Once
+}
+
+// Start configures the stack from the template and serves it on
+// 127.0.0.1:0. Close stops it.
+func Start(ctx context.Context, opts Options) (*Stack, error) {
+	if opts.API == nil || opts.Table == "" {
+		return nil, errors.New("reliability: Options.API and Options.Table are required")
+	}
+	if opts.AuthorizerAPI == nil {
+		opts.AuthorizerAPI = opts.API
+	}
+	if opts.Logs == nil {
+		opts.Logs = &LogBuffer{}
+	}
+	path := opts.Template
+	if path == "" {
+		root, err := lambdarun.ModuleRoot()
+		if err != nil {
+			return nil, err
+		}
+		path = filepath.Join(root, "template.yaml")
+	}
+	tmpl, err := samtemplate.Load(path, map[string]string{"KeysTable": opts.Table})
+	if err != nil {
+		return nil, fmt.Errorf("reliability: %w", err)
+	}
+	gw, err := newGateway(tmpl, opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("reliability: listen: %w", err)
+	}
+	s := &Stack{
+		URL:      "http://" + ln.Addr().String(),
+		Gateway:  gw,
+		Template: tmpl,
+		srv:      &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second},
+		done:     make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(ln)
+	}()
+	return s, nil
+}
+
+// Close stops the HTTP server. It is safe to call more than once.
+func (s *Stack) Close() {
+	s.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.srv.Shutdown(ctx); err != nil {
+			_ = s.srv.Close()
+		}
+		<-s.done
+	})
+}
+
+// newGateway wires the authorizer and the functions into a gateway as their
+// Lambda mains do: configuration from the function's environment in the
+// template, one store per function, built once.
+func newGateway(tmpl *samtemplate.Template, opts Options) (*gateway.Gateway, error) {
+	getenv := func(fn string) func(string) string {
+		env := tmpl.Functions[fn].Env
+		return func(k string) string {
+			switch k {
+			case "TABLE_NAME":
+				return opts.Table
+			case "DYNAMODB_ENDPOINT":
+				return "" // the client is given, not built from the environment
+			}
+			return env[k]
+		}
+	}
+	st := store.New(opts.API, opts.Table)
+	flusher := &lateFlusher{}
+	functions := map[string]gateway.Function{}
+	for id := range tmpl.Functions {
+		switch id {
+		case "ApiKeysFunction":
+			cfg, err := apikeys.ConfigFromEnv(getenv(id))
+			if err != nil {
+				return nil, fmt.Errorf("reliability: %s: %w", id, err)
+			}
+			cfg.Logger = opts.Logs.Logger(id)
+			functions[id] = withTimeout(opts.FunctionTimeout, tmpl.Functions[id], apikeys.New(cfg, st, flusher).Handle)
+		case "IdentityFunction":
+			cfg, err := identity.ConfigFromEnv(getenv(id))
+			if err != nil {
+				return nil, fmt.Errorf("reliability: %s: %w", id, err)
+			}
+			cfg.Logger = opts.Logs.Logger(id)
+			functions[id] = withTimeout(opts.FunctionTimeout, tmpl.Functions[id], identity.New(cfg, st).Handle)
+		case "ConfigFunction":
+			cfg, err := fnconfig.ConfigFromEnv(getenv(id))
+			if err != nil {
+				return nil, fmt.Errorf("reliability: %s: %w", id, err)
+			}
+			fn, err := fnconfig.New(cfg)
+			if err != nil {
+				return nil, fmt.Errorf("reliability: %s: %w", id, err)
+			}
+			functions[id] = withTimeout(opts.FunctionTimeout, tmpl.Functions[id], fn.Handle)
+		}
+	}
+
+	az := tmpl.Authorizer
+	azFn := tmpl.Functions[az.FunctionID]
+	h := authorizer.New(store.New(opts.AuthorizerAPI, opts.Table),
+		authorizer.Config{KeyPrefix: azFn.Env["KEY_PREFIX"]}, opts.Logs.Logger(az.FunctionID))
+	timeout := opts.AuthorizerTimeout
+	if timeout <= 0 {
+		timeout = time.Duration(azFn.Timeout) * time.Second
+	}
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	ttl := time.Duration(az.TTLSeconds) * time.Second
+	switch {
+	case opts.CacheTTL < 0:
+		ttl = 0
+	case opts.CacheTTL > 0:
+		ttl = opts.CacheTTL
+	}
+
+	routes := make([]gateway.Route, 0, len(tmpl.Routes))
+	for _, r := range tmpl.Routes {
+		routes = append(routes, gateway.Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized})
+	}
+	responses := make(map[string]gateway.Response, len(tmpl.GatewayResponses))
+	for typ, r := range tmpl.GatewayResponses {
+		responses[typ] = gateway.Response{StatusCode: r.StatusCode, Headers: r.Headers, Body: r.Body}
+	}
+	gw, err := gateway.New(gateway.Config{
+		Stage:     tmpl.Stage,
+		Routes:    routes,
+		Functions: functions,
+		Authorizer: &gateway.AuthorizerConfig{
+			Name:           az.Name,
+			IdentityHeader: az.IdentityHeader,
+			TTL:            ttl,
+			Handler:        withDeadline(timeout, h.Handle),
+		},
+		Responses: responses,
+		Logger:    opts.Logs.Logger("gateway"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reliability: gateway: %w", err)
+	}
+	flusher.set(gw)
+	return gw, nil
+}
+
+// withDeadline gives each authorizer invocation the deadline Lambda gives it:
+// its function's timeout.
+func withDeadline(d time.Duration, h gateway.Authorizer) gateway.Authorizer {
+	return func(ctx context.Context, req events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return h(ctx, req)
+	}
+}
+
+// withTimeout gives each function invocation the deadline Lambda gives it:
+// d, or else the function's timeout in the template.
+func withTimeout(d time.Duration, fn samtemplate.Function, h gateway.Function) gateway.Function {
+	if d <= 0 {
+		d = time.Duration(fn.Timeout) * time.Second
+	}
+	if d <= 0 {
+		d = 3 * time.Second // Lambda's default
+	}
+	return func(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return h(ctx, req)
+	}
+}
+
+// lateFlusher lets the apikeys function, built before the gateway, flush the
+// gateway's authorizer cache.
+type lateFlusher struct {
+	mu sync.Mutex
+	gw *gateway.Gateway
+}
+
+func (f *lateFlusher) set(gw *gateway.Gateway) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gw = gw
+}
+
+// FlushAuthorizerCache flushes the gateway's cache.
+func (f *lateFlusher) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
+	f.mu.Lock()
+	gw := f.gw
+	f.mu.Unlock()
+	if gw == nil {
+		return errors.New("reliability: gateway not ready")
+	}
+	return gw.FlushAuthorizerCache(ctx, restAPIID, stage)
+}
