@@ -73,4 +73,3 @@ func FindLeaks(lines []string, secrets ...string) []Leak {
 	}
 	return leaks
 }
-
