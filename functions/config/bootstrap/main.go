@@ -1,0 +1,36 @@
+// Command bootstrap is the ConfigFunction Lambda: it reads Tianji's public
+// settings from the environment once and starts the Lambda runtime.
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"keygate/functions/config"
+	"keygate/functions/internal/fnenv"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = fnenv.NewLogger(cfg.LogLevel)
+	slog.SetDefault(cfg.Logger)
+	fn, err := config.New(cfg)
+	if err != nil {
+		return err
+	}
+	lambda.Start(fn.Handle)
+	return nil
+}

@@ -1,0 +1,40 @@
+// Command bootstrap is the IdentityFunction Lambda: it wires the environment,
+// the DynamoDB client and the identity function, then starts the Lambda
+// runtime.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"keygate/functions/identity"
+	"keygate/functions/internal/fnenv"
+	"keygate/shared/store"
+)
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "identity:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	cfg, err := identity.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = fnenv.NewLogger(cfg.LogLevel)
+	slog.SetDefault(cfg.Logger)
+	db, err := store.NewClient(ctx, store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint, Region: cfg.Region})
+	if err != nil {
+		return err
+	}
+	fn := identity.New(cfg, store.New(db, cfg.TableName))
+	lambda.Start(fn.Handle)
+	return nil
+}

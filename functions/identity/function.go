@@ -1,0 +1,144 @@
+package identity
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"keygate/shared/access"
+	"keygate/shared/apperr"
+	"keygate/shared/httpapi"
+	"keygate/shared/store"
+)
+
+// Function serves the identity routes.
+type Function struct {
+	st      *store.Store
+	logger  *slog.Logger
+	handler http.Handler
+	adapter *httpadapter.HandlerAdapter
+}
+
+// New builds the function once per Lambda instance.
+func New(cfg Config, st *store.Store) *Function {
+	f := &Function{st: st, logger: cfg.Logger}
+	if f.logger == nil {
+		f.logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /open/auth/whoami", f.whoami)
+	mux.HandleFunc("GET /open/workspace/{workspaceId}", f.workspace)
+	f.handler = httpapi.Wrap(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
+	f.adapter = httpadapter.New(f.handler)
+	return f
+}
+
+// Handler returns the HTTP handler (for tests and the local gateway).
+func (f *Function) Handler() http.Handler { return f.handler }
+
+// Handle is the Lambda entry point.
+func (f *Function) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return f.adapter.ProxyWithContext(ctx, req)
+}
+
+// workspaceRoleJSON is one membership in whoami.
+type workspaceRoleJSON struct {
+	WorkspaceID string     `json:"workspaceId"`
+	Role        store.Role `json:"role"`
+}
+
+// whoamiJSON is the answer of GET /open/auth/whoami.
+type whoamiJSON struct {
+	UserID     string              `json:"userId"`
+	KeyID      string              `json:"keyId"`
+	Scopes     []store.Scope       `json:"scopes"`
+	Workspaces []workspaceRoleJSON `json:"workspaces"`
+}
+
+// workspaceJSON is the answer of GET /open/workspace/{workspaceId}.
+type workspaceJSON struct {
+	WorkspaceID string     `json:"workspaceId"`
+	Name        string     `json:"name"`
+	Role        store.Role `json:"role"`
+}
+
+// whoami handles GET /open/auth/whoami. When the authorizer left the
+// memberships out (too many for its context), they are read from the store.
+func (f *Function) whoami(w http.ResponseWriter, r *http.Request) {
+	id, err := access.IdentityFromContext(r.Context())
+	if err != nil {
+		httpapi.Error(w, r, f.logger, err)
+		return
+	}
+	out := whoamiJSON{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes, Workspaces: []workspaceRoleJSON{}}
+	if out.Scopes == nil {
+		out.Scopes = []store.Scope{}
+	}
+	if id.WorkspacesOverflow {
+		ms, err := f.st.ListMemberships(r.Context(), id.UserID)
+		if err != nil {
+			httpapi.Error(w, r, f.logger, err)
+			return
+		}
+		for _, m := range ms {
+			out.Workspaces = append(out.Workspaces, workspaceRoleJSON{WorkspaceID: m.WorkspaceID, Role: m.Role})
+		}
+	} else {
+		for _, ws := range id.Workspaces {
+			out.Workspaces = append(out.Workspaces, workspaceRoleJSON{WorkspaceID: ws.WorkspaceID, Role: ws.Role})
+		}
+	}
+	httpapi.JSON(w, http.StatusOK, out)
+}
+
+// workspace handles GET /open/workspace/{workspaceId}: 404 for an unknown
+// workspace, 403 when the caller is not a member.
+func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
+	id, err := access.IdentityFromContext(r.Context())
+	if err != nil {
+		httpapi.Error(w, r, f.logger, err)
+		return
+	}
+	wsID := r.PathValue("workspaceId")
+	if !store.ValidID(wsID) {
+		httpapi.Error(w, r, f.logger, apperr.Errorf(apperr.NotFound, "workspace not found"))
+		return
+	}
+	ws, err := f.st.GetWorkspace(r.Context(), wsID)
+	if err != nil {
+		httpapi.Error(w, r, f.logger, err)
+		return
+	}
+	role, err := f.roleIn(r.Context(), id, wsID)
+	if err != nil {
+		httpapi.Error(w, r, f.logger, err)
+		return
+	}
+	httpapi.JSON(w, http.StatusOK, workspaceJSON{WorkspaceID: ws.ID, Name: ws.Name, Role: role})
+}
+
+// roleIn returns the caller's role in the workspace, from the authorizer
+// context or, when that overflowed, from the store; Forbidden for a
+// non-member.
+func (f *Function) roleIn(ctx context.Context, id access.Identity, wsID string) (store.Role, error) {
+	if !id.WorkspacesOverflow {
+		if role, ok := id.RoleIn(wsID); ok {
+			return role, nil
+		}
+		return "", errNotMember
+	}
+	m, err := f.st.GetMembership(ctx, id.UserID, wsID)
+	if apperr.Is(err, apperr.NotFound) {
+		return "", errNotMember
+	}
+	if err != nil {
+		return "", err
+	}
+	return m.Role, nil
+}
+
+// errNotMember is the answer for a workspace the caller does not belong to.
+var errNotMember = apperr.Errorf(apperr.Forbidden, "Insufficient access")

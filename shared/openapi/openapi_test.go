@@ -1,0 +1,68 @@
+package openapi_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"keygate/shared/openapi"
+	"keygate/shared/openapi/openapitest"
+)
+
+// wantRoutes is every route of the HTTP API (design.md, "HTTP API").
+var wantRoutes = []string{
+	"DELETE /open/apikeys/{keyId}",
+	"GET /open/_document",
+	"GET /open/apikeys",
+	"GET /open/apikeys/{keyId}",
+	"GET /open/auth/whoami",
+	"GET /open/global/config",
+	"GET /open/workspace/{workspaceId}",
+	"PATCH /open/apikeys/{keyId}",
+	"POST /open/apikeys",
+	"POST /open/apikeys/{keyId}/rotate",
+}
+
+func TestDocumentIsValidAndComplete(t *testing.T) {
+	doc, err := openapitest.Load()
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	var got []string
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			got = append(got, method+" "+path)
+			if op.Responses.Status(500) == nil {
+				t.Errorf("%s %s: no 500 response documented", method, path)
+			}
+			public := op.Security != nil && len(*op.Security) == 0
+			if !public && (op.Responses.Status(401) == nil || op.Responses.Status(403) == nil) {
+				t.Errorf("%s %s: authorized route without 401/403", method, path)
+			}
+			if op.RequestBody != nil && (op.Responses.Status(400) == nil || op.Responses.Status(413) == nil || op.Responses.Status(415) == nil) {
+				t.Errorf("%s %s: body route without 400/413/415", method, path)
+			}
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, wantRoutes) {
+		t.Errorf("routes: got %v, want %v", got, wantRoutes)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	b, err := openapi.JSON()
+	if err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	var v struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("unmarshal: %v", err)
+	}
+	if v.OpenAPI != "3.0.3" || len(v.Paths) != 7 {
+		t.Errorf("document: got openapi %q with %d paths, want 3.0.3 with 7", v.OpenAPI, len(v.Paths))
+	}
+}
