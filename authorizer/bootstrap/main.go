@@ -1,0 +1,51 @@
+// Command bootstrap is the authorizer Lambda: it reads the environment once,
+// builds the DynamoDB client and the handler, and starts the Lambda runtime.
+//
+// Environment: TABLE_NAME (required), KEY_PREFIX (default sk),
+// DYNAMODB_ENDPOINT (optional, e.g. DynamoDB Local), AWS_REGION, LOG_LEVEL
+// (debug, info, warn, error; default info).
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"keygate/authorizer"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+)
+
+func main() {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(envOr("LOG_LEVEL", "info"))); err != nil {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+
+	table := os.Getenv("TABLE_NAME")
+	prefix := envOr("KEY_PREFIX", apikey.DefaultPrefix)
+	if table == "" || !apikey.ValidPrefix(prefix) {
+		logger.Error("invalid configuration: TABLE_NAME is required and KEY_PREFIX must match ^[a-z][a-z0-9]{0,15}$")
+		os.Exit(1)
+	}
+	client, err := store.NewClient(context.Background(), store.ClientOptions{
+		Endpoint: os.Getenv("DYNAMODB_ENDPOINT"),
+		Region:   os.Getenv("AWS_REGION"),
+	})
+	if err != nil {
+		logger.Error("dynamodb client", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	h := authorizer.New(store.New(client, table), authorizer.Config{KeyPrefix: prefix}, logger)
+	lambda.Start(h.Handle)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

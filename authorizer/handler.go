@@ -1,0 +1,200 @@
+package authorizer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/shared/access"
+	"keygate/shared/apikey"
+	"keygate/shared/apperr"
+	"keygate/shared/store"
+)
+
+// ErrUnauthorized is the error API Gateway turns into a 401: its message must
+// be exactly "Unauthorized".
+var ErrUnauthorized = errors.New("Unauthorized") //nolint:staticcheck // API Gateway matches this exact text
+
+// errDeadline is returned when no time is left for DynamoDB calls.
+var errDeadline = errors.New("authorizer: no time left before the invocation deadline")
+
+// Defaults for Config.
+const (
+	DefaultDeadlineMargin = 200 * time.Millisecond
+	DefaultTimeout        = 3 * time.Second
+)
+
+// Config configures a Handler.
+type Config struct {
+	// KeyPrefix is the token prefix (default apikey.DefaultPrefix).
+	KeyPrefix string
+	// DeadlineMargin is kept free before the invocation deadline, so calls
+	// and SDK retries end in time to return an error (default 200 ms).
+	DeadlineMargin time.Duration
+	// Timeout bounds the calls when the context has no deadline (default 3 s).
+	Timeout time.Duration
+}
+
+// Handler is the authorizer. Build it once with New; it is safe for
+// concurrent use.
+type Handler struct {
+	store  *store.Store
+	cfg    Config
+	logger *slog.Logger
+}
+
+// New returns a Handler that verifies keys against st. Zero Config fields take
+// their defaults; a nil logger discards logs.
+func New(st *store.Store, cfg Config, logger *slog.Logger) *Handler {
+	if cfg.KeyPrefix == "" {
+		cfg.KeyPrefix = apikey.DefaultPrefix
+	}
+	if cfg.DeadlineMargin <= 0 {
+		cfg.DeadlineMargin = DefaultDeadlineMargin
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{store: st, cfg: cfg, logger: logger}
+}
+
+// Decisions as logged.
+const (
+	decisionAllow        = "allow"
+	decisionDeny         = "deny"
+	decisionUnauthorized = "unauthorized"
+	decisionError        = "error"
+)
+
+// Reasons logged for 401s; they never reach the client.
+const (
+	reasonNoHeader    = "HEADER_MISSING_OR_MALFORMED"
+	reasonBadToken    = "TOKEN_MALFORMED"
+	reasonMethodARN   = "METHOD_ARN_INVALID"
+	reasonInfra       = "INFRASTRUCTURE"
+	reasonBadGrant    = "STORED_DATA_INVALID"
+	reasonUnknownCase = "VERIFY_RESULT_UNKNOWN"
+)
+
+// Handle authorizes one API Gateway REQUEST event.
+func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+	start := time.Now()
+	value, ok := authorizationValue(req.Headers, req.MultiValueHeaders)
+	if !ok {
+		return h.unauthorized(ctx, start, reasonNoHeader)
+	}
+	token, ok := bearerToken(value)
+	if !ok {
+		return h.unauthorized(ctx, start, reasonNoHeader)
+	}
+	keyID, err := apikey.Parse(token, h.cfg.KeyPrefix)
+	if err != nil {
+		return h.unauthorized(ctx, start, reasonBadToken)
+	}
+	base, err := access.ParseMethodARN(req.MethodArn)
+	if err != nil {
+		return h.fail(ctx, start, keyID, "", reasonMethodARN, err)
+	}
+
+	ctx, cancel := h.bound(ctx)
+	defer cancel()
+	if ctx.Err() != nil {
+		return h.fail(ctx, start, keyID, "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
+	}
+	v, err := h.store.Verify(ctx, keyID, apikey.Hash(token))
+	if err != nil {
+		return h.fail(ctx, start, keyID, "", reasonInfra, err)
+	}
+	switch v.Result {
+	case store.VerifyValid:
+	case store.VerifyNotFound:
+		return h.deny(ctx, start, base, keyID, "", access.ReasonKeyInvalid)
+	case store.VerifyExpired:
+		return h.deny(ctx, start, base, keyID, v.Key.UserID, access.ReasonKeyExpired)
+	case store.VerifyUserDisabled:
+		return h.deny(ctx, start, base, keyID, v.Key.UserID, access.ReasonUserDisabled)
+	default:
+		return h.fail(ctx, start, keyID, v.Key.UserID, reasonUnknownCase, fmt.Errorf("authorizer: verify result %v", v.Result))
+	}
+
+	userID := v.Key.UserID
+	p, err := h.store.Principal(ctx, userID)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
+	case err != nil:
+		return h.fail(ctx, start, keyID, userID, reasonInfra, err)
+	case p.User.Disabled:
+		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
+	}
+	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: v.Key.ID, Scopes: v.Key.Scopes, Memberships: p.Memberships})
+	if err != nil {
+		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
+	}
+	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
+		slog.String("decision", decisionAllow),
+		slog.String("reason", ""),
+		slog.String("keyId", keyID),
+		slog.String("userId", userID),
+		slog.String("policyMode", r.Mode.String()),
+		slog.Int("skippedMemberships", r.Skipped),
+		durationMs(start),
+	)
+	return r.Response, nil
+}
+
+// bound limits ctx to the invocation deadline minus the margin, or to the
+// timeout when there is no deadline. SDK retries run inside it.
+func (h *Handler) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(ctx, d.Add(-h.cfg.DeadlineMargin))
+	}
+	return context.WithTimeout(ctx, h.cfg.Timeout)
+}
+
+func (h *Handler) unauthorized(ctx context.Context, start time.Time, reason string) (events.APIGatewayCustomAuthorizerResponse, error) {
+	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
+		slog.String("decision", decisionUnauthorized),
+		slog.String("reason", reason),
+		slog.String("keyId", ""),
+		slog.String("userId", ""),
+		durationMs(start),
+	)
+	return events.APIGatewayCustomAuthorizerResponse{}, ErrUnauthorized
+}
+
+func (h *Handler) deny(ctx context.Context, start time.Time, base, keyID, userID string, reason access.Reason) (events.APIGatewayCustomAuthorizerResponse, error) {
+	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
+		slog.String("decision", decisionDeny),
+		slog.String("reason", string(reason)),
+		slog.String("keyId", keyID),
+		slog.String("userId", userID),
+		durationMs(start),
+	)
+	return access.Deny(base, userID, reason), nil
+}
+
+// fail logs an infrastructure or configuration error and returns it wrapped;
+// API Gateway answers 500, never Allow.
+func (h *Handler) fail(ctx context.Context, start time.Time, keyID, userID, reason string, err error) (events.APIGatewayCustomAuthorizerResponse, error) {
+	h.logger.LogAttrs(ctx, slog.LevelError, "authorizer decision",
+		slog.String("decision", decisionError),
+		slog.String("reason", reason),
+		slog.String("keyId", keyID),
+		slog.String("userId", userID),
+		slog.String("error", err.Error()),
+		durationMs(start),
+	)
+	return events.APIGatewayCustomAuthorizerResponse{}, fmt.Errorf("authorizer: %s: %w", reason, err)
+}
+
+func durationMs(start time.Time) slog.Attr {
+	return slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000)
+}
