@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
 	"keygate/shared/apperr"
 )
 
@@ -24,7 +26,8 @@ type Options struct {
 // envelope for unknown routes and for paths that are not clean (dot segments,
 // double or encoded slashes) instead of ServeMux's redirects and plain-text
 // pages, recovery of panics as INTERNAL_SERVER_ERROR, and one log line per
-// request (method, route, status, duration; never headers or bodies).
+// request (method, route pattern, status, duration and API Gateway request
+// id; never headers, query strings or bodies).
 func Wrap(mux *http.ServeMux, o Options) http.Handler {
 	logger := o.Logger
 	if logger == nil {
@@ -37,9 +40,12 @@ func Wrap(mux *http.ServeMux, o Options) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		rec := &statusRecorder{ResponseWriter: w}
 		route := serve(mux, rec, r, logger)
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("route", route),
-			slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route),
+			slog.Int("status", rec.status), slog.Duration("duration", time.Since(start))}
+		if rc, ok := core.GetAPIGatewayContextFromContext(r.Context()); ok {
+			attrs = append(attrs, slog.String("requestId", rc.RequestID))
+		}
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }
 
@@ -62,7 +68,7 @@ func serve(mux *http.ServeMux, w *statusRecorder, r *http.Request, logger *slog.
 		return "(unclean path)"
 	}
 	if _, pattern := mux.Handler(r); pattern == "" {
-		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "No such route: %s %s", r.Method, r.URL.Path))
+		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "No such route"))
 		return "(none)"
 	}
 	mux.ServeHTTP(w, r) // sets r.Pattern and the path values
@@ -89,6 +95,7 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader records the first status and passes it on.
 func (s *statusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
@@ -96,6 +103,7 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
+// Write records an implicit 200 and passes the body on.
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK
