@@ -1,0 +1,214 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/internal/dynamolocal"
+	"keygate/internal/gateway"
+	"keygate/internal/gateway/inproc"
+	"keygate/internal/samtemplate"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+)
+
+func TestMain(m *testing.M) { dynamolocal.Main(m) }
+
+// templatePath is the repository's template, relative to this package.
+const templatePath = "../template.yaml"
+
+// The spec's gateway bodies, byte for byte as the spec prints them.
+const (
+	spec401 = "{\n  \"error\": {\n    \"code\": \"UNAUTHORIZED\",\n    \"message\": \"Authorization not provided\"\n  }\n}"
+	spec403 = "{\n  \"error\": {\n    \"code\": \"FORBIDDEN\", \n    \"message\": \"Insufficient access\"\n  }\n}"
+)
+
+// syncBuffer collects log lines from concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// stack is one table in DynamoDB Local; each gateway() call serves it.
+type stack struct {
+	endpoint, table string
+	st              *store.Store
+	logs            *syncBuffer
+	tokens          []string // every token the test made, checked against the logs
+}
+
+// newStack creates a fresh table and checks at cleanup that no token or
+// hash appeared in any log line.
+func newStack(tb testing.TB) *stack {
+	tb.Helper()
+	client, table := dynamolocal.NewTestTable(tb)
+	s := &stack{endpoint: dynamolocal.Endpoint(tb), table: table, st: store.New(client, table), logs: &syncBuffer{}}
+	tb.Cleanup(func() {
+		logs := s.logs.String()
+		for _, tok := range s.tokens {
+			if strings.Contains(logs, tok) || strings.Contains(logs, apikey.Hash(tok)) {
+				tb.Errorf("a token or its hash appears in the logs")
+			}
+		}
+	})
+	return s
+}
+
+// server is one local API Gateway on 127.0.0.1:0.
+type server struct {
+	url string
+	gw  *gateway.Gateway
+}
+
+// gateway serves the stack through the template with parameter overrides
+// (e.g. AuthorizerCacheTtl=300) and optional routes that are not in the
+// template.
+func (s *stack) gateway(tb testing.TB, params map[string]string, extra ...gateway.Route) server {
+	tb.Helper()
+	overrides := map[string]string{"KeysTable": s.table}
+	for k, v := range params {
+		overrides[k] = v
+	}
+	t, err := samtemplate.Load(templatePath, overrides)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	extraFns := map[string]gateway.Function{}
+	for _, r := range extra {
+		extraFns[r.FunctionID] = echo
+	}
+	gw, err := inproc.New(tb.Context(), inproc.Options{
+		Template: t, Endpoint: s.endpoint, Table: s.table,
+		GatewayLogger: logger, FunctionLogger: logger,
+		ExtraRoutes: extra, ExtraFunctions: extraFns,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(gw)
+	tb.Cleanup(srv.Close)
+	return server{url: srv.URL, gw: gw}
+}
+
+// echo is a test-only integration: it answers 200 with the method and path.
+func echo(_ context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	b, _ := json.Marshal(map[string]string{"method": ev.HTTPMethod, "path": ev.Path})
+	return events.APIGatewayProxyResponse{StatusCode: 200, Body: string(b), Headers: map[string]string{"Content-Type": "application/json"}}, nil
+}
+
+// user creates a user with roles in workspaces (workspaces are created).
+func (s *stack) user(tb testing.TB, id string, roles map[string]store.Role) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.st.PutUser(ctx, store.User{ID: id, Name: id, Email: id + "@example.com", CreatedAt: time.Now()}); err != nil {
+		tb.Fatal(err)
+	}
+	for ws, role := range roles {
+		if err := s.st.PutWorkspace(ctx, store.Workspace{ID: ws, Name: "Workspace " + ws, CreatedAt: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+		if err := s.st.PutMembership(ctx, store.Membership{UserID: id, WorkspaceID: ws, Role: role, CreatedAt: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// key creates a key for userID with the scopes (all when none) through the
+// store, as the CLI does, and returns its token.
+func (s *stack) key(tb testing.TB, userID string, scopes ...store.Scope) string {
+	tb.Helper()
+	if len(scopes) == 0 {
+		scopes = store.AllScopes
+	}
+	k, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	err = s.st.CreateKey(tb.Context(), store.Key{ID: k.ID, UserID: userID, Name: "test key", Hash: k.Hash, Start: k.Start, Scopes: scopes, CreatedAt: s.st.Now()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.tokens = append(s.tokens, k.Token)
+	return k.Token
+}
+
+// response is what a test needs of an HTTP response.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// decode unmarshals the body into v.
+func (r response) decode(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		tb.Fatalf("decode %q: %v", r.body, err)
+	}
+}
+
+// do sends a request with "Authorization: Bearer <token>" when token is set.
+func (srv server) do(tb testing.TB, method, path, token, body string) response {
+	tb.Helper()
+	return srv.doAuth(tb, method, path, bearer(token), body)
+}
+
+func bearer(token string) string {
+	if token == "" {
+		return ""
+	}
+	return "Bearer " + token
+}
+
+// doAuth sends a request with a raw Authorization header ("" = none).
+func (srv server) doAuth(tb testing.TB, method, path, authorization, body string) response {
+	tb.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(tb.Context(), method, srv.url+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
