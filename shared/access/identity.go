@@ -139,7 +139,7 @@ func idField(m map[string]interface{}, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !store.ValidID(s) {
+	if !validID(s) {
 		return "", fmt.Errorf("%w: invalid %s", ErrContext, key)
 	}
 	return s, nil
@@ -177,7 +177,7 @@ func parseWorkspaces(s string) ([]WorkspaceRole, error) {
 	seen := make(map[string]struct{}, cap(out))
 	for part := range strings.SplitSeq(s, ",") {
 		wsID, role, ok := strings.Cut(part, ":")
-		if !ok || !store.ValidID(wsID) || !store.Role(role).Valid() {
+		if !ok || !validID(wsID) || !store.Role(role).Valid() {
 			return nil, fmt.Errorf("%w: malformed workspaces entry", ErrContext)
 		}
 		if _, dup := seen[wsID]; dup {

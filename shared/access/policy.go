@@ -92,7 +92,7 @@ type workspaceGrant struct {
 // ParseMethodARN). The policy depends only on base and g, never on the
 // incoming route, so API Gateway may cache it for every route.
 func Allow(base string, g Grant) (Result, error) {
-	if !store.ValidID(g.UserID) || !store.ValidID(g.KeyID) {
+	if !validID(g.UserID) || !validID(g.KeyID) {
 		return Result{}, ErrGrant
 	}
 	read, write, admin := scopeSet(g.Scopes)
@@ -198,7 +198,7 @@ func workspaceGrants(ms []store.Membership, read, write bool) ([]workspaceGrant,
 	ws := make([]workspaceGrant, 0, len(ms))
 	skipped := 0
 	for _, m := range ms {
-		if !store.ValidID(m.WorkspaceID) || !m.Role.Valid() {
+		if !validID(m.WorkspaceID) || !m.Role.Valid() {
 			skipped++
 			continue
 		}

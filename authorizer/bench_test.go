@@ -1,0 +1,59 @@
+package authorizer
+
+import (
+	"encoding/json"
+	"testing"
+
+	"keygate/shared/access"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+)
+
+// BenchmarkAuthorizeNonIO measures the work of one uncached Allow besides the
+// two DynamoDB calls: header lookup, Bearer parsing, token parse, hash,
+// methodArn parse, policy and context for three workspaces, and the JSON the
+// Lambda runtime writes.
+func BenchmarkAuthorizeNonIO(b *testing.B) {
+	k, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	headers := map[string]string{"Accept": "application/json", "Host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "Authorization": "Bearer " + k.Token}
+	multi := map[string][]string{"Accept": {"application/json"}, "Host": {"abcdef1234.execute-api.us-east-1.amazonaws.com"}, "Authorization": {"Bearer " + k.Token}}
+	methodARN := "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/open/workspace/clx9q2w3e4r5t6y7u8i9o0p1b"
+	key := store.Key{ID: k.ID, UserID: "clx9q2w3e4r5t6y7u8i9o0p1a", Scopes: store.AllScopes}
+	memberships := []store.Membership{
+		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1b", Role: store.RoleOwner},
+		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1c", Role: store.RoleAdmin},
+		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1d", Role: store.RoleReadOnly},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		value, ok := authorizationValue(headers, multi)
+		if !ok {
+			b.Fatal("no header")
+		}
+		token, ok := bearerToken(value)
+		if !ok {
+			b.Fatal("no token")
+		}
+		id, err := apikey.Parse(token, apikey.DefaultPrefix)
+		if err != nil || id != key.ID {
+			b.Fatal(err)
+		}
+		if h := apikey.Hash(token); len(h) != 64 {
+			b.Fatal("hash")
+		}
+		base, err := access.ParseMethodARN(methodARN)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := access.Allow(base, access.Grant{UserID: key.UserID, KeyID: id, Scopes: key.Scopes, Memberships: memberships})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(r.Response); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

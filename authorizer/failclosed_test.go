@@ -1,0 +1,80 @@
+package authorizer_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/authorizer"
+	"keygate/shared/store"
+)
+
+func TestHandleFailsClosed(t *testing.T) {
+	f := newFixture(t, authorizer.Config{})
+	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
+	k := f.key("alice", store.AllScopes, nil)
+
+	down, err := store.NewClient(t.Context(), store.ClientOptions{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", MaxAttempts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	downHandler := authorizer.New(store.New(down, f.table), authorizer.Config{}, slog.New(slog.NewJSONHandler(logs, nil)))
+
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	nearDeadline, cancel2 := context.WithTimeout(t.Context(), 50*time.Millisecond) // inside the 200 ms margin
+	defer cancel2()
+	expired, cancel3 := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel3()
+
+	badARN := request("Bearer " + k.Token)
+	badARN.MethodArn = "arn:aws:execute-api:us-east-1:123456789012:*/v1/GET/open/auth/whoami"
+	emptyARN := request("Bearer " + k.Token)
+	emptyARN.MethodArn = ""
+
+	tests := []struct {
+		name      string
+		h         *authorizer.Handler
+		ctx       context.Context
+		req       *events.APIGatewayCustomAuthorizerRequestTypeRequest
+		wantCalls int
+	}{
+		{"endpoint down", downHandler, t.Context(), nil, 0},
+		{"cancelled context", f.h, cancelled, nil, 0},
+		{"deadline inside margin", f.h, nearDeadline, nil, 0},
+		{"deadline passed", f.h, expired, nil, 0},
+		{"wildcard api id in methodArn", f.h, t.Context(), &badARN, 0},
+		{"empty methodArn", f.h, t.Context(), &emptyARN, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := request("Bearer " + k.Token)
+			if tt.req != nil {
+				req = *tt.req
+			}
+			before := f.stored("alice", k.ID).UsageCount
+			f.calls.take()
+			resp, err := tt.h.Handle(tt.ctx, req)
+			if got := decision(resp, err); got != "error" {
+				t.Fatalf("got %s (%v), want error", got, err)
+			}
+			if len(resp.PolicyDocument.Statement) != 0 || resp.PrincipalID != "" {
+				t.Errorf("got response %+v with the error, want none", resp)
+			}
+			if calls := f.calls.take(); len(calls) != tt.wantCalls {
+				t.Errorf("got DynamoDB calls %v, want %d", calls, tt.wantCalls)
+			}
+			if after := f.stored("alice", k.ID).UsageCount; after != before {
+				t.Errorf("got usageCount %d -> %d, want unchanged", before, after)
+			}
+		})
+	}
+	if s := logs.String(); s == "" || strings.Contains(s, k.Token) || strings.Contains(s, k.Hash) {
+		t.Errorf("endpoint-down logs: got %q, want a decision line without token or hash", s)
+	}
+}
