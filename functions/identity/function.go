@@ -95,11 +95,17 @@ func (f *Function) whoami(w http.ResponseWriter, r *http.Request) {
 }
 
 // workspace handles GET /open/workspace/{workspaceId}: 404 for an unknown
-// workspace, 403 when the caller is not a member.
+// workspace, 403 when the caller is not a member or the key has neither the
+// read nor the write scope (as the authorizer's policy already decides).
 func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
 	id, err := access.IdentityFromContext(r.Context())
 	if err != nil {
 		httpapi.Error(w, r, f.logger, err)
+		return
+	}
+	if !id.HasScope(store.ScopeRead) && !id.HasScope(store.ScopeWrite) {
+		// The policy grants workspace routes to read or write keys only.
+		httpapi.Error(w, r, f.logger, errNotMember)
 		return
 	}
 	wsID := r.PathValue("workspaceId")

@@ -170,6 +170,25 @@ func TestWorkspace(t *testing.T) {
 	}
 }
 
+func TestWorkspaceNeedsReadOrWrite(t *testing.T) {
+	e := newEnv(t)
+	m := fntest.Seed(t, e.st, "alice", "ws1", store.RoleOwner)
+	for _, tt := range []struct {
+		scopes     []store.Scope
+		wantStatus int
+	}{
+		{[]store.Scope{store.ScopeAdmin}, 403},
+		{[]store.Scope{store.ScopeRead}, 200},
+		{[]store.Scope{store.ScopeWrite}, 200},
+	} {
+		auth := fntest.Authorizer(t, "alice", "key1", tt.scopes, m)
+		resp := e.do(t, fntest.Request{Method: "GET", Path: "/open/workspace/ws1", Authorizer: auth})
+		if resp.StatusCode != tt.wantStatus {
+			t.Errorf("scopes %v: got %d, want %d", tt.scopes, resp.StatusCode, tt.wantStatus)
+		}
+	}
+}
+
 func TestMissingContextIs500(t *testing.T) {
 	e := newEnv(t)
 	for _, path := range []string{"/open/auth/whoami", "/open/workspace/ws1"} {

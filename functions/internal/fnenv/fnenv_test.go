@@ -1,0 +1,60 @@
+package fnenv_test
+
+import (
+	"log/slog"
+	"testing"
+
+	"keygate/functions/internal/fnenv"
+)
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       map[string]string
+		needTable bool
+		wantErr   bool
+		wantLevel slog.Level
+	}{
+		{"defaults", map[string]string{"TABLE_NAME": "t"}, true, false, slog.LevelInfo},
+		{"upper-case level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "DEBUG"}, true, false, slog.LevelDebug},
+		{"no table needed", map[string]string{}, false, false, slog.LevelInfo},
+		{"table missing", map[string]string{}, true, true, 0},
+		{"bad level", map[string]string{"LOG_LEVEL": "verbose"}, false, true, 0},
+		{"origin with newline", map[string]string{"CORS_ALLOW_ORIGIN": "https://a\r\nX: y"}, false, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := fnenv.Load(func(k string) string { return tt.env[k] }, tt.needTable)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err: got %v, want error=%v", err, tt.wantErr)
+			}
+			if err == nil && (c.LogLevel != tt.wantLevel || c.AllowOrigin != "*") {
+				t.Errorf("got level %v origin %q, want %v *", c.LogLevel, c.AllowOrigin, tt.wantLevel)
+			}
+		})
+	}
+}
+
+func TestBoolAndInt(t *testing.T) {
+	env := map[string]string{"T": "TRUE", "F": "0", "BAD": "yes", "N": "42", "NEG": "-1"}
+	get := func(k string) string { return env[k] }
+	for _, tt := range []struct {
+		name string
+		want bool
+		err  bool
+	}{{"T", true, false}, {"F", false, false}, {"UNSET", true, false}, {"BAD", false, true}} {
+		got, err := fnenv.Bool(get, tt.name, true)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("Bool(%s): got %v, %v; want %v, error=%v", tt.name, got, err, tt.want, tt.err)
+		}
+	}
+	if n, err := fnenv.Int(get, "N", 7); n != 42 || err != nil {
+		t.Errorf("Int(N): got %d, %v; want 42", n, err)
+	}
+	if n, err := fnenv.Int(get, "UNSET", 7); n != 7 || err != nil {
+		t.Errorf("Int(UNSET): got %d, %v; want 7", n, err)
+	}
+	if _, err := fnenv.Int(get, "NEG", 7); err == nil {
+		t.Errorf("Int(NEG): got nil error, want one")
+	}
+}
