@@ -2,10 +2,7 @@ package apikeys
 
 import (
 	"slices"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"keygate/shared/apperr"
 	"keygate/shared/store"
@@ -14,7 +11,7 @@ import (
 // Input limits.
 const (
 	// MaxNameLen is the longest key name, in characters, after trimming.
-	MaxNameLen = 100
+	MaxNameLen = store.MaxKeyNameLen
 	// MaxExpiryYears is how far ahead expiresAt may be.
 	MaxExpiryYears = 5
 	// MaxGracePeriodSeconds is the longest rotation grace period (7 days).
@@ -26,25 +23,14 @@ const (
 	maxLimit     = 100
 )
 
-// validName trims name and checks it: required, 1–MaxNameLen characters, no
+// validName trims name and checks it with the one key-name rule shared by
+// the API, the CLI and the store: required, 1–MaxNameLen characters, no
 // control characters or line/paragraph separators.
 func validName(name *string) (string, error) {
 	if name == nil {
 		return "", apperr.Errorf(apperr.BadRequest, "name is required")
 	}
-	n := strings.TrimSpace(*name)
-	if n == "" {
-		return "", apperr.Errorf(apperr.BadRequest, "name must not be empty")
-	}
-	if utf8.RuneCountInString(n) > MaxNameLen {
-		return "", apperr.Errorf(apperr.BadRequest, "name must be at most %d characters", MaxNameLen)
-	}
-	for _, r := range n {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
-			return "", apperr.Errorf(apperr.BadRequest, "name must not contain control characters")
-		}
-	}
-	return n, nil
+	return store.NormalizeKeyName(*name)
 }
 
 // grantScopes returns the scopes of a new key: the requested ones, which must
