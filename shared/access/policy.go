@@ -229,7 +229,8 @@ func wildcardMethod(ws []workspaceGrant) string {
 }
 
 // buildResources writes every resource into one string and slices it, so the
-// whole list costs two allocations.
+// whole list costs two allocations. n and size are exact, so the builder never
+// grows.
 func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wildMethod string) []string {
 	n, size := 1, len(base)+len(methodGET)+1+len(pathWhoami)
 	if admin {
@@ -250,7 +251,11 @@ func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wil
 
 	var b strings.Builder
 	b.Grow(size)
-	ends := make([]int, 0, n)
+	var endsBuf [24]int // on the stack for the usual handful of resources
+	ends := endsBuf[:0]
+	if n > len(endsBuf) {
+		ends = make([]int, 0, n)
+	}
 	add := func(method, path, id, suffix string) {
 		b.WriteString(base)
 		b.WriteByte('/')
