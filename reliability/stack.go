@@ -17,8 +17,10 @@ import (
 	fnconfig "keygate/functions/config"
 	"keygate/functions/identity"
 	"keygate/internal/gateway"
+	"keygate/internal/gateway/inproc"
 	"keygate/internal/lambdarun"
 	"keygate/internal/samtemplate"
+	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
 
@@ -118,58 +120,77 @@ func (s *Stack) Close() {
 	})
 }
 
-// newGateway wires the authorizer and the functions into a gateway as their
-// Lambda mains do: configuration from the function's environment in the
-// template, one store per function, built once.
+// newGateway wires the authorizer and the functions into the gateway that
+// template.yaml describes, as their Lambda mains do (configuration from the
+// function's environment, one store built once), except that the DynamoDB
+// clients are the given ones, so tests can fail or count their calls. This is
+// internal/gateway/inproc with injectable clients and Lambda's per-invocation
+// deadlines.
 func newGateway(tmpl *samtemplate.Template, opts Options) (*gateway.Gateway, error) {
-	getenv := func(fn string) func(string) string {
-		env := tmpl.Functions[fn].Env
-		return func(k string) string {
-			switch k {
-			case "TABLE_NAME":
-				return opts.Table
-			case "DYNAMODB_ENDPOINT":
-				return "" // the client is given, not built from the environment
-			}
-			return env[k]
-		}
+	getenv := func(id string) (func(string) string, error) {
+		// DYNAMODB_ENDPOINT is empty: the client is given, not built here.
+		return inproc.Getenv(tmpl, id, opts.Table, "", "us-east-1")
 	}
 	st := store.New(opts.API, opts.Table)
 	flusher := &lateFlusher{}
-	functions := map[string]gateway.Function{}
-	for id := range tmpl.Functions {
+	cfg := gateway.FromTemplate(tmpl)
+	cfg.Logger = opts.Logs.Logger("gateway")
+	cfg.Functions = map[string]gateway.Function{}
+	for id, fn := range tmpl.Functions {
+		if id == tmpl.Authorizer.FunctionID {
+			continue
+		}
+		env, err := getenv(id)
+		if err != nil {
+			return nil, err
+		}
+		var h gateway.Function
 		switch id {
 		case "ApiKeysFunction":
-			cfg, err := apikeys.ConfigFromEnv(getenv(id))
+			c, err := apikeys.ConfigFromEnv(env)
 			if err != nil {
 				return nil, fmt.Errorf("reliability: %s: %w", id, err)
 			}
-			cfg.Logger = opts.Logs.Logger(id)
-			functions[id] = withTimeout(opts.FunctionTimeout, tmpl.Functions[id], apikeys.New(cfg, st, flusher).Handle)
+			c.Logger = opts.Logs.Logger(id)
+			h = apikeys.New(c, st, flusher).Handle
 		case "IdentityFunction":
-			cfg, err := identity.ConfigFromEnv(getenv(id))
+			c, err := identity.ConfigFromEnv(env)
 			if err != nil {
 				return nil, fmt.Errorf("reliability: %s: %w", id, err)
 			}
-			cfg.Logger = opts.Logs.Logger(id)
-			functions[id] = withTimeout(opts.FunctionTimeout, tmpl.Functions[id], identity.New(cfg, st).Handle)
+			c.Logger = opts.Logs.Logger(id)
+			h = identity.New(c, st).Handle
 		case "ConfigFunction":
-			cfg, err := fnconfig.ConfigFromEnv(getenv(id))
+			c, err := fnconfig.ConfigFromEnv(env)
 			if err != nil {
 				return nil, fmt.Errorf("reliability: %s: %w", id, err)
 			}
-			fn, err := fnconfig.New(cfg)
+			c.Logger = opts.Logs.Logger(id)
+			f, err := fnconfig.New(c)
 			if err != nil {
 				return nil, fmt.Errorf("reliability: %s: %w", id, err)
 			}
-			functions[id] = withTimeout(opts.FunctionTimeout, tmpl.Functions[id], fn.Handle)
+			h = f.Handle
+		default:
+			return nil, fmt.Errorf("reliability: no constructor for function %s", id)
 		}
+		cfg.Functions[id] = withTimeout(opts.FunctionTimeout, fn, h)
 	}
 
-	az := tmpl.Authorizer
-	azFn := tmpl.Functions[az.FunctionID]
+	if cfg.Authorizer == nil {
+		return nil, errors.New("reliability: the template has no authorizer")
+	}
+	azFn := tmpl.Functions[tmpl.Authorizer.FunctionID]
+	env, err := getenv(azFn.LogicalID)
+	if err != nil {
+		return nil, err
+	}
+	prefix := env("KEY_PREFIX")
+	if prefix == "" {
+		prefix = apikey.DefaultPrefix
+	}
 	h := authorizer.New(store.New(opts.AuthorizerAPI, opts.Table),
-		authorizer.Config{KeyPrefix: azFn.Env["KEY_PREFIX"]}, opts.Logs.Logger(az.FunctionID))
+		authorizer.Config{KeyPrefix: prefix}, opts.Logs.Logger(azFn.LogicalID))
 	timeout := opts.AuthorizerTimeout
 	if timeout <= 0 {
 		timeout = time.Duration(azFn.Timeout) * time.Second
@@ -177,35 +198,14 @@ func newGateway(tmpl *samtemplate.Template, opts Options) (*gateway.Gateway, err
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	ttl := time.Duration(az.TTLSeconds) * time.Second
+	cfg.Authorizer.Handler = withDeadline(timeout, h.Handle)
 	switch {
 	case opts.CacheTTL < 0:
-		ttl = 0
+		cfg.Authorizer.TTL = 0
 	case opts.CacheTTL > 0:
-		ttl = opts.CacheTTL
+		cfg.Authorizer.TTL = opts.CacheTTL
 	}
-
-	routes := make([]gateway.Route, 0, len(tmpl.Routes))
-	for _, r := range tmpl.Routes {
-		routes = append(routes, gateway.Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized})
-	}
-	responses := make(map[string]gateway.Response, len(tmpl.GatewayResponses))
-	for typ, r := range tmpl.GatewayResponses {
-		responses[typ] = gateway.Response{StatusCode: r.StatusCode, Headers: r.Headers, Body: r.Body}
-	}
-	gw, err := gateway.New(gateway.Config{
-		Stage:     tmpl.Stage,
-		Routes:    routes,
-		Functions: functions,
-		Authorizer: &gateway.AuthorizerConfig{
-			Name:           az.Name,
-			IdentityHeader: az.IdentityHeader,
-			TTL:            ttl,
-			Handler:        withDeadline(timeout, h.Handle),
-		},
-		Responses: responses,
-		Logger:    opts.Logs.Logger("gateway"),
-	})
+	gw, err := gateway.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("reliability: gateway: %w", err)
 	}
