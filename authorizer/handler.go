@@ -134,7 +134,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	case p.User.Disabled:
 		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
 	}
-	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: v.Key.ID, Scopes: v.Key.Scopes, Memberships: p.Memberships})
+	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: v.Key.Scopes, Memberships: p.Memberships})
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	}
