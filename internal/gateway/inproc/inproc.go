@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
 	"slices"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/authorizer"
 	"keygate/functions/apikeys"
@@ -78,7 +81,7 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 		if t.Authorizer.FunctionID == id {
 			continue
 		}
-		fn, err := b.function(id)
+		fn, _, err := b.function(id)
 		if err != nil {
 			return nil, err
 		}
@@ -139,8 +142,24 @@ func (b builder) store(endpoint, region, table string) (*store.Store, error) {
 	return store.New(client, table), nil
 }
 
-// function builds one proxy-integration function by logical ID.
-func (b builder) function(id string) (gateway.Function, error) {
+// handlerFunc is what every keygate function offers.
+type handlerFunc interface {
+	Handle(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
+	Handler() http.Handler
+}
+
+// function builds one proxy-integration function by logical ID and returns
+// its Lambda handler and its http.Handler.
+func (b builder) function(id string) (gateway.Function, http.Handler, error) {
+	f, err := b.build(id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", id, err)
+	}
+	return f.Handle, f.Handler(), nil
+}
+
+// build runs the function's ConfigFromEnv and New, as its main.go does.
+func (b builder) build(id string) (handlerFunc, error) {
 	getenv, err := b.getenv(id)
 	if err != nil {
 		return nil, err
@@ -150,38 +169,43 @@ func (b builder) function(id string) (gateway.Function, error) {
 	case "ApiKeysFunction":
 		cfg, err := apikeys.ConfigFromEnv(getenv)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
+			return nil, err
 		}
 		cfg.Logger = logger
 		st, err := b.store(cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
+			return nil, err
 		}
-		return apikeys.New(cfg, st, b.flusher).Handle, nil
+		return apikeys.New(cfg, st, b.flusher), nil
 	case "IdentityFunction":
 		cfg, err := identity.ConfigFromEnv(getenv)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
+			return nil, err
 		}
 		cfg.Logger = logger
 		st, err := b.store(cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
+			return nil, err
 		}
-		return identity.New(cfg, st).Handle, nil
+		return identity.New(cfg, st), nil
 	case "ConfigFunction":
 		cfg, err := config.ConfigFromEnv(getenv)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
+			return nil, err
 		}
 		cfg.Logger = logger
-		f, err := config.New(cfg)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
-		}
-		return f.Handle, nil
+		return config.New(cfg)
 	}
-	return nil, fmt.Errorf("inproc: no in-process constructor for function %s", id)
+	return nil, fmt.Errorf("no in-process constructor for function %s", id)
+}
+
+// Handler builds function id as the local gateway does and returns its
+// http.Handler (its ServeMux), for tests that compare it with the template.
+func Handler(ctx context.Context, t *samtemplate.Template, id, table, endpoint string) (http.Handler, error) {
+	b := builder{ctx: ctx, opts: Options{Template: t, Table: table, Endpoint: endpoint, Region: "us-east-1",
+		FunctionLogger: slog.New(slog.DiscardHandler)}, flusher: &lateFlusher{}}
+	_, h, err := b.function(id)
+	return h, err
 }
 
 // authorizer builds the REQUEST authorizer as authorizer/bootstrap does.
