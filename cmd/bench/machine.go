@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// machine describes where the figures were taken.
+type machine struct {
+	CPU       string
+	Cores     int
+	GoVersion string
+	OS        string
+	Java      string
+	Date      string
+}
+
+// describeMachine reads the CPU model from /proc/cpuinfo and the rest from
+// the runtime.
+func describeMachine() machine {
+	m := machine{
+		CPU:       cpuModel(),
+		Cores:     runtime.NumCPU(),
+		GoVersion: runtime.Version(),
+		OS:        runtime.GOOS + "/" + runtime.GOARCH,
+		Date:      time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+	}
+	if out, err := exec.Command("java", "-version").CombinedOutput(); err == nil {
+		m.Java = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+	}
+	return m
+}
+
+// cpuModel is the first "model name" of /proc/cpuinfo (or an ARM core's
+// implementer/part when there is none).
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	var part string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch k {
+		case "model name", "Model":
+			return v
+		case "CPU part":
+			if part == "" {
+				part = "CPU part " + v
+			}
+		}
+	}
+	if part != "" {
+		return part
+	}
+	return "unknown"
+}
