@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,4 +65,19 @@ func cpuModel() string {
 		return part
 	}
 	return "unknown"
+}
+
+// loadAverage is the 1-minute load average (0 when unknown): the machine may
+// be shared, and the figures depend on it.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
 }

@@ -60,6 +60,9 @@ type results struct {
 	goBench *goBench
 	sizes   []sizeResult
 	cold    []coldResult
+	inits   []initTrace
+	load1   float64 // load average before and after the run
+	load2   float64
 	rss     []rssResult
 	calls   []callsResult
 	load    []loadResult
@@ -71,7 +74,8 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	want := func(s string) bool {
 		return cfg.only == "" || slices.Contains(strings.Split(cfg.only, ","), s)
 	}
-	r := &results{cfg: cfg, machine: describeMachine()}
+	r := &results{cfg: cfg, machine: describeMachine(), load1: loadAverage()}
+	defer func() { r.load2 = loadAverage() }()
 	root, err := lambdarun.ModuleRoot()
 	if err != nil {
 		return nil, err
@@ -129,6 +133,11 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		progress("cold starts: %d launches of each of %d bootstraps, alternating", cfg.launches, len(subjects))
 		if r.cold, err = coldStarts(ctx, subjects, cfg.launches); err != nil {
 			return nil, err
+		}
+		for _, s := range subjects {
+			if s.ID == "hello" || s.ID == "AuthorizerFunction" || s.ID == "ConfigFunction" {
+				r.inits = append(r.inits, traceInit(ctx, s.ID, s.HostBin, 5))
+			}
 		}
 	}
 	if want("rss") {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// initTrace is the Go package initialisation cost of a binary, from
+// GODEBUG=inittrace=1: the part of cold-start init that happens before main.
+type initTrace struct {
+	ID       string
+	Packages int
+	TotalMs  float64   // median over runs of the summed init clock time
+	Top      []pkgInit // the costliest packages of one run
+}
+
+type pkgInit struct {
+	Pkg string
+	Ms  float64
+	KB  float64
+}
+
+// traceInit runs a bootstrap with GODEBUG=inittrace=1 and an unreachable
+// Runtime API (it exits right after main starts) runs times.
+func traceInit(ctx context.Context, id, bin string, runs int) initTrace {
+	res := initTrace{ID: id}
+	var totals []float64
+	for i := range runs {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		cmd := exec.CommandContext(ctx, bin)
+		cmd.Env = []string{"GODEBUG=inittrace=1", "AWS_LAMBDA_RUNTIME_API=127.0.0.1:1", "TABLE_NAME=bench", "AWS_REGION=us-east-1"}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		_ = cmd.Run()
+		cancel()
+		var total float64
+		var pkgs []pkgInit
+		sc := bufio.NewScanner(&stderr)
+		for sc.Scan() {
+			// init <pkg> @<t> ms, <clock> ms clock, <bytes> bytes, <n> allocs
+			f := strings.Fields(sc.Text())
+			// fields: init pkg @t ms, clock ms clock, bytes bytes, n allocs
+			if len(f) < 9 || f[0] != "init" || f[6] != "clock," {
+				continue
+			}
+			ms, err1 := strconv.ParseFloat(f[4], 64)
+			b, err2 := strconv.ParseFloat(f[7], 64)
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			total += ms
+			pkgs = append(pkgs, pkgInit{f[1], ms, b / 1024})
+		}
+		totals = append(totals, total)
+		if i == 0 {
+			res.Packages = len(pkgs)
+			sort.Slice(pkgs, func(a, b int) bool { return pkgs[a].Ms > pkgs[b].Ms })
+			res.Top = pkgs[:min(4, len(pkgs))]
+		}
+	}
+	sort.Float64s(totals)
+	if len(totals) > 0 {
+		res.TotalMs = totals[len(totals)/2]
+	}
+	return res
+}
