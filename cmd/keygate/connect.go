@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/shared/store"
@@ -44,7 +46,7 @@ func (c *cli) connect() (*store.Store, error) {
 		return nil, err
 	}
 	c.ctx, c.cancel = context.WithTimeout(c.ctx, c.g.timeout)
-	client, err := store.NewClient(c.ctx, store.ClientOptions{Endpoint: c.g.endpoint, Region: c.g.region})
+	client, err := newDynamoClient(c.ctx, c.g.endpoint, c.g.region)
 	if err != nil {
 		return nil, err
 	}
@@ -59,4 +61,26 @@ func (c *cli) dynamo() (*dynamodb.Client, error) {
 		return nil, err
 	}
 	return c.client, nil
+}
+
+// newDynamoClient builds the CLI's DynamoDB client. Against AWS it uses the
+// SDK's full configuration chain (profiles, SSO, assumed roles), as operators
+// expect of a command-line tool; against a custom endpoint it uses the
+// store's client, with placeholder credentials when none are set.
+func newDynamoClient(ctx context.Context, endpoint, region string) (*dynamodb.Client, error) {
+	if endpoint != "" {
+		return store.NewClient(ctx, store.ClientOptions{Endpoint: endpoint, Region: region})
+	}
+	var opts []func(*config.LoadOptions) error
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return nil, usageErrorf("no AWS region: pass --region or set AWS_REGION")
+	}
+	return dynamodb.NewFromConfig(cfg), nil
 }

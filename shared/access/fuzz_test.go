@@ -116,15 +116,3 @@ func FuzzPolicy(f *testing.F) {
 		}
 	})
 }
-
-// FuzzValidID checks that the policy's id check is exactly store.ValidID.
-func FuzzValidID(f *testing.F) {
-	for _, s := range []string{"", "a", "ws_1-A", "a b", "a*", "ü", strings.Repeat("x", 64), strings.Repeat("x", 65), "a\n", "a/b", "a:b"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := validID(s), store.ValidID(s); got != want {
-			t.Fatalf("validID(%q) = %v, store.ValidID = %v", s, got, want)
-		}
-	})
-}

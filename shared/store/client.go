@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -10,9 +10,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"keygate/shared/awsenv"
 )
 
 // ClientOptions configure NewClient.
@@ -20,55 +20,80 @@ type ClientOptions struct {
 	// Endpoint is a DynamoDB-compatible endpoint such as DynamoDB Local;
 	// "" uses AWS.
 	Endpoint string
-	// Region overrides the region from the environment; with a custom
-	// endpoint and no region set, us-east-1 is used.
+	// Region overrides AWS_REGION; with a custom endpoint and no region set,
+	// us-east-1 is used.
 	Region string
+	// Credentials override the environment's (AWS_ACCESS_KEY_ID, ...).
+	Credentials aws.CredentialsProvider
 	// MaxAttempts bounds SDK retries (default: the SDK's standard 3).
 	MaxAttempts int
 	// HTTPClient replaces the default HTTP client.
 	HTTPClient aws.HTTPClient
+	// Getenv reads the environment (default os.Getenv).
+	Getenv func(string) string
 }
 
-// NewClient builds a DynamoDB client once, at start-up. With a custom
-// endpoint it disables response checksum validation (DynamoDB Local does not
-// send the CRC32 the SDK checks) and, when the environment has no credentials,
-// uses static placeholder ones (letters only, as DynamoDB Local requires).
-func NewClient(ctx context.Context, opts ClientOptions) (*dynamodb.Client, error) {
-	var loaders []func(*config.LoadOptions) error
+// NewClient builds a DynamoDB client once, at start-up, from the region and
+// credentials in the environment, as Lambda provides them (see awsenv for why
+// it does not use the SDK's shared-config loader). With a custom endpoint it
+// disables response checksum validation (DynamoDB Local does not send the
+// CRC32 the SDK checks) and, when the environment has no credentials, uses
+// placeholder ones, which DynamoDB Local accepts.
+func NewClient(_ context.Context, opts ClientOptions) (*dynamodb.Client, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	region := opts.Region
-	if region == "" && opts.Endpoint != "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+	if region == "" {
+		region = awsenv.Region(getenv)
+	}
+	if region == "" {
+		if opts.Endpoint == "" {
+			return nil, errors.New("store: no AWS region: set AWS_REGION")
+		}
 		region = "us-east-1"
 	}
-	if region != "" {
-		loaders = append(loaders, config.WithRegion(region))
-	}
-	if opts.Endpoint != "" && os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		loaders = append(loaders, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider("keygatelocal", "keygatelocal", "")))
+	creds := opts.Credentials
+	if creds == nil {
+		var err error
+		creds, err = awsenv.Credentials(getenv)
+		if err != nil {
+			if opts.Endpoint == "" {
+				return nil, err
+			}
+			creds = awsenv.LocalCredentials()
+		}
 	}
 	httpClient := opts.HTTPClient
 	if httpClient == nil {
 		httpClient = defaultHTTPClient()
 	}
-	loaders = append(loaders, config.WithHTTPClient(httpClient))
-	if opts.MaxAttempts > 0 {
-		loaders = append(loaders, config.WithRetryMaxAttempts(opts.MaxAttempts))
+	o := dynamodb.Options{
+		Region:           region,
+		Credentials:      creds,
+		HTTPClient:       httpClient,
+		RetryMaxAttempts: opts.MaxAttempts,
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
-	if err != nil {
-		return nil, fmt.Errorf("store: load AWS config: %w", err)
-	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		if opts.Endpoint != "" {
-			o.BaseEndpoint = aws.String(opts.Endpoint)
-			o.DisableValidateResponseChecksum = true
+	WithEndpoint(opts.Endpoint)(&o)
+	return dynamodb.New(o), nil
+}
+
+// WithEndpoint points a DynamoDB client at a custom endpoint ("" changes
+// nothing) and turns off response checksum validation, which DynamoDB Local
+// does not support. Clients built from an aws.Config use it as an option.
+func WithEndpoint(endpoint string) func(*dynamodb.Options) {
+	return func(o *dynamodb.Options) {
+		if endpoint == "" {
+			return
 		}
-	}), nil
+		o.BaseEndpoint = aws.String(endpoint)
+		o.DisableValidateResponseChecksum = true
+	}
 }
 
 // defaultHTTPClient keeps connections warm between Lambda invocations and
-// bounds connection set-up so a dead endpoint fails fast. It stays an SDK
-// buildable client so settings such as AWS_CA_BUNDLE still apply.
+// bounds connection set-up so a dead endpoint fails fast.
 func defaultHTTPClient() aws.HTTPClient {
 	return awshttp.NewBuildableClient().
 		WithDialerOptions(func(d *net.Dialer) {

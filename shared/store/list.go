@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"regexp"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -93,7 +93,11 @@ type cursorData struct {
 	At   string `json:"t"`
 }
 
-var sortTimePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$`)
+// validSortTime reports whether s is a time in the exact sortTime form.
+func validSortTime(s string) bool {
+	t, err := time.Parse(sortTime, s)
+	return err == nil && t.Format(sortTime) == s
+}
 
 func encodeCursor(userID string, last Key) string {
 	b, _ := json.Marshal(cursorData{User: userID, Key: last.ID, At: last.CreatedAt.UTC().Format(sortTime)})
@@ -113,7 +117,7 @@ func decodeCursor(cursor, userID string) (map[string]types.AttributeValue, error
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, bad
 	}
-	if c.User != userID || !ValidID(c.Key) || !sortTimePattern.MatchString(c.At) {
+	if c.User != userID || !ValidID(c.Key) || !validSortTime(c.At) {
 		return nil, bad
 	}
 	return map[string]types.AttributeValue{

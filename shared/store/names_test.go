@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -31,4 +32,19 @@ func TestNormalizeKeyName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// idDefinition is the documented id rule, the oracle for ValidID.
+var idDefinition = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// FuzzValidID checks that the byte-loop ValidID is exactly the documented rule.
+func FuzzValidID(f *testing.F) {
+	for _, s := range []string{"", "a", "ws_1-A", "a b", "a*", "ü", strings.Repeat("x", 64), strings.Repeat("x", 65), "a\n", "a/b", "a:b", "../x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := store.ValidID(s), idDefinition.MatchString(s); got != want {
+			t.Fatalf("ValidID(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -4,17 +4,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
+	"keygate/shared/awsenv"
 	"keygate/shared/store"
 )
 
@@ -36,11 +37,19 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	// The execution role's credentials, as Lambda sets them; awsenv explains
+	// why the SDK's shared-config loader is not used.
+	creds, err := awsenv.Credentials(os.Getenv)
 	if err != nil {
-		return fmt.Errorf("load AWS config: %w", err)
+		if cfg.DynamoDBEndpoint == "" {
+			return err
+		}
+		creds = awsenv.LocalCredentials() // sam local without credentials: flushing fails and is logged
 	}
-	flusher := apikeys.NewAPIGatewayFlusher(apigateway.NewFromConfig(awsCfg))
+	flusher := apikeys.NewAPIGatewayFlusher(apigateway.New(apigateway.Options{
+		Region:      cmp.Or(cfg.Region, awsenv.Region(os.Getenv)),
+		Credentials: creds,
+	}))
 	fn := apikeys.New(cfg, store.New(db, cfg.TableName), flusher)
 	lambda.Start(fn.Handle)
 	return nil
