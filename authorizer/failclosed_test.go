@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/authorizer"
+	"keygate/internal/testlog"
 	"keygate/shared/store"
 )
 
@@ -22,7 +23,7 @@ func TestHandleFailsClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	downHandler := authorizer.New(store.New(down, f.table), authorizer.Config{}, slog.New(slog.NewJSONHandler(logs, nil)))
 
 	cancelled, cancel := context.WithCancel(t.Context())

@@ -2,7 +2,6 @@ package authorizer_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"hash/crc32"
@@ -22,6 +21,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
@@ -57,24 +57,6 @@ func (c *callCounter) take() []string {
 	return ops
 }
 
-// syncBuffer is a log sink safe for concurrent handlers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fixture is a fresh table, a store for seeding it, and a handler whose
 // DynamoDB client counts its calls and whose logs are captured.
 type fixture struct {
@@ -84,7 +66,7 @@ type fixture struct {
 	seed    *store.Store
 	st      *store.Store // the handler's store, on the counting client
 	calls   *callCounter
-	logs    *syncBuffer
+	logs    *testlog.Buffer
 	h       *authorizer.Handler
 	secrets []string // tokens and hashes that must never be logged
 }
@@ -92,7 +74,7 @@ type fixture struct {
 func newFixture(tb testing.TB, cfg authorizer.Config) *fixture {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
-	f := &fixture{tb: tb, client: client, table: table, seed: store.New(client, table), calls: &callCounter{}, logs: &syncBuffer{}}
+	f := &fixture{tb: tb, client: client, table: table, seed: store.New(client, table), calls: &callCounter{}, logs: &testlog.Buffer{}}
 	counting := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
 		o.APIOptions = append(slices.Clip(o.APIOptions), f.calls.middleware)
 	})

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"keygate/internal/gateway"
 	"keygate/internal/gateway/inproc"
 	"keygate/internal/samtemplate"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
@@ -34,29 +33,11 @@ const (
 	spec403 = "{\n  \"error\": {\n    \"code\": \"FORBIDDEN\", \n    \"message\": \"Insufficient access\"\n  }\n}"
 )
 
-// syncBuffer collects log lines from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // stack is one table in DynamoDB Local; each gateway() call serves it.
 type stack struct {
 	endpoint, table string
 	st              *store.Store
-	logs            *syncBuffer
+	logs            *testlog.Buffer
 	tokens          []string // every token the test made, checked against the logs
 }
 
@@ -65,7 +46,7 @@ type stack struct {
 func newStack(tb testing.TB) *stack {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
-	s := &stack{endpoint: dynamolocal.Endpoint(tb), table: table, st: store.New(client, table), logs: &syncBuffer{}}
+	s := &stack{endpoint: dynamolocal.Endpoint(tb), table: table, st: store.New(client, table), logs: &testlog.Buffer{}}
 	tb.Cleanup(func() {
 		logs := s.logs.String()
 		for _, tok := range s.tokens {

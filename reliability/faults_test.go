@@ -12,6 +12,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/internal/faults"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
@@ -93,7 +94,7 @@ func TestAuthorizerFailsClosedOnFaultyEndpoints(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NewClient: %v", err)
 			}
-			logs := &LogBuffer{}
+			logs := &testlog.Buffer{}
 			h := authorizer.New(store.New(client, "keygate"), authorizer.Config{}, logs.Logger("authorizer"))
 
 			resp, err := authorize(t, h, key.Token)
@@ -144,7 +145,7 @@ func TestAuthorizerFailsClosedOnPartialFailure(t *testing.T) {
 				t.Fatalf("seed: %v", err)
 			}
 			api := faults.FailAll(client, faults.Before, op)
-			logs := &LogBuffer{}
+			logs := &testlog.Buffer{}
 			h := authorizer.New(store.New(api, table), authorizer.Config{}, logs.Logger("authorizer"))
 			resp, err := authorize(t, h, alice.Token)
 			if err == nil || err.Error() == "Unauthorized" {

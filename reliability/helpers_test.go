@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/internal/dynamolocal"
+	"keygate/internal/testlog"
 	"keygate/shared/store"
 )
 
@@ -26,7 +27,7 @@ type env struct {
 	st     *store.Store
 	alice  Principal
 	stack  *Stack
-	logs   *LogBuffer
+	logs   *testlog.Buffer
 	http   *http.Client
 
 	mu      sync.Mutex
@@ -52,7 +53,7 @@ func newTable(tb testing.TB) (*dynamodb.Client, string) {
 // opts.AuthorizerAPI says otherwise.
 func newEnvOn(tb testing.TB, client *dynamodb.Client, table string, opts Options) *env {
 	tb.Helper()
-	e := &env{client: client, table: table, st: store.New(client, table), logs: &LogBuffer{}}
+	e := &env{client: client, table: table, st: store.New(client, table), logs: &testlog.Buffer{}}
 	alice, err := Seed(context.Background(), e.st, "alice", "")
 	if err != nil {
 		tb.Fatalf("seed: %v", err)
@@ -103,13 +104,13 @@ func (e *env) allSecrets() []string {
 
 // checkLogs fails the test if a log line holds a token or a hash. It also
 // fails when nothing was logged: then the capture is broken, not clean.
-func checkLogs(tb testing.TB, logs *LogBuffer, secrets []string) {
+func checkLogs(tb testing.TB, logs *testlog.Buffer, secrets []string) {
 	tb.Helper()
 	lines := logs.Lines()
 	if len(lines) == 0 {
 		tb.Errorf("logs: got no lines, want the components' log lines captured")
 	}
-	for _, l := range FindLeaks(lines, secrets...) {
+	for _, l := range testlog.FindLeaks(lines, secrets...) {
 		tb.Errorf("log line %d holds %s", l.Line, l.What)
 	}
 }

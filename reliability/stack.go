@@ -20,6 +20,7 @@ import (
 	"keygate/internal/gateway/inproc"
 	"keygate/internal/lambdarun"
 	"keygate/internal/samtemplate"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
@@ -44,7 +45,7 @@ type Options struct {
 	// Template is template.yaml's path (default: the module root's).
 	Template string
 	// Logs receives every component's log lines (default: discarded).
-	Logs *LogBuffer
+	Logs *testlog.Buffer
 }
 
 // Stack is keygate served by the local API Gateway engine on a loopback
@@ -72,7 +73,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		opts.AuthorizerAPI = opts.API
 	}
 	if opts.Logs == nil {
-		opts.Logs = &LogBuffer{}
+		opts.Logs = &testlog.Buffer{}
 	}
 	path := opts.Template
 	if path == "" {

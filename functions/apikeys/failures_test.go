@@ -7,6 +7,7 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fntest"
+	"keygate/internal/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
@@ -15,7 +16,7 @@ import (
 // is a 500 with the generic message; the SDK error is only logged.
 func TestInfrastructureErrorIsHidden(t *testing.T) {
 	e := newEnv(t)
-	logger, logs := fntest.NewLogger()
+	logger, logs := testlog.New()
 	fn := apikeys.New(apikeys.Config{Logger: logger}, store.New(e.client, "no-such-table"), e.flusher)
 	for _, r := range []fntest.Request{
 		{Method: "GET", Path: "/open/apikeys"},

@@ -16,6 +16,7 @@ import (
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/testlog"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 )
@@ -56,7 +57,7 @@ type env struct {
 	st        *store.Store
 	fn        *apikeys.Function
 	flusher   *fakeFlusher
-	logs      *fntest.LogBuffer
+	logs      *testlog.Buffer
 	validator *openapitest.Validator
 	now       time.Time
 	// bodies holds every response body, to search for leaked tokens.
@@ -70,7 +71,7 @@ func newEnv(tb testing.TB) *env {
 	e.st = store.New(client, table).WithClock(func() time.Time { return e.now })
 	fntest.Seed(tb, e.st, alice, "ws1", store.RoleOwner)
 	fntest.Seed(tb, e.st, bob, "ws2", store.RoleOwner)
-	logger, logs := fntest.NewLogger()
+	logger, logs := testlog.New()
 	e.logs = logs
 	e.fn = apikeys.New(apikeys.Config{KeyPrefix: "sk", AllowOrigin: "*", Logger: logger}, e.st, e.flusher)
 	e.validator = openapitest.New(tb)

@@ -7,6 +7,7 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fntest"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
@@ -17,7 +18,7 @@ func TestSampleEvents(t *testing.T) {
 	e := newEnv(t)
 	clock := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	e.st = e.st.WithClock(func() time.Time { return clock })
-	logger, _ := fntest.NewLogger()
+	logger, _ := testlog.New()
 	e.fn = apikeys.New(apikeys.Config{Logger: logger, Now: func() time.Time { return clock }}, e.st, e.flusher)
 	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, store.RoleOwner)
 	gen, err := apikey.Generate("sk")

@@ -10,6 +10,7 @@ import (
 
 	"keygate/functions/config"
 	"keygate/functions/internal/fntest"
+	"keygate/internal/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
 )
@@ -22,7 +23,7 @@ func newFunction(tb testing.TB, env map[string]string) *config.Function {
 	if err != nil {
 		tb.Fatalf("ConfigFromEnv: %v", err)
 	}
-	cfg.Logger, _ = fntest.NewLogger()
+	cfg.Logger, _ = testlog.New()
 	f, err := config.New(cfg)
 	if err != nil {
 		tb.Fatalf("New: %v", err)

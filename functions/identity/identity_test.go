@@ -15,6 +15,7 @@ import (
 	"keygate/functions/identity"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
@@ -34,7 +35,7 @@ func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
 	st := store.New(client, table)
-	logger, _ := fntest.NewLogger()
+	logger, _ := testlog.New()
 	return &env{
 		client: client, table: table, st: st,
 		fn:        identity.New(identity.Config{AllowOrigin: "https://app.example.com", Logger: logger}, st),

@@ -1,4 +1,4 @@
-package reliability
+package testlog
 
 import (
 	"bytes"
@@ -7,38 +7,60 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 )
 
-// LogBuffer collects the JSON log lines of every component of a Stack. It is
-// safe for concurrent use.
-type LogBuffer struct {
+// Buffer collects log lines; it is safe for concurrent use.
+type Buffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
+// New returns a debug-level JSON logger writing to a new Buffer.
+func New() (*slog.Logger, *Buffer) {
+	b := &Buffer{}
+	return b.Logger(""), b
+}
+
 // Write appends p.
-func (b *LogBuffer) Write(p []byte) (int, error) {
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-// Lines returns the lines written so far.
-func (b *LogBuffer) Lines() []string {
+// String returns everything logged so far.
+func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s := strings.TrimRight(b.buf.String(), "\n")
+	return b.buf.String()
+}
+
+// Lines returns the lines logged so far.
+func (b *Buffer) Lines() []string {
+	s := strings.TrimRight(b.String(), "\n")
 	if s == "" {
 		return nil
 	}
 	return strings.Split(s, "\n")
 }
 
-// Logger returns a JSON logger at debug level that writes to b, tagged with
-// the component's name.
-func (b *LogBuffer) Logger(component string) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})).
-		With(slog.String("component", component))
+// Logger returns a debug-level JSON logger writing to b, tagged with the
+// component's name unless it is empty.
+func (b *Buffer) Logger(component string) *slog.Logger {
+	l := slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if component != "" {
+		l = l.With(slog.String("component", component))
+	}
+	return l
+}
+
+// AssertNoSecrets fails the test for every leak FindLeaks finds in b.
+func (b *Buffer) AssertNoSecrets(tb testing.TB, secrets ...string) {
+	tb.Helper()
+	for _, leak := range FindLeaks(b.Lines(), secrets...) {
+		tb.Errorf("log line %d holds %s", leak.Line, leak.What)
+	}
 }
 
 var (
