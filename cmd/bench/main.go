@@ -22,7 +22,7 @@ var sections = []string{"gobench", "size", "coldstart", "rss", "calls", "gateway
 func main() {
 	out := flag.String("out", "", "write the Markdown report to this file (e.g. docs/benchmarks.md)")
 	only := flag.String("only", "", "comma-separated sections to run: "+strings.Join(sections, ","))
-	launches := flag.Int("launches", 20, "cold starts per bootstrap")
+	launches := flag.Int("launches", 60, "cold starts per bootstrap (at least 20; more steadies the medians on a busy machine)")
 	invocations := flag.Int("invocations", 1000, "warm invocations for the peak RSS figure")
 	cell := flag.Duration("duration", 3*time.Second, "measuring time of each gateway throughput cell")
 	flag.Parse()
