@@ -14,6 +14,7 @@ import (
 	"keygate/internal/gateway"
 	"keygate/internal/gateway/inproc"
 	"keygate/internal/lambdarun"
+	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
@@ -80,7 +81,7 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := lambdarun.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		t.Fatal(err)
 	}

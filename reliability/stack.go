@@ -18,7 +18,7 @@ import (
 	"keygate/functions/identity"
 	"keygate/internal/gateway"
 	"keygate/internal/gateway/inproc"
-	"keygate/internal/lambdarun"
+	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
 	"keygate/internal/testlog"
 	"keygate/shared/apikey"
@@ -77,7 +77,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	path := opts.Template
 	if path == "" {
-		root, err := lambdarun.ModuleRoot()
+		root, err := modroot.Find()
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"keygate/internal/lambdarun"
+	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
 	"keygate/reliability"
 )
@@ -76,7 +76,7 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	}
 	r := &results{cfg: cfg, machine: describeMachine(), load1: loadAverage()}
 	defer func() { r.load2 = loadAverage() }()
-	root, err := lambdarun.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"keygate/internal/gateway/inproc"
 	"keygate/internal/lambdarun"
+	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
 )
 
@@ -47,7 +48,7 @@ func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	root, err := lambdarun.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"keygate/internal/modroot"
 )
 
 // The pinned emulator package. Integrity is the npm registry's dist.integrity
@@ -36,29 +38,11 @@ func CacheDir() (string, error) {
 	if dir := os.Getenv("KEYGATE_CACHE_DIR"); dir != "" {
 		return filepath.Join(dir, "dynamodb-local", NPMVersion), nil
 	}
-	root, err := moduleRoot()
+	root, err := modroot.Find()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("dynamolocal: %w; set KEYGATE_CACHE_DIR", err)
 	}
 	return filepath.Join(root, ".cache", "dynamodb-local", NPMVersion), nil
-}
-
-// moduleRoot walks up from the working directory to the folder holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("dynamolocal: go.mod not found above the working directory; set KEYGATE_CACHE_DIR")
-		}
-		dir = parent
-	}
 }
 
 // Installed returns the emulator folder if the jar is already unpacked there.

@@ -3,7 +3,6 @@ package lambdarun
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -56,23 +55,4 @@ func Build(ctx context.Context, moduleDir, pkg, outDir string) (string, error) {
 		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, stderr.String())
 	}
 	return out, nil
-}
-
-// ModuleRoot returns the directory of the go.mod enclosing the working
-// directory.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod found above the working directory")
-		}
-		dir = parent
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"keygate/internal/modroot"
 )
 
 var (
@@ -32,7 +34,7 @@ func TestMain(m *testing.M) {
 func hello(tb testing.TB) string {
 	tb.Helper()
 	helloOnce.Do(func() {
-		root, err := ModuleRoot()
+		root, err := modroot.Find()
 		if err != nil {
 			helloErr = err
 			return
@@ -202,7 +204,7 @@ func TestUnknownRequestID(t *testing.T) {
 }
 
 func TestPackagesMatchMakefile(t *testing.T) {
-	root, err := ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		t.Fatal(err)
 	}
