@@ -167,11 +167,7 @@ func newGateway(tmpl *samtemplate.Template, opts Options) (*gateway.Gateway, err
 				return nil, fmt.Errorf("reliability: %s: %w", id, err)
 			}
 			c.Logger = opts.Logs.Logger(id)
-			f, err := fnconfig.New(c)
-			if err != nil {
-				return nil, fmt.Errorf("reliability: %s: %w", id, err)
-			}
-			h = f.Handle
+			h = fnconfig.New(c).Handle
 		default:
 			return nil, fmt.Errorf("reliability: no constructor for function %s", id)
 		}

@@ -24,11 +24,7 @@ func newFunction(tb testing.TB, env map[string]string) *config.Function {
 		tb.Fatalf("ConfigFromEnv: %v", err)
 	}
 	cfg.Logger, _ = testlog.New()
-	f, err := config.New(cfg)
-	if err != nil {
-		tb.Fatalf("New: %v", err)
-	}
-	return f
+	return config.New(cfg)
 }
 
 func handle(tb testing.TB, f *config.Function, v *openapitest.Validator, r fntest.Request) events.APIGatewayProxyResponse {

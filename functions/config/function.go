@@ -2,7 +2,6 @@ package config
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -21,13 +20,9 @@ type Function struct {
 	adapter *httpadapter.HandlerAdapter
 }
 
-// New builds the function once per Lambda instance. It fails only if the
-// embedded OpenAPI document cannot be turned into JSON.
-func New(cfg Config) (*Function, error) {
-	doc, err := openapi.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("openapi document: %w", err)
-	}
+// New builds the function once per Lambda instance.
+func New(cfg Config) *Function {
+	doc := openapi.JSON()
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -38,7 +33,7 @@ func New(cfg Config) (*Function, error) {
 	mux.HandleFunc("GET /open/_document", f.document)
 	f.handler = httpapi.Wrap(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: logger})
 	f.adapter = httpadapter.New(f.handler)
-	return f, nil
+	return f
 }
 
 // Handler returns the HTTP handler (for tests and the local gateway).

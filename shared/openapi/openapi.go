@@ -2,27 +2,21 @@ package openapi
 
 import (
 	_ "embed"
-	"encoding/json"
-	"fmt"
-
-	"gopkg.in/yaml.v3"
 )
+
+// openapi.yaml is the source; openapi.json is the same document as JSON,
+// committed so that the config Lambda serves it without parsing YAML at
+// cold start. TestJSONMatchesYAML fails when the two differ and rewrites
+// openapi.json with -update.
 
 //go:embed openapi.yaml
 var document []byte
 
+//go:embed openapi.json
+var documentJSON []byte
+
 // YAML returns the document as written.
 func YAML() []byte { return document }
 
-// JSON returns the document converted to JSON.
-func JSON() ([]byte, error) {
-	var v any
-	if err := yaml.Unmarshal(document, &v); err != nil {
-		return nil, fmt.Errorf("openapi: parse: %w", err)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("openapi: to JSON: %w", err)
-	}
-	return b, nil
-}
+// JSON returns the document as JSON, as GET /open/_document serves it.
+func JSON() []byte { return documentJSON }

@@ -27,10 +27,6 @@ func run() error {
 	}
 	cfg.Logger = fnenv.NewLogger(cfg.LogLevel)
 	slog.SetDefault(cfg.Logger)
-	fn, err := config.New(cfg)
-	if err != nil {
-		return err
-	}
-	lambda.Start(fn.Handle)
+	lambda.Start(config.New(cfg).Handle)
 	return nil
 }

@@ -194,7 +194,7 @@ func (b builder) build(id string) (handlerFunc, error) {
 			return nil, err
 		}
 		cfg.Logger = logger
-		return config.New(cfg)
+		return config.New(cfg), nil
 	}
 	return nil, fmt.Errorf("no in-process constructor for function %s", id)
 }
