@@ -146,7 +146,7 @@ func (r *results) why(figure string) string {
 			if ch.Init > 0 {
 				ratio = float64(cc.Init) / float64(ch.Init)
 			}
-			s += fmt.Sprintf("ConfigFunction, which links no SDK at all, measures %.2f× here (%.1f ms package init): an HTTP handler stack (net/http, the API Gateway proxy adapter) already costs part of the margin over a bare hello-world, so 1.25× leaves the authorizer almost nothing for the official SDK's DynamoDB client. ", ratio, cfg.TotalMs)
+			s += fmt.Sprintf("ConfigFunction, which links everything of keygate's but the SDK (net/http, the API Gateway proxy adapter, the error envelope), measures %.2f× here (%.1f ms package init), so what remains of the authorizer's gap is service/dynamodb's own package initialisation. ", ratio, cfg.TotalMs)
 		}
 		s += "Closing the rest would mean dropping service/dynamodb for hand-written DynamoDB requests, which keygate does not do: the official SDK is what its tests exercise against DynamoDB Local. On AWS the difference (a few milliseconds) is paid once per execution environment, not per request."
 		return s
