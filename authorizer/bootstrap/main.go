@@ -20,10 +20,13 @@ import (
 
 func main() {
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(envOr("LOG_LEVEL", "info"))); err != nil {
-		level = slog.LevelInfo
-	}
+	levelErr := level.UnmarshalText([]byte(envOr("LOG_LEVEL", "info")))
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	if levelErr != nil {
+		// As the other functions do: a configuration error stops the start.
+		logger.Error("invalid configuration: LOG_LEVEL must be DEBUG, INFO, WARN or ERROR")
+		os.Exit(1)
+	}
 
 	table := os.Getenv("TABLE_NAME")
 	prefix := envOr("KEY_PREFIX", apikey.DefaultPrefix)

@@ -108,17 +108,20 @@ func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, f.logger, errNotMember)
 		return
 	}
+	// Membership first: a non-member learns nothing about whether the
+	// workspace exists, as under the authorizer's per-workspace policy,
+	// where API Gateway answers 403 before this function runs.
 	wsID := r.PathValue("workspaceId")
 	if !store.ValidID(wsID) {
-		httpapi.Error(w, r, f.logger, apperr.Errorf(apperr.NotFound, "workspace not found"))
+		httpapi.Error(w, r, f.logger, errNotMember)
 		return
 	}
-	ws, err := f.st.GetWorkspace(r.Context(), wsID)
+	role, err := f.roleIn(r.Context(), id, wsID)
 	if err != nil {
 		httpapi.Error(w, r, f.logger, err)
 		return
 	}
-	role, err := f.roleIn(r.Context(), id, wsID)
+	ws, err := f.st.GetWorkspace(r.Context(), wsID)
 	if err != nil {
 		httpapi.Error(w, r, f.logger, err)
 		return

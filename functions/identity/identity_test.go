@@ -144,6 +144,11 @@ func TestWorkspace(t *testing.T) {
 		t.Errorf("workspace: got %+v", ws)
 	}
 
+	// A context that still lists a workspace the store no longer has, as a
+	// cached authorizer result can.
+	goneAuth := fntest.Authorizer(t, "alice", "key1", store.AllScopes, m,
+		store.Membership{UserID: "alice", WorkspaceID: "gone", Role: store.RoleOwner})
+
 	before := fntest.Snapshot(t, e.client, e.table)
 	tests := []struct {
 		name       string
@@ -152,8 +157,9 @@ func TestWorkspace(t *testing.T) {
 		wantCode   apperr.Code
 	}{
 		{"not a member", fntest.Request{Method: "GET", Path: "/open/workspace/ws2"}, 403, apperr.Forbidden},
-		{"unknown workspace", fntest.Request{Method: "GET", Path: "/open/workspace/nope"}, 404, apperr.NotFound},
-		{"invalid id", fntest.Request{Method: "GET", Path: "/open/workspace/a.b"}, 404, apperr.NotFound},
+		{"unknown workspace is not revealed to a non-member", fntest.Request{Method: "GET", Path: "/open/workspace/nope"}, 403, apperr.Forbidden},
+		{"invalid id", fntest.Request{Method: "GET", Path: "/open/workspace/a.b"}, 403, apperr.Forbidden},
+		{"workspace gone while still in the cached context", fntest.Request{Method: "GET", Path: "/open/workspace/gone", Authorizer: goneAuth}, 404, apperr.NotFound},
 		{"traversal", fntest.Request{Method: "GET", Path: "/open/workspace/../workspace/ws2"}, 404, apperr.NotFound},
 		{"encoded traversal", fntest.Request{Method: "GET", Path: "/open/workspace/ws1%2F..%2Fws2"}, 404, apperr.NotFound},
 		{"sub-resource", fntest.Request{Method: "GET", Path: "/open/workspace/ws1/members"}, 404, apperr.NotFound},
@@ -162,7 +168,9 @@ func TestWorkspace(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.req.Authorizer = auth
+			if tt.req.Authorizer == nil {
+				tt.req.Authorizer = auth
+			}
 			fntest.AssertError(t, e.do(t, tt.req), tt.wantStatus, tt.wantCode)
 		})
 	}

@@ -64,11 +64,11 @@ func serve(mux *http.ServeMux, w *statusRecorder, r *http.Request, logger *slog.
 		return "OPTIONS"
 	}
 	if !cleanPath(r) {
-		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "No such route"))
+		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "Route not found"))
 		return "(unclean path)"
 	}
 	if _, pattern := mux.Handler(r); pattern == "" {
-		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "No such route"))
+		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "Route not found"))
 		return "(none)"
 	}
 	mux.ServeHTTP(w, r) // sets r.Pattern and the path values
