@@ -206,6 +206,21 @@ func TestRotateExpiredKeyConflict(t *testing.T) {
 	}
 }
 
+func TestRotateReplacedKeyConflict(t *testing.T) {
+	e := newEnv(t)
+	old := e.create(t, alice, `{"name":"svc"}`)
+	first := e.do(t, fntest.Request{Method: "POST", Path: "/open/apikeys/" + old.ID + "/rotate", Body: `{"gracePeriodSeconds":3600}`, Authorizer: as(t, alice)})
+	decode[keyJSON](t, first, http.StatusCreated)
+	before := fntest.Snapshot(t, e.client, e.table)
+	for _, body := range []string{"", `{"gracePeriodSeconds":3600}`} {
+		resp := e.do(t, fntest.Request{Method: "POST", Path: "/open/apikeys/" + old.ID + "/rotate", Body: body, Authorizer: as(t, alice)})
+		fntest.AssertError(t, resp, 409, apperr.Conflict)
+	}
+	if after := fntest.Snapshot(t, e.client, e.table); !slices.Equal(before, after) {
+		t.Errorf("table changed by a refused second rotation")
+	}
+}
+
 func TestAdminScopeRequired(t *testing.T) {
 	e := newEnv(t)
 	k := e.create(t, alice, `{"name":"target"}`)

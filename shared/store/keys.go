@@ -124,7 +124,9 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
 
 // RotateKey replaces one of the user's keys by newKey in one transaction:
 // newKey is created and the old key is deleted (oldExpiresAt nil) or set to
-// expire at oldExpiresAt. Either all of it happens or none.
+// expire at oldExpiresAt and marked as replaced by newKey. Either all of it
+// happens or none. A key that was already replaced is a Conflict: rotating it
+// again would hand out a second successor that expires with the grace period.
 func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey Key, oldExpiresAt *time.Time) error {
 	if err := checkID("user", userID); err != nil {
 		return err
@@ -140,20 +142,24 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey K
 	}
 	old := types.TransactWriteItem{}
 	owner := map[string]types.AttributeValue{":u": str(userID)}
+	const ownedAndCurrent = "userId = :u AND attribute_not_exists(replacedBy)"
 	if oldExpiresAt == nil {
 		old.Delete = &types.Delete{
 			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
-			ConditionExpression: aws.String("userId = :u"), ExpressionAttributeValues: owner,
+			ConditionExpression: aws.String(ownedAndCurrent), ExpressionAttributeValues: owner,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}
 	} else {
 		owner[":e"] = millis(*oldExpiresAt)
 		owner[":ttl"] = num(oldExpiresAt.Add(expiredKeyRetention).Unix())
+		owner[":next"] = str(newKey.ID)
 		old.Update = &types.Update{
 			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
-			ConditionExpression:       aws.String("userId = :u"),
-			UpdateExpression:          aws.String("SET expiresAt = :e, #ttl = :ttl"),
-			ExpressionAttributeNames:  map[string]string{"#ttl": TTLAttribute},
-			ExpressionAttributeValues: owner,
+			ConditionExpression:                 aws.String(ownedAndCurrent),
+			UpdateExpression:                    aws.String("SET expiresAt = :e, #ttl = :ttl, replacedBy = :next"),
+			ExpressionAttributeNames:            map[string]string{"#ttl": TTLAttribute},
+			ExpressionAttributeValues:           owner,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}
 	}
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
@@ -164,6 +170,9 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey K
 		case 0:
 			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
 		case 1:
+			if oldItem := failedItemOld(err, 1); getS(oldItem, "userId") == userID && getS(oldItem, "replacedBy") != "" {
+				return apperr.Errorf(apperr.Conflict, "the key was already rotated: rotate its replacement instead")
+			}
 			return apperr.Errorf(apperr.NotFound, "key not found")
 		case 2:
 			return apperr.Errorf(apperr.Conflict, "key %s already exists", newKey.ID)
@@ -267,5 +276,6 @@ func decodeKey(item map[string]types.AttributeValue) Key {
 		ExpiresAt:  getTimePtr(item, "expiresAt"),
 		LastUsedAt: getTimePtr(item, "lastUsedAt"),
 		UsageCount: usage,
+		ReplacedBy: getS(item, "replacedBy"),
 	}
 }

@@ -214,3 +214,37 @@ func TestRotateKeyIsAllOrNothing(t *testing.T) {
 		t.Errorf("key of failed rotation: %v, want it intact", err)
 	}
 }
+
+func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
+	t.Parallel()
+	st, client, table := newStore(t)
+	ctx := context.Background()
+	seedUser(t, st, "alice", "")
+	old := testKey("graceoldkey00001", "alice", st.Now())
+	if err := st.CreateKey(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	grace := st.Now().Add(time.Hour)
+	if err := st.RotateKey(ctx, "alice", old.ID, testKey("gracenewkey00001", "alice", st.Now()), &grace); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.GetKey(ctx, "alice", old.ID)
+	if err != nil || got.ReplacedBy != "gracenewkey00001" {
+		t.Fatalf("old key: got replacedBy %q, %v, want gracenewkey00001", got.ReplacedBy, err)
+	}
+	before := len(scan(t, client, table))
+	for name, until := range map[string]*time.Time{"with grace": &grace, "without grace": nil} {
+		t.Run(name, func(t *testing.T) {
+			err := st.RotateKey(ctx, "alice", old.ID, testKey("gracenewkey00002", "alice", st.Now()), until)
+			if got := apperr.CodeOf(err); got != apperr.Conflict {
+				t.Errorf("second rotation: got %q (%v), want %q", got, err, apperr.Conflict)
+			}
+		})
+	}
+	if after := len(scan(t, client, table)); after != before {
+		t.Errorf("items after refused rotations: got %d, want %d", after, before)
+	}
+	if _, err := st.Verify(ctx, old.ID, old.Hash); err != nil {
+		t.Errorf("old key during its grace period: %v", err)
+	}
+}

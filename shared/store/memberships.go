@@ -192,6 +192,16 @@ func decodeMembership(item map[string]types.AttributeValue) Membership {
 	}
 }
 
+// failedItemOld returns the old item DynamoDB sent back for transaction item
+// i when its condition failed (ReturnValuesOnConditionCheckFailure=ALL_OLD).
+func failedItemOld(err error, i int) map[string]types.AttributeValue {
+	var tc *types.TransactionCanceledException
+	if !errors.As(err, &tc) || i >= len(tc.CancellationReasons) {
+		return nil
+	}
+	return tc.CancellationReasons[i].Item
+}
+
 // failedItem returns the index of the first transaction item whose condition
 // failed, or -1.
 func failedItem(err error) int {

@@ -136,6 +136,9 @@ type Key struct {
 	ExpiresAt  *time.Time
 	LastUsedAt *time.Time
 	UsageCount int64
+	// ReplacedBy is the id of the key that replaced this one in a rotation
+	// with a grace period; "" for a current key.
+	ReplacedBy string
 }
 
 // Expired reports whether the key's expiry is at or before now.
