@@ -36,6 +36,12 @@ func runGoBench(ctx context.Context, root, pkg, name string) (goBench, error) {
 	if err != nil {
 		return goBench{Command: command}, fmt.Errorf("%s: %w\n%s", command, err, out)
 	}
+	return parseGoBench(out, command)
+}
+
+// parseGoBench reads the result lines of `go test -bench -benchmem` output
+// and returns the run with the median time, attributed to command.
+func parseGoBench(out []byte, command string) (goBench, error) {
 	ms := benchLine.FindAllSubmatch(out, -1)
 	if len(ms) == 0 {
 		return goBench{Command: command}, fmt.Errorf("%s: no result in output:\n%s", command, out)

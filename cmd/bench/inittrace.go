@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os/exec"
 	"sort"
 	"strconv"
@@ -39,24 +40,7 @@ func traceInit(ctx context.Context, id, bin string, runs int) initTrace {
 		cmd.Stderr = &stderr
 		_ = cmd.Run()
 		cancel()
-		var total float64
-		var pkgs []pkgInit
-		sc := bufio.NewScanner(&stderr)
-		for sc.Scan() {
-			// init <pkg> @<t> ms, <clock> ms clock, <bytes> bytes, <n> allocs
-			f := strings.Fields(sc.Text())
-			// fields: init pkg @t ms, clock ms clock, bytes bytes, n allocs
-			if len(f) < 9 || f[0] != "init" || f[6] != "clock," {
-				continue
-			}
-			ms, err1 := strconv.ParseFloat(f[4], 64)
-			b, err2 := strconv.ParseFloat(f[7], 64)
-			if err1 != nil || err2 != nil {
-				continue
-			}
-			total += ms
-			pkgs = append(pkgs, pkgInit{f[1], ms, b / 1024})
-		}
+		total, pkgs := parseInitTrace(&stderr)
 		totals = append(totals, total)
 		if i == 0 {
 			res.Packages = len(pkgs)
@@ -69,4 +53,26 @@ func traceInit(ctx context.Context, id, bin string, runs int) initTrace {
 		res.TotalMs = totals[len(totals)/2]
 	}
 	return res
+}
+
+// parseInitTrace reads GODEBUG=inittrace=1 output, skipping any other line,
+// and returns the summed init clock time and each package's cost, in order.
+func parseInitTrace(r io.Reader) (total float64, pkgs []pkgInit) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		// init <pkg> @<t> ms, <clock> ms clock, <bytes> bytes, <n> allocs
+		f := strings.Fields(sc.Text())
+		// fields: init pkg @t ms, clock ms clock, bytes bytes, n allocs
+		if len(f) < 9 || f[0] != "init" || f[6] != "clock," {
+			continue
+		}
+		ms, err1 := strconv.ParseFloat(f[4], 64)
+		b, err2 := strconv.ParseFloat(f[7], 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		total += ms
+		pkgs = append(pkgs, pkgInit{f[1], ms, b / 1024})
+	}
+	return total, pkgs
 }

@@ -155,7 +155,12 @@ func vmHWM(pid int) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return parseVmHWM(f, pid)
+}
+
+// parseVmHWM reads the VmHWM line of a /proc/<pid>/status, in KiB.
+func parseVmHWM(r io.Reader, pid int) (int64, error) {
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
 			return strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -44,8 +45,13 @@ func cpuModel() string {
 		return "unknown"
 	}
 	defer f.Close()
+	return cpuModelFrom(f)
+}
+
+// cpuModelFrom reads a /proc/cpuinfo.
+func cpuModelFrom(r io.Reader) string {
 	var part string
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
 		if !ok {
