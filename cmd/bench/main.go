@@ -26,6 +26,16 @@ func main() {
 	invocations := flag.Int("invocations", 1000, "warm invocations for the peak RSS figure")
 	cell := flag.Duration("duration", 3*time.Second, "measuring time of each gateway throughput cell")
 	flag.Parse()
+	for _, s := range strings.Split(*only, ",") {
+		if s != "" && !slices.Contains(sections, s) {
+			fmt.Fprintf(os.Stderr, "bench: unknown section %q in -only: want some of %s\n", s, strings.Join(sections, ","))
+			os.Exit(2)
+		}
+	}
+	if *launches < 20 {
+		fmt.Fprintln(os.Stderr, "bench: -launches must be at least 20")
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

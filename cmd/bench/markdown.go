@@ -118,7 +118,7 @@ func (r *results) misses() []string {
 func (r *results) why(figure string) string {
 	switch {
 	case strings.HasPrefix(figure, "binary size"):
-		return "A hello-world links only aws-lambda-go; every keygate function that reaches DynamoDB also links the AWS SDK for Go v2 (config with its credential chain, the DynamoDB client, smithy), which is most of the difference."
+		return "A hello-world links only aws-lambda-go; every keygate function that reaches DynamoDB also links the AWS SDK for Go v2's DynamoDB client and smithy, which is most of the difference."
 	case strings.HasPrefix(figure, "cold start"):
 		var az, hello, cfg initTrace
 		for _, t := range r.inits {
@@ -150,10 +150,16 @@ func (r *results) why(figure string) string {
 		}
 		s += "Closing the rest would mean dropping service/dynamodb for hand-written DynamoDB requests, which keygate does not do: the official SDK is what its tests exercise against DynamoDB Local. On AWS the difference (a few milliseconds) is paid once per execution environment, not per request."
 		return s
+	case figure == "authorizer non-I/O path, allocations":
+		return "Allocations do not depend on the machine's load: a change in the authorizer's hot path added them. Find it with `go test -run '^$' -bench AuthorizeNonIO -benchmem -memprofile mem.out ./authorizer/` and `go tool pprof -sample_index=alloc_objects mem.out`."
 	case strings.HasPrefix(figure, "authorizer non-I/O"):
 		return fmt.Sprintf("This figure moves with the machine's load (1-minute load average %.1f to %.1f on %d cores during this run, from other processes): rerun the command on an idle machine before concluding. The allocation count does not depend on load. The profile (`go test -run '^$' -bench AuthorizeNonIO -cpuprofile cpu.out ./authorizer/`) puts the JSON encoding of the policy response first, then SHA-256 and the token checksum.", r.load1, r.load2, r.machine.Cores)
 	case strings.HasPrefix(figure, "peak RSS"):
 		return "See the peak memory section."
+	case strings.HasPrefix(figure, "gateway"):
+		return "Some requests were not answered 200 during the run; the gateway section gives the statuses, and the gateway's JSON log (stderr of `go run ./cmd/bench -only gateway`) says why."
+	case strings.HasPrefix(figure, "DynamoDB calls"):
+		return "The counted calls differ from the authorizer's budget (uncached Allow: one UpdateItem and one Query; cached or malformed: none); the calls section lists them by operation."
 	}
 	return ""
 }

@@ -69,9 +69,30 @@ func TestWhyColdStartWithoutTraces(t *testing.T) {
 
 // TestWhyUnknownFigure checks that a figure without an explanation gets none.
 func TestWhyUnknownFigure(t *testing.T) {
-	for _, f := range []string{"", "DynamoDB calls, uncached Allow (cache off)", "gateway GET whoami, cache off, concurrency 1"} {
+	for _, f := range []string{"", "something else"} {
 		if got := sampleResults(t).why(f); got != "" {
 			t.Errorf("why(%q): got %q, want \"\"", f, got)
 		}
+	}
+}
+
+// TestWhyEveryMissableFigure checks that each figure that can miss its
+// target is explained, and the allocation row not with the timing text.
+func TestWhyEveryMissableFigure(t *testing.T) {
+	tests := []struct {
+		figure, want string
+	}{
+		{"authorizer non-I/O path, time", "moves with the machine's load"},
+		{"authorizer non-I/O path, allocations", "do not depend on the machine's load"},
+		{"DynamoDB calls, uncached Allow (cache off)", "calls section"},
+		{"gateway GET whoami, cache off, concurrency 1", "gateway section"},
+		{"peak RSS, authorizer, 1000 warm invocations", "peak memory section"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.figure, func(t *testing.T) {
+			if got := sampleResults(t).why(tt.figure); !strings.Contains(got, tt.want) {
+				t.Errorf("got %q, want it to contain %q", got, tt.want)
+			}
+		})
 	}
 }
