@@ -16,7 +16,9 @@ import (
 const maxNameLen = 200
 
 // PutUser creates or updates a user. Disabling a user also marks their keys,
-// so verification refuses them without counting usage; enabling clears it.
+// so verification refuses them without counting usage; enabling clears the
+// marks. The marks are brought in line with the user on every call, so a
+// retry repairs an earlier call that failed half-way.
 func (s *Store) PutUser(ctx context.Context, u User) error {
 	if err := checkID("user", u.ID); err != nil {
 		return err
@@ -25,7 +27,7 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 		return apperr.Errorf(apperr.BadRequest, "user name and email must be at most %d bytes", maxNameLen)
 	}
 	now := s.Now()
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table),
 		Key:       map[string]types.AttributeValue{AttrPK: str(userPK(u.ID)), AttrSK: str(skUser)},
 		UpdateExpression: aws.String("SET #type = :type, userId = :id, #name = :name, email = :email, " +
@@ -35,15 +37,31 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 			":type": str(typeUser), ":id": str(u.ID), ":name": str(u.Name), ":email": str(u.Email),
 			":disabled": boolean(u.Disabled), ":now": millis(now),
 		},
-		ReturnValues: types.ReturnValueAllOld,
 	})
 	if err != nil {
 		return fmt.Errorf("store: put user: %w", err)
 	}
-	if getBool(out.Attributes, "disabled") != u.Disabled {
-		return s.markUserKeys(ctx, u.ID, u.Disabled)
+	return s.syncKeyMarks(ctx, u.ID, u.Disabled)
+}
+
+// syncKeyMarks marks or clears the user's keys, then reads the user again:
+// if a concurrent disable or enable changed it meanwhile, it syncs once more
+// so the marks end as the user item says.
+func (s *Store) syncKeyMarks(ctx context.Context, userID string, disabled bool) error {
+	for range 2 {
+		if err := s.markUserKeys(ctx, userID, disabled); err != nil {
+			return err
+		}
+		u, err := s.GetUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if u.Disabled == disabled {
+			return nil
+		}
+		disabled = u.Disabled
 	}
-	return nil
+	return s.markUserKeys(ctx, userID, disabled)
 }
 
 // GetUser returns the user or a NotFound error.
@@ -87,7 +105,7 @@ func (s *Store) DisableUser(ctx context.Context, id string) error {
 	}
 	// The user item alone already makes the authorizer deny; the key marks
 	// stop those denials from counting as usage.
-	return s.markUserKeys(ctx, id, true)
+	return s.syncKeyMarks(ctx, id, true)
 }
 
 // markUserKeys sets or clears userDisabled on each of the user's keys.

@@ -2,10 +2,15 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"keygate/internal/dynamolocal"
 	"keygate/shared/store"
 )
 
@@ -156,4 +161,54 @@ func TestReEnablingAUserClearsKeyMarks(t *testing.T) {
 	if err != nil || v.Result != store.VerifyValid {
 		t.Errorf("after re-enabling: got %v, %v, want valid", v.Result, err)
 	}
+}
+
+func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
+	t.Parallel()
+	client, table := dynamolocal.NewTestTable(t)
+	ctx := context.Background()
+	st := store.New(client, table)
+	seedUser(t, st, "erin", "")
+	var keys []store.Key
+	for i := range 3 {
+		k := testKey(fmt.Sprintf("erinkey%09d", i), "erin", st.Now())
+		if err := st.CreateKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	if err := st.DisableUser(ctx, "erin"); err != nil {
+		t.Fatal(err)
+	}
+	// The re-enable fails after the user item and one key were updated.
+	failing := store.New(&failAfter{API: client, op: "UpdateItem", okCalls: 2}, table)
+	if err := failing.PutUser(ctx, store.User{ID: "erin"}); err == nil {
+		t.Fatal("PutUser through the failing client: got nil error, want the injected failure")
+	}
+	if err := st.PutUser(ctx, store.User{ID: "erin"}); err != nil {
+		t.Fatalf("retried PutUser: %v", err)
+	}
+	for _, k := range keys {
+		v, err := st.Verify(ctx, k.ID, k.Hash)
+		if err != nil || v.Result != store.VerifyValid {
+			t.Errorf("key %s after the retried enable: got %v, %v, want valid", k.ID, v.Result, err)
+		}
+	}
+}
+
+// failAfter forwards to the real DynamoDB Local client and fails op after
+// okCalls successful calls of it: an infrastructure fault mid-operation.
+type failAfter struct {
+	store.API
+	op      string
+	okCalls int
+	calls   int
+}
+
+func (f *failAfter) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	f.calls++
+	if f.op == "UpdateItem" && f.calls > f.okCalls {
+		return nil, errors.New("injected failure")
+	}
+	return f.API.UpdateItem(ctx, in, opts...)
 }
