@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,9 +15,12 @@ import (
 )
 
 // verifyCondition admits an existing key whose hash matches, that has not
-// expired and whose user is not disabled.
+// expired and whose user is not disabled, unless this very verification was
+// already applied (lastUseId): an SDK retry after a lost response must not
+// count the use twice.
 const verifyCondition = "attribute_exists(pk) AND #hash = :hash AND " +
-	"(attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_not_exists(userDisabled)"
+	"(attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_not_exists(userDisabled) AND " +
+	"(attribute_not_exists(lastUseId) OR lastUseId <> :use)"
 
 // Verify checks a presented key and records its use in ONE conditional
 // UpdateItem: the condition checks existence, hash, expiry and the user's
@@ -33,16 +38,23 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, e
 	}
 	now := s.Now()
 	nowMillis := strconv.FormatInt(now.UnixMilli(), 10)
+	// One id per verification, the same in every SDK retry of the request.
+	var idBytes [12]byte
+	if _, err := rand.Read(idBytes[:]); err != nil {
+		return Verification{}, fmt.Errorf("store: verify key: %w", err)
+	}
+	useID := base64.RawURLEncoding.EncodeToString(idBytes[:])
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.table),
 		Key:                      keyItemKey(keyID),
 		ConditionExpression:      aws.String(verifyCondition),
-		UpdateExpression:         aws.String("SET lastUsedAt = :now ADD usageCount :one"),
+		UpdateExpression:         aws.String("SET lastUsedAt = :now, lastUseId = :use ADD usageCount :one"),
 		ExpressionAttributeNames: map[string]string{"#hash": "hash"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":hash": str(hash),
 			":now":  &types.AttributeValueMemberN{Value: nowMillis},
 			":one":  &types.AttributeValueMemberN{Value: "1"},
+			":use":  str(useID),
 		},
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
@@ -54,11 +66,11 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, e
 	if !errors.As(err, &ccf) {
 		return Verification{}, fmt.Errorf("store: verify key: %w", err)
 	}
-	return classifyFailure(ccf.Item, hash, now.UnixMilli()), nil
+	return classifyFailure(ccf.Item, hash, useID, now.UnixMilli()), nil
 }
 
 // classifyFailure tells why the condition failed from the old item.
-func classifyFailure(old map[string]types.AttributeValue, hash string, nowMillis int64) Verification {
+func classifyFailure(old map[string]types.AttributeValue, hash, useID string, nowMillis int64) Verification {
 	if len(old) == 0 {
 		return Verification{Result: VerifyNotFound}
 	}
@@ -66,6 +78,11 @@ func classifyFailure(old map[string]types.AttributeValue, hash string, nowMillis
 		return Verification{Result: VerifyNotFound}
 	}
 	key := decodeKey(old)
+	if getS(old, "lastUseId") == useID {
+		// An earlier attempt of this same request was applied and its
+		// response lost: the key verified, and its use is counted once.
+		return Verification{Result: VerifyValid, Key: key}
+	}
 	if exp, ok := getN(old, "expiresAt"); ok && exp <= nowMillis {
 		return Verification{Result: VerifyExpired, Key: key}
 	}
