@@ -208,7 +208,7 @@ func truncate(b []byte) string {
 // snapshot is Snapshot without the usage counters the authorizer moves.
 func (e *env) snapshot(tb testing.TB) []string {
 	tb.Helper()
-	snap, err := Snapshot(context.Background(), e.client, e.table, "usageCount", "lastUsedAt")
+	snap, err := Snapshot(context.Background(), e.client, e.table, "usageCount", "lastUsedAt", "lastUseId")
 	if err != nil {
 		tb.Fatalf("snapshot: %v", err)
 	}
