@@ -153,6 +153,11 @@ func newGateway(tmpl *samtemplate.Template, opts Options) (*gateway.Gateway, err
 				return nil, fmt.Errorf("reliability: %s: %w", id, err)
 			}
 			c.Logger = opts.Logs.Logger(id)
+			if opts.CacheTTL > 0 {
+				// The template's AuthorizerCacheTtl would set this through
+				// the environment; CacheTTL overrides the gateway directly.
+				c.ReflushAfter = apikeys.DefaultReflushAfter
+			}
 			h = apikeys.New(c, st, flusher).Handle
 		case "IdentityFunction":
 			c, err := identity.ConfigFromEnv(env)

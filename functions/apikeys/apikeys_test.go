@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"keygate/functions/apikeys"
 	"keygate/functions/internal/fntest"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
@@ -337,5 +339,23 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"msg":"request"`) {
 		t.Errorf("no request log lines captured: %q", logs)
+	}
+}
+
+// TestDeleteFlushesTwiceWithTheCacheOn: an authorization that passed its key
+// check just before the delete may be cached after the first flush; the
+// second flush, ReflushAfter later, removes it.
+func TestDeleteFlushesTwiceWithTheCacheOn(t *testing.T) {
+	e := newEnv(t)
+	logger, _ := testlog.New()
+	e.fn = apikeys.New(apikeys.Config{KeyPrefix: "sk", AllowOrigin: "*", Logger: logger, ReflushAfter: 10 * time.Millisecond}, e.st, e.flusher)
+	k := e.create(t, alice, `{"name":"short-lived"}`)
+	resp := e.do(t, fntest.Request{Method: "DELETE", Path: "/open/apikeys/" + k.ID, Authorizer: as(t, alice)})
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete: got %d, want 204 (%s)", resp.StatusCode, resp.Body)
+	}
+	want := fntest.RestAPIID + "/" + fntest.Stage
+	if !slices.Equal(e.flusher.calls, []string{want, want}) {
+		t.Errorf("flushes: got %v, want two of %s", e.flusher.calls, want)
 	}
 }

@@ -3,6 +3,7 @@ package apikeys
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +28,15 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock used to check expiries; nil means the store's clock.
 	Now func() time.Time
+	// ReflushAfter is how long after the first authorizer-cache flush a
+	// delete or rotation flushes again (0: no second flush). See flush.
+	ReflushAfter time.Duration
 }
+
+// DefaultReflushAfter is the second flush's delay when the authorizer cache
+// is on: longer than an authorizer invocation takes from its key check to
+// its answer, so a result computed just before the delete is flushed too.
+const DefaultReflushAfter = time.Second
 
 // ConfigFromEnv reads the configuration once, at start.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -42,6 +51,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if !apikey.ValidPrefix(prefix) {
 		return Config{}, fmt.Errorf("KEY_PREFIX %q: want ^[a-z][a-z0-9]{0,15}$", prefix)
 	}
+	// AUTHORIZER_CACHE_TTL is the template's AuthorizerCacheTtl. With the
+	// cache off there is nothing a second flush could catch; unset, the
+	// function assumes the cache may be on.
+	reflush := DefaultReflushAfter
+	if v := strings.TrimSpace(getenv("AUTHORIZER_CACHE_TTL")); v != "" {
+		ttl, err := strconv.Atoi(v)
+		if err != nil || ttl < 0 || ttl > 3600 {
+			return Config{}, fmt.Errorf("AUTHORIZER_CACHE_TTL %q: want seconds from 0 to 3600", v)
+		}
+		if ttl == 0 {
+			reflush = 0
+		}
+	}
 	return Config{
 		TableName:        c.TableName,
 		DynamoDBEndpoint: c.DynamoDBEndpoint,
@@ -49,5 +71,6 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		KeyPrefix:        prefix,
 		AllowOrigin:      c.AllowOrigin,
 		LogLevel:         c.LogLevel,
+		ReflushAfter:     reflush,
 	}, nil
 }

@@ -2,6 +2,7 @@ package apikeys_test
 
 import (
 	"testing"
+	"time"
 
 	"keygate/functions/apikeys"
 )
@@ -20,6 +21,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{"bad prefix", map[string]string{"TABLE_NAME": "t", "KEY_PREFIX": "Bad_Prefix"}, true, "", ""},
 		{"bad log level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, true, "", ""},
 		{"two origins", map[string]string{"TABLE_NAME": "t", "CORS_ALLOW_ORIGIN": "https://a, https://b"}, true, "", ""},
+		{"bad cache TTL", map[string]string{"TABLE_NAME": "t", "AUTHORIZER_CACHE_TTL": "soon"}, true, "", ""},
+		{"cache TTL out of range", map[string]string{"TABLE_NAME": "t", "AUTHORIZER_CACHE_TTL": "3601"}, true, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,6 +35,30 @@ func TestConfigFromEnv(t *testing.T) {
 			}
 			if cfg.KeyPrefix != tt.wantPrefix || cfg.AllowOrigin != tt.wantOrigin || cfg.TableName != "t" {
 				t.Errorf("config: got %+v, want prefix %s origin %s", cfg, tt.wantPrefix, tt.wantOrigin)
+			}
+		})
+	}
+}
+
+func TestReflushOnlyWithTheCacheOn(t *testing.T) {
+	tests := []struct {
+		name string
+		ttl  string
+		want time.Duration
+	}{
+		{"cache off", "0", 0},
+		{"cache on", "300", apikeys.DefaultReflushAfter},
+		{"unknown: assume on", "", apikeys.DefaultReflushAfter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"TABLE_NAME": "t", "AUTHORIZER_CACHE_TTL": tt.ttl}
+			cfg, err := apikeys.ConfigFromEnv(func(k string) string { return env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.ReflushAfter != tt.want {
+				t.Errorf("ReflushAfter: got %v, want %v", cfg.ReflushAfter, tt.want)
 			}
 		})
 	}

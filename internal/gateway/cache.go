@@ -24,15 +24,15 @@ type cacheEntry struct {
 // authCache caches authorizer results per identity-source value for a TTL,
 // like API Gateway's authorizer cache. A TTL of 0 turns it off.
 //
-// Every Flush bumps a generation. A result is stored only if no flush
-// happened since its authorizer call started, so an Allow computed before a
-// key was revoked can never be cached after the revocation's flush.
+// As in API Gateway, a result is stored when its authorizer call returns,
+// even if the cache was flushed while the call ran: an Allow computed just
+// before a key was revoked can outlive the revocation's flush. The apikeys
+// function closes that window by flushing a second time (see its flush).
 type authCache struct {
 	ttl time.Duration
 	now func() time.Time
 
 	mu      sync.Mutex
-	gen     uint64
 	entries map[string]cacheEntry
 }
 
@@ -42,13 +42,6 @@ func newAuthCache(ttl time.Duration, now func() time.Time) *authCache {
 
 // enabled reports whether results are cached at all.
 func (c *authCache) enabled() bool { return c.ttl > 0 }
-
-// generation returns the current flush generation; pass it to put.
-func (c *authCache) generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
-}
 
 // get returns the unexpired result cached for key.
 func (c *authCache) get(key string) (authResult, bool) {
@@ -68,16 +61,13 @@ func (c *authCache) get(key string) (authResult, bool) {
 	return e.result, true
 }
 
-// put caches r for key unless the cache was flushed after gen was read.
-func (c *authCache) put(key string, r authResult, gen uint64) {
+// put caches r for key.
+func (c *authCache) put(key string, r authResult) {
 	if !c.enabled() {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
 	now := c.now()
 	if len(c.entries) >= maxCacheEntries {
 		for k, e := range c.entries {
@@ -92,11 +82,10 @@ func (c *authCache) put(key string, r authResult, gen uint64) {
 	c.entries[key] = cacheEntry{result: r, expires: now.Add(c.ttl)}
 }
 
-// flush drops every cached result and invalidates in-flight authorizations.
+// flush drops every cached result.
 func (c *authCache) flush() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gen++
 	clear(c.entries)
 }
 

@@ -108,7 +108,6 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 		o.auth = "cached"
 	} else {
 		o.auth = "called"
-		gen := g.cache.generation()
 		start := time.Now()
 		raw, err := g.callAuthorizer(ctx, q)
 		o.authLatency = time.Since(start)
@@ -125,7 +124,7 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 			o.decision, o.err = "malformed_response", err
 			return authResult{}, ResponseAuthorizerConfigError, false
 		}
-		g.cache.put(identity, res, gen)
+		g.cache.put(identity, res)
 	}
 	o.principalID = res.PrincipalID
 	arn := MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, q.r.Method, q.path)
