@@ -15,7 +15,6 @@ TEST_FLAGS ?= -count=1 -timeout 30m
 FUZZTIME  ?= 30s
 FN        ?=
 EVENT     ?=
-STACK     ?= keygate
 CONFIG_ENV ?= default
 
 # Lambda build settings: static linux/arm64 binaries named bootstrap for provided.al2023.
