@@ -4,7 +4,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -47,7 +46,7 @@ func run(ctx context.Context) error {
 		creds = awsenv.LocalCredentials() // sam local without credentials: flushing fails and is logged
 	}
 	flusher := apikeys.NewAPIGatewayFlusher(apigateway.New(apigateway.Options{
-		Region:      cmp.Or(cfg.Region, awsenv.Region(os.Getenv)),
+		Region:      cfg.Region,
 		Credentials: creds,
 	}))
 	fn := apikeys.New(cfg, store.New(db, cfg.TableName), flusher)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"keygate/shared/awsenv"
 	"keygate/shared/httpapi"
 )
 
@@ -16,7 +17,8 @@ type Common struct {
 	TableName string
 	// DynamoDBEndpoint is an optional DynamoDB-compatible endpoint (DYNAMODB_ENDPOINT).
 	DynamoDBEndpoint string
-	// Region is the AWS region (AWS_REGION); "" lets the SDK decide.
+	// Region is the AWS region (awsenv.Region: AWS_REGION, else
+	// AWS_DEFAULT_REGION); "" when neither is set.
 	Region string
 	// AllowOrigin is the CORS origin (CORS_ALLOW_ORIGIN, default "*").
 	AllowOrigin string
@@ -29,7 +31,7 @@ func Load(getenv func(string) string, needTable bool) (Common, error) {
 	c := Common{
 		TableName:        strings.TrimSpace(getenv("TABLE_NAME")),
 		DynamoDBEndpoint: strings.TrimSpace(getenv("DYNAMODB_ENDPOINT")),
-		Region:           strings.TrimSpace(getenv("AWS_REGION")),
+		Region:           strings.TrimSpace(awsenv.Region(getenv)),
 		AllowOrigin:      strings.TrimSpace(getenv("CORS_ALLOW_ORIGIN")),
 	}
 	if needTable && c.TableName == "" {

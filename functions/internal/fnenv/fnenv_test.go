@@ -58,3 +58,20 @@ func TestBoolAndInt(t *testing.T) {
 		t.Errorf("Int(NEG): got nil error, want one")
 	}
 }
+
+// TestLoadRegion: the region is awsenv's, so main and store.NewClient agree.
+func TestLoadRegion(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-2"}, "eu-west-1"},
+		{map[string]string{"AWS_DEFAULT_REGION": "us-east-2"}, "us-east-2"},
+		{nil, ""},
+	} {
+		c, err := fnenv.Load(func(k string) string { return tt.env[k] }, false)
+		if err != nil || c.Region != tt.want {
+			t.Errorf("env %v: got %q, %v; want %q", tt.env, c.Region, err, tt.want)
+		}
+	}
+}
