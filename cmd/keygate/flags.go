@@ -75,8 +75,10 @@ func (c *cli) newFlagSet(path, args, summary string) *flagSet {
 }
 
 // parse parses flags and positional arguments in any order (a "--" ends the
-// flags) and checks that there are exactly len(names) positional arguments.
-func (fs *flagSet) parse(args []string, names ...string) ([]string, error) {
+// flags), checks that there is one positional argument per name in the
+// command's usage (fs.args) and validates each by its name (checkArg).
+func (fs *flagSet) parse(args []string) ([]string, error) {
+	names := strings.Fields(fs.args)
 	var rest []string
 	for i, a := range args {
 		if a == "--" {
@@ -103,6 +105,11 @@ func (fs *flagSet) parse(args []string, names ...string) ([]string, error) {
 			want = strings.Join(names, " ")
 		}
 		return nil, usageErrorf("%s: want %s, got %d argument(s) (see keygate %s --help)", fs.path, want, len(pos), fs.path)
+	}
+	for i, name := range names {
+		if err := checkArg(name, pos[i]); err != nil {
+			return nil, err
+		}
 	}
 	return pos, nil
 }

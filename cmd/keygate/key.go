@@ -19,14 +19,11 @@ func (c *cli) keyCreate(args []string) error {
 	expires := fs.String("expires", "", "expiry: an RFC 3339 `time` (2030-01-02T15:04:05Z) or a duration from now (720h, 30d); default never")
 	prefix := fs.String("prefix", keyPrefixFromEnv(c.getenv), "token `prefix` (env KEY_PREFIX)")
 	quiet := fs.Bool("quiet", false, "print only the token")
-	pos, err := fs.parse(args, "<userId>")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	userID := pos[0]
-	if err := checkID("user", userID); err != nil {
-		return err
-	}
 	keyName, err := checkKeyName(*name)
 	if err != nil {
 		return err
@@ -79,11 +76,8 @@ func (c *cli) keyCreate(args []string) error {
 func (c *cli) keyList(args []string) error {
 	fs := c.newFlagSet("key ls", "<userId>", "List a user's keys, newest first. Tokens are never shown, only their start.")
 	limit := fs.Int("limit", 0, "show at most `n` keys (0: all)")
-	pos, err := fs.parse(args, "<userId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("user", pos[0]); err != nil {
 		return err
 	}
 	if *limit < 0 {
@@ -130,14 +124,8 @@ func (c *cli) keyList(args []string) error {
 func (c *cli) keyRevoke(args []string) error {
 	fs := c.newFlagSet("key revoke", "<userId> <keyId>",
 		"Delete one of a user's keys. Verification refuses it at once; an API Gateway that cached\nthe authorizer's answer keeps accepting it until the cache TTL ends (DELETE /open/apikeys/{keyId} flushes it).")
-	pos, err := fs.parse(args, "<userId>", "<keyId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("user", pos[0]); err != nil {
-		return err
-	}
-	if err := checkKeyID(pos[1]); err != nil {
 		return err
 	}
 	st, err := c.connect()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
 
@@ -11,14 +12,8 @@ func (c *cli) memberPut(args []string) error {
 	fs := c.newFlagSet("member put", "<userId> <workspaceId>",
 		"Give a user a role in a workspace, replacing any earlier role. The user and the workspace must exist.")
 	role := fs.String("role", "", "`role`: owner, admin or readOnly (required)")
-	pos, err := fs.parse(args, "<userId>", "<workspaceId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("user", pos[0]); err != nil {
-		return err
-	}
-	if err := checkID("workspace", pos[1]); err != nil {
 		return err
 	}
 	if *role == "" {
@@ -26,7 +21,7 @@ func (c *cli) memberPut(args []string) error {
 	}
 	r, err := store.ParseRole(*role)
 	if err != nil {
-		return usageErrorf("member put: unknown role %q: want owner, admin or readOnly", *role)
+		return usageErrorf("member put: %s", apperr.MessageOf(err))
 	}
 	st, err := c.connect()
 	if err != nil {
@@ -46,14 +41,8 @@ func (c *cli) memberPut(args []string) error {
 // memberRemove: keygate member rm <userId> <workspaceId>
 func (c *cli) memberRemove(args []string) error {
 	fs := c.newFlagSet("member rm", "<userId> <workspaceId>", "Take a user out of a workspace.")
-	pos, err := fs.parse(args, "<userId>", "<workspaceId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("user", pos[0]); err != nil {
-		return err
-	}
-	if err := checkID("workspace", pos[1]); err != nil {
 		return err
 	}
 	st, err := c.connect()
@@ -77,11 +66,8 @@ func (c *cli) memberRemove(args []string) error {
 // memberList: keygate member ls <userId>
 func (c *cli) memberList(args []string) error {
 	fs := c.newFlagSet("member ls", "<userId>", "List a user's workspaces and roles, by workspace id.")
-	pos, err := fs.parse(args, "<userId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("user", pos[0]); err != nil {
 		return err
 	}
 	st, err := c.connect()

@@ -10,13 +10,27 @@ import (
 	"keygate/shared/store"
 )
 
+// checkArg validates a positional argument by its name in the command's
+// usage: "<userId>", "<workspaceId>" and "<keyId>" are ids.
+func checkArg(name, value string) error {
+	switch name {
+	case "<userId>":
+		return checkID("user", value)
+	case "<workspaceId>":
+		return checkID("workspace", value)
+	case "<keyId>":
+		return checkKeyID(value)
+	}
+	return nil
+}
+
 // checkID validates a user or workspace id. The id is echoed (it is not a
 // secret) only when it is short enough to be one.
 func checkID(kind, id string) error {
 	if store.ValidID(id) {
 		return nil
 	}
-	if id == "" || len(id) > 64 || !utf8.ValidString(id) {
+	if id == "" || len(id) > store.MaxIDLen || !utf8.ValidString(id) {
 		return usageErrorf("invalid %s id: must match ^[A-Za-z0-9_-]{1,64}$", kind)
 	}
 	return usageErrorf("invalid %s id %q: must match ^[A-Za-z0-9_-]{1,64}$", kind, id)

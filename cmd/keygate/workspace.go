@@ -10,11 +10,8 @@ func (c *cli) workspacePut(args []string) error {
 	fs := c.newFlagSet("workspace put", "<workspaceId>",
 		"Create a workspace or update one. A --name left out keeps the stored name.")
 	name := fs.String("name", "", "display `name`")
-	pos, err := fs.parse(args, "<workspaceId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("workspace", pos[0]); err != nil {
 		return err
 	}
 	st, err := c.connect()
@@ -40,11 +37,8 @@ func (c *cli) workspacePut(args []string) error {
 // workspaceGet: keygate workspace get <workspaceId>
 func (c *cli) workspaceGet(args []string) error {
 	fs := c.newFlagSet("workspace get", "<workspaceId>", "Show a workspace.")
-	pos, err := fs.parse(args, "<workspaceId>")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return err
-	}
-	if err := checkID("workspace", pos[0]); err != nil {
 		return err
 	}
 	st, err := c.connect()
