@@ -31,7 +31,7 @@ func sampleResults(tb testing.TB) *results {
 		},
 		inits: []initTrace{
 			{ID: "hello", Packages: 50, TotalMs: 1.0},
-			{ID: "AuthorizerFunction", Packages: 300, TotalMs: 3.0, Top: []pkgInit{{"github.com/aws/aws-sdk-go-v2/service/dynamodb", 1.5, 200}}},
+			{ID: "AuthorizerFunction", Packages: 300, TotalMs: 3.0, DynamoMs: 1.5, Top: []pkgInit{{"github.com/aws/aws-sdk-go-v2/service/dynamodb", 1.5, 200}}},
 			{ID: "ConfigFunction", Packages: 120, TotalMs: 1.5},
 		},
 		rss: []rssResult{{"hello", 1000, 15000}, {"AuthorizerFunction", 1000, 20480}},

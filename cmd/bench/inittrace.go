@@ -18,8 +18,15 @@ type initTrace struct {
 	ID       string
 	Packages int
 	TotalMs  float64   // median over runs of the summed init clock time
+	DynamoMs float64   // median over runs of the part spent in service/dynamodb's packages
 	Top      []pkgInit // the costliest packages of one run
 }
+
+// initTraceRuns is how many times traceInit runs each bootstrap.
+const initTraceRuns = 5
+
+// dynamoPkg prefixes the packages of the SDK's DynamoDB client.
+const dynamoPkg = "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 type pkgInit struct {
 	Pkg string
@@ -31,7 +38,7 @@ type pkgInit struct {
 // Runtime API (it exits right after main starts) runs times.
 func traceInit(ctx context.Context, id, bin string, runs int) initTrace {
 	res := initTrace{ID: id}
-	var totals []float64
+	var totals, dynamo []float64
 	for i := range runs {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		cmd := exec.CommandContext(ctx, bin)
@@ -42,17 +49,35 @@ func traceInit(ctx context.Context, id, bin string, runs int) initTrace {
 		cancel()
 		total, pkgs := parseInitTrace(&stderr)
 		totals = append(totals, total)
+		dynamo = append(dynamo, dynamoMs(pkgs))
 		if i == 0 {
 			res.Packages = len(pkgs)
 			sort.Slice(pkgs, func(a, b int) bool { return pkgs[a].Ms > pkgs[b].Ms })
 			res.Top = pkgs[:min(4, len(pkgs))]
 		}
 	}
-	sort.Float64s(totals)
-	if len(totals) > 0 {
-		res.TotalMs = totals[len(totals)/2]
-	}
+	res.TotalMs, res.DynamoMs = medianFloat(totals), medianFloat(dynamo)
 	return res
+}
+
+// dynamoMs is the init time of service/dynamodb and its subpackages.
+func dynamoMs(pkgs []pkgInit) float64 {
+	ms := 0.0
+	for _, p := range pkgs {
+		if p.Pkg == dynamoPkg || strings.HasPrefix(p.Pkg, dynamoPkg+"/") {
+			ms += p.Ms
+		}
+	}
+	return ms
+}
+
+// medianFloat is the upper median of a sample, 0 when it is empty.
+func medianFloat(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	sort.Float64s(v)
+	return v[len(v)/2]
 }
 
 // parseInitTrace reads GODEBUG=inittrace=1 output, skipping any other line,

@@ -49,3 +49,16 @@ init c @1 ms, 2 ms wall, 5 bytes, 1 allocs
 		})
 	}
 }
+
+// TestDynamoMs checks that only service/dynamodb and its subpackages count.
+func TestDynamoMs(t *testing.T) {
+	pkgs := []pkgInit{
+		{"github.com/aws/aws-sdk-go-v2/service/dynamodb", 1.25, 0},
+		{"github.com/aws/aws-sdk-go-v2/service/dynamodb/schemas", 3, 0},
+		{"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams", 7, 0},
+		{"runtime", 0.5, 0},
+	}
+	if got := dynamoMs(pkgs); math.Abs(got-4.25) > 1e-9 {
+		t.Errorf("got %v, want 4.25", got)
+	}
+}

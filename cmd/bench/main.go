@@ -146,7 +146,7 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		}
 		for _, s := range subjects {
 			if s.ID == "hello" || s.ID == "AuthorizerFunction" || s.ID == "ConfigFunction" {
-				r.inits = append(r.inits, traceInit(ctx, s.ID, s.HostBin, 5))
+				r.inits = append(r.inits, traceInit(ctx, s.ID, s.HostBin, initTraceRuns))
 			}
 		}
 	}

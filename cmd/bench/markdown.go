@@ -50,7 +50,7 @@ func (r *results) markdown() string {
 		}
 		p("\nReproduce: `go run ./cmd/bench -only coldstart -launches %d`\n\n", r.cfg.launches)
 		if len(r.inits) > 0 {
-			p("Where init goes: Go package initialisation before `main` (`GODEBUG=inittrace=1`, summed clock time, median of 5 runs, the costliest packages of one run):\n\n")
+			p("Where init goes: Go package initialisation before `main` (`GODEBUG=inittrace=1`, summed clock time, median of %d runs, the costliest packages of one run):\n\n", initTraceRuns)
 			p("| bootstrap | packages | package init | costliest |\n|---|---|---|---|\n")
 			for _, t := range r.inits {
 				var top []string
@@ -135,10 +135,10 @@ func (r *results) why(figure string) string {
 		if az.ID != "" && hello.ID != "" {
 			ca, _ := r.coldOf("AuthorizerFunction")
 			ch, _ := r.coldOf("hello")
-			s += fmt.Sprintf(": of the %.1f ms between the two medians, Go package initialisation before main accounts for about %.1f ms (%.1f ms in %d packages against hello-world's %.1f ms in %d), most of it the generated schemas and endpoint rules of service/dynamodb (see the costliest packages below)",
-				float64((ca.Init-ch.Init).Microseconds())/1000, az.TotalMs-hello.TotalMs, az.TotalMs, az.Packages, hello.TotalMs, hello.Packages)
+			s += fmt.Sprintf(": of the %.1f ms between the two medians, Go package initialisation before main accounts for about %.1f ms (%.1f ms in %d packages against hello-world's %.1f ms in %d), %.1f ms of it in service/dynamodb's own packages (see the costliest packages below)",
+				float64((ca.Init-ch.Init).Microseconds())/1000, az.TotalMs-hello.TotalMs, az.TotalMs, az.Packages, hello.TotalMs, hello.Packages, az.DynamoMs)
 		}
-		s += ". The functions already build their SDK clients from the region and credentials Lambda puts in the environment (shared/awsenv) instead of aws-sdk-go-v2/config, which dropped the SSO, SSO-OIDC, STS and sign-in clients from the binaries: on the same machine that change took the authorizer's init from 1.89× to 1.59× hello-world (medians of 20 launches each) and its binary from 1.66× to 1.33×. "
+		s += ". The functions already build their SDK clients from the region and credentials Lambda puts in the environment (shared/awsenv) instead of aws-sdk-go-v2/config, which keeps the SSO, SSO-OIDC, STS and sign-in clients out of the binaries. "
 		if cfg.ID != "" {
 			cc, _ := r.coldOf("ConfigFunction")
 			ch, _ := r.coldOf("hello")
@@ -148,12 +148,12 @@ func (r *results) why(figure string) string {
 			}
 			s += fmt.Sprintf("ConfigFunction, which links everything of keygate's but the SDK (net/http, the API Gateway proxy adapter, the error envelope), measures %.2f× here (%.1f ms package init), so what remains of the authorizer's gap is service/dynamodb's own package initialisation. ", ratio, cfg.TotalMs)
 		}
-		s += "Closing the rest would mean dropping service/dynamodb for hand-written DynamoDB requests, which keygate does not do: the official SDK is what its tests exercise against DynamoDB Local. On AWS the difference (a few milliseconds) is paid once per execution environment, not per request."
+		s += "Closing the rest would mean dropping service/dynamodb for hand-written DynamoDB requests, which keygate does not do: the official SDK is what its tests exercise against DynamoDB Local. On AWS the difference is paid once per execution environment, not per request."
 		return s
 	case figure == "authorizer non-I/O path, allocations":
 		return "Allocations do not depend on the machine's load: a change in the authorizer's hot path added them. Find it with `go test -run '^$' -bench AuthorizeNonIO -benchmem -memprofile mem.out ./authorizer/` and `go tool pprof -sample_index=alloc_objects mem.out`."
 	case strings.HasPrefix(figure, "authorizer non-I/O"):
-		return fmt.Sprintf("This figure moves with the machine's load (1-minute load average %.1f to %.1f on %d cores during this run, from other processes): rerun the command on an idle machine before concluding. The allocation count does not depend on load. The profile (`go test -run '^$' -bench AuthorizeNonIO -cpuprofile cpu.out ./authorizer/`) puts the JSON encoding of the policy response first, then SHA-256 and the token checksum.", r.load1, r.load2, r.machine.Cores)
+		return fmt.Sprintf("This figure moves with the machine's load (1-minute load average %.1f to %.1f on %d cores during this run, from other processes): rerun the command on an idle machine before concluding. The allocation count does not depend on load. Profile it with `go test -run '^$' -bench AuthorizeNonIO -cpuprofile cpu.out ./authorizer/`.", r.load1, r.load2, r.machine.Cores)
 	case strings.HasPrefix(figure, "peak RSS"):
 		return "See the peak memory section."
 	case strings.HasPrefix(figure, "gateway"):

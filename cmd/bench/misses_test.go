@@ -1,6 +1,8 @@
 package main
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +36,7 @@ func TestMisses(t *testing.T) {
 		{"cold start, with the init traces", func(r *results) { r.cold[1].Init = 15 * time.Millisecond },
 			"**cold start init (exec→first next), AuthorizerFunction**: 15.00 ms = 1.50× hello-world (10.00 ms) (target ≤ 1.25× hello-world). ",
 			[]string{
-				"of the 5.0 ms between the two medians, Go package initialisation before main accounts for about 2.0 ms (3.0 ms in 300 packages against hello-world's 1.0 ms in 50)",
+				"of the 5.0 ms between the two medians, Go package initialisation before main accounts for about 2.0 ms (3.0 ms in 300 packages against hello-world's 1.0 ms in 50), 1.5 ms of it in service/dynamodb's own packages",
 				"ConfigFunction, which links everything of keygate's but the SDK (net/http, the API Gateway proxy adapter, the error envelope), measures 1.10× here (1.5 ms package init)",
 				"paid once per execution environment",
 			}},
@@ -65,6 +67,37 @@ func TestWhyColdStartWithoutTraces(t *testing.T) {
 		t.Errorf("got %q, want the plain explanation first", got)
 	}
 	mustNotContain(t, got, "between the two medians", "ConfigFunction, which links")
+	// Nothing was measured to explain the gap with, so no figure may appear:
+	// every figure in the report comes from this run.
+	if f := figureRE.FindString(got); f != "" {
+		t.Errorf("got figure %q in %q, want none without init traces", f, got)
+	}
+}
+
+// figureRE matches a figure with its unit, e.g. "1.89×" or "4.6 ms".
+var figureRE = regexp.MustCompile(`\d+(\.\d+)?\s*(×|ms|µs|MiB|KiB|%)`)
+
+// TestWhyQuotesOnlyMeasuredFigures checks that every figure in the
+// explanations of misses is one of the run's: the sample run's figures are
+// all known, so any other number was written into the code, not measured.
+func TestWhyQuotesOnlyMeasuredFigures(t *testing.T) {
+	r := sampleResults(t)
+	r.cold[1].Init = 15 * time.Millisecond
+	r.goBench.NsPerOp = 12_345
+	r.sizes[1].Bytes = 15 << 20
+	measured := []string{
+		"5.0 ms", "2.0 ms", "3.0 ms", "1.0 ms", "1.5 ms", "1.10×", // cold start and init traces
+		"15.00 ms", "10.00 ms", "1.50×", "1.25×", // the row itself
+		"12.35 µs", "10 µs", // the time row
+		"15.00 MiB", "5.00 MiB", "3.00×", "2×", // the size row
+	}
+	for _, m := range r.misses() {
+		for _, f := range figureRE.FindAllString(m, -1) {
+			if !slices.Contains(measured, f) {
+				t.Errorf("miss %q quotes %q, which this run did not measure", m[:min(len(m), 60)], f)
+			}
+		}
+	}
 }
 
 // TestWhyUnknownFigure checks that a figure without an explanation gets none.
