@@ -26,8 +26,6 @@ type Config struct {
 	LogLevel slog.Level
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
-	// Now is the clock used to check expiries; nil means the store's clock.
-	Now func() time.Time
 	// ReflushAfter is how long after the first authorizer-cache flush a
 	// delete or rotation flushes again (0: no second flush). See flush.
 	ReflushAfter time.Duration

@@ -3,6 +3,7 @@ package apikeys
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"keygate/shared/apikey"
 	"keygate/shared/httpapi"
@@ -29,7 +30,7 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, err)
 		return
 	}
-	now := f.now()
+	now := f.st.Now()
 	name, err := validName(in.Name)
 	if err != nil {
 		f.fail(w, r, err)
@@ -45,19 +46,29 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, err)
 		return
 	}
-	gen, err := apikey.Generate(f.cfg.KeyPrefix)
+	k, token, err := f.newKey(id.UserID, name, scopes, now, expiresAt)
 	if err != nil {
-		f.fail(w, r, fmt.Errorf("generate key: %w", err))
+		f.fail(w, r, err)
 		return
-	}
-	k := store.Key{
-		ID: gen.ID, UserID: id.UserID, Name: name, Hash: gen.Hash, Start: gen.Start,
-		Scopes: scopes, CreatedAt: now, ExpiresAt: expiresAt,
 	}
 	if err := f.st.CreateKey(r.Context(), k); err != nil {
 		f.fail(w, r, err)
 		return
 	}
 	f.logger.InfoContext(r.Context(), "api key created", "userId", id.UserID, "keyId", k.ID, "byKeyId", id.KeyID)
-	httpapi.JSON(w, http.StatusCreated, createdKeyJSON{keyJSON: toKeyJSON(k), APIKey: gen.Token})
+	httpapi.JSON(w, http.StatusCreated, createdKeyJSON{keyJSON: toKeyJSON(k), APIKey: token})
+}
+
+// newKey is the step create and rotate share: a fresh token and the key to
+// store for it (its hash, never the token). The token is returned apart, for
+// the one answer that shows it.
+func (f *Function) newKey(userID, name string, scopes []store.Scope, now time.Time, expiresAt *time.Time) (store.Key, string, error) {
+	gen, err := apikey.Generate(f.cfg.KeyPrefix)
+	if err != nil {
+		return store.Key{}, "", fmt.Errorf("generate key: %w", err)
+	}
+	return store.Key{
+		ID: gen.ID, UserID: userID, Name: name, Hash: gen.Hash, Start: gen.Start,
+		Scopes: scopes, CreatedAt: now, ExpiresAt: expiresAt,
+	}, gen.Token, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -55,14 +54,6 @@ func (f *Function) Handler() http.Handler { return f.handler }
 // through the handler.
 func (f *Function) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 	return f.adapter.ProxyWithContext(ctx, req)
-}
-
-// now is the current time, UTC, millisecond precision (as stored).
-func (f *Function) now() time.Time {
-	if f.cfg.Now != nil {
-		return f.cfg.Now().UTC().Truncate(time.Millisecond)
-	}
-	return f.st.Now()
 }
 
 // admin returns the caller's identity, which must carry the admin scope.

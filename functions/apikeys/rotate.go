@@ -1,14 +1,11 @@
 package apikeys
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
-	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
-	"keygate/shared/store"
 )
 
 // rotateRequest is the optional body of POST /open/apikeys/{keyId}/rotate.
@@ -38,7 +35,7 @@ func (f *Function) rotate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	now := f.now()
+	now := f.st.Now()
 	old, err := f.st.GetKey(r.Context(), id.UserID, r.PathValue("keyId"))
 	if err != nil {
 		f.fail(w, r, err)
@@ -52,14 +49,10 @@ func (f *Function) rotate(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, apperr.Errorf(apperr.Conflict, "the key has expired: create a new key instead"))
 		return
 	}
-	gen, err := apikey.Generate(f.cfg.KeyPrefix)
+	k, token, err := f.newKey(id.UserID, old.Name, old.Scopes, now, old.ExpiresAt)
 	if err != nil {
-		f.fail(w, r, fmt.Errorf("generate key: %w", err))
+		f.fail(w, r, err)
 		return
-	}
-	k := store.Key{
-		ID: gen.ID, UserID: id.UserID, Name: old.Name, Hash: gen.Hash, Start: gen.Start,
-		Scopes: old.Scopes, CreatedAt: now, ExpiresAt: old.ExpiresAt,
 	}
 	var oldExpiresAt *time.Time
 	if grace > 0 {
@@ -76,5 +69,5 @@ func (f *Function) rotate(w http.ResponseWriter, r *http.Request) {
 	f.logger.InfoContext(r.Context(), "api key rotated", "userId", id.UserID, "oldKeyId", old.ID,
 		"keyId", k.ID, "gracePeriodSeconds", grace, "byKeyId", id.KeyID)
 	f.flush(r.Context(), old.ID)
-	httpapi.JSON(w, http.StatusCreated, createdKeyJSON{keyJSON: toKeyJSON(k), APIKey: gen.Token})
+	httpapi.JSON(w, http.StatusCreated, createdKeyJSON{keyJSON: toKeyJSON(k), APIKey: token})
 }

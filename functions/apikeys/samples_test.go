@@ -19,7 +19,7 @@ func TestSampleEvents(t *testing.T) {
 	clock := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	e.st = e.st.WithClock(func() time.Time { return clock })
 	logger, _ := testlog.New()
-	e.fn = apikeys.New(apikeys.Config{Logger: logger, Now: func() time.Time { return clock }}, e.st, e.flusher)
+	e.fn = apikeys.New(apikeys.Config{Logger: logger}, e.st, e.flusher)
 	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, store.RoleOwner)
 	gen, err := apikey.Generate("sk")
 	if err != nil {
