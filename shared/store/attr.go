@@ -82,15 +82,15 @@ func getTimePtr(item map[string]types.AttributeValue, name string) *time.Time {
 	return &t
 }
 
-func getStrings(item map[string]types.AttributeValue, name string) []string {
+func getScopes(item map[string]types.AttributeValue, name string) []Scope {
 	l, ok := item[name].(*types.AttributeValueMemberL)
 	if !ok {
 		return nil
 	}
-	out := make([]string, 0, len(l.Value))
+	out := make([]Scope, 0, len(l.Value))
 	for _, v := range l.Value {
 		if s, ok := v.(*types.AttributeValueMemberS); ok {
-			out = append(out, s.Value)
+			out = append(out, Scope(s.Value))
 		}
 	}
 	return out

@@ -259,11 +259,6 @@ func encodeKey(k Key) map[string]types.AttributeValue {
 }
 
 func decodeKey(item map[string]types.AttributeValue) Key {
-	names := getStrings(item, "scopes")
-	scopes := make([]Scope, len(names))
-	for i, n := range names {
-		scopes[i] = Scope(n)
-	}
 	usage, _ := getN(item, "usageCount")
 	return Key{
 		ID:         getS(item, "keyId"),
@@ -271,7 +266,7 @@ func decodeKey(item map[string]types.AttributeValue) Key {
 		Name:       getS(item, "name"),
 		Hash:       getS(item, "hash"),
 		Start:      getS(item, "start"),
-		Scopes:     scopes,
+		Scopes:     getScopes(item, "scopes"),
 		CreatedAt:  getTime(item, "createdAt"),
 		ExpiresAt:  getTimePtr(item, "expiresAt"),
 		LastUsedAt: getTimePtr(item, "lastUsedAt"),

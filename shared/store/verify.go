@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -21,6 +20,15 @@ import (
 const verifyCondition = "attribute_exists(pk) AND #hash = :hash AND " +
 	"(attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_not_exists(userDisabled) AND " +
 	"(attribute_not_exists(lastUseId) OR lastUseId <> :use)"
+
+// The parts of Verify's request that never change, built once rather than on
+// every call of the authorizer's hot path. The SDK only reads them.
+var (
+	verifyConditionExpr = aws.String(verifyCondition)
+	verifyUpdateExpr    = aws.String("SET lastUsedAt = :now, lastUseId = :use ADD usageCount :one")
+	verifyNames         = map[string]string{"#hash": "hash"}
+	verifyOne           = num(1)
+)
 
 // Verify checks a presented key and records its use in ONE conditional
 // UpdateItem: the condition checks existence, hash, expiry and the user's
@@ -36,8 +44,7 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, e
 	if !ValidID(keyID) {
 		return Verification{Result: VerifyNotFound}, nil
 	}
-	now := s.Now()
-	nowMillis := strconv.FormatInt(now.UnixMilli(), 10)
+	now := s.Now().UnixMilli()
 	// One id per verification, the same in every SDK retry of the request.
 	var idBytes [12]byte
 	if _, err := rand.Read(idBytes[:]); err != nil {
@@ -47,13 +54,13 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, e
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.table),
 		Key:                      keyItemKey(keyID),
-		ConditionExpression:      aws.String(verifyCondition),
-		UpdateExpression:         aws.String("SET lastUsedAt = :now, lastUseId = :use ADD usageCount :one"),
-		ExpressionAttributeNames: map[string]string{"#hash": "hash"},
+		ConditionExpression:      verifyConditionExpr,
+		UpdateExpression:         verifyUpdateExpr,
+		ExpressionAttributeNames: verifyNames,
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":hash": str(hash),
-			":now":  &types.AttributeValueMemberN{Value: nowMillis},
-			":one":  &types.AttributeValueMemberN{Value: "1"},
+			":now":  num(now),
+			":one":  verifyOne,
 			":use":  str(useID),
 		},
 		ReturnValues:                        types.ReturnValueAllNew,
@@ -66,7 +73,7 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, e
 	if !errors.As(err, &ccf) {
 		return Verification{}, fmt.Errorf("store: verify key: %w", err)
 	}
-	return classifyFailure(ccf.Item, hash, useID, now.UnixMilli()), nil
+	return classifyFailure(ccf.Item, hash, useID, now), nil
 }
 
 // classifyFailure tells why the condition failed from the old item.
