@@ -15,14 +15,15 @@
 //	keygate member put <userId> <workspaceId> --role owner|admin|readOnly
 //	keygate member rm <userId> <workspaceId>
 //	keygate member ls <userId>
-//	keygate key create <userId> --name NAME [--scopes read,write,admin] [--expires 2030-01-01T00:00:00Z|720h|30d] [--quiet]
+//	keygate key create <userId> --name NAME [--scopes read,write,admin] [--expires 2030-01-01T00:00:00Z|720h|30d] [--prefix sk] [--quiet]
 //	keygate key ls <userId> [--limit N]
 //	keygate key revoke <userId> <keyId>
 //
 // Global flags, accepted before the group or after the command: --table
 // (env KEYGATE_TABLE, then TABLE_NAME), --endpoint (env DYNAMODB_ENDPOINT;
-// empty means AWS), --region (env AWS_REGION), --prefix (env KEY_PREFIX,
-// default sk), --json, --timeout. Every group and command takes --help.
+// empty means AWS), --region (env AWS_REGION), --json, --timeout. key
+// create's --prefix defaults to KEY_PREFIX, then sk. Every group and command
+// takes --help.
 //
 // key create prints the token once; only its SHA-256 hash is stored. Bad
 // input (an invalid id, an unknown role or scope, a missing table, an
