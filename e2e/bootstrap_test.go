@@ -95,16 +95,9 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			getenv, err := inproc.Getenv(tmpl, id, s.table, s.endpoint, "us-east-1")
+			env, err := inproc.Env(tmpl, id, s.table, s.endpoint, "us-east-1")
 			if err != nil {
 				t.Fatal(err)
-			}
-			env := map[string]string{}
-			for k := range tmpl.Functions[id].Env {
-				env[k] = getenv(k)
-			}
-			for _, k := range []string{"TABLE_NAME", "DYNAMODB_ENDPOINT", "AWS_REGION"} {
-				env[k] = getenv(k)
 			}
 			rt, err := lambdarun.Start(t.Context(), lambdarun.Config{
 				Bootstrap: bin, FunctionName: id, Env: env, Timeout: 10 * time.Second,

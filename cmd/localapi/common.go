@@ -51,13 +51,18 @@ type stackFlags struct {
 	params   params
 }
 
-func (f *stackFlags) register(fs *flag.FlagSet) {
-	f.params = params{}
+// newFlagSet returns subcommand name's flag set, reporting to stderr, with
+// the stack flags registered on it.
+func newFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *stackFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &stackFlags{params: params{}}
 	fs.StringVar(&f.template, "template", "template.yaml", "SAM template to read")
 	fs.StringVar(&f.data, "data", filepath.Join(".local", "dynamodb"), "DynamoDB Local data folder (kept between runs)")
 	fs.StringVar(&f.endpoint, "endpoint", os.Getenv("DYNAMODB_ENDPOINT"), "use this DynamoDB endpoint instead of starting DynamoDB Local (default $DYNAMODB_ENDPOINT)")
 	fs.StringVar(&f.table, "table", defaultTable, "table name")
 	fs.Var(f.params, "param", "template parameter override Name=Value (repeatable), e.g. AuthorizerCacheTtl=300")
+	return fs, f
 }
 
 // loadTemplate reads the template with the parameter overrides and the

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,10 +18,7 @@ import (
 // invoke builds a function's bootstrap, runs it under the Runtime API
 // harness with one event and prints the response.
 func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("localapi invoke", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var sf stackFlags
-	sf.register(fs)
+	fs, sf := newFlagSet("localapi invoke", stderr)
 	fnID := fs.String("function", "", "function logical ID, e.g. AuthorizerFunction")
 	eventPath := fs.String("event", "", "event JSON file ('-' for stdin)")
 	if err := fs.Parse(args); err != nil {
@@ -71,16 +67,9 @@ func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		defer stopDB()
 		endpoint = ep
 	}
-	getenv, err := inproc.Getenv(t, *fnID, sf.table, endpoint, "us-east-1")
+	env, err := inproc.Env(t, *fnID, sf.table, endpoint, "us-east-1")
 	if err != nil {
 		return err
-	}
-	env := map[string]string{}
-	for k := range fn.Env {
-		env[k] = getenv(k)
-	}
-	for _, k := range []string{"TABLE_NAME", "DYNAMODB_ENDPOINT", "AWS_REGION"} {
-		env[k] = getenv(k)
 	}
 	rt, err := lambdarun.Start(ctx, lambdarun.Config{
 		Bootstrap: bin, FunctionName: *fnID, Env: env, Region: "us-east-1",

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,10 +18,7 @@ import (
 
 // serve runs the local stack until ctx ends.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("localapi serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var sf stackFlags
-	sf.register(fs)
+	fs, sf := newFlagSet("localapi serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:3000", "listen address")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {

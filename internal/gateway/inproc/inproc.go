@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -36,6 +37,17 @@ type Options struct {
 	// FunctionLogger receives the functions' and the authorizer's logs,
 	// as CloudWatch would (nil discards).
 	FunctionLogger *slog.Logger
+	// API, if set, is the DynamoDB client of every function instead of
+	// the one each builds from its environment, and AuthorizerAPI (default
+	// API) the authorizer's: tests inject faults or count calls through
+	// them.
+	API           store.API
+	AuthorizerAPI store.API
+	// FunctionTimeout and AuthorizerTimeout override the deadline of each
+	// invocation's context, which is otherwise what Lambda gives it: the
+	// function's Timeout in the template (Lambda's 3 s if unset).
+	FunctionTimeout   time.Duration
+	AuthorizerTimeout time.Duration
 	// ExtraRoutes and ExtraFunctions add routes that are not in the
 	// template (tests use them to probe the authorizer's policy on
 	// methods keygate does not serve).
@@ -85,14 +97,15 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.Functions[id] = fn
+		cfg.Functions[id] = withDeadline(deadline(opts.FunctionTimeout, t.Functions[id]), fn)
 	}
 	if cfg.Authorizer != nil {
-		h, err := b.authorizer(t.Authorizer.FunctionID)
+		id := t.Authorizer.FunctionID
+		h, err := b.authorizer(id)
 		if err != nil {
 			return nil, err
 		}
-		cfg.Authorizer.Handler = h
+		cfg.Authorizer.Handler = withDeadline(deadline(opts.AuthorizerTimeout, t.Functions[id]), h)
 	}
 	cfg.Routes = append(cfg.Routes, opts.ExtraRoutes...)
 	maps.Copy(cfg.Functions, opts.ExtraFunctions)
@@ -104,6 +117,27 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 	return gw, nil
 }
 
+// deadline is how long Lambda lets one invocation of fn run: override if
+// set, else fn's Timeout, else Lambda's default of 3 s.
+func deadline(override time.Duration, fn samtemplate.Function) time.Duration {
+	switch {
+	case override > 0:
+		return override
+	case fn.Timeout > 0:
+		return time.Duration(fn.Timeout) * time.Second
+	}
+	return 3 * time.Second
+}
+
+// withDeadline gives each invocation of h the deadline d, as Lambda does.
+func withDeadline[Req, Resp any](d time.Duration, h func(context.Context, Req) (Resp, error)) func(context.Context, Req) (Resp, error) {
+	return func(ctx context.Context, req Req) (Resp, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return h(ctx, req)
+	}
+}
+
 // builder builds handlers the way each function's main.go does.
 type builder struct {
 	ctx     context.Context
@@ -111,10 +145,10 @@ type builder struct {
 	flusher *lateFlusher
 }
 
-// Getenv returns the environment of function id as Lambda would see it:
-// the template's variables with TABLE_NAME, DYNAMODB_ENDPOINT and
-// AWS_REGION set for this local stack.
-func Getenv(t *samtemplate.Template, id, table, endpoint, region string) (func(string) string, error) {
+// Env returns the environment of function id as Lambda would see it: the
+// template's variables with TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION set
+// for this local stack.
+func Env(t *samtemplate.Template, id, table, endpoint, region string) (map[string]string, error) {
 	fn, ok := t.Functions[id]
 	if !ok {
 		return nil, fmt.Errorf("template has no function %s", id)
@@ -126,15 +160,23 @@ func Getenv(t *samtemplate.Template, id, table, endpoint, region string) (func(s
 	env["TABLE_NAME"] = table
 	env["DYNAMODB_ENDPOINT"] = endpoint
 	env["AWS_REGION"] = region
-	return func(k string) string { return env[k] }, nil
+	return env, nil
 }
 
 func (b builder) getenv(id string) (func(string) string, error) {
-	return Getenv(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
+	env, err := Env(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
+	if err != nil {
+		return nil, err
+	}
+	return func(k string) string { return env[k] }, nil
 }
 
-// store builds the one DynamoDB client a main builds, and a Store on it.
-func (b builder) store(endpoint, region, table string) (*store.Store, error) {
+// store builds the one DynamoDB client a main builds, unless api is
+// given, and a Store on it.
+func (b builder) store(api store.API, endpoint, region, table string) (*store.Store, error) {
+	if api != nil {
+		return store.New(api, table), nil
+	}
 	client, err := store.NewClient(b.ctx, store.ClientOptions{Endpoint: endpoint, Region: region})
 	if err != nil {
 		return nil, err
@@ -172,7 +214,7 @@ func (b builder) build(id string) (handlerFunc, error) {
 			return nil, err
 		}
 		cfg.Logger = logger
-		st, err := b.store(cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
+		st, err := b.store(b.opts.API, cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +225,7 @@ func (b builder) build(id string) (handlerFunc, error) {
 			return nil, err
 		}
 		cfg.Logger = logger
-		st, err := b.store(cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
+		st, err := b.store(b.opts.API, cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +263,11 @@ func (b builder) authorizer(id string) (gateway.Authorizer, error) {
 	if getenv("TABLE_NAME") == "" || !apikey.ValidPrefix(prefix) {
 		return nil, fmt.Errorf("%s: TABLE_NAME is required and KEY_PREFIX must match ^[a-z][a-z0-9]{0,15}$", id)
 	}
-	st, err := b.store(getenv("DYNAMODB_ENDPOINT"), getenv("AWS_REGION"), getenv("TABLE_NAME"))
+	api := b.opts.AuthorizerAPI
+	if api == nil {
+		api = b.opts.API
+	}
+	st, err := b.store(api, getenv("DYNAMODB_ENDPOINT"), getenv("AWS_REGION"), getenv("TABLE_NAME"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
