@@ -119,7 +119,7 @@ func cors(r *resolver, n *yaml.Node) (Cors, error) {
 }
 
 func gatewayResponse(r *resolver, typ string, n *yaml.Node) (GatewayResponse, error) {
-	gr := GatewayResponse{Type: typ, Headers: map[string]string{}, Templates: map[string]string{}}
+	gr := GatewayResponse{Type: typ, Headers: map[string]string{}}
 	if v := get(n, "StatusCode"); v != nil {
 		s, err := r.str(v)
 		if err != nil {
@@ -143,9 +143,10 @@ func gatewayResponse(r *resolver, typ string, n *yaml.Node) (GatewayResponse, er
 		if err != nil {
 			return gr, fmt.Errorf("template %s: %w", k, err)
 		}
-		gr.Templates[k] = v
+		if k == "application/json" {
+			gr.Body = v
+		}
 	}
-	gr.Body = gr.Templates["application/json"]
 	return gr, nil
 }
 

@@ -35,7 +35,7 @@ func function(r *resolver, id string, res, globals *yaml.Node) (Function, error)
 		}
 		return get(globals, key)
 	}
-	f := Function{LogicalID: id, Env: map[string]string{}}
+	f := Function{Env: map[string]string{}}
 	strs := map[string]*string{
 		"CodeUri": &f.CodeURI, "Runtime": &f.Runtime, "Handler": &f.Handler,
 	}
@@ -200,9 +200,6 @@ func statements(r *resolver, n *yaml.Node) ([]Statement, error) {
 		}
 		var s Statement
 		var err error
-		if v := get(item, "Sid"); v != nil {
-			s.Sid = v.Value
-		}
 		if s.Effect, err = r.str(get(item, "Effect")); err != nil {
 			return nil, err
 		}

@@ -5,26 +5,18 @@ import (
 	"path/filepath"
 	"testing"
 
+	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
 )
 
 // repoRoot returns the module root (the directory holding go.mod and template.yaml).
 func repoRoot(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	root, err := modroot.Find()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
+	return root
 }
 
 // sharedFile returns the path of rel (e.g. "design.md") inside the product's shared/ folder,

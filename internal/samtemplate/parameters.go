@@ -22,9 +22,6 @@ func parameters(section *yaml.Node) (map[string]Parameter, error) {
 		if v := get(n, "Default"); v != nil {
 			p.Default, p.HasDefault = v.Value, true
 		}
-		if v := get(n, "Description"); v != nil {
-			p.Description = v.Value
-		}
 		if v := get(n, "AllowedPattern"); v != nil {
 			p.AllowedPattern = v.Value
 		}

@@ -10,9 +10,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// PseudoDefaults are the values pseudo parameters resolve to unless overridden (Load's
+// pseudoDefaults are the values pseudo parameters resolve to unless overridden (Load's
 // overrides may set any of them, e.g. "AWS::Region").
-var PseudoDefaults = map[string]string{
+var pseudoDefaults = map[string]string{
 	"AWS::AccountId":        "123456789012",
 	"AWS::NotificationARNs": "",
 	"AWS::Partition":        "aws",

@@ -20,7 +20,6 @@ func table(r *resolver) (Table, error) {
 	res := r.resources[id]
 	props := get(res, "Properties")
 	t := Table{
-		LogicalID:      id,
 		AttributeTypes: map[string]string{},
 		GSIs:           map[string][2]string{},
 		GSIProjections: map[string]string{},

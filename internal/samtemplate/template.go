@@ -29,7 +29,6 @@ type Parameter struct {
 	Default        string // "" when the template has none
 	HasDefault     bool
 	Value          string // the override when given, else Default
-	Description    string
 	AllowedValues  []string
 	AllowedPattern string
 	MinValue       *float64
@@ -67,12 +66,10 @@ type GatewayResponse struct {
 	StatusCode int               // 0: keep the underlying error's status
 	Headers    map[string]string // as in the template (static values quoted: "'*'"), intrinsics resolved
 	Body       string            // the application/json response template
-	Templates  map[string]string // every response template by media type
 }
 
 // Function is one AWS::Serverless::Function with the template's Globals applied.
 type Function struct {
-	LogicalID     string
 	CodeURI       string
 	BuildMethod   string // Metadata.BuildMethod, e.g. "makefile"
 	Runtime       string
@@ -91,7 +88,6 @@ type Function struct {
 
 // Statement is one IAM policy statement.
 type Statement struct {
-	Sid       string
 	Effect    string
 	Actions   []string
 	Resources []string // rendered text, e.g. "KeysTable.Arn/index/gsi1"
@@ -99,7 +95,6 @@ type Statement struct {
 
 // Table is the DynamoDB table's definition.
 type Table struct {
-	LogicalID           string
 	Name                string // !Ref of the table: TableName, the override for its logical ID, or the logical ID
 	HashKey, RangeKey   string
 	AttributeTypes      map[string]string    // attribute -> S/N/B
@@ -148,7 +143,7 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 		condDone:   map[string]bool{},
 		condVal:    map[string]bool{},
 	}
-	for k, v := range PseudoDefaults {
+	for k, v := range pseudoDefaults {
 		r.pseudo[k] = v
 	}
 	keys, vals := entries(get(root, "Resources"))
