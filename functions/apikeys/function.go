@@ -1,12 +1,8 @@
 package apikeys
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"keygate/shared/access"
 	"keygate/shared/apikey"
@@ -21,8 +17,7 @@ type Function struct {
 	st      *store.Store
 	flusher CacheFlusher
 	logger  *slog.Logger
-	handler http.Handler
-	adapter *httpadapter.HandlerAdapter
+	httpapi.Lambda
 }
 
 // New builds the function once per Lambda instance. flusher may be nil when
@@ -42,18 +37,8 @@ func New(cfg Config, st *store.Store, flusher CacheFlusher) *Function {
 	mux.HandleFunc("PATCH /open/apikeys/{keyId}", f.rename)
 	mux.HandleFunc("DELETE /open/apikeys/{keyId}", f.delete)
 	mux.HandleFunc("POST /open/apikeys/{keyId}/rotate", f.rotate)
-	f.handler = httpapi.Wrap(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
-	f.adapter = httpadapter.New(f.handler)
+	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
 	return f
-}
-
-// Handler returns the HTTP handler (for tests and the local gateway).
-func (f *Function) Handler() http.Handler { return f.handler }
-
-// Handle is the Lambda entry point: it runs an API Gateway proxy event
-// through the handler.
-func (f *Function) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	return f.adapter.ProxyWithContext(ctx, req)
 }
 
 // admin returns the caller's identity, which must carry the admin scope.

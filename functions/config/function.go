@@ -1,12 +1,9 @@
 package config
 
 import (
-	"context"
-	"log/slog"
+	"encoding/json"
+	"fmt"
 	"net/http"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"keygate/shared/httpapi"
 	"keygate/shared/openapi"
@@ -14,45 +11,30 @@ import (
 
 // Function serves the public routes.
 type Function struct {
-	global  globalConfigJSON
-	doc     []byte
-	handler http.Handler
-	adapter *httpadapter.HandlerAdapter
+	httpapi.Lambda
 }
 
-// New builds the function once per Lambda instance.
+// New builds the function once per Lambda instance. Both answers are fixed
+// by cfg, so they are encoded here, once, not on every request.
 func New(cfg Config) *Function {
-	doc := openapi.JSON()
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.Default()
+	global, err := json.Marshal(newGlobalConfigJSON(cfg))
+	if err != nil {
+		// globalConfigJSON holds only strings, bools and ints.
+		panic(fmt.Sprintf("config: marshal global config: %v", err))
 	}
-	f := &Function{global: newGlobalConfigJSON(cfg), doc: doc}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /open/global/config", f.globalConfig)
-	mux.HandleFunc("GET /open/_document", f.document)
-	f.handler = httpapi.Wrap(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: logger})
-	f.adapter = httpadapter.New(f.handler)
-	return f
+	// The global configuration ignores any Authorization header: the route
+	// is public.
+	mux.HandleFunc("GET /open/global/config", serveJSON(global))
+	mux.HandleFunc("GET /open/_document", serveJSON(openapi.JSON()))
+	return &Function{Lambda: httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: cfg.Logger})}
 }
 
-// Handler returns the HTTP handler (for tests and the local gateway).
-func (f *Function) Handler() http.Handler { return f.handler }
-
-// Handle is the Lambda entry point.
-func (f *Function) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	return f.adapter.ProxyWithContext(ctx, req)
-}
-
-// globalConfig handles GET /open/global/config. It ignores any
-// Authorization header: the route is public.
-func (f *Function) globalConfig(w http.ResponseWriter, r *http.Request) {
-	httpapi.JSON(w, http.StatusOK, f.global)
-}
-
-// document handles GET /open/_document: the OpenAPI 3 document as JSON.
-func (f *Function) document(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(f.doc)
+// serveJSON answers 200 with body, a JSON document encoded in advance.
+func serveJSON(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+	}
 }

@@ -5,9 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-
 	"keygate/shared/access"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
@@ -16,10 +13,9 @@ import (
 
 // Function serves the identity routes.
 type Function struct {
-	st      *store.Store
-	logger  *slog.Logger
-	handler http.Handler
-	adapter *httpadapter.HandlerAdapter
+	st     *store.Store
+	logger *slog.Logger
+	httpapi.Lambda
 }
 
 // New builds the function once per Lambda instance.
@@ -31,17 +27,8 @@ func New(cfg Config, st *store.Store) *Function {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /open/auth/whoami", f.whoami)
 	mux.HandleFunc("GET /open/workspace/{workspaceId}", f.workspace)
-	f.handler = httpapi.Wrap(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
-	f.adapter = httpadapter.New(f.handler)
+	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
 	return f
-}
-
-// Handler returns the HTTP handler (for tests and the local gateway).
-func (f *Function) Handler() http.Handler { return f.handler }
-
-// Handle is the Lambda entry point.
-func (f *Function) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	return f.adapter.ProxyWithContext(ctx, req)
 }
 
 // workspaceRoleJSON is one membership in whoami.

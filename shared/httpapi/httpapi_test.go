@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -8,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
@@ -205,5 +208,27 @@ func TestSetCORSDefault(t *testing.T) {
 	}
 	if got := h.Get("Vary"); got != "" {
 		t.Errorf("Vary: got %q, want none for *", got)
+	}
+}
+
+// TestLambda: a proxy event reaches the wrapped mux through Handle, with
+// the path value and Wrap's headers; Handler serves the same routes.
+func TestLambda(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /open/things/{id}", func(w http.ResponseWriter, r *http.Request) {
+		httpapi.JSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id")})
+	})
+	l := httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: "https://app.example.com", Logger: slog.New(slog.DiscardHandler)})
+	resp, err := l.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/open/things/a1"})
+	if err != nil || resp.StatusCode != 200 || resp.Body != `{"id":"a1"}` {
+		t.Fatalf("Handle: got %d %s (%v), want 200 {\"id\":\"a1\"}", resp.StatusCode, resp.Body, err)
+	}
+	if got := http.Header(resp.MultiValueHeaders).Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
+		t.Errorf("Handle: CORS origin: got %q", got)
+	}
+	w := httptest.NewRecorder()
+	l.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/open/things/a2", nil))
+	if w.Code != 200 || w.Body.String() != `{"id":"a2"}` {
+		t.Errorf("Handler: got %d %s", w.Code, w.Body)
 	}
 }
