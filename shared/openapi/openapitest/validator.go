@@ -55,9 +55,6 @@ func Load() (*openapi3.T, error) {
 	return doc, nil
 }
 
-// Doc returns the parsed document.
-func (v *Validator) Doc() *openapi3.T { return v.doc }
-
 // Proxy validates resp, the answer to req. A route the document does not
 // know (an unknown or unclean path) must answer 404 with the error envelope.
 func (v *Validator) Proxy(tb testing.TB, req events.APIGatewayProxyRequest, resp events.APIGatewayProxyResponse) {
