@@ -33,16 +33,8 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 	if limit > MaxPageSize {
 		limit = MaxPageSize
 	}
-	in := &dynamodb.QueryInput{
-		TableName:              aws.String(s.table),
-		IndexName:              aws.String(GSI1Name),
-		KeyConditionExpression: aws.String("gsi1pk = :u AND begins_with(gsi1sk, :k)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":u": str(userPK(userID)), ":k": str(prefixKey),
-		},
-		ScanIndexForward: aws.Bool(false),
-		Limit:            aws.Int32(int32(limit)),
-	}
+	in := s.userKeysQuery(userID)
+	in.Limit = aws.Int32(int32(limit))
 	if cursor != "" {
 		start, err := decodeCursor(cursor, userID)
 		if err != nil {
@@ -66,22 +58,49 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 	return keys, next, nil
 }
 
-// allKeyIDs lists the ids of every key of the user.
+// allKeyIDs lists the ids of every key of the user. It pages with DynamoDB's
+// own LastEvaluatedKey and reads only keyId: ListKeys's cursors are for
+// clients.
 func (s *Store) allKeyIDs(ctx context.Context, userID string) ([]string, error) {
-	var ids []string
-	cursor := ""
+	in := s.userKeysQuery(userID)
+	in.ProjectionExpression = aws.String("keyId")
+	items, err := s.queryAll(ctx, in, "list keys")
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(items))
+	for i, item := range items {
+		ids[i] = getS(item, "keyId")
+	}
+	return ids, nil
+}
+
+// userKeysQuery queries gsi1 for the user's keys, newest first.
+func (s *Store) userKeysQuery(userID string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		IndexName:              aws.String(GSI1Name),
+		KeyConditionExpression: aws.String("gsi1pk = :u AND begins_with(gsi1sk, :k)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":u": str(userPK(userID)), ":k": str(prefixKey),
+		},
+		ScanIndexForward: aws.Bool(false),
+	}
+}
+
+// queryAll runs the query to its last page and returns every item.
+func (s *Store) queryAll(ctx context.Context, in *dynamodb.QueryInput, what string) ([]map[string]types.AttributeValue, error) {
+	var items []map[string]types.AttributeValue
 	for {
-		keys, next, err := s.ListKeys(ctx, userID, MaxPageSize, cursor)
+		out, err := s.db.Query(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
-		for _, k := range keys {
-			ids = append(ids, k.ID)
+		items = append(items, out.Items...)
+		if len(out.LastEvaluatedKey) == 0 {
+			return items, nil
 		}
-		if next == "" {
-			return ids, nil
-		}
-		cursor = next
+		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
 }
 

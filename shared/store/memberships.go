@@ -31,11 +31,11 @@ func (s *Store) PutMembership(ctx context.Context, m Membership) error {
 		TransactItems: []types.TransactWriteItem{
 			{ConditionCheck: &types.ConditionCheck{
 				TableName: aws.String(s.table), ConditionExpression: exists,
-				Key: map[string]types.AttributeValue{AttrPK: str(userPK(m.UserID)), AttrSK: str(skUser)},
+				Key: userItemKey(m.UserID),
 			}},
 			{ConditionCheck: &types.ConditionCheck{
 				TableName: aws.String(s.table), ConditionExpression: exists,
-				Key: map[string]types.AttributeValue{AttrPK: str(wsPK(m.WorkspaceID)), AttrSK: str(skWS)},
+				Key: wsItemKey(m.WorkspaceID),
 			}},
 			{Put: &types.Put{
 				TableName: aws.String(s.table),
@@ -49,7 +49,7 @@ func (s *Store) PutMembership(ctx context.Context, m Membership) error {
 		},
 	})
 	if err != nil {
-		switch failedItem(err) {
+		switch i, _ := failedItem(err); i {
 		case 0:
 			return apperr.Errorf(apperr.NotFound, "user %s not found", m.UserID)
 		case 1:
@@ -71,12 +71,11 @@ func (s *Store) RemoveMembership(ctx context.Context, userID, workspaceID string
 	}
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:           aws.String(s.table),
-		Key:                 map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(wsPK(workspaceID))},
+		Key:                 membershipItemKey(userID, workspaceID),
 		ConditionExpression: aws.String("attribute_exists(pk)"),
 	})
 	if err != nil {
-		var ccf *types.ConditionalCheckFailedException
-		if errors.As(err, &ccf) {
+		if conditionFailed(err) {
 			return apperr.Errorf(apperr.NotFound, "user %s is not a member of workspace %s", userID, workspaceID)
 		}
 		return fmt.Errorf("store: remove membership: %w", err)
@@ -94,7 +93,7 @@ func (s *Store) GetMembership(ctx context.Context, userID, workspaceID string) (
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
-		Key:            map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(wsPK(workspaceID))},
+		Key:            membershipItemKey(userID, workspaceID),
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
@@ -165,18 +164,7 @@ func (s *Store) queryUserPartition(ctx context.Context, userID string, membershi
 		in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :ws)")
 		in.ExpressionAttributeValues[":ws"] = str(prefixWS)
 	}
-	var items []map[string]types.AttributeValue
-	for {
-		out, err := s.db.Query(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("store: query user: %w", err)
-		}
-		items = append(items, out.Items...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return items, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
+	return s.queryAll(ctx, in, "query user")
 }
 
 func decodeMembership(item map[string]types.AttributeValue) Membership {
@@ -192,27 +180,25 @@ func decodeMembership(item map[string]types.AttributeValue) Membership {
 	}
 }
 
-// failedItemOld returns the old item DynamoDB sent back for transaction item
-// i when its condition failed (ReturnValuesOnConditionCheckFailure=ALL_OLD).
-func failedItemOld(err error, i int) map[string]types.AttributeValue {
-	var tc *types.TransactionCanceledException
-	if !errors.As(err, &tc) || i >= len(tc.CancellationReasons) {
-		return nil
-	}
-	return tc.CancellationReasons[i].Item
+// conditionFailed reports whether err is a failed ConditionExpression of a
+// single-item write.
+func conditionFailed(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
 }
 
 // failedItem returns the index of the first transaction item whose condition
-// failed, or -1.
-func failedItem(err error) int {
+// failed, or -1, and the old item DynamoDB sent back for it when the item
+// asked for it (ReturnValuesOnConditionCheckFailure=ALL_OLD).
+func failedItem(err error) (int, map[string]types.AttributeValue) {
 	var tc *types.TransactionCanceledException
 	if !errors.As(err, &tc) {
-		return -1
+		return -1, nil
 	}
 	for i, r := range tc.CancellationReasons {
 		if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-			return i
+			return i, r.Item
 		}
 	}
-	return -1
+	return -1, nil
 }
