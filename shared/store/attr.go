@@ -29,6 +29,23 @@ func userPK(id string) string { return prefixUser + id }
 func wsPK(id string) string   { return prefixWS + id }
 func keyPK(id string) string  { return prefixKey + id }
 
+// The primary keys of the item types.
+func userItemKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(userPK(id)), AttrSK: str(skUser)}
+}
+
+func wsItemKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(wsPK(id)), AttrSK: str(skWS)}
+}
+
+func membershipItemKey(userID, workspaceID string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(wsPK(workspaceID))}
+}
+
+func keyItemKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(keyPK(id)), AttrSK: str(skKey)}
+}
+
 // sortTime is the fixed-width UTC form used inside sort keys, so that
 // lexicographic order is time order.
 const sortTime = "2006-01-02T15:04:05.000Z"

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -32,7 +31,7 @@ func (s *Store) CreateKey(ctx context.Context, k Key) error {
 		},
 	})
 	if err != nil {
-		switch failedItem(err) {
+		switch i, _ := failedItem(err); i {
 		case 0:
 			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", k.UserID)
 		case 1:
@@ -88,8 +87,7 @@ func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (Key,
 		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if err != nil {
-		var ccf *types.ConditionalCheckFailedException
-		if errors.As(err, &ccf) {
+		if conditionFailed(err) {
 			return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 		}
 		return Key{}, fmt.Errorf("store: rename key: %w", err)
@@ -113,8 +111,7 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID)},
 	})
 	if err != nil {
-		var ccf *types.ConditionalCheckFailedException
-		if errors.As(err, &ccf) {
+		if conditionFailed(err) {
 			return apperr.Errorf(apperr.NotFound, "key not found")
 		}
 		return fmt.Errorf("store: delete key: %w", err)
@@ -166,11 +163,12 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey K
 		TransactItems: []types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)},
 	})
 	if err != nil {
-		switch failedItem(err) {
+		i, oldItem := failedItem(err)
+		switch i {
 		case 0:
 			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
 		case 1:
-			if oldItem := failedItemOld(err, 1); getS(oldItem, "userId") == userID && getS(oldItem, "replacedBy") != "" {
+			if getS(oldItem, "userId") == userID && getS(oldItem, "replacedBy") != "" {
 				return apperr.Errorf(apperr.Conflict, "the key was already rotated: rotate its replacement instead")
 			}
 			return apperr.Errorf(apperr.NotFound, "key not found")
@@ -186,7 +184,7 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey K
 func (s *Store) activeUserCheck(userID string) types.TransactWriteItem {
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 		TableName:                 aws.String(s.table),
-		Key:                       map[string]types.AttributeValue{AttrPK: str(userPK(userID)), AttrSK: str(skUser)},
+		Key:                       userItemKey(userID),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND (attribute_not_exists(disabled) OR disabled = :f)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":f": boolean(false)},
 	}}
@@ -226,10 +224,6 @@ func validateNewKey(k Key) error {
 		}
 	}
 	return nil
-}
-
-func keyItemKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{AttrPK: str(keyPK(id)), AttrSK: str(skKey)}
 }
 
 func encodeKey(k Key) map[string]types.AttributeValue {

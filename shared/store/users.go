@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,7 +28,7 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 	now := s.Now()
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table),
-		Key:       map[string]types.AttributeValue{AttrPK: str(userPK(u.ID)), AttrSK: str(skUser)},
+		Key:       userItemKey(u.ID),
 		UpdateExpression: aws.String("SET #type = :type, userId = :id, #name = :name, email = :email, " +
 			"disabled = :disabled, createdAt = if_not_exists(createdAt, :now)"),
 		ExpressionAttributeNames: map[string]string{"#type": "type", "#name": "name"},
@@ -71,7 +70,7 @@ func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
-		Key:            map[string]types.AttributeValue{AttrPK: str(userPK(id)), AttrSK: str(skUser)},
+		Key:            userItemKey(id),
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
@@ -91,14 +90,13 @@ func (s *Store) DisableUser(ctx context.Context, id string) error {
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
-		Key:                       map[string]types.AttributeValue{AttrPK: str(userPK(id)), AttrSK: str(skUser)},
+		Key:                       userItemKey(id),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		UpdateExpression:          aws.String("SET disabled = :t"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": boolean(true)},
 	})
 	if err != nil {
-		var ccf *types.ConditionalCheckFailedException
-		if errors.As(err, &ccf) {
+		if conditionFailed(err) {
 			return apperr.Errorf(apperr.NotFound, "user %s not found", id)
 		}
 		return fmt.Errorf("store: disable user: %w", err)
@@ -117,7 +115,7 @@ func (s *Store) markUserKeys(ctx context.Context, userID string, disabled bool) 
 	for _, id := range keys {
 		in := &dynamodb.UpdateItemInput{
 			TableName:           aws.String(s.table),
-			Key:                 map[string]types.AttributeValue{AttrPK: str(keyPK(id)), AttrSK: str(skKey)},
+			Key:                 keyItemKey(id),
 			ConditionExpression: aws.String("attribute_exists(pk)"),
 		}
 		if disabled {
@@ -127,8 +125,7 @@ func (s *Store) markUserKeys(ctx context.Context, userID string, disabled bool) 
 			in.UpdateExpression = aws.String("REMOVE userDisabled")
 		}
 		if _, err := s.db.UpdateItem(ctx, in); err != nil {
-			var ccf *types.ConditionalCheckFailedException
-			if errors.As(err, &ccf) {
+			if conditionFailed(err) {
 				continue // deleted meanwhile
 			}
 			return fmt.Errorf("store: mark keys of user: %w", err)

@@ -21,7 +21,7 @@ func (s *Store) PutWorkspace(ctx context.Context, w Workspace) error {
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.table),
-		Key:                      map[string]types.AttributeValue{AttrPK: str(wsPK(w.ID)), AttrSK: str(skWS)},
+		Key:                      wsItemKey(w.ID),
 		UpdateExpression:         aws.String("SET #type = :type, workspaceId = :id, #name = :name, createdAt = if_not_exists(createdAt, :now)"),
 		ExpressionAttributeNames: map[string]string{"#type": "type", "#name": "name"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -41,7 +41,7 @@ func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) 
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(s.table),
-		Key:       map[string]types.AttributeValue{AttrPK: str(wsPK(id)), AttrSK: str(skWS)},
+		Key:       wsItemKey(id),
 	})
 	if err != nil {
 		return Workspace{}, fmt.Errorf("store: get workspace: %w", err)
