@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"keygate/shared/apperr"
+	"keygate/shared/store"
 )
 
 func TestKeyLifecycle(t *testing.T) {
@@ -244,7 +245,7 @@ func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
 	if after := len(scan(t, client, table)); after != before {
 		t.Errorf("items after refused rotations: got %d, want %d", after, before)
 	}
-	if _, err := st.Verify(ctx, old.ID, old.Hash); err != nil {
-		t.Errorf("old key during its grace period: %v", err)
+	if v, err := st.Verify(ctx, old.ID, old.Hash); err != nil || v.Result != store.VerifyValid {
+		t.Errorf("old key during its grace period: got %v, %v, want valid", v.Result, err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
@@ -30,12 +32,16 @@ func TestMemberships(t *testing.T) {
 		}
 	})
 	t.Run("principal in one query", func(t *testing.T) {
-		p, err := st.Principal(ctx, "u1")
+		counted := &countQueries{API: client}
+		p, err := store.New(counted, table).Principal(ctx, "u1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if p.User.ID != "u1" || len(p.Memberships) != 2 {
 			t.Errorf("got %+v, want user u1 with 2 memberships", p)
+		}
+		if counted.n != 1 {
+			t.Errorf("Query calls: got %d, want 1", counted.n)
 		}
 	})
 	t.Run("role change replaces", func(t *testing.T) {
@@ -94,4 +100,15 @@ func TestParseRoleAndScopes(t *testing.T) {
 	if _, err := store.ParseScopes([]string{"webhook"}); apperr.CodeOf(err) != apperr.BadRequest {
 		t.Errorf("ParseScopes(webhook): got %v, want BadRequest", err)
 	}
+}
+
+// countQueries counts the Query calls made through it.
+type countQueries struct {
+	store.API
+	n int
+}
+
+func (c *countQueries) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	c.n++
+	return c.API.Query(ctx, in, opts...)
 }
