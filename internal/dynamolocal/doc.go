@@ -9,7 +9,7 @@
 // $KEYGATE_CACHE_DIR). Start runs it with Java 17 on a free loopback port and
 // Stop ends exactly the process Start began.
 //
-// Tests use ForTest, NewTestTable and Main: one server per test binary, one
+// Tests use Endpoint, NewTestTable and Main: one server per test binary, one
 // fresh table per test, so tests can run in parallel. DYNAMODB_ENDPOINT points
 // them at an existing server instead.
 package dynamolocal
