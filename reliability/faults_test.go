@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/authorizer"
+	"keygate/internal/dynamolocal"
 	"keygate/internal/faults"
 	"keygate/internal/testlog"
 	"keygate/shared/apikey"
@@ -24,25 +25,6 @@ const (
 	lambdaDeadline = 2 * time.Second
 	returnWait     = 30 * time.Second
 )
-
-// authorizerEvent is a REQUEST event as API Gateway sends it, for a token.
-func authorizerEvent(token string) events.APIGatewayCustomAuthorizerRequestTypeRequest {
-	return events.APIGatewayCustomAuthorizerRequestTypeRequest{
-		Type:       "REQUEST",
-		MethodArn:  "arn:aws:execute-api:us-east-1:123456789012:keygatelcl/Prod/GET/open/auth/whoami",
-		Resource:   "/open/auth/whoami",
-		Path:       "/open/auth/whoami",
-		HTTPMethod: "GET",
-		Headers:    map[string]string{"Authorization": "Bearer " + token},
-		MultiValueHeaders: map[string][]string{
-			"Authorization": {"Bearer " + token},
-		},
-		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
-			AccountID: "123456789012", APIID: "keygatelcl", Stage: "Prod", HTTPMethod: "GET",
-			ResourcePath: "/open/auth/whoami", RequestID: "fault-test",
-		},
-	}
-}
 
 // hasAllow reports whether a policy allows anything.
 func hasAllow(resp events.APIGatewayCustomAuthorizerResponse) bool {
@@ -66,7 +48,7 @@ func authorize(tb testing.TB, h *authorizer.Handler, token string) (events.APIGa
 	defer cancel()
 	done := make(chan result, 1)
 	go func() {
-		resp, err := h.Handle(ctx, authorizerEvent(token))
+		resp, err := h.Handle(ctx, AuthorizerEvent(token))
 		done <- result{resp, err}
 	}()
 	select {
@@ -139,7 +121,7 @@ func TestAuthorizerFailsClosedOnFaultyEndpoints(t *testing.T) {
 func TestAuthorizerFailsClosedOnPartialFailure(t *testing.T) {
 	for _, op := range []faults.Op{faults.OpUpdateItem, faults.OpQuery} {
 		t.Run(string(op), func(t *testing.T) {
-			client, table := newTable(t)
+			client, table := dynamolocal.NewTestTable(t)
 			alice, err := Seed(t.Context(), store.New(client, table), "alice", "")
 			if err != nil {
 				t.Fatalf("seed: %v", err)
@@ -185,7 +167,7 @@ func TestKeyWritesLeaveNoPartialState(t *testing.T) {
 		t.Run("wrapper/"+w.name, func(t *testing.T) {
 			// The authorizer keeps the real client; the functions fail the
 			// write (the reads before it succeed).
-			client, table := newTable(t)
+			client, table := dynamolocal.NewTestTable(t)
 			api := faults.FailAll(client, faults.Before, w.op)
 			e := newEnvOn(t, client, table, Options{API: api})
 			checkWriteFails(t, e, w.method, w.path, w.body, func() int { return api.Failed() })
@@ -198,7 +180,7 @@ func TestKeyWritesLeaveNoPartialState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			client, table := newTable(t)
+			client, table := dynamolocal.NewTestTable(t)
 			e := newEnvOn(t, client, table, Options{API: fc, FunctionTimeout: lambdaDeadline})
 			for _, w := range keyWrites {
 				t.Run(w.name, func(t *testing.T) {

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/internal/dynamolocal"
@@ -39,14 +42,8 @@ type env struct {
 // empty).
 func newEnv(tb testing.TB, opts Options) *env {
 	tb.Helper()
-	client, table := newTable(tb)
+	client, table := dynamolocal.NewTestTable(tb)
 	return newEnvOn(tb, client, table, opts)
-}
-
-// newTable creates a fresh table in DynamoDB Local.
-func newTable(tb testing.TB) (*dynamodb.Client, string) {
-	tb.Helper()
-	return dynamolocal.NewTestTable(tb)
 }
 
 // newEnvOn is newEnv on an existing table. The authorizer uses client unless
@@ -205,14 +202,35 @@ func truncate(b []byte) string {
 	return string(b)
 }
 
-// snapshot is Snapshot without the usage counters the authorizer moves.
+// snapshot returns every item of the table as canonical JSON, sorted,
+// without the usage counters the authorizer moves: two equal snapshots mean
+// the table did not change.
 func (e *env) snapshot(tb testing.TB) []string {
 	tb.Helper()
-	snap, err := Snapshot(context.Background(), e.client, e.table, "usageCount", "lastUsedAt", "lastUseId")
-	if err != nil {
-		tb.Fatalf("snapshot: %v", err)
+	var out []string
+	p := dynamodb.NewScanPaginator(e.client, &dynamodb.ScanInput{TableName: aws.String(e.table), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			tb.Fatalf("scan %s: %v", e.table, err)
+		}
+		for _, item := range page.Items {
+			var m map[string]any
+			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
+				tb.Fatalf("snapshot: %v", err)
+			}
+			delete(m, "usageCount")
+			delete(m, "lastUsedAt")
+			delete(m, "lastUseId")
+			b, err := json.Marshal(m) // map keys are sorted: canonical
+			if err != nil {
+				tb.Fatalf("snapshot: %v", err)
+			}
+			out = append(out, string(b))
+		}
 	}
-	return snap
+	sort.Strings(out)
+	return out
 }
 
 // sameSnapshot fails the test when two snapshots differ.

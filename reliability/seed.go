@@ -2,14 +2,10 @@ package reliability
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/apikey"
 	"keygate/shared/store"
@@ -76,32 +72,21 @@ func Seed(ctx context.Context, st *store.Store, name, prefix string, scopes ...s
 	return p, nil
 }
 
-// Snapshot returns every item of the table as canonical JSON, sorted, with
-// the named attributes left out (e.g. a key's usage counters). Two equal
-// snapshots mean the table did not change.
-func Snapshot(ctx context.Context, client *dynamodb.Client, table string, omit ...string) ([]string, error) {
-	var out []string
-	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("scan %s: %w", table, err)
-		}
-		for _, item := range page.Items {
-			var m map[string]any
-			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
-				return nil, err
-			}
-			for _, a := range omit {
-				delete(m, a)
-			}
-			b, err := json.Marshal(m) // map keys are sorted: canonical
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, string(b))
-		}
+// AuthorizerEvent is the REQUEST event API Gateway sends the authorizer for
+// GET /open/auth/whoami with the token as a Bearer credential.
+func AuthorizerEvent(token string) events.APIGatewayCustomAuthorizerRequestTypeRequest {
+	h := "Bearer " + token
+	return events.APIGatewayCustomAuthorizerRequestTypeRequest{
+		Type:              "REQUEST",
+		MethodArn:         "arn:aws:execute-api:us-east-1:123456789012:keygatelcl/Prod/GET/open/auth/whoami",
+		Resource:          "/open/auth/whoami",
+		Path:              "/open/auth/whoami",
+		HTTPMethod:        "GET",
+		Headers:           map[string]string{"Authorization": h},
+		MultiValueHeaders: map[string][]string{"Authorization": {h}},
+		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
+			AccountID: "123456789012", APIID: "keygatelcl", Stage: "Prod", HTTPMethod: "GET",
+			ResourcePath: "/open/auth/whoami", RequestID: "reliability",
+		},
 	}
-	sort.Strings(out)
-	return out, nil
 }

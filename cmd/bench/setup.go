@@ -72,7 +72,7 @@ func (f *fixture) stop() {
 // template, each with the environment the template gives it (pointed at
 // DynamoDB Local) and an event that exercises its main path.
 func (f *fixture) subjects(ctx context.Context, tmpl *samtemplate.Template) ([]*subject, error) {
-	authz := authorizerEvent(f.alice.Token)
+	authz := reliability.AuthorizerEvent(f.alice.Token)
 	// The context the authorizer gives the functions, from the real one.
 	resp, err := authorizer.New(store.New(f.client, f.table), authorizer.Config{}, nil).Handle(ctx, authz)
 	if err != nil {
@@ -115,22 +115,4 @@ func (f *fixture) subjects(ctx context.Context, tmpl *samtemplate.Template) ([]*
 		})
 	}
 	return out, nil
-}
-
-// authorizerEvent is the REQUEST event API Gateway sends for GET whoami.
-func authorizerEvent(token string) events.APIGatewayCustomAuthorizerRequestTypeRequest {
-	h := "Bearer " + token
-	return events.APIGatewayCustomAuthorizerRequestTypeRequest{
-		Type:              "REQUEST",
-		MethodArn:         "arn:aws:execute-api:us-east-1:123456789012:keygatelcl/Prod/GET/open/auth/whoami",
-		Resource:          "/open/auth/whoami",
-		Path:              "/open/auth/whoami",
-		HTTPMethod:        "GET",
-		Headers:           map[string]string{"Authorization": h},
-		MultiValueHeaders: map[string][]string{"Authorization": {h}},
-		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
-			AccountID: "123456789012", APIID: "keygatelcl", Stage: "Prod", HTTPMethod: "GET",
-			ResourcePath: "/open/auth/whoami", RequestID: "bench",
-		},
-	}
 }
