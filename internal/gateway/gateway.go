@@ -115,9 +115,6 @@ func New(cfg Config) (*Gateway, error) {
 // Stage returns the stage name.
 func (g *Gateway) Stage() string { return g.cfg.Stage }
 
-// APIID returns the REST API id used in method ARNs.
-func (g *Gateway) APIID() string { return g.cfg.APIID }
-
 // FlushAuthorizerCache drops every cached authorizer result, as API
 // Gateway's FlushStageAuthorizersCache does. It implements the apikeys
 // function's CacheFlusher. The local gateway serves one API and one stage,

@@ -198,9 +198,6 @@ func (r *Runtime) PID() int { return r.cmd.Process.Pid }
 // Addr is the Runtime API's host:port (AWS_LAMBDA_RUNTIME_API).
 func (r *Runtime) Addr() string { return r.addr }
 
-// Exited is closed when the process has exited.
-func (r *Runtime) Exited() <-chan struct{} { return r.exited }
-
 // Timings returns the cold-start figures; a phase not reached yet is 0.
 func (r *Runtime) Timings() Timings {
 	r.mu.Lock()
