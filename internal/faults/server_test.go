@@ -85,8 +85,11 @@ func TestHangReleasedByClose(t *testing.T) {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- getItem(t, s.URL, time.Minute) }()
-	for s.Requests() == 0 {
-		time.Sleep(10 * time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); s.Requests() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			s.Close()
+			t.Fatal("the hanging server got no request in 30 s")
+		}
 	}
 	s.Close()
 	if err := <-errc; err == nil {
