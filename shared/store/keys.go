@@ -219,7 +219,7 @@ func validateNewKey(k Key) error {
 		return apperr.Errorf(apperr.BadRequest, "a key needs at least one scope")
 	}
 	for _, sc := range k.Scopes {
-		if sc != ScopeRead && sc != ScopeWrite && sc != ScopeAdmin {
+		if !sc.Valid() {
 			return apperr.Errorf(apperr.BadRequest, "unknown scope %q", sc)
 		}
 	}

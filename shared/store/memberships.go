@@ -23,8 +23,8 @@ func (s *Store) PutMembership(ctx context.Context, m Membership) error {
 	if err := checkID("workspace", m.WorkspaceID); err != nil {
 		return err
 	}
-	if !m.Role.Valid() {
-		return apperr.Errorf(apperr.BadRequest, "unknown role %q: want owner, admin or readOnly", m.Role)
+	if _, err := ParseRole(string(m.Role)); err != nil {
+		return err
 	}
 	exists := aws.String("attribute_exists(pk)")
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{

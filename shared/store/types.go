@@ -70,6 +70,11 @@ const (
 	ScopeAdmin Scope = "admin"
 )
 
+// Valid reports whether s is one of the known scopes.
+func (s Scope) Valid() bool {
+	return s == ScopeRead || s == ScopeWrite || s == ScopeAdmin
+}
+
 // AllScopes lists every scope in canonical order. A key created without
 // scopes gets all of them: it inherits its creator's permissions.
 var AllScopes = []Scope{ScopeRead, ScopeWrite, ScopeAdmin}
@@ -80,7 +85,7 @@ func ParseScopes(names []string) ([]Scope, error) {
 	seen := make(map[Scope]bool, len(names))
 	for _, n := range names {
 		s := Scope(n)
-		if s != ScopeRead && s != ScopeWrite && s != ScopeAdmin {
+		if !s.Valid() {
 			return nil, apperr.Errorf(apperr.BadRequest, "unknown scope %q: want read, write or admin", n)
 		}
 		seen[s] = true
