@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"keygate/functions/apikeys"
+	"keygate/functions/internal/fnenv"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/testlog"
 	"keygate/shared/apikey"
@@ -348,7 +349,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 func TestDeleteFlushesTwiceWithTheCacheOn(t *testing.T) {
 	e := newEnv(t)
 	logger, _ := testlog.New()
-	e.fn = apikeys.New(apikeys.Config{KeyPrefix: "sk", AllowOrigin: "*", Logger: logger, ReflushAfter: 10 * time.Millisecond}, e.st, e.flusher)
+	e.fn = apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger, ReflushAfter: 10 * time.Millisecond}, e.st, e.flusher)
 	k := e.create(t, alice, `{"name":"short-lived"}`)
 	resp := e.do(t, fntest.Request{Method: "DELETE", Path: "/open/apikeys/" + k.ID, Authorizer: as(t, alice)})
 	if resp.StatusCode != http.StatusNoContent {

@@ -13,17 +13,11 @@ import (
 
 // Config configures the apikeys function.
 type Config struct {
-	// TableName, DynamoDBEndpoint and Region locate the table (main uses them
-	// to build the one DynamoDB client).
-	TableName        string
-	DynamoDBEndpoint string
-	Region           string
+	// Common is the table (main builds its DynamoDB client), the CORS
+	// origin and the level of the Logger main builds.
+	fnenv.Common
 	// KeyPrefix starts every token (KEY_PREFIX, default "sk").
 	KeyPrefix string
-	// AllowOrigin is the CORS origin (CORS_ALLOW_ORIGIN, default "*").
-	AllowOrigin string
-	// LogLevel is the level of Logger built by main (LOG_LEVEL).
-	LogLevel slog.Level
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// ReflushAfter is how long after the first authorizer-cache flush a
@@ -62,13 +56,5 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			reflush = 0
 		}
 	}
-	return Config{
-		TableName:        c.TableName,
-		DynamoDBEndpoint: c.DynamoDBEndpoint,
-		Region:           c.Region,
-		KeyPrefix:        prefix,
-		AllowOrigin:      c.AllowOrigin,
-		LogLevel:         c.LogLevel,
-		ReflushAfter:     reflush,
-	}, nil
+	return Config{Common: c, KeyPrefix: prefix, ReflushAfter: reflush}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/functions/apikeys"
+	"keygate/functions/internal/fnenv"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/dynamolocal"
 	"keygate/internal/testlog"
@@ -73,7 +74,7 @@ func newEnv(tb testing.TB) *env {
 	fntest.Seed(tb, e.st, bob, "ws2", store.RoleOwner)
 	logger, logs := testlog.New()
 	e.logs = logs
-	e.fn = apikeys.New(apikeys.Config{KeyPrefix: "sk", AllowOrigin: "*", Logger: logger}, e.st, e.flusher)
+	e.fn = apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger}, e.st, e.flusher)
 	e.validator = openapitest.New(tb)
 	return e
 }

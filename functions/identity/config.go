@@ -8,14 +8,9 @@ import (
 
 // Config configures the identity function.
 type Config struct {
-	// TableName, DynamoDBEndpoint and Region locate the table.
-	TableName        string
-	DynamoDBEndpoint string
-	Region           string
-	// AllowOrigin is the CORS origin (CORS_ALLOW_ORIGIN, default "*").
-	AllowOrigin string
-	// LogLevel is the level of the logger built by main (LOG_LEVEL).
-	LogLevel slog.Level
+	// Common is the table (main builds its DynamoDB client), the CORS
+	// origin and the level of the Logger main builds.
+	fnenv.Common
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -26,11 +21,5 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	return Config{
-		TableName:        c.TableName,
-		DynamoDBEndpoint: c.DynamoDBEndpoint,
-		Region:           c.Region,
-		AllowOrigin:      c.AllowOrigin,
-		LogLevel:         c.LogLevel,
-	}, nil
+	return Config{Common: c}, nil
 }

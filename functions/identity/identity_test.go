@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/functions/identity"
+	"keygate/functions/internal/fnenv"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/dynamolocal"
 	"keygate/internal/testlog"
@@ -38,7 +39,7 @@ func newEnv(tb testing.TB) *env {
 	logger, _ := testlog.New()
 	return &env{
 		client: client, table: table, st: st,
-		fn:        identity.New(identity.Config{AllowOrigin: "https://app.example.com", Logger: logger}, st),
+		fn:        identity.New(identity.Config{Common: fnenv.Common{AllowOrigin: "https://app.example.com"}, Logger: logger}, st),
 		validator: openapitest.New(tb),
 	}
 }

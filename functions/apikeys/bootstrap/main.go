@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
@@ -18,12 +17,7 @@ import (
 	"keygate/shared/store"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "apikeys:", err)
-		os.Exit(1)
-	}
-}
+func main() { fnenv.Main("apikeys", run) }
 
 func run(ctx context.Context) error {
 	cfg, err := apikeys.ConfigFromEnv(os.Getenv)

@@ -3,7 +3,7 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"log/slog"
 	"os"
 
@@ -13,14 +13,9 @@ import (
 	"keygate/functions/internal/fnenv"
 )
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "config:", err)
-		os.Exit(1)
-	}
-}
+func main() { fnenv.Main("config", run) }
 
-func run() error {
+func run(context.Context) error {
 	cfg, err := config.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err

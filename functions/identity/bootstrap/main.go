@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
@@ -16,12 +15,7 @@ import (
 	"keygate/shared/store"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "identity:", err)
-		os.Exit(1)
-	}
-}
+func main() { fnenv.Main("identity", run) }
 
 func run(ctx context.Context) error {
 	cfg, err := identity.ConfigFromEnv(os.Getenv)

@@ -1,6 +1,7 @@
 package fnenv
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -76,6 +77,17 @@ func Int(getenv func(string) string, name string, def int) (int, error) {
 		return 0, fmt.Errorf("%s %q: want a non-negative integer", name, v)
 	}
 	return n, nil
+}
+
+// Main is a bootstrap's main: it runs run, which wires the function and
+// starts the Lambda runtime, and when run fails (a bad variable, a client that
+// cannot be built) prints the error after name and exits 1, failing the
+// Lambda's init with the reason.
+func Main(name string, run func(context.Context) error) {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
 }
 
 // NewLogger returns the JSON logger the Lambdas write to stdout.
