@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 
 	"keygate/shared/apperr"
 )
@@ -27,11 +29,8 @@ func Status(code apperr.Code) int {
 	return http.StatusInternalServerError
 }
 
-// Codes returns every code of the table, for tests and documentation.
+// Codes returns every code of the table, sorted (for tests and
+// documentation: the OpenAPI document's error codes must be these).
 func Codes() []apperr.Code {
-	return []apperr.Code{
-		apperr.BadRequest, apperr.Unauthorized, apperr.Forbidden, apperr.NotFound,
-		apperr.Conflict, apperr.PayloadTooLarge, apperr.UnsupportedMediaType,
-		apperr.TooManyRequests, apperr.Internal,
-	}
+	return slices.Sorted(maps.Keys(statusByCode))
 }

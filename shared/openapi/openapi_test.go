@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"keygate/shared/httpapi"
 	"keygate/shared/openapi"
 	"keygate/shared/openapi/openapitest"
 )
@@ -61,5 +62,26 @@ func TestJSON(t *testing.T) {
 	}
 	if v.OpenAPI != "3.0.3" || len(v.Paths) != 7 {
 		t.Errorf("document: got openapi %q with %d paths, want 3.0.3 with 7", v.OpenAPI, len(v.Paths))
+	}
+}
+
+// TestErrorCodesMatchTheStatusTable: the document's error codes are exactly
+// those httpapi maps to a status.
+func TestErrorCodesMatchTheStatusTable(t *testing.T) {
+	doc, err := openapitest.Load()
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	var got []string
+	for _, v := range doc.Components.Schemas["Error"].Value.Properties["error"].Value.Properties["code"].Value.Enum {
+		got = append(got, v.(string))
+	}
+	slices.Sort(got)
+	var want []string
+	for _, c := range httpapi.Codes() {
+		want = append(want, string(c))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Error.code enum: got %v, want httpapi's codes %v", got, want)
 	}
 }
