@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/internal/modroot"
 )
 
 // Ids used by the sample events in events/ (the demo data of make run).
@@ -19,7 +21,11 @@ const (
 // LoadEvent reads a sample proxy event from the repository's events/ folder.
 func LoadEvent(tb testing.TB, name string) events.APIGatewayProxyRequest {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
+	root, err := modroot.Find()
+	if err != nil {
+		tb.Fatalf("read event: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "events", name))
 	if err != nil {
 		tb.Fatalf("read event: %v", err)
 	}
