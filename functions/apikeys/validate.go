@@ -10,8 +10,6 @@ import (
 
 // Input limits.
 const (
-	// MaxNameLen is the longest key name, in characters, after trimming.
-	MaxNameLen = store.MaxKeyNameLen
 	// MaxExpiryYears is how far ahead expiresAt may be.
 	MaxExpiryYears = 5
 	// MaxGracePeriodSeconds is the longest rotation grace period (7 days).
@@ -24,7 +22,7 @@ const (
 )
 
 // validName trims name and checks it with the one key-name rule shared by
-// the API, the CLI and the store: required, 1–MaxNameLen characters, no
+// the API, the CLI and the store: required, 1–store.MaxKeyNameLen characters, no
 // control characters or line/paragraph separators.
 func validName(name *string) (string, error) {
 	if name == nil {
