@@ -13,8 +13,10 @@ var ErrMethodARN = errors.New("access: malformed methodArn")
 // Limits on the parts of a methodArn, from API Gateway's naming rules.
 const (
 	maxRegionLen = 32
+	accountLen   = 12
 	maxAPIIDLen  = 64
 	maxStageLen  = 128
+	maxMethodLen = 16
 )
 
 // ParseMethodARN returns the base of an API Gateway methodArn,
@@ -60,68 +62,35 @@ func ParseMethodARN(methodARN string) (string, error) {
 }
 
 func validRegion(s string) bool {
-	if s == "" || len(s) > maxRegionLen || s[0] == '-' || s[len(s)-1] == '-' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
+	return allBytes(s, maxRegionLen, func(c byte) bool { return isLower(c) || isDigit(c) || c == '-' }) &&
+		s[0] != '-' && s[len(s)-1] != '-'
 }
 
-func validAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func validAccount(s string) bool { return len(s) == accountLen && allBytes(s, accountLen, isDigit) }
 
-func validAPIID(s string) bool {
-	if s == "" || len(s) > maxAPIIDLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
+func validAPIID(s string) bool { return allBytes(s, maxAPIIDLen, isAlnum) }
 
 func validStage(s string) bool {
-	if s == "" || len(s) > maxStageLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
+	return allBytes(s, maxStageLen, func(c byte) bool { return isAlnum(c) || c == '-' || c == '_' })
 }
 
 // validMethod accepts an upper-case HTTP method or "*" (API Gateway's ANY).
-func validMethod(s string) bool {
-	if s == "*" {
-		return true
-	}
-	if s == "" || len(s) > 16 {
+func validMethod(s string) bool { return s == "*" || allBytes(s, maxMethodLen, isUpper) }
+
+// allBytes reports whether s has 1 to maxLen bytes, each accepted by ok.
+func allBytes(s string, maxLen int, ok func(byte) bool) bool {
+	if s == "" || len(s) > maxLen {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < 'A' || s[i] > 'Z' {
+		if !ok(s[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isAlnum(c byte) bool { return isLower(c) || isUpper(c) || isDigit(c) }

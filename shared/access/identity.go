@@ -26,7 +26,7 @@ type WorkspaceRole struct {
 type Identity struct {
 	UserID     string
 	KeyID      string
-	Scopes     []store.Scope
+	Scopes     []store.Scope // in canonical order, as store.ParseScopes
 	Workspaces []WorkspaceRole
 	// WorkspacesOverflow is true when the user had too many workspaces for
 	// the context (ModeOverflow): Workspaces is empty and callers must look
@@ -139,32 +139,27 @@ func idField(m map[string]interface{}, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !validID(s) {
+	if !store.ValidID(s) {
 		return "", fmt.Errorf("%w: invalid %s", ErrContext, key)
 	}
 	return s, nil
 }
 
-// parseScopes reads "read,write,admin": known scopes, no duplicates.
+// parseScopes reads "read,write,admin": known scopes (store.ParseScopes), no
+// duplicates.
 func parseScopes(s string) ([]store.Scope, error) {
 	if s == "" {
 		return []store.Scope{}, nil
 	}
-	parts := strings.Split(s, ",")
-	out := make([]store.Scope, 0, len(parts))
-	for _, p := range parts {
-		sc := store.Scope(p)
-		if sc != store.ScopeRead && sc != store.ScopeWrite && sc != store.ScopeAdmin {
-			return nil, fmt.Errorf("%w: unknown scope", ErrContext)
-		}
-		for _, have := range out {
-			if have == sc {
-				return nil, fmt.Errorf("%w: duplicate scope", ErrContext)
-			}
-		}
-		out = append(out, sc)
+	names := strings.Split(s, ",")
+	scopes, err := store.ParseScopes(names)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrContext, err)
 	}
-	return out, nil
+	if len(scopes) != len(names) {
+		return nil, fmt.Errorf("%w: duplicate scope", ErrContext)
+	}
+	return scopes, nil
 }
 
 // parseWorkspaces reads "id:role,id:role": valid ids, known roles, no
@@ -177,7 +172,7 @@ func parseWorkspaces(s string) ([]WorkspaceRole, error) {
 	seen := make(map[string]struct{}, cap(out))
 	for part := range strings.SplitSeq(s, ",") {
 		wsID, role, ok := strings.Cut(part, ":")
-		if !ok || !validID(wsID) || !store.Role(role).Valid() {
+		if !ok || !store.ValidID(wsID) || !store.Role(role).Valid() {
 			return nil, fmt.Errorf("%w: malformed workspaces entry", ErrContext)
 		}
 		if _, dup := seen[wsID]; dup {

@@ -92,7 +92,7 @@ type workspaceGrant struct {
 // ParseMethodARN). The policy depends only on base and g, never on the
 // incoming route, so API Gateway may cache it for every route.
 func Allow(base string, g Grant) (Result, error) {
-	if !validID(g.UserID) || !validID(g.KeyID) {
+	if !store.ValidID(g.UserID) || !store.ValidID(g.KeyID) {
 		return Result{}, ErrGrant
 	}
 	read, write, admin := scopeSet(g.Scopes)
@@ -120,7 +120,7 @@ func Allow(base string, g Grant) (Result, error) {
 			exact.resource(l + len(pathAllChildren))
 		}
 	}
-	mode := ModeExact
+	mode, chosen := ModeExact, exact
 	wildMethod := ""
 	if exact.n > SizeBudget {
 		wildMethod = wildcardMethod(ws)
@@ -128,16 +128,16 @@ func Allow(base string, g Grant) (Result, error) {
 		if wildMethod != "" {
 			wild.resource(len(base) + 1 + len(wildMethod) + len(pathWorkspace) + 1)
 		}
-		over := wild
 		wild.entry(KeyWorkspaces, wsList)
-		over.entry(KeyWorkspacesOverflow, len(overflowTrue))
-		mode = ModeWorkspaceWildcard
+		mode, chosen = ModeWorkspaceWildcard, wild
+		// ModeOverflow names the same resources and swaps the list for
+		// the few bytes of workspacesOverflow, so it always fits.
 		if wild.n > SizeBudget {
 			mode = ModeOverflow
 		}
 	}
 
-	resources := buildResources(base, admin, ws, mode, wildMethod)
+	resources := buildResources(base, admin, ws, mode, wildMethod, chosen.resources, chosen.chars)
 	ctx := make(map[string]interface{}, 4)
 	ctx[KeyUserID] = g.UserID
 	ctx[KeyKeyID] = g.KeyID
@@ -198,7 +198,7 @@ func workspaceGrants(ms []store.Membership, read, write bool) ([]workspaceGrant,
 	ws := make([]workspaceGrant, 0, len(ms))
 	skipped := 0
 	for _, m := range ms {
-		if !validID(m.WorkspaceID) || !m.Role.Valid() {
+		if !store.ValidID(m.WorkspaceID) || !m.Role.Valid() {
 			skipped++
 			continue
 		}
@@ -229,26 +229,10 @@ func wildcardMethod(ws []workspaceGrant) string {
 }
 
 // buildResources writes every resource into one string and slices it, so the
-// whole list costs two allocations. n and size are exact, so the builder never
-// grows.
-func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wildMethod string) []string {
-	n, size := 1, len(base)+len(methodGET)+1+len(pathWhoami)
-	if admin {
-		n += 2
-		size += 2*(len(base)+2) + len(pathAPIKeys) + len(pathAPIKeysAll)
-	}
-	if mode == ModeExact {
-		for _, w := range ws {
-			if w.method != "" {
-				n += 2
-				size += 2*(len(base)+1+len(w.method)+len(pathWorkspace)+len(w.id)) + len(pathAllChildren)
-			}
-		}
-	} else if wildMethod != "" {
-		n++
-		size += len(base) + 1 + len(wildMethod) + len(pathWorkspace) + 1
-	}
-
+// whole list costs two allocations. n and size are the count and total length
+// of the resources, as the sizer that chose mode added them up, so the
+// builder never grows.
+func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wildMethod string, n, size int) []string {
 	var b strings.Builder
 	b.Grow(size)
 	var endsBuf [24]int // on the stack for the usual handful of resources

@@ -330,3 +330,21 @@ func mapsEqual(a, b map[string]interface{}) bool {
 	}
 	return true
 }
+
+// TestAllowAllocations checks that the allocations of Allow, which runs on
+// every uncached request, do not grow with the number of workspaces while the
+// resource ends fit on the stack: the resources share one string.
+func TestAllowAllocations(t *testing.T) {
+	allocs := func(n int) float64 {
+		g := Grant{UserID: cuidUser, KeyID: keyID16, Scopes: scAll, Memberships: manyWorkspaces(n, 25, store.RoleOwner)}
+		return testing.AllocsPerRun(50, func() {
+			if _, err := Allow(testBase, g); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	one, ten := allocs(1), allocs(10) // 5 and 23 resources
+	if one != ten {
+		t.Errorf("got %v allocations for 1 workspace and %v for 10, want the same", one, ten)
+	}
+}

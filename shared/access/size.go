@@ -26,7 +26,8 @@ const allowSkeleton = `{"principalId":"","policyDocument":{"Version":"2012-10-17
 // escapes and lengths add up byte for byte.
 type sizer struct {
 	n         int
-	resources int
+	resources int // Resource strings added
+	chars     int // their total length
 	entries   int
 }
 
@@ -40,6 +41,7 @@ func (s *sizer) resource(l int) {
 		s.n++ // comma
 	}
 	s.resources++
+	s.chars += l
 	s.n += l + 2 // quotes
 }
 
