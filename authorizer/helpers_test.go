@@ -48,6 +48,13 @@ func (c *callCounter) middleware(stack *middleware.Stack) error {
 		}), middleware.After)
 }
 
+// counting returns a copy of client whose calls c counts.
+func (c *callCounter) counting(client *dynamodb.Client) *dynamodb.Client {
+	return dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(slices.Clip(o.APIOptions), c.middleware)
+	})
+}
+
 // take returns the operations counted since the last call and resets.
 func (c *callCounter) take() []string {
 	c.mu.Lock()
@@ -75,10 +82,7 @@ func newFixture(tb testing.TB, cfg authorizer.Config) *fixture {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
 	f := &fixture{tb: tb, client: client, table: table, seed: store.New(client, table), calls: &callCounter{}, logs: &testlog.Buffer{}}
-	counting := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
-		o.APIOptions = append(slices.Clip(o.APIOptions), f.calls.middleware)
-	})
-	f.st = store.New(counting, table)
+	f.st = store.New(f.calls.counting(client), table)
 	f.h = authorizer.New(f.st, cfg, slog.New(slog.NewJSONHandler(f.logs, nil)))
 	tb.Cleanup(f.checkLogs)
 	return f

@@ -2,8 +2,8 @@
 // builds the DynamoDB client and the handler, and starts the Lambda runtime.
 //
 // Environment: TABLE_NAME (required), KEY_PREFIX (default sk),
-// DYNAMODB_ENDPOINT (optional, e.g. DynamoDB Local), AWS_REGION, LOG_LEVEL
-// (debug, info, warn, error; default info).
+// DYNAMODB_ENDPOINT (optional, e.g. DynamoDB Local), AWS_REGION (or
+// AWS_DEFAULT_REGION), LOG_LEVEL (debug, info, warn, error; default info).
 package main
 
 import (
@@ -34,10 +34,9 @@ func main() {
 		logger.Error("invalid configuration: TABLE_NAME is required and KEY_PREFIX must match ^[a-z][a-z0-9]{0,15}$")
 		os.Exit(1)
 	}
-	client, err := store.NewClient(context.Background(), store.ClientOptions{
-		Endpoint: os.Getenv("DYNAMODB_ENDPOINT"),
-		Region:   os.Getenv("AWS_REGION"),
-	})
+	// NewClient takes the region and credentials from the environment
+	// (shared/awsenv).
+	client, err := store.NewClient(context.Background(), store.ClientOptions{Endpoint: os.Getenv("DYNAMODB_ENDPOINT")})
 	if err != nil {
 		logger.Error("dynamodb client", slog.String("error", err.Error()))
 		os.Exit(1)
