@@ -1,53 +1,35 @@
-// Command bootstrap is the authorizer Lambda: it reads the environment once,
-// builds the DynamoDB client and the handler, and starts the Lambda runtime.
-//
-// Environment: TABLE_NAME (required), KEY_PREFIX (default sk),
-// DYNAMODB_ENDPOINT (optional, e.g. DynamoDB Local), AWS_REGION (or
-// AWS_DEFAULT_REGION), LOG_LEVEL (debug, info, warn, error; default info).
+// Command bootstrap is the authorizer Lambda: it reads the environment once
+// (authorizer.ConfigFromEnv), builds the DynamoDB client and the handler, and
+// starts the Lambda runtime. A configuration error stops the start, as in the
+// other functions.
 package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/authorizer"
-	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
 
 func main() {
-	var level slog.Level
-	levelErr := level.UnmarshalText([]byte(envOr("LOG_LEVEL", "info")))
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
-	if levelErr != nil {
-		// As the other functions do: a configuration error stops the start.
-		logger.Error("invalid configuration: LOG_LEVEL must be DEBUG, INFO, WARN or ERROR")
+	cfg, err := authorizer.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "authorizer:", err)
 		os.Exit(1)
 	}
-
-	table := os.Getenv("TABLE_NAME")
-	prefix := envOr("KEY_PREFIX", apikey.DefaultPrefix)
-	if table == "" || !apikey.ValidPrefix(prefix) {
-		logger.Error("invalid configuration: TABLE_NAME is required and KEY_PREFIX must match ^[a-z][a-z0-9]{0,15}$")
-		os.Exit(1)
-	}
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	// NewClient takes the region and credentials from the environment
 	// (shared/awsenv).
-	client, err := store.NewClient(context.Background(), store.ClientOptions{Endpoint: os.Getenv("DYNAMODB_ENDPOINT")})
+	client, err := store.NewClient(context.Background(), store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint})
 	if err != nil {
-		logger.Error("dynamodb client", slog.String("error", err.Error()))
+		fmt.Fprintln(os.Stderr, "authorizer: dynamodb client:", err)
 		os.Exit(1)
 	}
-	h := authorizer.New(store.New(client, table), authorizer.Config{KeyPrefix: prefix}, logger)
+	h := authorizer.New(store.New(client, cfg.TableName), cfg, logger)
 	lambda.Start(h.Handle)
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

@@ -36,12 +36,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	prefix := strings.TrimSpace(getenv("KEY_PREFIX"))
-	if prefix == "" {
-		prefix = apikey.DefaultPrefix
-	}
-	if !apikey.ValidPrefix(prefix) {
-		return Config{}, fmt.Errorf("KEY_PREFIX %q: want ^[a-z][a-z0-9]{0,15}$", prefix)
+	prefix, err := apikey.PrefixFromEnv(getenv)
+	if err != nil {
+		return Config{}, err
 	}
 	// AUTHORIZER_CACHE_TTL is the template's AuthorizerCacheTtl. With the
 	// cache off there is nothing a second flush could catch; unset, the

@@ -18,7 +18,6 @@ import (
 	"keygate/functions/identity"
 	"keygate/internal/gateway"
 	"keygate/internal/samtemplate"
-	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
 
@@ -256,21 +255,18 @@ func (b builder) authorizer(id string) (gateway.Authorizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := getenv("KEY_PREFIX")
-	if prefix == "" {
-		prefix = apikey.DefaultPrefix
-	}
-	if getenv("TABLE_NAME") == "" || !apikey.ValidPrefix(prefix) {
-		return nil, fmt.Errorf("%s: TABLE_NAME is required and KEY_PREFIX must match ^[a-z][a-z0-9]{0,15}$", id)
+	cfg, err := authorizer.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
 	}
 	api := b.opts.AuthorizerAPI
 	if api == nil {
 		api = b.opts.API
 	}
-	st, err := b.store(api, getenv("DYNAMODB_ENDPOINT"), getenv("AWS_REGION"), getenv("TABLE_NAME"))
+	st, err := b.store(api, cfg.DynamoDBEndpoint, getenv("AWS_REGION"), cfg.TableName)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	h := authorizer.New(st, authorizer.Config{KeyPrefix: prefix}, b.opts.FunctionLogger.With("function", id))
+	h := authorizer.New(st, cfg, b.opts.FunctionLogger.With("function", id))
 	return h.Handle, nil
 }
