@@ -2,15 +2,13 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"keygate/internal/dynamolocal"
+	"keygate/internal/faults"
 	"keygate/shared/store"
 )
 
@@ -181,7 +179,9 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The re-enable fails after the user item and one key were updated.
-	failing := store.New(&failAfter{API: client, op: "UpdateItem", okCalls: 2}, table)
+	failing := store.New(&faults.API{Next: client, Fail: func(op faults.Op, n int) bool {
+		return op == faults.OpUpdateItem && n > 2
+	}}, table)
 	if err := failing.PutUser(ctx, store.User{ID: "erin"}); err == nil {
 		t.Fatal("PutUser through the failing client: got nil error, want the injected failure")
 	}
@@ -194,21 +194,4 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 			t.Errorf("key %s after the retried enable: got %v, %v, want valid", k.ID, v.Result, err)
 		}
 	}
-}
-
-// failAfter forwards to the real DynamoDB Local client and fails op after
-// okCalls successful calls of it: an infrastructure fault mid-operation.
-type failAfter struct {
-	store.API
-	op      string
-	okCalls int
-	calls   int
-}
-
-func (f *failAfter) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	f.calls++
-	if f.op == "UpdateItem" && f.calls > f.okCalls {
-		return nil, errors.New("injected failure")
-	}
-	return f.API.UpdateItem(ctx, in, opts...)
 }
