@@ -45,6 +45,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 		{"missing command", []string{"user"}, nil, exitUsage, "missing command"},
 		{"no arguments", nil, nil, exitUsage, "missing command"},
 		{"unknown flag", []string{"user", "put", "u2", "--nme", "x"}, nil, exitUsage, "flag provided but not defined"},
+		{"unknown global flag", []string{"--prefix", "tj", "key", "ls", "u1"}, nil, exitUsage, "keygate: flag provided but not defined: -prefix (see keygate --help)"},
 		{"extra argument", []string{"user", "put", "u2", "u3"}, nil, exitUsage, "want <userId>, got 2"},
 	}
 	for _, tt := range tests {
@@ -69,6 +70,9 @@ func TestBadInputWritesNothing(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr, tt.wantErr) {
 				t.Errorf("stderr: got %q, want it to contain %q", r.stderr, tt.wantErr)
+			}
+			if strings.Count(r.stderr, "keygate: ") != 1 || !strings.HasPrefix(r.stderr, "keygate: ") {
+				t.Errorf("stderr: got %q, want one line starting with a single %q", r.stderr, "keygate: ")
 			}
 			if r.stdout != "" {
 				t.Errorf("stdout: got %q, want nothing", r.stdout)

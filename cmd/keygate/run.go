@@ -101,7 +101,9 @@ func (c *cli) dispatch(args []string) error {
 			c.printHelp()
 			return errHelp
 		}
-		return fs.parseError(err)
+		// Not fs.parseError: its "<path>: " would repeat the "keygate: "
+		// every error line starts with.
+		return usageErrorf("%v (see keygate --help)", err)
 	}
 	args = fs.Args()
 	if len(args) == 0 {
