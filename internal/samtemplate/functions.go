@@ -209,7 +209,31 @@ func statements(r *resolver, n *yaml.Node) ([]Statement, error) {
 		if s.Resources, err = r.list(get(item, "Resource")); err != nil {
 			return nil, fmt.Errorf("Resource: %w", err)
 		}
+		if s.Conditions, err = conditions(r, get(item, "Condition")); err != nil {
+			return nil, fmt.Errorf("Condition: %w", err)
+		}
 		out = append(out, s)
+	}
+	return out, nil
+}
+
+// conditions reads a statement's Condition block (nil when it has none).
+func conditions(r *resolver, n *yaml.Node) (map[string]map[string][]string, error) {
+	ops, blocks := entries(n)
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]map[string][]string, len(ops))
+	for i, op := range ops {
+		keys, values := entries(blocks[i])
+		out[op] = make(map[string][]string, len(keys))
+		for j, key := range keys {
+			v, err := r.list(values[j])
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", op, key, err)
+			}
+			out[op][key] = v
+		}
 	}
 	return out, nil
 }

@@ -1,22 +1,47 @@
 package samtemplate_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// grant is one (effect, action, resource) triple of a function's policies.
+// grant is one (effect, action, resource, condition) of a function's
+// policies.
 type grant string
 
 func grants(effect string, actions, resources []string) []grant {
+	return conditionalGrants(effect, actions, resources, "")
+}
+
+// conditionalGrants are grants under a condition rendered by
+// renderConditions.
+func conditionalGrants(effect string, actions, resources []string, condition string) []grant {
 	var out []grant
 	for _, a := range actions {
 		for _, r := range resources {
-			out = append(out, grant(effect+" "+a+" "+r))
+			g := effect + " " + a + " " + r
+			if condition != "" {
+				g += " if " + condition
+			}
+			out = append(out, grant(g))
 		}
 	}
 	return out
+}
+
+// renderConditions writes a statement's conditions in one sorted line, e.g.
+// "ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]".
+func renderConditions(c map[string]map[string][]string) string {
+	var parts []string
+	for op, keys := range c {
+		for key, values := range keys {
+			parts = append(parts, fmt.Sprintf("%s %s=%v", op, key, values))
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
 }
 
 // TestPolicies: each function's role grants exactly what it needs and nothing else.
@@ -25,7 +50,14 @@ func TestPolicies(t *testing.T) {
 	tpl := loadTemplate(t, map[string]string{"StageName": "prod", "AWS::Region": "eu-west-1"})
 	items := []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 	want := map[string][]grant{
-		"AuthorizerFunction": grants("Allow", []string{"dynamodb:UpdateItem", "dynamodb:Query"}, []string{table}),
+		// The authorizer reaches only key partitions (to verify) and user
+		// partitions (to read the key's owner).
+		"AuthorizerFunction": slices.Concat(
+			conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+		),
 		"ApiKeysFunction": slices.Concat(
 			grants("Allow", items, []string{table}),
 			grants("Allow", []string{"dynamodb:Query"}, []string{table, gsi1}),
@@ -54,7 +86,7 @@ func TestPolicies(t *testing.T) {
 						t.Errorf("wildcard action %q", a)
 					}
 				}
-				got = append(got, grants(s.Effect, s.Actions, s.Resources)...)
+				got = append(got, conditionalGrants(s.Effect, s.Actions, s.Resources, renderConditions(s.Conditions))...)
 			}
 			slices.Sort(got)
 			slices.Sort(wantGrants)

@@ -91,6 +91,9 @@ type Statement struct {
 	Effect    string
 	Actions   []string
 	Resources []string // rendered text, e.g. "KeysTable.Arn/index/gsi1"
+	// Conditions maps each condition operator to its keys' values, e.g.
+	// "ForAllValues:StringLike" -> "dynamodb:LeadingKeys" -> ["KEY#*"].
+	Conditions map[string]map[string][]string
 }
 
 // Table is the DynamoDB table's definition.
