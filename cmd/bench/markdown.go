@@ -49,6 +49,7 @@ func (r *results) markdown() string {
 			p("| %s | %s | %.2f | %s | %.2f |\n", c.ID, ms(c.Init), float64(c.Init)/float64(hello.Init), ms(c.FirstResponse), float64(c.FirstResponse)/float64(hello.FirstResponse))
 		}
 		p("\nReproduce: `go run ./cmd/bench -only coldstart -launches %d`\n\n", r.cfg.launches)
+		p("Two choices keep the SDK's share of init small: the functions build their DynamoDB and API Gateway clients from the region and credentials Lambda puts in the environment (shared/awsenv) rather than with aws-sdk-go-v2/config, so the SSO, SSO-OIDC, STS and sign-in clients are not linked; and go.mod keeps service/dynamodb below v1.69.0, the release that added schema-based serialisation, which brought the service/dynamodb/schemas package: with it, that package was the costliest initialisation of the authorizer, more than the rest of the SDK's together (authorizer/deps_test.go fails if the package comes back).\n\n")
 		if len(r.inits) > 0 {
 			p("Where init goes: Go package initialisation before `main` (`GODEBUG=inittrace=1`, summed clock time, median of %d runs, the costliest packages of one run):\n\n", initTraceRuns)
 			p("| bootstrap | packages | package init | costliest |\n|---|---|---|---|\n")
@@ -138,7 +139,7 @@ func (r *results) why(figure string) string {
 			s += fmt.Sprintf(": of the %.1f ms between the two medians, Go package initialisation before main accounts for about %.1f ms (%.1f ms in %d packages against hello-world's %.1f ms in %d), %.1f ms of it in service/dynamodb's own packages (see the costliest packages below)",
 				float64((ca.Init-ch.Init).Microseconds())/1000, az.TotalMs-hello.TotalMs, az.TotalMs, az.Packages, hello.TotalMs, hello.Packages, az.DynamoMs)
 		}
-		s += ". The functions already build their SDK clients from the region and credentials Lambda puts in the environment (shared/awsenv) instead of aws-sdk-go-v2/config, which keeps the SSO, SSO-OIDC, STS and sign-in clients out of the binaries. "
+		s += ". The functions already build their SDK clients from the region and credentials Lambda puts in the environment (shared/awsenv) instead of aws-sdk-go-v2/config, which keeps the SSO, SSO-OIDC, STS and sign-in clients out of the binaries, and go.mod keeps service/dynamodb below v1.69.0, so its schema-serde package (service/dynamodb/schemas) and that package's initialisation are not linked. "
 		if cfg.ID != "" {
 			cc, _ := r.coldOf("ConfigFunction")
 			ch, _ := r.coldOf("hello")
