@@ -34,15 +34,18 @@ const testBase = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1"
 // callCounter counts DynamoDB operations through a middleware on the SDK
 // client, so the count is what really goes over the wire (retries aside).
 type callCounter struct {
-	mu  sync.Mutex
-	ops []string
+	mu   sync.Mutex
+	ops  []string
+	reqs []recordedRequest // what IAM sees of each call (iam_test.go)
 }
 
 func (c *callCounter) middleware(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("keygateCountCalls",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			op := awsmiddleware.GetOperationName(ctx)
 			c.mu.Lock()
-			c.ops = append(c.ops, awsmiddleware.GetOperationName(ctx))
+			c.ops = append(c.ops, op)
+			c.reqs = append(c.reqs, describe(op, in.Parameters))
 			c.mu.Unlock()
 			return next.HandleInitialize(ctx, in)
 		}), middleware.After)
@@ -57,11 +60,22 @@ func (c *callCounter) counting(client *dynamodb.Client) *dynamodb.Client {
 
 // take returns the operations counted since the last call and resets.
 func (c *callCounter) take() []string {
+	ops, _ := c.takeAll()
+	return ops
+}
+
+// takeRequests returns the requests recorded since the last call and resets.
+func (c *callCounter) takeRequests() []recordedRequest {
+	_, reqs := c.takeAll()
+	return reqs
+}
+
+func (c *callCounter) takeAll() ([]string, []recordedRequest) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ops := c.ops
-	c.ops = nil
-	return ops
+	ops, reqs := c.ops, c.reqs
+	c.ops, c.reqs = nil, nil
+	return ops, reqs
 }
 
 // fixture is a fresh table, a store for seeding it, and a handler whose

@@ -1,20 +1,15 @@
 package authorizer_test
 
 import (
-	"context"
-	"log/slog"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go/middleware"
 
 	"keygate/authorizer"
 	"keygate/internal/modroot"
@@ -43,9 +38,6 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 	}
 
 	f := newFixture(t, authorizer.Config{})
-	rec := &requestRecorder{}
-	h := authorizer.New(store.New(rec.recording(f.client), f.table), authorizer.Config{},
-		slog.New(slog.NewJSONHandler(f.logs, nil)))
 	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner, "ws2": store.RoleReadOnly})
 	f.user("bob", nil)
 	valid := f.key("alice", store.AllScopes, nil)
@@ -66,13 +58,13 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec.take()
-			if got := decision(h.Handle(t.Context(), request("Bearer "+tt.token))); got != tt.want {
+			f.calls.take()
+			if got := decision(f.h.Handle(t.Context(), request("Bearer "+tt.token))); got != tt.want {
 				t.Fatalf("decision: got %s, want %s", got, tt.want)
 			}
-			reqs := rec.take()
+			reqs := f.calls.takeRequests()
 			if len(reqs) == 0 {
-				t.Fatal("no DynamoDB request recorded: the recorder is not on the authorizer's client")
+				t.Fatal("no DynamoDB request recorded: the counter is not on the authorizer's client")
 			}
 			for _, r := range reqs {
 				if !granted(policies, r) {
@@ -88,34 +80,6 @@ type recordedRequest struct {
 	action     string // e.g. dynamodb:Query
 	resource   string // the template's rendering: KeysTable.Arn or KeysTable.Arn/index/<name>
 	leadingKey string // the partition key value: dynamodb:LeadingKeys
-}
-
-// requestRecorder records requests through a middleware on the SDK client.
-type requestRecorder struct {
-	mu   sync.Mutex
-	reqs []recordedRequest
-}
-
-func (r *requestRecorder) recording(client *dynamodb.Client) *dynamodb.Client {
-	return dynamodb.New(client.Options(), func(o *dynamodb.Options) {
-		o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("keygateRecordKeys",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					r.mu.Lock()
-					r.reqs = append(r.reqs, describe(awsmiddleware.GetOperationName(ctx), in.Parameters))
-					r.mu.Unlock()
-					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
-		})
-	})
-}
-
-func (r *requestRecorder) take() []recordedRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	reqs := r.reqs
-	r.reqs = nil
-	return reqs
 }
 
 // keyCondition finds the partition key's placeholder in a key condition.
