@@ -21,6 +21,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/iamcheck"
 	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
@@ -36,7 +37,7 @@ const testBase = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1"
 type callCounter struct {
 	mu   sync.Mutex
 	ops  []string
-	reqs []recordedRequest // what IAM sees of each call (iam_test.go)
+	reqs []iamcheck.Request // what IAM evaluates of each call (iam_test.go)
 }
 
 func (c *callCounter) middleware(stack *middleware.Stack) error {
@@ -45,7 +46,7 @@ func (c *callCounter) middleware(stack *middleware.Stack) error {
 			op := awsmiddleware.GetOperationName(ctx)
 			c.mu.Lock()
 			c.ops = append(c.ops, op)
-			c.reqs = append(c.reqs, describe(op, in.Parameters))
+			c.reqs = append(c.reqs, iamcheck.Describe(op, in.Parameters))
 			c.mu.Unlock()
 			return next.HandleInitialize(ctx, in)
 		}), middleware.After)
@@ -65,12 +66,12 @@ func (c *callCounter) take() []string {
 }
 
 // takeRequests returns the requests recorded since the last call and resets.
-func (c *callCounter) takeRequests() []recordedRequest {
+func (c *callCounter) takeRequests() []iamcheck.Request {
 	_, reqs := c.takeAll()
 	return reqs
 }
 
-func (c *callCounter) takeAll() ([]string, []recordedRequest) {
+func (c *callCounter) takeAll() ([]string, []iamcheck.Request) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ops, reqs := c.ops, c.reqs

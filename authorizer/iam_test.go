@@ -1,19 +1,12 @@
 package authorizer_test
 
 import (
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"keygate/authorizer"
-	"keygate/internal/modroot"
-	"keygate/internal/samtemplate"
+	"keygate/internal/iamcheck"
 	"keygate/shared/store"
 )
 
@@ -24,18 +17,7 @@ import (
 // authorization would fail closed; DynamoDB Local does not enforce IAM, so
 // this test is what catches a key layout or a call the template misses.
 func TestTemplateGrantsEveryCall(t *testing.T) {
-	root, err := modroot.Find()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	policies := tpl.Functions["AuthorizerFunction"].Policies
-	if len(policies) == 0 {
-		t.Fatal("AuthorizerFunction has no policy statements")
-	}
+	policies := iamcheck.Statements(t, "AuthorizerFunction")
 
 	f := newFixture(t, authorizer.Config{})
 	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner, "ws2": store.RoleReadOnly})
@@ -67,97 +49,10 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 				t.Fatal("no DynamoDB request recorded: the counter is not on the authorizer's client")
 			}
 			for _, r := range reqs {
-				if !granted(policies, r) {
-					t.Errorf("%s on %s (partition %q) is not allowed by AuthorizerFunction's policy", r.action, r.resource, r.leadingKey)
+				if !iamcheck.Allowed(policies, r) {
+					t.Errorf("%s on %s (partition %q) is not allowed by AuthorizerFunction's policy", r.Action, r.Resource, r.LeadingKey)
 				}
 			}
 		})
-	}
-}
-
-// recordedRequest is one DynamoDB request as IAM evaluates it.
-type recordedRequest struct {
-	action     string // e.g. dynamodb:Query
-	resource   string // the template's rendering: KeysTable.Arn or KeysTable.Arn/index/<name>
-	leadingKey string // the partition key value: dynamodb:LeadingKeys
-}
-
-// keyCondition finds the partition key's placeholder in a key condition.
-var keyCondition = regexp.MustCompile(`^\s*(\w+)\s*=\s*(:\w+)`)
-
-// describe returns what IAM sees of a request: its action, the table or
-// index, and its partition key value. Operations the authorizer is not
-// expected to use are described without a key, so no statement grants them.
-func describe(op string, params any) recordedRequest {
-	r := recordedRequest{action: "dynamodb:" + op, resource: "KeysTable.Arn"}
-	switch in := params.(type) {
-	case *dynamodb.UpdateItemInput:
-		r.leadingKey = stringValue(in.Key[store.AttrPK])
-	case *dynamodb.QueryInput:
-		if in.IndexName != nil {
-			r.resource += "/index/" + *in.IndexName
-		}
-		if m := keyCondition.FindStringSubmatch(*in.KeyConditionExpression); m != nil {
-			r.leadingKey = stringValue(in.ExpressionAttributeValues[m[2]])
-		}
-	}
-	return r
-}
-
-func stringValue(v types.AttributeValue) string {
-	if s, ok := v.(*types.AttributeValueMemberS); ok {
-		return s.Value
-	}
-	return ""
-}
-
-// granted reports whether an Allow statement covers r: its action, its
-// resource, and every dynamodb:LeadingKeys condition (the only condition
-// keygate's authorizer policy uses; any other makes the statement not
-// count, so the test fails rather than passes on what it cannot evaluate).
-func granted(statements []samtemplate.Statement, r recordedRequest) bool {
-	for _, s := range statements {
-		if s.Effect != "Allow" || !slices.Contains(s.Actions, r.action) || !slices.Contains(s.Resources, r.resource) {
-			continue
-		}
-		if conditionsHold(s.Conditions, r.leadingKey) {
-			return true
-		}
-	}
-	return false
-}
-
-func conditionsHold(conds map[string]map[string][]string, leadingKey string) bool {
-	for op, keys := range conds {
-		for key, patterns := range keys {
-			if op != "ForAllValues:StringLike" || key != "dynamodb:LeadingKeys" || leadingKey == "" {
-				return false
-			}
-			if !slices.ContainsFunc(patterns, func(p string) bool { return stringLike(p, leadingKey) }) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// stringLike is IAM's StringLike: case-sensitive, "*" matches any run of
-// characters and "?" any one character.
-func stringLike(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if stringLike(pattern[1:], s[i:]) {
-				return true
-			}
-		}
-		return false
-	case '?':
-		return s != "" && stringLike(pattern[1:], s[1:])
-	default:
-		return s != "" && s[0] == pattern[0] && stringLike(pattern[1:], s[1:])
 	}
 }

@@ -1,0 +1,103 @@
+package iamcheck_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/internal/iamcheck"
+	"keygate/internal/samtemplate"
+)
+
+func TestStringLike(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"KEY#*", "KEY#abc", true},
+		{"KEY#*", "KEY#", true},
+		{"KEY#*", "KEY", false},
+		{"KEY#*", "key#abc", false},
+		{"KEY#*", "USER#abc", false},
+		{"*#abc", "KEY#abc", true},
+		{"K?Y#*", "KEY#1", true},
+		{"K?Y#*", "KY#1", false},
+		{"USER#*#x", "USER#a#b#x", true},
+		{"USER#*#x", "USER#a#b#y", false},
+		{"exact", "exact", true},
+		{"exact", "exact!", false},
+		{"", "", true},
+		{"", "a", false},
+		{"*", "", true},
+	}
+	for _, tt := range tests {
+		if got := iamcheck.StringLike(tt.pattern, tt.s); got != tt.want {
+			t.Errorf("StringLike(%q, %q): got %v, want %v", tt.pattern, tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestAllowed(t *testing.T) {
+	keys := map[string]map[string][]string{"ForAllValues:StringLike": {"dynamodb:LeadingKeys": {"KEY#*", "WS#*"}}}
+	statements := []samtemplate.Statement{
+		{Effect: "Allow", Actions: []string{"dynamodb:UpdateItem", "dynamodb:GetItem"}, Resources: []string{"KeysTable.Arn"}, Conditions: keys},
+		{Effect: "Allow", Actions: []string{"dynamodb:Query"}, Resources: []string{"KeysTable.Arn/index/gsi1"}},
+		{Effect: "Allow", Actions: []string{"dynamodb:DeleteItem"}, Resources: []string{"KeysTable.Arn"},
+			Conditions: map[string]map[string][]string{"StringEquals": {"aws:SourceVpc": {"vpc-1"}}}},
+		{Effect: "Deny", Actions: []string{"dynamodb:PutItem"}, Resources: []string{"KeysTable.Arn"}},
+	}
+	tests := []struct {
+		name string
+		req  iamcheck.Request
+		want bool
+	}{
+		{"action, resource and partition granted", iamcheck.Request{"dynamodb:UpdateItem", "KeysTable.Arn", "KEY#abc"}, true},
+		{"second pattern", iamcheck.Request{"dynamodb:GetItem", "KeysTable.Arn", "WS#w1"}, true},
+		{"partition outside the patterns", iamcheck.Request{"dynamodb:UpdateItem", "KeysTable.Arn", "USER#u1"}, false},
+		{"partition unknown under a condition", iamcheck.Request{"dynamodb:UpdateItem", "KeysTable.Arn", ""}, false},
+		{"action not granted", iamcheck.Request{"dynamodb:Scan", "KeysTable.Arn", "KEY#abc"}, false},
+		{"index needs its own resource", iamcheck.Request{"dynamodb:Query", "KeysTable.Arn", "USER#u1"}, false},
+		{"unconditional statement", iamcheck.Request{"dynamodb:Query", "KeysTable.Arn/index/gsi1", ""}, true},
+		{"condition it cannot evaluate", iamcheck.Request{"dynamodb:DeleteItem", "KeysTable.Arn", "KEY#abc"}, false},
+		{"deny is no grant", iamcheck.Request{"dynamodb:PutItem", "KeysTable.Arn", "KEY#abc"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := iamcheck.Allowed(statements, tt.req); got != tt.want {
+				t.Errorf("Allowed(%+v): got %v, want %v", tt.req, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	tests := []struct {
+		name   string
+		op     string
+		params any
+		want   iamcheck.Request
+	}{
+		{"GetItem", "GetItem", &dynamodb.GetItemInput{Key: map[string]types.AttributeValue{"pk": s("WS#w1"), "sk": s("WS")}},
+			iamcheck.Request{"dynamodb:GetItem", "KeysTable.Arn", "WS#w1"}},
+		{"UpdateItem", "UpdateItem", &dynamodb.UpdateItemInput{Key: map[string]types.AttributeValue{"pk": s("KEY#k1"), "sk": s("KEY")}},
+			iamcheck.Request{"dynamodb:UpdateItem", "KeysTable.Arn", "KEY#k1"}},
+		{"Query on the table", "Query", &dynamodb.QueryInput{KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :ws)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("USER#u1"), ":ws": s("WS#")}},
+			iamcheck.Request{"dynamodb:Query", "KeysTable.Arn", "USER#u1"}},
+		{"Query on an index", "Query", &dynamodb.QueryInput{IndexName: aws.String("gsi1"), KeyConditionExpression: aws.String("gsi1pk = :u"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":u": s("USER#u1")}},
+			iamcheck.Request{"dynamodb:Query", "KeysTable.Arn/index/gsi1", "USER#u1"}},
+		{"operation whose key is not read", "TransactWriteItems", &dynamodb.TransactWriteItemsInput{},
+			iamcheck.Request{"dynamodb:TransactWriteItems", "KeysTable.Arn", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := iamcheck.Describe(tt.op, tt.params); got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
