@@ -16,6 +16,7 @@ import (
 	"keygate/functions/internal/fnenv"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/iamcheck"
 	"keygate/internal/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
@@ -27,19 +28,21 @@ func TestMain(m *testing.M) { dynamolocal.Main(m) }
 type env struct {
 	client    *dynamodb.Client
 	table     string
-	st        *store.Store
+	st        *store.Store // for seeding and checking, not recorded
 	fn        *identity.Function
+	calls     *iamcheck.Recorder // the function's DynamoDB requests
 	validator *openapitest.Validator
 }
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
-	st := store.New(client, table)
 	logger, _ := testlog.New()
+	calls := &iamcheck.Recorder{}
+	fnStore := store.New(calls.Client(client), table)
 	return &env{
-		client: client, table: table, st: st,
-		fn:        identity.New(identity.Config{Common: fnenv.Common{AllowOrigin: "https://app.example.com"}, Logger: logger}, st),
+		client: client, table: table, st: store.New(client, table), calls: calls,
+		fn:        identity.New(identity.Config{Common: fnenv.Common{AllowOrigin: "https://app.example.com"}, Logger: logger}, fnStore),
 		validator: openapitest.New(tb),
 	}
 }

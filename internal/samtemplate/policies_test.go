@@ -64,7 +64,13 @@ func TestPolicies(t *testing.T) {
 			grants("Allow", []string{"apigateway:DELETE"},
 				[]string{"arn:aws:apigateway:eu-west-1::/restapis/KeygateApi/stages/prod/cache/authorizers"}),
 		),
-		"IdentityFunction": grants("Allow", []string{"dynamodb:GetItem", "dynamodb:Query"}, []string{table}),
+		// Identity reads users and workspaces, never key items.
+		"IdentityFunction": slices.Concat(
+			conditionalGrants("Allow", []string{"dynamodb:GetItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#* WS#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+		),
 		"ConfigFunction":   nil,
 	}
 	if got, want := len(tpl.Functions), len(want); got != want {
