@@ -46,7 +46,7 @@ func (c *callCounter) middleware(stack *middleware.Stack) error {
 			op := awsmiddleware.GetOperationName(ctx)
 			c.mu.Lock()
 			c.ops = append(c.ops, op)
-			c.reqs = append(c.reqs, iamcheck.Describe(op, in.Parameters))
+			c.reqs = append(c.reqs, iamcheck.Describe(op, in.Parameters)...)
 			c.mu.Unlock()
 			return next.HandleInitialize(ctx, in)
 		}), middleware.After)

@@ -17,6 +17,7 @@ import (
 	"keygate/functions/internal/fnenv"
 	"keygate/functions/internal/fntest"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/iamcheck"
 	"keygate/internal/testlog"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
@@ -55,8 +56,9 @@ func (f *fakeFlusher) count() int {
 type env struct {
 	client    *dynamodb.Client
 	table     string
-	st        *store.Store
+	st        *store.Store // for seeding and checking, not recorded
 	fn        *apikeys.Function
+	calls     *iamcheck.Recorder // the function's DynamoDB requests
 	flusher   *fakeFlusher
 	logs      *testlog.Buffer
 	validator *openapitest.Validator
@@ -68,13 +70,16 @@ type env struct {
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
-	e := &env{client: client, table: table, flusher: &fakeFlusher{}, now: time.Now().UTC().Truncate(time.Millisecond)}
-	e.st = store.New(client, table).WithClock(func() time.Time { return e.now })
+	e := &env{client: client, table: table, flusher: &fakeFlusher{}, calls: &iamcheck.Recorder{},
+		now: time.Now().UTC().Truncate(time.Millisecond)}
+	clock := func() time.Time { return e.now }
+	e.st = store.New(client, table).WithClock(clock)
 	fntest.Seed(tb, e.st, alice, "ws1", store.RoleOwner)
 	fntest.Seed(tb, e.st, bob, "ws2", store.RoleOwner)
 	logger, logs := testlog.New()
 	e.logs = logs
-	e.fn = apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger}, e.st, e.flusher)
+	fnStore := store.New(e.calls.Client(client), table).WithClock(clock)
+	e.fn = apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger}, fnStore, e.flusher)
 	e.validator = openapitest.New(tb)
 	return e
 }

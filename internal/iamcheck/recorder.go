@@ -27,9 +27,9 @@ func (r *Recorder) Client(client *dynamodb.Client) *dynamodb.Client {
 func (r *Recorder) middleware(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("keygateRecordRequests",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			req := Describe(awsmiddleware.GetOperationName(ctx), in.Parameters)
+			reqs := Describe(awsmiddleware.GetOperationName(ctx), in.Parameters)
 			r.mu.Lock()
-			r.reqs = append(r.reqs, req)
+			r.reqs = append(r.reqs, reqs...)
 			r.mu.Unlock()
 			return next.HandleInitialize(ctx, in)
 		}), middleware.After)

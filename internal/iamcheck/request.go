@@ -24,15 +24,22 @@ type Request struct {
 // expression: the store writes it first, as "pk = :pk".
 var keyCondition = regexp.MustCompile(`^\s*(\w+)\s*=\s*(:\w+)`)
 
-// Describe returns the Request for operation op with the SDK input params.
-// For operations whose partition key it does not read, LeadingKey is empty,
-// and Allowed grants them only through statements without conditions.
-func Describe(op string, params any) Request {
+// Describe returns what IAM evaluates of operation op with the SDK input
+// params: one Request, or for TransactWriteItems one per item, since IAM
+// authorizes a transaction by each item's own action (PutItem, UpdateItem,
+// DeleteItem, ConditionCheckItem). For an operation whose partition key it
+// does not read, LeadingKey is empty, and Allowed grants it only through a
+// statement without conditions.
+func Describe(op string, params any) []Request {
 	r := Request{Action: "dynamodb:" + op, Resource: TableResource}
 	switch in := params.(type) {
 	case *dynamodb.GetItemInput:
 		r.LeadingKey = stringValue(in.Key[store.AttrPK])
+	case *dynamodb.PutItemInput:
+		r.LeadingKey = stringValue(in.Item[store.AttrPK])
 	case *dynamodb.UpdateItemInput:
+		r.LeadingKey = stringValue(in.Key[store.AttrPK])
+	case *dynamodb.DeleteItemInput:
 		r.LeadingKey = stringValue(in.Key[store.AttrPK])
 	case *dynamodb.QueryInput:
 		if in.IndexName != nil {
@@ -43,6 +50,30 @@ func Describe(op string, params any) Request {
 				r.LeadingKey = stringValue(in.ExpressionAttributeValues[m[2]])
 			}
 		}
+	case *dynamodb.TransactWriteItemsInput:
+		reqs := make([]Request, 0, len(in.TransactItems))
+		for _, item := range in.TransactItems {
+			reqs = append(reqs, transactItem(item))
+		}
+		return reqs
+	}
+	return []Request{r}
+}
+
+// transactItem is the Request IAM evaluates for one item of a transaction.
+func transactItem(item types.TransactWriteItem) Request {
+	r := Request{Resource: TableResource}
+	switch {
+	case item.Put != nil:
+		r.Action, r.LeadingKey = "dynamodb:PutItem", stringValue(item.Put.Item[store.AttrPK])
+	case item.Update != nil:
+		r.Action, r.LeadingKey = "dynamodb:UpdateItem", stringValue(item.Update.Key[store.AttrPK])
+	case item.Delete != nil:
+		r.Action, r.LeadingKey = "dynamodb:DeleteItem", stringValue(item.Delete.Key[store.AttrPK])
+	case item.ConditionCheck != nil:
+		r.Action, r.LeadingKey = "dynamodb:ConditionCheckItem", stringValue(item.ConditionCheck.Key[store.AttrPK])
+	default:
+		r.Action = "dynamodb:TransactWriteItems" // an item of no known kind: granted by nothing
 	}
 	return r
 }

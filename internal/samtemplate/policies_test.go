@@ -71,7 +71,7 @@ func TestPolicies(t *testing.T) {
 			conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		),
-		"ConfigFunction":   nil,
+		"ConfigFunction": nil,
 	}
 	if got, want := len(tpl.Functions), len(want); got != want {
 		t.Errorf("functions: got %v, want %v", got, want)
