@@ -48,11 +48,7 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 			if len(reqs) == 0 {
 				t.Fatal("no DynamoDB request recorded: the counter is not on the authorizer's client")
 			}
-			for _, r := range reqs {
-				if !iamcheck.Allowed(policies, r) {
-					t.Errorf("%s on %s (partition %q) is not allowed by AuthorizerFunction's policy", r.Action, r.Resource, r.LeadingKey)
-				}
-			}
+			iamcheck.AssertAllowed(t, policies, "AuthorizerFunction", reqs)
 		})
 	}
 }

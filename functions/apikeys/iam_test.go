@@ -44,11 +44,7 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 			if len(reqs) == 0 {
 				t.Fatal("no DynamoDB request recorded: the recorder is not on the function's client")
 			}
-			for _, r := range reqs {
-				if !iamcheck.Allowed(statements, r) {
-					t.Errorf("%s on %s (partition %q) is not allowed by ApiKeysFunction's policy", r.Action, r.Resource, r.LeadingKey)
-				}
-			}
+			iamcheck.AssertAllowed(t, statements, "ApiKeysFunction", reqs)
 		})
 	}
 }

@@ -2,7 +2,9 @@ package iamcheck
 
 import (
 	"slices"
+	"testing"
 
+	"keygate/internal/gateway"
 	"keygate/internal/samtemplate"
 )
 
@@ -14,7 +16,8 @@ const (
 
 // Allowed reports whether an Allow statement grants req: its action, its
 // resource and, where the statement has conditions, a LeadingKey matching
-// one of its ForAllValues:StringLike dynamodb:LeadingKeys patterns. A
+// one of its ForAllValues:StringLike dynamodb:LeadingKeys patterns (IAM's
+// "*" and "?" wildcards, as the local gateway matches them). A
 // statement with any other condition does not count, so a check fails rather
 // than passes on what it cannot evaluate. Deny statements are not
 // considered: keygate's roles have none.
@@ -36,7 +39,7 @@ func conditionsHold(conds map[string]map[string][]string, leadingKey string) boo
 			if op != leadingKeysOperator || key != leadingKeysKey || leadingKey == "" {
 				return false
 			}
-			if !slices.ContainsFunc(patterns, func(p string) bool { return StringLike(p, leadingKey) }) {
+			if !slices.ContainsFunc(patterns, func(p string) bool { return gateway.Wildcard(p, leadingKey) }) {
 				return false
 			}
 		}
@@ -44,24 +47,13 @@ func conditionsHold(conds map[string]map[string][]string, leadingKey string) boo
 	return true
 }
 
-// StringLike is IAM's StringLike operator: case-sensitive, "*" matches any
-// run of characters (none included) and "?" exactly one (bytes: keygate's
-// keys are ASCII).
-func StringLike(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if StringLike(pattern[1:], s[i:]) {
-				return true
-			}
+// AssertAllowed fails the test for each of reqs that statements, the role of
+// function logicalID, do not grant.
+func AssertAllowed(tb testing.TB, statements []samtemplate.Statement, logicalID string, reqs []Request) {
+	tb.Helper()
+	for _, r := range reqs {
+		if !Allowed(statements, r) {
+			tb.Errorf("%s on %s (partition %q) is not allowed by %s's policy", r.Action, r.Resource, r.LeadingKey, logicalID)
 		}
-		return false
-	case '?':
-		return s != "" && StringLike(pattern[1:], s[1:])
-	default:
-		return s != "" && s[0] == pattern[0] && StringLike(pattern[1:], s[1:])
 	}
 }

@@ -12,34 +12,6 @@ import (
 	"keygate/internal/samtemplate"
 )
 
-func TestStringLike(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"KEY#*", "KEY#abc", true},
-		{"KEY#*", "KEY#", true},
-		{"KEY#*", "KEY", false},
-		{"KEY#*", "key#abc", false},
-		{"KEY#*", "USER#abc", false},
-		{"*#abc", "KEY#abc", true},
-		{"K?Y#*", "KEY#1", true},
-		{"K?Y#*", "KY#1", false},
-		{"USER#*#x", "USER#a#b#x", true},
-		{"USER#*#x", "USER#a#b#y", false},
-		{"exact", "exact", true},
-		{"exact", "exact!", false},
-		{"", "", true},
-		{"", "a", false},
-		{"*", "", true},
-	}
-	for _, tt := range tests {
-		if got := iamcheck.StringLike(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("StringLike(%q, %q): got %v, want %v", tt.pattern, tt.s, got, tt.want)
-		}
-	}
-}
-
 func TestAllowed(t *testing.T) {
 	keys := map[string]map[string][]string{"ForAllValues:StringLike": {"dynamodb:LeadingKeys": {"KEY#*", "WS#*"}}}
 	statements := []samtemplate.Statement{
