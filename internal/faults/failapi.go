@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -47,6 +48,10 @@ type API struct {
 	Fail func(op Op, n int) bool
 	// When is where a picked call fails (default Before).
 	When When
+	// Delay, when set, is how long each call of op waits before it is
+	// forwarded (or failed): a slow network or service. The wait ends early
+	// with the context's error when the context ends.
+	Delay func(op Op) time.Duration
 
 	mu     sync.Mutex
 	calls  map[Op]int
@@ -127,6 +132,11 @@ func (a *API) pick(op Op) bool {
 // call runs one operation through the wrapper.
 func call[In, Out any](a *API, op Op, ctx context.Context, in In, next func(context.Context, In, ...func(*dynamodb.Options)) (Out, error), opts []func(*dynamodb.Options)) (Out, error) {
 	var zero Out
+	if a.Delay != nil {
+		if err := sleep(ctx, a.Delay(op)); err != nil {
+			return zero, err
+		}
+	}
 	if !a.pick(op) {
 		return next(ctx, in, opts...)
 	}
@@ -136,6 +146,21 @@ func call[In, Out any](a *API, op Op, ctx context.Context, in In, next func(cont
 		}
 	}
 	return zero, &InjectedError{Op: op}
+}
+
+// sleep waits d or until ctx ends, whichever is first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ErrInjected matches, with errors.Is, every error API injects.

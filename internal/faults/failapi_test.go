@@ -1,8 +1,11 @@
 package faults
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"keygate/internal/dynamolocal"
 	"keygate/shared/apperr"
@@ -61,5 +64,38 @@ func TestWrapCountsOnly(t *testing.T) {
 	api.Reset()
 	if got := api.Total(); got != 0 {
 		t.Errorf("after Reset: got %d, want 0", got)
+	}
+}
+
+func TestDelay(t *testing.T) {
+	client, table := dynamolocal.NewTestTable(t)
+	tests := []struct {
+		name      string
+		delay     time.Duration
+		wantErr   error
+		wantSaved bool
+	}{
+		{"short: forwarded after the wait", time.Millisecond, nil, true},
+		{"longer than the context: never forwarded", time.Hour, context.DeadlineExceeded, false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := &API{Next: client, Delay: func(op Op) time.Duration {
+				if op == OpUpdateItem {
+					return tt.delay
+				}
+				return 0
+			}}
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+			defer cancel()
+			id := fmt.Sprintf("ws%d", i)
+			if err := store.New(api, table).PutWorkspace(ctx, store.Workspace{ID: id, Name: "one"}); !errors.Is(err, tt.wantErr) {
+				t.Fatalf("PutWorkspace: got %v, want %v", err, tt.wantErr)
+			}
+			_, err := store.New(client, table).GetWorkspace(t.Context(), id)
+			if saved := err == nil; saved != tt.wantSaved {
+				t.Errorf("saved: got %v (%v), want %v", saved, err, tt.wantSaved)
+			}
+		})
 	}
 }
