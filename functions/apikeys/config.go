@@ -1,13 +1,11 @@
 package apikeys
 
 import (
-	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"keygate/functions/internal/fnenv"
+	"keygate/shared/access"
 	"keygate/shared/apikey"
 )
 
@@ -26,9 +24,10 @@ type Config struct {
 }
 
 // DefaultReflushAfter is the second flush's delay when the authorizer cache
-// is on: longer than an authorizer invocation takes from its key check to
-// its answer, so a result computed just before the delete is flushed too.
-const DefaultReflushAfter = time.Second
+// is on (AUTHORIZER_CACHE_TTL unset or above 0): longer than the authorizer
+// may take from its key check to an Allow, so an Allow computed just before
+// the delete is flushed too. See access.ReflushDelay.
+const DefaultReflushAfter = access.ReflushDelay
 
 // ConfigFromEnv reads the configuration once, at start.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -40,18 +39,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	// AUTHORIZER_CACHE_TTL is the template's AuthorizerCacheTtl. With the
-	// cache off there is nothing a second flush could catch; unset, the
-	// function assumes the cache may be on.
-	reflush := DefaultReflushAfter
-	if v := strings.TrimSpace(getenv("AUTHORIZER_CACHE_TTL")); v != "" {
-		ttl, err := strconv.Atoi(v)
-		if err != nil || ttl < 0 || ttl > 3600 {
-			return Config{}, fmt.Errorf("AUTHORIZER_CACHE_TTL %q: want seconds from 0 to 3600", v)
-		}
-		if ttl == 0 {
-			reflush = 0
-		}
+	// With the cache off there is nothing a second flush could catch.
+	cacheOn, err := access.CacheMayBeOn(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	reflush := time.Duration(0)
+	if cacheOn {
+		reflush = DefaultReflushAfter
 	}
 	return Config{Common: c, KeyPrefix: prefix, ReflushAfter: reflush}, nil
 }
