@@ -43,6 +43,11 @@ type Config struct {
 	DeadlineMargin time.Duration
 	// Timeout bounds the calls when the context has no deadline (default 3 s).
 	Timeout time.Duration
+	// MaxAllowLatency, when above 0, is the longest an Allow may take from
+	// the start of its key check; a later one fails closed instead, so that
+	// a key revoked meanwhile cannot stay cached (access.MaxAllowLatency).
+	// 0 (the authorizer cache is off) sets no bound.
+	MaxAllowLatency time.Duration
 }
 
 // Handler is the authorizer. Build it once with New; it is safe for
@@ -87,6 +92,7 @@ const (
 	reasonInfra       = "INFRASTRUCTURE"
 	reasonBadGrant    = "STORED_DATA_INVALID"
 	reasonUnknownCase = "VERIFY_RESULT_UNKNOWN"
+	reasonAllowLate   = "ALLOW_TOO_LATE"
 )
 
 // Handle authorizes one API Gateway REQUEST event.
@@ -114,6 +120,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if ctx.Err() != nil {
 		return h.fail(ctx, start, keyID, "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
 	}
+	checkStart := time.Now()
 	v, err := h.store.Verify(ctx, keyID, apikey.Hash(token))
 	if err != nil {
 		return h.fail(ctx, start, keyID, "", reasonInfra, err)
@@ -143,6 +150,10 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: v.Key.Scopes, Memberships: p.Memberships})
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
+	}
+	if late := time.Since(checkStart); h.cfg.MaxAllowLatency > 0 && late > h.cfg.MaxAllowLatency {
+		return h.fail(ctx, start, keyID, userID, reasonAllowLate,
+			fmt.Errorf("authorizer: Allow ready %v after the key check began, over the %v a revocation's second cache flush allows", late, h.cfg.MaxAllowLatency))
 	}
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
 		slog.String("decision", decisionAllow),
