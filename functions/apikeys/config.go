@@ -19,15 +19,10 @@ type Config struct {
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// ReflushAfter is how long after the first authorizer-cache flush a
-	// delete or rotation flushes again (0: no second flush). See flush.
+	// delete or rotation flushes again (0: no second flush); with the cache
+	// on, ConfigFromEnv sets access.ReflushDelay. See flush.
 	ReflushAfter time.Duration
 }
-
-// DefaultReflushAfter is the second flush's delay when the authorizer cache
-// is on (AUTHORIZER_CACHE_TTL unset or above 0): longer than the authorizer
-// may take from its key check to an Allow, so an Allow computed just before
-// the delete is flushed too. See access.ReflushDelay.
-const DefaultReflushAfter = access.ReflushDelay
 
 // ConfigFromEnv reads the configuration once, at start.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -46,7 +41,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	reflush := time.Duration(0)
 	if cacheOn {
-		reflush = DefaultReflushAfter
+		reflush = access.ReflushDelay
 	}
 	return Config{Common: c, KeyPrefix: prefix, ReflushAfter: reflush}, nil
 }

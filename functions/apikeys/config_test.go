@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"keygate/functions/apikeys"
+	"keygate/shared/access"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -47,8 +48,8 @@ func TestReflushOnlyWithTheCacheOn(t *testing.T) {
 		want time.Duration
 	}{
 		{"cache off", "0", 0},
-		{"cache on", "300", apikeys.DefaultReflushAfter},
-		{"unknown: assume on", "", apikeys.DefaultReflushAfter},
+		{"cache on", "300", access.ReflushDelay},
+		{"unknown: assume on", "", access.ReflushDelay},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
