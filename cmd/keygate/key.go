@@ -48,10 +48,7 @@ func (c *cli) keyCreate(args []string) error {
 	if err != nil {
 		return err
 	}
-	k := store.Key{
-		ID: gen.ID, UserID: userID, Name: keyName, Hash: gen.Hash, Start: gen.Start,
-		Scopes: sc, CreatedAt: now, ExpiresAt: exp,
-	}
+	k := store.NewKey(gen, userID, keyName, sc, now, exp)
 	if err := st.CreateKey(c.ctx, k); err != nil {
 		return err
 	}

@@ -67,8 +67,5 @@ func (f *Function) newKey(userID, name string, scopes []store.Scope, now time.Ti
 	if err != nil {
 		return store.Key{}, "", fmt.Errorf("generate key: %w", err)
 	}
-	return store.Key{
-		ID: gen.ID, UserID: userID, Name: name, Hash: gen.Hash, Start: gen.Start,
-		Scopes: scopes, CreatedAt: now, ExpiresAt: expiresAt,
-	}, gen.Token, nil
+	return store.NewKey(gen, userID, name, scopes, now, expiresAt), gen.Token, nil
 }
