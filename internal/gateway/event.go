@@ -21,6 +21,11 @@ type request struct {
 	sourceIP   string
 	body       string
 
+	// Derived once per request, read by the events and gateway responses.
+	stagePath   string // "/" + stage + path, as $context.path
+	requestTime string // start in API Gateway's $context.requestTime format
+	methodARN   string // set once a route matched
+
 	headers      map[string]string
 	multiHeaders map[string][]string
 	query        map[string]string
@@ -96,7 +101,7 @@ func MethodARN(region, account, apiID, stage, method, path string) string {
 func (g *Gateway) authorizerEvent(q *request) events.APIGatewayCustomAuthorizerRequestTypeRequest {
 	return events.APIGatewayCustomAuthorizerRequestTypeRequest{
 		Type:                            "REQUEST",
-		MethodArn:                       MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, q.r.Method, q.path),
+		MethodArn:                       q.methodARN,
 		Resource:                        q.route.Path,
 		Path:                            q.path,
 		HTTPMethod:                      q.r.Method,
@@ -107,9 +112,9 @@ func (g *Gateway) authorizerEvent(q *request) events.APIGatewayCustomAuthorizerR
 		PathParameters:                  q.pathParams,
 		StageVariables:                  g.stageVars(),
 		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
-			Path:         "/" + g.cfg.Stage + q.path,
+			Path:         q.stagePath,
 			AccountID:    g.cfg.AccountID,
-			ResourceID:   resourceID(q.route.Path),
+			ResourceID:   q.route.resourceID,
 			Stage:        g.cfg.Stage,
 			RequestID:    q.id,
 			Identity:     events.APIGatewayCustomAuthorizerRequestTypeRequestIdentity{SourceIP: q.sourceIP},
@@ -136,7 +141,7 @@ func (g *Gateway) proxyEvent(q *request, authorizer map[string]interface{}) even
 		Body:                            q.body,
 		RequestContext: events.APIGatewayProxyRequestContext{
 			AccountID:         g.cfg.AccountID,
-			ResourceID:        resourceID(q.route.Path),
+			ResourceID:        q.route.resourceID,
 			Stage:             g.cfg.Stage,
 			DomainName:        q.r.Host,
 			DomainPrefix:      strings.SplitN(q.r.Host, ".", 2)[0],
@@ -148,15 +153,18 @@ func (g *Gateway) proxyEvent(q *request, authorizer map[string]interface{}) even
 				UserAgent: q.r.UserAgent(),
 			},
 			ResourcePath:     q.route.Path,
-			Path:             "/" + g.cfg.Stage + q.path,
+			Path:             q.stagePath,
 			Authorizer:       authorizer,
 			HTTPMethod:       q.r.Method,
-			RequestTime:      q.start.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			RequestTime:      q.requestTime,
 			RequestTimeEpoch: q.start.UnixMilli(),
 			APIID:            g.cfg.APIID,
 		},
 	}
 }
+
+// requestTimeLayout is the layout of $context.requestTime.
+const requestTimeLayout = "02/Jan/2006:15:04:05 -0700"
 
 // resourceID derives a stable 6-character resource id from a resource path.
 func resourceID(path string) string {

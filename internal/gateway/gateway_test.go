@@ -166,6 +166,7 @@ func TestAuthorizerEvent(t *testing.T) {
 		{"rc.stage", ev.RequestContext.Stage, "Prod"},
 		{"rc.path", ev.RequestContext.Path, "/Prod/open/workspace/w 1"},
 		{"rc.resourcePath", ev.RequestContext.ResourcePath, "/open/workspace/{workspaceId}"},
+		{"rc.resourceId", ev.RequestContext.ResourceID, resourceID("/open/workspace/{workspaceId}")},
 		{"rc.httpMethod", ev.RequestContext.HTTPMethod, "GET"},
 		{"rc.apiId", ev.RequestContext.APIID, "abc123defg"},
 		{"rc.accountId", ev.RequestContext.AccountID, "111122223333"},
@@ -259,6 +260,16 @@ func TestProxyEventAuthorizerContext(t *testing.T) {
 	}
 	if ev.RequestContext.Stage != "Prod" || ev.RequestContext.RequestID == "" || ev.RequestContext.Identity.SourceIP != "127.0.0.1" {
 		t.Errorf("got requestContext %+v, want stage, requestId and sourceIp", ev.RequestContext)
+	}
+	rc := ev.RequestContext
+	for _, c := range []struct{ name, got, want string }{
+		{"rc.path", rc.Path, "/Prod/open/apikeys"},
+		{"rc.resourceId", rc.ResourceID, resourceID("/open/apikeys")},
+		{"rc.requestTime", rc.RequestTime, time.UnixMilli(rc.RequestTimeEpoch).UTC().Format(requestTimeLayout)},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, c.got, c.want)
+		}
 	}
 }
 

@@ -29,18 +29,25 @@ type segment struct {
 	text string // literal text or parameter name
 }
 
-// compiledRoute is a Route with its path split into segments.
+// compiledRoute is a Route with its path split into segments and its
+// $context.resourceId, both fixed when the route is compiled.
 type compiledRoute struct {
 	Route
-	segs []segment
+	segs       []segment
+	resourceID string
 }
+
+// noRoute is the route of a request that matches none (a preflight or
+// MISSING_AUTHENTICATION_TOKEN): an empty resource path, whose resourceId
+// is derived like any other.
+var noRoute = compiledRoute{resourceID: resourceID("")}
 
 func compileRoute(r Route) (compiledRoute, error) {
 	if !strings.HasPrefix(r.Path, "/") {
 		return compiledRoute{}, fmt.Errorf("route %s %s: path must start with /", r.Method, r.Path)
 	}
 	r.Method = strings.ToUpper(r.Method)
-	c := compiledRoute{Route: r}
+	c := compiledRoute{Route: r, resourceID: resourceID(r.Path)}
 	parts := splitPath(r.Path)
 	for i, p := range parts {
 		switch {

@@ -31,7 +31,7 @@ type outcome struct {
 
 // ServeHTTP handles one request as API Gateway REST does.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := &request{r: r, id: newRequestID(), start: g.cfg.Now(), sourceIP: sourceIP(r)}
+	q := &request{r: r, id: newRequestID(), start: g.cfg.Now(), sourceIP: sourceIP(r), route: noRoute}
 	var o outcome
 	defer func() { g.logRequest(r.Context(), q, &o) }()
 
@@ -40,6 +40,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p, err := url.PathUnescape(escaped); err == nil {
 		q.path = p
 	}
+	q.stagePath = "/" + g.cfg.Stage + q.path
+	q.requestTime = q.start.UTC().Format(requestTimeLayout)
 	route, params, ok := g.router.find(r.Method, escaped)
 	if !ok && g.preflight(w, q, escaped, &o) {
 		return
@@ -49,6 +51,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.route, q.pathParams = route, params
+	q.methodARN = MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, r.Method, q.path)
 	q.headers, q.multiHeaders = flattenHeaders(r)
 	q.query, q.multiQuery = flattenQuery(r)
 
@@ -127,8 +130,7 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 		g.cache.put(identity, res)
 	}
 	o.principalID = res.PrincipalID
-	arn := MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, q.r.Method, q.path)
-	d := res.Policy.Evaluate("execute-api:Invoke", arn)
+	d := res.Policy.Evaluate("execute-api:Invoke", q.methodARN)
 	o.decision = d.String()
 	if d != DecisionAllow {
 		return res, ResponseAccessDenied, d == DecisionExplicitDeny
@@ -263,11 +265,11 @@ func (g *Gateway) vars(q *request, message string, authorizer map[string]string)
 			"accountId":              g.cfg.AccountID,
 			"httpMethod":             q.r.Method,
 			"resourcePath":           q.route.Path,
-			"resourceId":             resourceID(q.route.Path),
-			"path":                   "/" + g.cfg.Stage + q.path,
+			"resourceId":             q.route.resourceID,
+			"path":                   q.stagePath,
 			"domainName":             q.r.Host,
 			"protocol":               q.r.Proto,
-			"requestTime":            q.start.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			"requestTime":            q.requestTime,
 			"requestTimeEpoch":       strconv.FormatInt(q.start.UnixMilli(), 10),
 			"identity.sourceIp":      q.sourceIP,
 			"identity.userAgent":     q.r.UserAgent(),
