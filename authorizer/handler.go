@@ -22,6 +22,9 @@ var ErrUnauthorized = errors.New("Unauthorized") //nolint:staticcheck // API Gat
 // errDeadline is returned when no time is left for DynamoDB calls.
 var errDeadline = errors.New("authorizer: no time left before the invocation deadline")
 
+// errAllowLate is the cause of a context ended by Config.MaxAllowLatency.
+var errAllowLate = errors.New("authorizer: no Allow within MaxAllowLatency of the key check")
+
 // Defaults for Config.
 const (
 	DefaultDeadlineMargin = 200 * time.Millisecond
@@ -84,7 +87,8 @@ const (
 	decisionError        = "error"
 )
 
-// Reasons logged for 401s; they never reach the client.
+// Reasons logged for 401s (the first two) and 500s; they never reach the
+// client.
 const (
 	reasonNoHeader    = "HEADER_MISSING_OR_MALFORMED"
 	reasonBadToken    = "TOKEN_MALFORMED"
@@ -120,10 +124,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if ctx.Err() != nil {
 		return h.fail(ctx, start, keyID, "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
 	}
-	checkStart := time.Now()
 	v, err := h.store.Verify(ctx, keyID, apikey.Hash(token))
 	if err != nil {
-		return h.fail(ctx, start, keyID, "", reasonInfra, err)
+		return h.fail(ctx, start, keyID, "", infraReason(ctx), err)
 	}
 	switch v.Result {
 	case store.VerifyValid:
@@ -142,8 +145,10 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	switch {
 	case apperr.Is(err, apperr.NotFound):
 		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
+	case apperr.Is(err, apperr.BadRequest): // the key's stored userId is not a valid id
+		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	case err != nil:
-		return h.fail(ctx, start, keyID, userID, reasonInfra, err)
+		return h.fail(ctx, start, keyID, userID, infraReason(ctx), err)
 	case p.User.Disabled:
 		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
 	}
@@ -151,9 +156,10 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	}
-	if late := time.Since(checkStart); h.cfg.MaxAllowLatency > 0 && late > h.cfg.MaxAllowLatency {
-		return h.fail(ctx, start, keyID, userID, reasonAllowLate,
-			fmt.Errorf("authorizer: Allow ready %v after the key check began, over the %v a revocation's second cache flush allows", late, h.cfg.MaxAllowLatency))
+	// The policy is built after the last call: the bound may have passed
+	// since.
+	if errors.Is(context.Cause(ctx), errAllowLate) {
+		return h.fail(ctx, start, keyID, userID, reasonAllowLate, context.Cause(ctx))
 	}
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
 		slog.String("decision", decisionAllow),
@@ -168,12 +174,30 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 }
 
 // bound limits ctx to the invocation deadline minus the margin, or to the
-// timeout when there is no deadline. SDK retries run inside it.
+// timeout when there is no deadline, and, when MaxAllowLatency is set, to
+// that much from now: the key check starts right after, and an Allow later
+// than that would be refused anyway, so the calls stop there (with cause
+// errAllowLate) instead of running on to the invocation deadline. SDK
+// retries run inside it.
 func (h *Handler) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	now := time.Now()
+	deadline := now.Add(h.cfg.Timeout)
 	if d, ok := ctx.Deadline(); ok {
-		return context.WithDeadline(ctx, d.Add(-h.cfg.DeadlineMargin))
+		deadline = d.Add(-h.cfg.DeadlineMargin)
 	}
-	return context.WithTimeout(ctx, h.cfg.Timeout)
+	if late := now.Add(h.cfg.MaxAllowLatency); h.cfg.MaxAllowLatency > 0 && late.Before(deadline) {
+		return context.WithDeadlineCause(ctx, late, errAllowLate)
+	}
+	return context.WithDeadline(ctx, deadline)
+}
+
+// infraReason is the reason logged for a failed call: ALLOW_TOO_LATE when
+// MaxAllowLatency ended it, INFRASTRUCTURE otherwise.
+func infraReason(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), errAllowLate) {
+		return reasonAllowLate
+	}
+	return reasonInfra
 }
 
 func (h *Handler) unauthorized(ctx context.Context, start time.Time, reason string) (events.APIGatewayCustomAuthorizerResponse, error) {

@@ -1,6 +1,8 @@
 package authorizer_test
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -20,27 +22,31 @@ func TestHandleLateAllowFailsClosed(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
 	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
 	k := f.key("alice", store.AllScopes, nil)
-	// The principal read after the key check is slow, as on a DynamoDB
-	// latency spike or a retried call.
-	slowQuery := &faults.API{Next: f.client, Delay: func(op faults.Op) time.Duration {
-		if op == faults.OpQuery {
-			return 100 * time.Millisecond
-		}
-		return 0
-	}}
+	// A slow call, as on a DynamoDB latency spike or a retried call: the
+	// key check itself, or the principal read after it.
+	slow := func(slowOp faults.Op) *faults.API {
+		return &faults.API{Next: f.client, Delay: func(op faults.Op) time.Duration {
+			if op == slowOp {
+				return 100 * time.Millisecond
+			}
+			return 0
+		}}
+	}
 	tests := []struct {
 		name  string
+		api   *faults.API
 		bound time.Duration
 		want  string
 	}{
-		{"bound exceeded", 50 * time.Millisecond, "error"},
-		{"within the bound", time.Minute, "allow"},
-		{"cache off: no bound", 0, "allow"},
+		{"slow principal read, bound exceeded", slow(faults.OpQuery), 50 * time.Millisecond, "error"},
+		{"slow key check, bound exceeded", slow(faults.OpUpdateItem), 50 * time.Millisecond, "error"},
+		{"slow principal read within the bound", slow(faults.OpQuery), time.Minute, "allow"},
+		{"cache off: no bound", slow(faults.OpQuery), 0, "allow"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logs := &testlog.Buffer{}
-			h := authorizer.New(store.New(slowQuery, f.table), authorizer.Config{MaxAllowLatency: tt.bound},
+			h := authorizer.New(store.New(tt.api, f.table), authorizer.Config{MaxAllowLatency: tt.bound},
 				slog.New(slog.NewJSONHandler(logs, nil)))
 			resp, err := h.Handle(t.Context(), request("Bearer "+k.Token))
 			if got := decision(resp, err); got != tt.want {
@@ -51,6 +57,11 @@ func TestHandleLateAllowFailsClosed(t *testing.T) {
 				t.Errorf("ALLOW_TOO_LATE logged: got %v, want %v (logs %s)", late, want, logs.String())
 			}
 			logs.AssertNoSecrets(t, k.Token, k.Hash)
+			// The bound ends the slow call itself, rather than waiting for
+			// it and discarding the answer.
+			if cut := errors.Is(err, context.DeadlineExceeded); cut != (tt.want == "error") {
+				t.Errorf("call ended by the deadline: got %v (%v), want %v", cut, err, tt.want == "error")
+			}
 		})
 	}
 }
