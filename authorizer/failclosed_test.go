@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/authorizer"
 	"keygate/internal/testlog"
@@ -80,5 +83,41 @@ func TestHandleFailsClosed(t *testing.T) {
 	}
 	if s := logs.String(); s == "" || strings.Contains(s, k.Token) || strings.Contains(s, k.Hash) {
 		t.Errorf("endpoint-down logs: got %q, want a decision line without token or hash", s)
+	}
+}
+
+// TestHandleCorruptStoredData: a key whose stored userId is not a valid id
+// (written behind the store's back) fails closed as stored data, not as an
+// infrastructure fault. (A membership with a bad workspace id is left out of
+// the policy instead: access.Allow counts it in Skipped.)
+func TestHandleCorruptStoredData(t *testing.T) {
+	f := newFixture(t, authorizer.Config{})
+	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
+	k := f.key("alice", store.AllScopes, nil)
+	setAttr(t, f, "KEY#"+k.ID, "KEY", "userId", "not a valid id")
+
+	resp, err := f.h.Handle(t.Context(), request("Bearer "+k.Token))
+	if got := decision(resp, err); got != "error" {
+		t.Fatalf("got %s (%v), want error", got, err)
+	}
+	if err == nil || !strings.Contains(err.Error(), "STORED_DATA_INVALID") {
+		t.Errorf("got error %v, want reason STORED_DATA_INVALID", err)
+	}
+}
+
+// setAttr overwrites one string attribute of a stored item, as a write
+// behind the store's back would.
+func setAttr(tb testing.TB, f *fixture, pk, sk, attr, value string) {
+	tb.Helper()
+	_, err := f.client.UpdateItem(tb.Context(), &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(f.table),
+		Key:                       map[string]types.AttributeValue{store.AttrPK: &types.AttributeValueMemberS{Value: pk}, store.AttrSK: &types.AttributeValueMemberS{Value: sk}},
+		UpdateExpression:          aws.String("SET #a = :v"),
+		ConditionExpression:       aws.String("attribute_exists(#a)"),
+		ExpressionAttributeNames:  map[string]string{"#a": attr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: value}},
+	})
+	if err != nil {
+		tb.Fatalf("set %s of %s/%s: %v", attr, pk, sk, err)
 	}
 }
