@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"testing"
 	"time"
 )
@@ -58,10 +57,3 @@ func TestAuthCache(t *testing.T) {
 		}
 	})
 }
-
-// cacheFlusher is the apikeys function's CacheFlusher interface.
-type cacheFlusher interface {
-	FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error
-}
-
-var _ cacheFlusher = (*Gateway)(nil)

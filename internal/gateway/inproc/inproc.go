@@ -54,10 +54,15 @@ type Options struct {
 	ExtraFunctions map[string]gateway.Function
 }
 
+// The gateway is the apikeys function's CacheFlusher, reached through
+// lateFlusher; a compile-time check, since gateway may not import apikeys.
+var _ apikeys.CacheFlusher = (*gateway.Gateway)(nil)
+
 // lateFlusher forwards to the gateway, which exists only after the
 // functions are built.
 type lateFlusher struct{ gw *gateway.Gateway }
 
+// FlushAuthorizerCache flushes the gateway's cache once it exists.
 func (f *lateFlusher) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
 	if f.gw == nil {
 		return errors.New("local gateway not ready")
