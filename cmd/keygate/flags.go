@@ -7,8 +7,6 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"keygate/shared/apikey"
 )
 
 // globals are the flags every command accepts, before the group or after
@@ -36,14 +34,6 @@ func globalsFromEnv(getenv func(string) string) globals {
 		region:   getenv("AWS_REGION"),
 		timeout:  defaultTimeout,
 	}
-}
-
-// keyPrefixFromEnv is the default token prefix: KEY_PREFIX or "sk".
-func keyPrefixFromEnv(getenv func(string) string) string {
-	if p := getenv("KEY_PREFIX"); p != "" {
-		return p
-	}
-	return apikey.DefaultPrefix
 }
 
 // flagSet is a command's flags with what its help shows.

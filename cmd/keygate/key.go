@@ -17,11 +17,15 @@ func (c *cli) keyCreate(args []string) error {
 	name := fs.String("name", "", "what the key is for (required)")
 	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin (default all three)")
 	expires := fs.String("expires", "", "expiry: an RFC 3339 `time` (2030-01-02T15:04:05Z) or a duration from now (720h, 30d); default never")
-	prefix := fs.String("prefix", keyPrefixFromEnv(c.getenv), "token `prefix` (env KEY_PREFIX)")
+	envPrefix, envPrefixErr := apikey.PrefixFromEnv(c.getenv)
+	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
 	quiet := fs.Bool("quiet", false, "print only the token")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
+	}
+	if envPrefixErr != nil && !fs.isSet("prefix") {
+		return usageErrorf("key create: %v", envPrefixErr)
 	}
 	userID := pos[0]
 	keyName, err := checkKeyName(*name)
