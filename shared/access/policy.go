@@ -78,6 +78,9 @@ type Result struct {
 	// Skipped counts memberships left out of the policy and the context:
 	// an id that is not store.ValidID, an unknown role, or a duplicate.
 	Skipped int
+	// size is the length of Response's JSON as the sizer computed it to
+	// choose Mode (tests compare it with json.Marshal).
+	size int
 }
 
 // workspaceGrant is one membership with the method its policy resources get
@@ -100,12 +103,13 @@ func Allow(base string, g Grant) (Result, error) {
 	scopes := joinScopes(read, write, admin)
 	wsList := workspacesLen(ws)
 
-	// Size of each mode, exactly as json.Marshal will write it.
+	// Size of each mode, exactly as json.Marshal will write it. The
+	// resources are sized from the same parts buildResources writes.
 	user := newSizer(g.UserID)
-	user.resource(len(base) + len(methodGET) + 1 + len(pathWhoami))
+	user.resource(base, methodGET, pathWhoami, "", "")
 	if admin {
-		user.resource(len(base) + 2 + len(pathAPIKeys))
-		user.resource(len(base) + 2 + len(pathAPIKeysAll))
+		user.resource(base, methodAll, pathAPIKeys, "", "")
+		user.resource(base, methodAll, pathAPIKeysAll, "", "")
 	}
 	user.entry(KeyUserID, len(g.UserID))
 	user.entry(KeyKeyID, len(g.KeyID))
@@ -115,25 +119,25 @@ func Allow(base string, g Grant) (Result, error) {
 	exact.entry(KeyWorkspaces, wsList)
 	for _, w := range ws {
 		if w.method != "" {
-			l := len(base) + 1 + len(w.method) + len(pathWorkspace) + len(w.id)
-			exact.resource(l)
-			exact.resource(l + len(pathAllChildren))
+			exact.resource(base, w.method, pathWorkspace, w.id, "")
+			exact.resource(base, w.method, pathWorkspace, w.id, pathAllChildren)
 		}
 	}
 	mode, chosen := ModeExact, exact
 	wildMethod := ""
 	if exact.n > SizeBudget {
 		wildMethod = wildcardMethod(ws)
-		wild := user
+		wildcard := user
 		if wildMethod != "" {
-			wild.resource(len(base) + 1 + len(wildMethod) + len(pathWorkspace) + 1)
+			wildcard.resource(base, wildMethod, pathWorkspace, "*", "")
 		}
-		wild.entry(KeyWorkspaces, wsList)
-		mode, chosen = ModeWorkspaceWildcard, wild
+		mode, chosen = ModeWorkspaceWildcard, wildcard
+		chosen.entry(KeyWorkspaces, wsList)
 		// ModeOverflow names the same resources and swaps the list for
 		// the few bytes of workspacesOverflow, so it always fits.
-		if wild.n > SizeBudget {
-			mode = ModeOverflow
+		if chosen.n > SizeBudget {
+			mode, chosen = ModeOverflow, wildcard
+			chosen.entry(KeyWorkspacesOverflow, len(overflowTrue))
 		}
 	}
 
@@ -162,6 +166,7 @@ func Allow(base string, g Grant) (Result, error) {
 		},
 		Mode:    mode,
 		Skipped: skipped,
+		size:    chosen.n,
 	}, nil
 }
 

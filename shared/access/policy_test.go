@@ -274,7 +274,8 @@ func fallbackWant(scopes []store.Scope, wsRes string) []string {
 }
 
 func TestSizerMatchesJSON(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 7, 26, 27, 60, 300} {
+	seen := map[Mode]bool{}
+	for _, n := range []int{0, 1, 2, 7, 26, 27, 60, 300, 500} {
 		for _, scopes := range [][]store.Scope{nil, scRead, scAll} {
 			ms := manyWorkspaces(n, 20, store.RoleOwner)
 			r, err := Allow(testBase, Grant{UserID: "user_1", KeyID: "K3y", Scopes: scopes, Memberships: ms})
@@ -282,23 +283,17 @@ func TestSizerMatchesJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			b, _ := json.Marshal(r.Response)
-			if got, want := responseSize(r.Response), len(b); got != want {
+			if got, want := r.size, len(b); got != want {
 				t.Errorf("n=%d scopes=%v: got size %d, want %d (mode %v)", n, scopes, got, want, r.Mode)
 			}
+			seen[r.Mode] = true
 		}
 	}
-}
-
-// responseSize recomputes the size with the sizer, for TestSizerMatchesJSON.
-func responseSize(r events.APIGatewayCustomAuthorizerResponse) int {
-	s := newSizer(r.PrincipalID)
-	for _, res := range r.PolicyDocument.Statement[0].Resource {
-		s.resource(len(res))
+	for _, m := range []Mode{ModeExact, ModeWorkspaceWildcard, ModeOverflow} {
+		if !seen[m] {
+			t.Errorf("mode %v never chosen: the cases do not cover it", m)
+		}
 	}
-	for k, v := range r.Context {
-		s.entry(k, len(v.(string)))
-	}
-	return s.n
 }
 
 func assertAllow(tb testing.TB, r Result, want []string) {

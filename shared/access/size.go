@@ -35,8 +35,10 @@ func newSizer(principalID string) sizer {
 	return sizer{n: len(allowSkeleton) + len(principalID)}
 }
 
-// resource adds one Resource string of length l.
-func (s *sizer) resource(l int) {
+// resource adds one Resource string, made of the parts buildResources
+// writes: base "/" method path id suffix.
+func (s *sizer) resource(base, method, path, id, suffix string) {
+	l := len(base) + 1 + len(method) + len(path) + len(id) + len(suffix)
 	if s.resources > 0 {
 		s.n++ // comma
 	}
