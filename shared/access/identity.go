@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -36,12 +37,7 @@ type Identity struct {
 
 // HasScope reports whether the key carries scope s.
 func (i Identity) HasScope(s store.Scope) bool {
-	for _, have := range i.Scopes {
-		if have == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(i.Scopes, s)
 }
 
 // RoleIn returns the caller's role in workspace id from the context. With
