@@ -1,10 +1,16 @@
 package e2e
 
 import (
+	"cmp"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +22,7 @@ import (
 	"keygate/internal/lambdarun"
 	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
+	"keygate/internal/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
@@ -37,6 +44,40 @@ var authorizerWant = map[string]string{
 	"authorizer-missing-header.json":  "Unauthorized",
 	"authorizer-wrong-scheme.json":    "Unauthorized",
 }
+
+// proxyWant is the status each proxy function's sample event answers with
+// the demo data and the sample key seeded.
+var proxyWant = map[string]int{
+	"apikeys-create.json":     201,
+	"apikeys-list.json":       200,
+	"apikeys-get.json":        200,
+	"apikeys-rename.json":     200,
+	"apikeys-rotate.json":     201,
+	"apikeys-delete.json":     204,
+	"identity-whoami.json":    200,
+	"identity-workspace.json": 200,
+	"config-document.json":    200,
+	"config-global.json":      200,
+}
+
+// flushingSamples are the samples whose request flushes the authorizer
+// cache (a rotation or a deletion).
+var flushingSamples = map[string]bool{"apikeys-rotate.json": true, "apikeys-delete.json": true}
+
+// flushFailed is the message apikeys logs when a flush fails.
+const flushFailed = "authorizer cache flush failed"
+
+// lastRank orders the runLast sample after the others.
+func lastRank(file string) int {
+	if filepath.Base(file) == runLast {
+		return 1
+	}
+	return 0
+}
+
+// runLast is the sample that must run after the others: it deletes the key
+// the get, rename and rotate samples act on.
+const runLast = "apikeys-delete.json"
 
 // seedSampleKeys stores the keys the authorizer samples name: the
 // valid-key token as a live key of the demo user, the expired-key token as
@@ -71,12 +112,61 @@ func seedSampleKeys(tb testing.TB, st *store.Store) {
 	}
 }
 
+// seedSampleKey stores the demo user's key the apikeys get, rename, rotate
+// and delete samples name (demo.SampleKeyID), and returns its token.
+func seedSampleKey(tb testing.TB, st *store.Store) string {
+	tb.Helper()
+	gen, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	k := store.Key{ID: demo.SampleKeyID, UserID: demo.SampleUserID, Name: "CI deploy", Hash: gen.Hash, Start: gen.Start,
+		Scopes: store.AllScopes, CreatedAt: time.Now().Add(-time.Hour)}
+	if err := st.CreateKey(tb.Context(), k); err != nil {
+		tb.Fatalf("sample key: %v", err)
+	}
+	return gen.Token
+}
+
+// connectRecorder is a loopback HTTPS proxy that refuses every tunnel: the
+// ApiKeysFunction bootstrap builds a real API Gateway client, with no
+// endpoint setting, so HTTPS_PROXY pointing here keeps its cache flushes on
+// this machine, makes them fail, and records where they were going.
+type connectRecorder struct {
+	url   string
+	mu    sync.Mutex
+	hosts []string
+}
+
+func newConnectRecorder(tb testing.TB) *connectRecorder {
+	tb.Helper()
+	c := &connectRecorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.mu.Lock()
+		c.hosts = append(c.hosts, r.Method+" "+r.Host)
+		c.mu.Unlock()
+		http.Error(w, "no tunnels in tests", http.StatusBadGateway)
+	}))
+	tb.Cleanup(srv.Close)
+	c.url = srv.URL
+	return c
+}
+
+// Hosts returns the requests received, as "METHOD host".
+func (c *connectRecorder) Hosts() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.hosts)
+}
+
 func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 	s := newStack(t)
 	if _, err := demo.Seed(t.Context(), s.st, apikey.DefaultPrefix); err != nil {
 		t.Fatal(err)
 	}
 	seedSampleKeys(t, s.st)
+	s.tokens = append(s.tokens, seedSampleKey(t, s.st))
+	proxy := newConnectRecorder(t)
 	tmpl, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +181,9 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 			if len(files) == 0 {
 				t.Fatalf("no sample events events/%s-*.json", eventPrefixes[id])
 			}
+			slices.SortStableFunc(files, func(a, b string) int {
+				return cmp.Compare(lastRank(a), lastRank(b))
+			})
 			bin, err := lambdarun.Build(t.Context(), root, pkg, t.TempDir())
 			if err != nil {
 				t.Fatal(err)
@@ -99,14 +192,17 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			env["HTTPS_PROXY"] = proxy.url
+			fnLogs := &testlog.Buffer{}
 			rt, err := lambdarun.Start(t.Context(), lambdarun.Config{
 				Bootstrap: bin, FunctionName: id, Env: env, Timeout: 10 * time.Second,
-				Stdout: s.logs, Stderr: s.logs,
+				Stdout: io.MultiWriter(s.logs, fnLogs), Stderr: io.MultiWriter(s.logs, fnLogs),
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = rt.Stop() })
+			flushes := 0
 			for _, f := range files {
 				name := filepath.Base(f)
 				t.Run(name, func(t *testing.T) {
@@ -122,10 +218,40 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 						checkAuthorizerAnswer(t, name, resp)
 						return
 					}
-					checkProxyAnswer(t, resp)
+					checkProxyAnswer(t, name, resp)
 				})
+				if flushingSamples[name] {
+					flushes++
+				}
 			}
+			// Stop waits for the process's output to be copied, so every
+			// line it logged is in fnLogs now.
+			_ = rt.Stop()
+			checkFlushes(t, flushes, fnLogs, proxy)
 		})
+	}
+}
+
+// checkFlushes checks that each flushing sample tried to flush the cache
+// through API Gateway and that its failure was only logged (the answer,
+// checked by checkProxyAnswer, was still a success).
+func checkFlushes(t *testing.T, want int, logs *testlog.Buffer, proxy *connectRecorder) {
+	t.Helper()
+	got := 0
+	for _, l := range logs.Lines() {
+		if strings.Contains(l, flushFailed) {
+			got++
+		}
+	}
+	if got != want {
+		t.Errorf("got %d %q log lines, want %d (one per rotate or delete sample)", got, flushFailed, want)
+	}
+	if want == 0 {
+		return
+	}
+	const wantHost = "CONNECT apigateway.us-east-1.amazonaws.com:443"
+	if hosts := proxy.Hosts(); !slices.Contains(hosts, wantHost) {
+		t.Errorf("proxy got %q, want %q", hosts, wantHost)
 	}
 }
 
@@ -167,9 +293,9 @@ func checkAuthorizerAnswer(t *testing.T, name string, resp lambdarun.Response) {
 	}
 }
 
-// checkProxyAnswer checks a function's answer is a proxy response with a
-// JSON body and no server error.
-func checkProxyAnswer(t *testing.T, resp lambdarun.Response) {
+// checkProxyAnswer checks a function's answer is a proxy response with the
+// sample's expected status (proxyWant) and a JSON body.
+func checkProxyAnswer(t *testing.T, name string, resp lambdarun.Response) {
 	t.Helper()
 	if resp.Err != nil {
 		t.Fatalf("got error %v, want a proxy response", resp.Err)
@@ -178,8 +304,18 @@ func checkProxyAnswer(t *testing.T, resp lambdarun.Response) {
 	if err := json.Unmarshal(resp.Payload, &pr); err != nil {
 		t.Fatalf("not a proxy response: %v: %s", err, resp.Payload)
 	}
-	if pr.StatusCode < 200 || pr.StatusCode >= 500 {
-		t.Errorf("got status %d %s, want a 2xx-4xx answer", pr.StatusCode, pr.Body)
+	want, ok := proxyWant[name]
+	if !ok {
+		t.Fatalf("no expected status for %s: add it to proxyWant", name)
+	}
+	if pr.StatusCode != want {
+		t.Errorf("got status %d %s, want %d", pr.StatusCode, pr.Body, want)
+	}
+	if pr.StatusCode == 204 {
+		if pr.Body != "" {
+			t.Errorf("got body %q with 204, want none", pr.Body)
+		}
+		return
 	}
 	if !json.Valid([]byte(pr.Body)) {
 		t.Errorf("got body %q, want JSON", pr.Body)

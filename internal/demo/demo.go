@@ -16,6 +16,15 @@ const (
 	KeyName     = "make run demo key"
 )
 
+// The ids the sample events in events/ name: the demo user and workspace,
+// and the key the apikeys get/rename/rotate/delete samples act on (Seed does
+// not create it; tests that replay the samples store it themselves).
+const (
+	SampleUserID      = UserID
+	SampleWorkspaceID = WorkspaceID
+	SampleKeyID       = "Abc123Def456Ghi7"
+)
+
 // Seeded is what Seed created or found.
 type Seeded struct {
 	UserID, WorkspaceID string

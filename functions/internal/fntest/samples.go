@@ -8,14 +8,16 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/internal/demo"
 	"keygate/internal/modroot"
 )
 
-// Ids used by the sample events in events/ (the demo data of make run).
+// Ids used by the sample events in events/ (the demo data of make run);
+// internal/demo defines them, so that tests outside functions/ use the same.
 const (
-	SampleUserID      = "demo-user"
-	SampleWorkspaceID = "demo-workspace"
-	SampleKeyID       = "Abc123Def456Ghi7"
+	SampleUserID      = demo.SampleUserID
+	SampleWorkspaceID = demo.SampleWorkspaceID
+	SampleKeyID       = demo.SampleKeyID
 )
 
 // LoadEvent reads a sample proxy event from the repository's events/ folder.
