@@ -17,7 +17,9 @@ const maxNameLen = 200
 // PutUser creates or updates a user. Disabling a user also marks their keys,
 // so verification refuses them without counting usage; enabling clears the
 // marks. The marks are brought in line with the user on every call, so a
-// retry repairs an earlier call that failed half-way.
+// retry repairs an earlier call that failed half-way. It writes every field,
+// so it can undo a concurrent change; edits of a live user belong to
+// PutUserProfile and SetUserDisabled, which write only their own fields.
 func (s *Store) PutUser(ctx context.Context, u User) error {
 	if err := checkID("user", u.ID); err != nil {
 		return err
@@ -40,27 +42,29 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 	if err != nil {
 		return fmt.Errorf("store: put user: %w", err)
 	}
-	return s.syncKeyMarks(ctx, u.ID, u.Disabled)
+	_, err = s.syncKeyMarks(ctx, u.ID, u.Disabled)
+	return err
 }
 
 // syncKeyMarks marks or clears the user's keys, then reads the user again:
 // if a concurrent disable or enable changed it meanwhile, it syncs once more
-// so the marks end as the user item says.
-func (s *Store) syncKeyMarks(ctx context.Context, userID string, disabled bool) error {
-	for range 2 {
+// so the marks end as the user item says. It returns the user as last read.
+func (s *Store) syncKeyMarks(ctx context.Context, userID string, disabled bool) (User, error) {
+	var u User
+	for range 3 {
 		if err := s.markUserKeys(ctx, userID, disabled); err != nil {
-			return err
+			return User{}, err
 		}
-		u, err := s.GetUser(ctx, userID)
-		if err != nil {
-			return err
+		var err error
+		if u, err = s.GetUser(ctx, userID); err != nil {
+			return User{}, err
 		}
 		if u.Disabled == disabled {
-			return nil
+			break
 		}
 		disabled = u.Disabled
 	}
-	return s.markUserKeys(ctx, userID, disabled)
+	return u, nil
 }
 
 // GetUser returns the user or a NotFound error.
@@ -82,28 +86,84 @@ func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
 	return decodeUser(out.Item), nil
 }
 
-// DisableUser marks an existing user disabled: every key of theirs is then
-// refused. It returns NotFound for an unknown user.
-func (s *Store) DisableUser(ctx context.Context, id string) error {
+// UserProfile is what an operator edits of a user. A nil field is left as
+// stored (or empty for a new user).
+type UserProfile struct {
+	Name  *string
+	Email *string
+}
+
+// PutUserProfile creates the user, enabled, or updates the fields of p that
+// are set, and returns the user as stored. It never writes Disabled, so it
+// cannot undo a concurrent SetUserDisabled, and it never touches key marks
+// (they follow Disabled alone). One UpdateItem.
+func (s *Store) PutUserProfile(ctx context.Context, id string, p UserProfile) (User, error) {
 	if err := checkID("user", id); err != nil {
-		return err
+		return User{}, err
+	}
+	if p.Name != nil && len(*p.Name) > maxNameLen || p.Email != nil && len(*p.Email) > maxNameLen {
+		return User{}, apperr.Errorf(apperr.BadRequest, "user name and email must be at most %d bytes", maxNameLen)
+	}
+	values := map[string]types.AttributeValue{
+		":type": str(typeUser), ":id": str(id), ":f": boolean(false), ":now": millis(s.Now()),
+	}
+	// A field not given keeps its value, or is "" on a new user, as PutUser
+	// would write it.
+	set := func(attr, param string, v *string) string {
+		if v == nil {
+			values[":empty"] = str("")
+			return attr + " = if_not_exists(" + attr + ", :empty)"
+		}
+		values[param] = str(*v)
+		return attr + " = " + param
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table),
+		Key:       userItemKey(id),
+		UpdateExpression: aws.String("SET #type = :type, userId = :id, " +
+			set("#name", ":name", p.Name) + ", " + set("email", ":email", p.Email) + ", " +
+			"disabled = if_not_exists(disabled, :f), createdAt = if_not_exists(createdAt, :now)"),
+		ExpressionAttributeNames:  map[string]string{"#type": "type", "#name": "name"},
+		ExpressionAttributeValues: values,
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: put user profile: %w", err)
+	}
+	return decodeUser(out.Attributes), nil
+}
+
+// SetUserDisabled disables or enables an existing user and brings the marks
+// on their keys in line: a disabled user's keys are refused without counting
+// usage; enabling clears the marks. Only the disabled attribute of the user
+// is written, and a retry repairs marks an earlier call left half-done. It
+// returns the user as last read, or NotFound for an unknown user.
+func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (User, error) {
+	if err := checkID("user", id); err != nil {
+		return User{}, err
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
 		Key:                       userItemKey(id),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		UpdateExpression:          aws.String("SET disabled = :t"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": boolean(true)},
+		UpdateExpression:          aws.String("SET disabled = :d"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": boolean(disabled)},
 	})
 	if err != nil {
 		if conditionFailed(err) {
-			return apperr.Errorf(apperr.NotFound, "user %s not found", id)
+			return User{}, apperr.Errorf(apperr.NotFound, "user %s not found", id)
 		}
-		return fmt.Errorf("store: disable user: %w", err)
+		return User{}, fmt.Errorf("store: set user disabled: %w", err)
 	}
 	// The user item alone already makes the authorizer deny; the key marks
 	// stop those denials from counting as usage.
-	return s.syncKeyMarks(ctx, id, true)
+	return s.syncKeyMarks(ctx, id, disabled)
+}
+
+// DisableUser is SetUserDisabled(ctx, id, true) without the user.
+func (s *Store) DisableUser(ctx context.Context, id string) error {
+	_, err := s.SetUserDisabled(ctx, id, true)
+	return err
 }
 
 // markUserKeys sets or clears userDisabled on each of the user's keys.

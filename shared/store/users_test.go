@@ -60,6 +60,7 @@ func TestUsersAndWorkspaces(t *testing.T) {
 	}{
 		{"get unknown user", func() error { _, err := st.GetUser(ctx, "nobody"); return err }},
 		{"disable unknown user", func() error { return st.DisableUser(ctx, "nobody") }},
+		{"enable unknown user", func() error { _, err := st.SetUserDisabled(ctx, "nobody", false); return err }},
 		{"get unknown workspace", func() error { _, err := st.GetWorkspace(ctx, "nowhere"); return err }},
 	}
 	for _, tt := range notFound {
@@ -78,7 +79,11 @@ func TestInvalidIDsWriteNothing(t *testing.T) {
 	bad := []string{"", "a b", "../etc", "x#y", "a/b", "ü", "*", string(make([]byte, 65))}
 	for _, id := range bad {
 		calls := map[string]func() error{
-			"PutUser":      func() error { return st.PutUser(ctx, store.User{ID: id}) },
+			"PutUser": func() error { return st.PutUser(ctx, store.User{ID: id}) },
+			"PutUserProfile": func() error {
+				_, err := st.PutUserProfile(ctx, id, store.UserProfile{})
+				return err
+			},
 			"PutWorkspace": func() error { return st.PutWorkspace(ctx, store.Workspace{ID: id}) },
 			"PutMembership": func() error {
 				return st.PutMembership(ctx, store.Membership{UserID: id, WorkspaceID: "w", Role: store.RoleOwner})

@@ -140,58 +140,84 @@ func TestVerifyFailsOnInfrastructureError(t *testing.T) {
 	}
 }
 
+// reEnables are the ways to enable a disabled user again: PutUser (which
+// writes Disabled from its argument) and SetUserDisabled (what keygate user
+// enable calls).
+var reEnables = []struct {
+	name     string
+	reEnable func(ctx context.Context, st *store.Store, userID string) error
+}{
+	{"PutUser", func(ctx context.Context, st *store.Store, userID string) error {
+		return st.PutUser(ctx, store.User{ID: userID, Name: "User " + userID})
+	}},
+	{"SetUserDisabled", func(ctx context.Context, st *store.Store, userID string) error {
+		_, err := st.SetUserDisabled(ctx, userID, false)
+		return err
+	}},
+}
+
 func TestReEnablingAUserClearsKeyMarks(t *testing.T) {
 	t.Parallel()
-	st, _, _ := newStore(t)
-	ctx := context.Background()
-	seedUser(t, st, "dave", "")
-	k := testKey("davekey000000001", "dave", st.Now())
-	if err := st.CreateKey(ctx, k); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.DisableUser(ctx, "dave"); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutUser(ctx, store.User{ID: "dave", Name: "Dave"}); err != nil {
-		t.Fatal(err)
-	}
-	v, err := st.Verify(ctx, k.ID, k.Hash)
-	if err != nil || v.Result != store.VerifyValid {
-		t.Errorf("after re-enabling: got %v, %v, want valid", v.Result, err)
+	for _, tt := range reEnables {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st, _, _ := newStore(t)
+			ctx := context.Background()
+			seedUser(t, st, "dave", "")
+			k := testKey("davekey000000001", "dave", st.Now())
+			if err := st.CreateKey(ctx, k); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.DisableUser(ctx, "dave"); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.reEnable(ctx, st, "dave"); err != nil {
+				t.Fatal(err)
+			}
+			v, err := st.Verify(ctx, k.ID, k.Hash)
+			if err != nil || v.Result != store.VerifyValid {
+				t.Errorf("after re-enabling: got %v, %v, want valid", v.Result, err)
+			}
+		})
 	}
 }
 
 func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 	t.Parallel()
-	client, table := dynamolocal.NewTestTable(t)
-	ctx := context.Background()
-	st := store.New(client, table)
-	seedUser(t, st, "erin", "")
-	var keys []store.Key
-	for i := range 3 {
-		k := testKey(fmt.Sprintf("erinkey%09d", i), "erin", st.Now())
-		if err := st.CreateKey(ctx, k); err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, k)
-	}
-	if err := st.DisableUser(ctx, "erin"); err != nil {
-		t.Fatal(err)
-	}
-	// The re-enable fails after the user item and one key were updated.
-	failing := store.New(&faults.API{Next: client, Fail: func(op faults.Op, n int) bool {
-		return op == faults.OpUpdateItem && n > 2
-	}}, table)
-	if err := failing.PutUser(ctx, store.User{ID: "erin"}); err == nil {
-		t.Fatal("PutUser through the failing client: got nil error, want the injected failure")
-	}
-	if err := st.PutUser(ctx, store.User{ID: "erin"}); err != nil {
-		t.Fatalf("retried PutUser: %v", err)
-	}
-	for _, k := range keys {
-		v, err := st.Verify(ctx, k.ID, k.Hash)
-		if err != nil || v.Result != store.VerifyValid {
-			t.Errorf("key %s after the retried enable: got %v, %v, want valid", k.ID, v.Result, err)
-		}
+	for _, tt := range reEnables {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			client, table := dynamolocal.NewTestTable(t)
+			ctx := context.Background()
+			st := store.New(client, table)
+			seedUser(t, st, "erin", "")
+			var keys []store.Key
+			for i := range 3 {
+				k := testKey(fmt.Sprintf("erinkey%09d", i), "erin", st.Now())
+				if err := st.CreateKey(ctx, k); err != nil {
+					t.Fatal(err)
+				}
+				keys = append(keys, k)
+			}
+			if err := st.DisableUser(ctx, "erin"); err != nil {
+				t.Fatal(err)
+			}
+			// The re-enable fails after the user item and one key were updated.
+			failing := store.New(&faults.API{Next: client, Fail: func(op faults.Op, n int) bool {
+				return op == faults.OpUpdateItem && n > 2
+			}}, table)
+			if err := tt.reEnable(ctx, failing, "erin"); err == nil {
+				t.Fatalf("%s through the failing client: got nil error, want the injected failure", tt.name)
+			}
+			if err := tt.reEnable(ctx, st, "erin"); err != nil {
+				t.Fatalf("retried %s: %v", tt.name, err)
+			}
+			for _, k := range keys {
+				v, err := st.Verify(ctx, k.ID, k.Hash)
+				if err != nil || v.Result != store.VerifyValid {
+					t.Errorf("key %s after the retried enable: got %v, %v, want valid", k.ID, v.Result, err)
+				}
+			}
+		})
 	}
 }
