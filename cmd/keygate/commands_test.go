@@ -86,8 +86,13 @@ func TestUserCommands(t *testing.T) {
 	}
 	var enabled userView
 	e.mustRunJSON(t, &enabled, "user", "enable", "u1")
-	if enabled.Disabled {
-		t.Errorf("user enable: got disabled true, want false")
+	if enabled.Disabled || enabled.Name != "Alice B" || enabled.Email != "a@example.org" {
+		t.Errorf("user enable: got %+v, want Alice B, a@example.org, enabled", enabled)
+	}
+	for _, cmd := range []string{"disable", "enable"} {
+		if r := e.run(t, "user", cmd, "nobody"); r.code != exitFailure || !strings.Contains(r.stderr, "user nobody not found") {
+			t.Errorf("user %s nobody: got exit %d, stderr %q, want %d and \"user nobody not found\"", cmd, r.code, r.stderr, exitFailure)
+		}
 	}
 
 	r := e.run(t, "user", "get", "nobody")

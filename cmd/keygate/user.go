@@ -1,7 +1,6 @@
 package main
 
 import (
-	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
 
@@ -19,23 +18,18 @@ func (c *cli) userPut(args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := st.GetUser(c.ctx, pos[0])
-	if apperr.Is(err, apperr.NotFound) {
-		u, err = store.User{ID: pos[0]}, nil
+	var p store.UserProfile
+	if fs.isSet("name") {
+		p.Name = name
 	}
+	if fs.isSet("email") {
+		p.Email = email
+	}
+	u, err := st.PutUserProfile(c.ctx, pos[0], p)
 	if err != nil {
 		return err
 	}
-	if fs.isSet("name") {
-		u.Name = *name
-	}
-	if fs.isSet("email") {
-		u.Email = *email
-	}
-	if err := st.PutUser(c.ctx, u); err != nil {
-		return err
-	}
-	return c.showUser(st, u.ID)
+	return c.printUser(u)
 }
 
 // userGet: keygate user get <userId>
@@ -49,7 +43,11 @@ func (c *cli) userGet(args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.showUser(st, pos[0])
+	u, err := st.GetUser(c.ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	return c.printUser(u)
 }
 
 // userDisable: keygate user disable <userId>
@@ -64,10 +62,11 @@ func (c *cli) userDisable(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.DisableUser(c.ctx, pos[0]); err != nil {
+	u, err := st.SetUserDisabled(c.ctx, pos[0], true)
+	if err != nil {
 		return err
 	}
-	return c.showUser(st, pos[0])
+	return c.printUser(u)
 }
 
 // userEnable: keygate user enable <userId>
@@ -81,20 +80,7 @@ func (c *cli) userEnable(args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := st.GetUser(c.ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	u.Disabled = false
-	if err := st.PutUser(c.ctx, u); err != nil {
-		return err
-	}
-	return c.showUser(st, u.ID)
-}
-
-// showUser reads the user back and prints it.
-func (c *cli) showUser(st *store.Store, id string) error {
-	u, err := st.GetUser(c.ctx, id)
+	u, err := st.SetUserDisabled(c.ctx, pos[0], false)
 	if err != nil {
 		return err
 	}
