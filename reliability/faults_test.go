@@ -15,6 +15,7 @@ import (
 	"keygate/internal/faults"
 	"keygate/internal/testlog"
 	"keygate/shared/apikey"
+	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
 
@@ -158,11 +159,14 @@ var keyWrites = []struct {
 	{"rename", http.MethodPatch, "/open/apikeys/%s", `{"name":"renamed"}`, faults.OpUpdateItem},
 }
 
-// TestKeyWritesLeaveNoPartialState fails the functions' DynamoDB calls —
-// every call of the writing operation through a wrapper of the real client,
-// and every call through each faulty endpoint — and checks that each key
-// write answers a 5xx in the envelope and leaves the table exactly as it was.
-func TestKeyWritesLeaveNoPartialState(t *testing.T) {
+// TestKeyWritesFailIn500Envelope fails the functions' DynamoDB calls before
+// they reach the table — every call of the writing operation through a
+// wrapper of the real client, and every call through each faulty endpoint —
+// and checks that each key write answers a 5xx in the envelope. Through the
+// wrapper, the reads before the write succeed, so the table is also checked
+// to be unchanged (no other write happened); the faulty endpoints give the
+// functions no path to the table at all, so there nothing could change.
+func TestKeyWritesFailIn500Envelope(t *testing.T) {
 	for _, w := range keyWrites {
 		t.Run("wrapper/"+w.name, func(t *testing.T) {
 			// The authorizer keeps the real client; the functions fail the
@@ -170,7 +174,9 @@ func TestKeyWritesLeaveNoPartialState(t *testing.T) {
 			client, table := dynamolocal.NewTestTable(t)
 			api := faults.FailAll(client, faults.Before, w.op)
 			e := newEnvOn(t, client, table, Options{API: api})
+			before := e.snapshot(t)
 			checkWriteFails(t, e, w.method, w.path, w.body, func() int { return api.Failed() })
+			sameSnapshot(t, before, e.snapshot(t))
 		})
 	}
 	for _, kind := range faults.Kinds {
@@ -191,14 +197,151 @@ func TestKeyWritesLeaveNoPartialState(t *testing.T) {
 	}
 }
 
-// checkWriteFails sends one key write that must fail and checks the answer
-// and that the table did not change.
+// lostResponses are key writes whose DynamoDB call is applied and whose
+// response is then lost (faults.After), with the complete result each must
+// leave if it is not rolled back: the items it removes and adds (a changed
+// item counts as one of each) and a check of the keys it leaves.
+var lostResponses = []struct {
+	name, method, path, body string
+	op                       faults.Op
+	removed, added           int
+	complete                 func(tb testing.TB, e *env)
+}{
+	{"create", http.MethodPost, "/open/apikeys", `{"name":"ci"}`, faults.OpTransactWriteItems, 0, 1,
+		func(tb testing.TB, e *env) {
+			others := otherKeys(tb, e)
+			if len(others) != 1 || others[0].Name != "ci" {
+				tb.Fatalf("keys besides alice's: got %+v, want one named ci", others)
+			}
+			checkComplete(tb, others[0])
+		}},
+	{"rotate", http.MethodPost, "/open/apikeys/%s/rotate", `{}`, faults.OpTransactWriteItems, 1, 1,
+		func(tb testing.TB, e *env) {
+			checkGone(tb, e)
+			checkSuccessor(tb, e)
+		}},
+	{"rotate with grace", http.MethodPost, "/open/apikeys/%s/rotate", `{"gracePeriodSeconds":60}`, faults.OpTransactWriteItems, 1, 2,
+		func(tb testing.TB, e *env) {
+			old, err := e.st.GetKey(context.Background(), e.alice.UserID, e.alice.KeyID)
+			if err != nil {
+				tb.Fatalf("old key: %v, want it kept for the grace period", err)
+			}
+			next := checkSuccessor(tb, e)
+			if old.ExpiresAt == nil || !old.ExpiresAt.After(time.Now()) || old.ReplacedBy != next.ID {
+				tb.Errorf("old key: got expiresAt %v replacedBy %q, want a future expiry and %q", old.ExpiresAt, old.ReplacedBy, next.ID)
+			}
+		}},
+	{"delete", http.MethodDelete, "/open/apikeys/%s", ``, faults.OpDeleteItem, 1, 0,
+		func(tb testing.TB, e *env) {
+			checkGone(tb, e)
+			if others := otherKeys(tb, e); len(others) != 0 {
+				tb.Errorf("keys besides alice's: got %+v, want none", others)
+			}
+		}},
+}
+
+// TestKeyWritesAllOrNothingWhenResponseLost lets DynamoDB Local apply each
+// key write and then loses its response: the function answers a 5xx in the
+// envelope, and the table is either exactly as before or holds the write's
+// complete result — never a part of it.
+func TestKeyWritesAllOrNothingWhenResponseLost(t *testing.T) {
+	for _, w := range lostResponses {
+		t.Run(w.name, func(t *testing.T) {
+			client, table := dynamolocal.NewTestTable(t)
+			api := faults.FailAll(client, faults.After, w.op)
+			e := newEnvOn(t, client, table, Options{API: api})
+			before := e.snapshot(t)
+			checkWriteFails(t, e, w.method, w.path, w.body, func() int { return api.Failed() })
+			removed, added := snapshotDiff(before, e.snapshot(t))
+			if len(removed) == 0 && len(added) == 0 {
+				return // nothing was applied, or it was rolled back
+			}
+			if len(removed) != w.removed || len(added) != w.added {
+				t.Fatalf("table: got %d items removed or changed %q and %d added or changed %q, want %d and %d (the complete write) or none",
+					len(removed), removed, len(added), added, w.removed, w.added)
+			}
+			w.complete(t, e)
+		})
+	}
+}
+
+// otherKeys returns alice's keys other than her seeded one.
+func otherKeys(tb testing.TB, e *env) []store.Key {
+	tb.Helper()
+	keys, _, err := e.st.ListKeys(context.Background(), e.alice.UserID, 100, "")
+	if err != nil {
+		tb.Fatalf("list keys: %v", err)
+	}
+	var out []store.Key
+	for _, k := range keys {
+		if k.ID != e.alice.KeyID {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// checkGone fails the test unless alice's seeded key is entirely gone.
+func checkGone(tb testing.TB, e *env) {
+	tb.Helper()
+	if k, err := e.st.GetKey(context.Background(), e.alice.UserID, e.alice.KeyID); apperr.CodeOf(err) != apperr.NotFound {
+		tb.Errorf("old key: got %+v (%v), want NotFound", k, err)
+	}
+}
+
+// checkSuccessor returns the one key that replaced alice's seeded key,
+// checking it is complete and keeps the old key's name and scopes.
+func checkSuccessor(tb testing.TB, e *env) store.Key {
+	tb.Helper()
+	others := otherKeys(tb, e)
+	if len(others) != 1 {
+		tb.Fatalf("keys besides alice's: got %+v, want her key's one successor", others)
+	}
+	checkComplete(tb, others[0])
+	if others[0].Name != "seed" || len(others[0].Scopes) != len(store.AllScopes) {
+		tb.Errorf("successor: got name %q scopes %v, want the old key's (seed, %v)", others[0].Name, others[0].Scopes, store.AllScopes)
+	}
+	return others[0]
+}
+
+// checkComplete fails the test unless k has every field a stored key needs.
+func checkComplete(tb testing.TB, k store.Key) {
+	tb.Helper()
+	if k.ID == "" || k.UserID == "" || k.Name == "" || k.Hash == "" || k.Start == "" || len(k.Scopes) == 0 || k.CreatedAt.IsZero() {
+		tb.Errorf("key: got %+v, want id, user, name, hash, start, scopes and creation time", k)
+	}
+}
+
+// snapshotDiff returns the items only in before (removed or changed) and
+// those only in after (added or changed).
+func snapshotDiff(before, after []string) (removed, added []string) {
+	inBefore := map[string]bool{}
+	for _, s := range before {
+		inBefore[s] = true
+	}
+	inAfter := map[string]bool{}
+	for _, s := range after {
+		inAfter[s] = true
+		if !inBefore[s] {
+			added = append(added, s)
+		}
+	}
+	for _, s := range before {
+		if !inAfter[s] {
+			removed = append(removed, s)
+		}
+	}
+	return removed, added
+}
+
+// checkWriteFails sends one key write that must fail and checks that it
+// answers a 5xx in the error envelope, and that the fault was exercised when
+// failed counts the injected failures.
 func checkWriteFails(t *testing.T, e *env, method, path, body string, failed func() int) {
 	t.Helper()
 	if strings.Contains(path, "%s") {
 		path = fmt.Sprintf(path, e.alice.KeyID)
 	}
-	before := e.snapshot(t)
 	r := e.do(t, method, path, e.alice.Token, body)
 	if r.Status < 500 {
 		t.Errorf("%s %s: got status %d, want a 5xx (body %s)", method, path, r.Status, truncate(r.Body))
@@ -209,5 +352,4 @@ func checkWriteFails(t *testing.T, e *env, method, path, body string, failed fun
 	if failed != nil && failed() == 0 {
 		t.Errorf("%s %s: no call was failed: the fault was not exercised", method, path)
 	}
-	sameSnapshot(t, before, e.snapshot(t))
 }
