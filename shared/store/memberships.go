@@ -14,8 +14,8 @@ import (
 )
 
 // PutMembership gives a user a role in a workspace, replacing any earlier
-// role. The user and the workspace must exist; the check and the write are
-// one transaction.
+// role; a membership keeps the createdAt of its first put. The user and the
+// workspace must exist; the check and the write are one transaction.
 func (s *Store) PutMembership(ctx context.Context, m Membership) error {
 	if err := checkID("user", m.UserID); err != nil {
 		return err
@@ -37,13 +37,17 @@ func (s *Store) PutMembership(ctx context.Context, m Membership) error {
 				TableName: aws.String(s.table), ConditionExpression: exists,
 				Key: wsItemKey(m.WorkspaceID),
 			}},
-			{Put: &types.Put{
+			{Update: &types.Update{
 				TableName: aws.String(s.table),
-				Item: map[string]types.AttributeValue{
-					AttrPK: str(userPK(m.UserID)), AttrSK: str(wsPK(m.WorkspaceID)),
-					AttrGSI1PK: str(wsPK(m.WorkspaceID)), AttrGSI1SK: str(userPK(m.UserID)),
-					"type": str(typeMembership), "userId": str(m.UserID), "workspaceId": str(m.WorkspaceID),
-					"role": str(string(m.Role)), "createdAt": millis(s.Now()),
+				Key:       membershipItemKey(m.UserID, m.WorkspaceID),
+				UpdateExpression: aws.String("SET #gsi1pk = :ws, #gsi1sk = :user, #type = :type, userId = :u, " +
+					"workspaceId = :w, #role = :role, createdAt = if_not_exists(createdAt, :now)"),
+				ExpressionAttributeNames: map[string]string{
+					"#gsi1pk": AttrGSI1PK, "#gsi1sk": AttrGSI1SK, "#type": "type", "#role": "role",
+				},
+				ExpressionAttributeValues: map[string]types.AttributeValue{
+					":ws": str(wsPK(m.WorkspaceID)), ":user": str(userPK(m.UserID)), ":type": str(typeMembership),
+					":u": str(m.UserID), ":w": str(m.WorkspaceID), ":role": str(string(m.Role)), ":now": millis(s.Now()),
 				},
 			}},
 		},

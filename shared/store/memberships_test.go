@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
 	"keygate/shared/store"
@@ -111,4 +113,39 @@ type countQueries struct {
 func (c *countQueries) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	c.n++
 	return c.API.Query(ctx, in, opts...)
+}
+
+func TestRoleChangeKeepsCreatedAt(t *testing.T) {
+	t.Parallel()
+	st, client, table := newStore(t)
+	ctx := context.Background()
+	seedUser(t, st, "u1", "")
+	if err := st.PutWorkspace(ctx, store.Workspace{ID: "ws1", Name: "One"}); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Each put is an hour after the one before; only the first sets createdAt.
+	puts := []store.Role{store.RoleReadOnly, store.RoleAdmin, store.RoleOwner, store.RoleOwner}
+	for i, role := range puts {
+		at := first.Add(time.Duration(i) * time.Hour)
+		if err := st.WithClock(func() time.Time { return at }).PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws1", Role: role}); err != nil {
+			t.Fatalf("put %d (%s): %v", i, role, err)
+		}
+		got, err := st.GetMembership(ctx, "u1", "ws1")
+		want := store.Membership{UserID: "u1", WorkspaceID: "ws1", Role: role, CreatedAt: first}
+		if err != nil || !got.CreatedAt.Equal(want.CreatedAt) || got.Role != want.Role || got.UserID != want.UserID || got.WorkspaceID != want.WorkspaceID {
+			t.Errorf("after put %d (%s): got %+v, %v, want %+v", i, role, got, err, want)
+		}
+	}
+	// The item keeps the shape the Put wrote: gsi1 indexes it by workspace.
+	for _, item := range scan(t, client, table) {
+		if item["type"].(*types.AttributeValueMemberS).Value != "membership" {
+			continue
+		}
+		for attr, want := range map[string]string{store.AttrGSI1PK: "WS#ws1", store.AttrGSI1SK: "USER#u1", "userId": "u1", "workspaceId": "ws1", "role": "owner"} {
+			if got, _ := item[attr].(*types.AttributeValueMemberS); got == nil || got.Value != want {
+				t.Errorf("membership item %s: got %v, want %q", attr, item[attr], want)
+			}
+		}
+	}
 }
