@@ -37,23 +37,28 @@ func hasAllow(resp events.APIGatewayCustomAuthorizerResponse) bool {
 	return false
 }
 
-// authorize calls h with a Lambda-like deadline and fails the test if it does
-// not return in time.
+// authorize calls h with a Lambda-like deadline and fails the test if it
+// returns only once that deadline has passed (Lambda would have killed it
+// and API Gateway answered its own timeout) or does not return at all.
 func authorize(tb testing.TB, h *authorizer.Handler, token string) (events.APIGatewayCustomAuthorizerResponse, error) {
 	tb.Helper()
 	type result struct {
-		resp events.APIGatewayCustomAuthorizerResponse
-		err  error
+		resp   events.APIGatewayCustomAuthorizerResponse
+		err    error
+		ctxErr error // the invocation context's state when Handle returned
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lambdaDeadline)
 	defer cancel()
 	done := make(chan result, 1)
 	go func() {
 		resp, err := h.Handle(ctx, AuthorizerEvent(token))
-		done <- result{resp, err}
+		done <- result{resp, err, ctx.Err()}
 	}()
 	select {
 	case r := <-done:
+		if r.ctxErr != nil {
+			tb.Errorf("authorizer returned after its invocation deadline (context: %v), want an answer within it", r.ctxErr)
+		}
 		return r.resp, r.err
 	case <-time.After(returnWait):
 		tb.Fatalf("authorizer did not return %v after its deadline", returnWait)
