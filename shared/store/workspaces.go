@@ -40,8 +40,9 @@ func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) 
 		return Workspace{}, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table),
-		Key:       wsItemKey(id),
+		TableName:      aws.String(s.table),
+		Key:            wsItemKey(id),
+		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
 		return Workspace{}, fmt.Errorf("store: get workspace: %w", err)
