@@ -17,7 +17,6 @@ type Op string
 // The operations store.API exposes.
 const (
 	OpGetItem            Op = "GetItem"
-	OpPutItem            Op = "PutItem"
 	OpUpdateItem         Op = "UpdateItem"
 	OpDeleteItem         Op = "DeleteItem"
 	OpQuery              Op = "Query"
@@ -179,11 +178,6 @@ func (e *InjectedError) Is(target error) bool { return target == ErrInjected }
 // GetItem forwards or fails a GetItem.
 func (a *API) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	return call(a, OpGetItem, ctx, in, a.Next.GetItem, o)
-}
-
-// PutItem forwards or fails a PutItem.
-func (a *API) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	return call(a, OpPutItem, ctx, in, a.Next.PutItem, o)
 }
 
 // UpdateItem forwards or fails an UpdateItem.
