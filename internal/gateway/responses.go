@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"keygate/internal/samtemplate"
 )
 
 // The gateway response types the engine produces.
@@ -130,8 +132,8 @@ func renderBody(tmpl string, v renderVars) string {
 // renderHeader evaluates a gateway response header mapping value.
 func renderHeader(expr string, v renderVars) string {
 	expr = strings.TrimSpace(expr)
-	if len(expr) >= 2 && expr[0] == '\'' && expr[len(expr)-1] == '\'' {
-		return expr[1 : len(expr)-1]
+	if s := samtemplate.Unquote(expr); s != expr { // a quoted literal
+		return s
 	}
 	switch {
 	case strings.HasPrefix(expr, "method.request.header."):

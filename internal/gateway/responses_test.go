@@ -51,6 +51,8 @@ func TestRenderHeader(t *testing.T) {
 	tests := []struct{ expr, want string }{
 		{`'*'`, `*`},
 		{`'application/json'`, `application/json`},
+		{` 'padded' `, `padded`},
+		{`''`, ``},
 		{`method.request.header.Origin`, `https://example.com`},
 		{`method.request.querystring.q`, `1`},
 		{`method.request.path.id`, `7`},
