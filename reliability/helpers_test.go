@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
@@ -38,8 +39,8 @@ type env struct {
 }
 
 // newEnv creates a table, seeds alice (owner of ws-alice, a key with every
-// scope) and starts a stack with opts (Table, API and Logs are filled in when
-// empty).
+// scope) and starts a stack with opts (Table and Logs are set, API and
+// AuthorizerAPI filled in when empty).
 func newEnv(tb testing.TB, opts Options) *env {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
@@ -65,10 +66,8 @@ func newEnvOn(tb testing.TB, client *dynamodb.Client, table string, opts Options
 	if opts.AuthorizerAPI == nil {
 		opts.AuthorizerAPI = client
 	}
-	if opts.Logs == nil {
-		opts.Logs = e.logs
-	}
-	e.logs = opts.Logs
+	// Every line down to debug, so the secret scan sees all of them.
+	opts.Logs, opts.LogLevel = e.logs, slog.LevelDebug
 	s, err := Start(context.Background(), opts)
 	if err != nil {
 		tb.Fatalf("start stack: %v", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -15,7 +17,6 @@ import (
 	"keygate/internal/gateway/inproc"
 	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
-	"keygate/internal/testlog"
 	"keygate/shared/store"
 )
 
@@ -40,8 +41,11 @@ type Options struct {
 	FunctionTimeout   time.Duration
 	// Template is template.yaml's path (default: the module root's).
 	Template string
-	// Logs receives every component's log lines (default: discarded).
-	Logs *testlog.Buffer
+	// Logs receives every component's JSON log lines, each tagged with its
+	// component as testlog.Buffer.Logger does (nil: nothing is logged).
+	Logs io.Writer
+	// LogLevel is the lowest level written to Logs (default: info).
+	LogLevel slog.Level
 }
 
 // Stack is keygate served by the local API Gateway engine on a loopback
@@ -64,9 +68,6 @@ type Stack struct {
 func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.API == nil || opts.Table == "" {
 		return nil, errors.New("reliability: Options.API and Options.Table are required")
-	}
-	if opts.Logs == nil {
-		opts.Logs = &testlog.Buffer{}
 	}
 	path := opts.Template
 	if path == "" {
@@ -100,8 +101,8 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		AuthorizerAPI:     opts.AuthorizerAPI,
 		FunctionTimeout:   opts.FunctionTimeout,
 		AuthorizerTimeout: opts.AuthorizerTimeout,
-		GatewayLogger:     opts.Logs.Logger("gateway"),
-		FunctionLogger:    opts.Logs.Logger(""),
+		GatewayLogger:     opts.logger("gateway"),
+		FunctionLogger:    opts.logger(""),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reliability: %w", err)
@@ -122,6 +123,19 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		_ = s.srv.Serve(ln)
 	}()
 	return s, nil
+}
+
+// logger returns a JSON logger writing to o.Logs at o.LogLevel, tagged with
+// the component's name unless it is empty; with no Logs it discards.
+func (o Options) logger(component string) *slog.Logger {
+	if o.Logs == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	l := slog.New(slog.NewJSONHandler(o.Logs, &slog.HandlerOptions{Level: o.LogLevel}))
+	if component != "" {
+		l = l.With(slog.String("component", component))
+	}
+	return l
 }
 
 // Close stops the HTTP server. It is safe to call more than once.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -163,7 +164,9 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			r.rss = append(r.rss, res)
 		}
 	}
-	opts := reliability.Options{Table: f.table, API: f.client}
+	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
+	// line per request would flood the terminal and slow what is measured.
+	opts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn}
 	if want("calls") {
 		progress("counting DynamoDB calls per authorization")
 		if r.calls, err = countCalls(ctx, opts, f.alice.Token); err != nil {

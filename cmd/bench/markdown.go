@@ -158,7 +158,7 @@ func (r *results) why(figure string) string {
 	case strings.HasPrefix(figure, "peak RSS"):
 		return "See the peak memory section."
 	case strings.HasPrefix(figure, "gateway"):
-		return "Some requests were not answered 200 during the run; the gateway section gives the statuses, and the gateway's JSON log (stderr of `go run ./cmd/bench -only gateway`) says why."
+		return "Some requests were not answered 200 during the run; the gateway section gives the statuses, and the gateway's and functions' JSON log at warn level and above (stderr of `go run ./cmd/bench -only gateway`) gives the cause of each server error."
 	case strings.HasPrefix(figure, "DynamoDB calls"):
 		return "The counted calls differ from the authorizer's budget (uncached Allow: one UpdateItem and one Query; cached or malformed: none); the calls section lists them by operation."
 	}
