@@ -139,7 +139,8 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 }
 
 // callAuthorizer invokes the authorizer with a timeout and returns its
-// response as JSON, so typed and raw handlers are validated the same way.
+// response as the JSON API Gateway would receive, for parseAuthResponse to
+// validate as API Gateway does.
 func (g *Gateway) callAuthorizer(ctx context.Context, q *request) ([]byte, error) {
 	ev := g.authorizerEvent(q)
 	ev.Headers, ev.MultiValueHeaders = maps.Clone(ev.Headers), maps.Clone(ev.MultiValueHeaders)

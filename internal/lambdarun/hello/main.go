@@ -1,6 +1,6 @@
-// Command hello is the smallest aws-lambda-go function, built like keygate's
-// bootstraps: the baseline of the cold-start and binary-size benchmarks, and
-// the test subject of the Runtime API harness.
+// Command hello is a small aws-lambda-go function, built like keygate's
+// bootstraps: the test subject of lambdarun's Runtime API harness. (The
+// benchmarks' hello-world baseline is cmd/bench/hello.)
 //
 // It echoes its event. An event {"fail":"msg"} returns an error, {"panic":
 // "msg"} panics, {"exit":N} exits with status N, and {"sleepMs":N} sleeps
