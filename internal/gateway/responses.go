@@ -17,7 +17,6 @@ const (
 	ResponseAuthorizerConfigError = "AUTHORIZER_CONFIGURATION_ERROR"
 	ResponseMissingAuthToken      = "MISSING_AUTHENTICATION_TOKEN"
 	ResponseRequestTooLarge       = "REQUEST_TOO_LARGE"
-	ResponseIntegrationFailure    = "INTEGRATION_FAILURE"
 	ResponseIntegrationTimeout    = "INTEGRATION_TIMEOUT"
 	ResponseDefault4XX            = "DEFAULT_4XX"
 	ResponseDefault5XX            = "DEFAULT_5XX"
@@ -51,7 +50,6 @@ var builtins = map[string]builtin{
 	ResponseAuthorizerConfigError: {http.StatusInternalServerError, "", "AuthorizerConfigurationException"},
 	ResponseMissingAuthToken:      {http.StatusForbidden, "Missing Authentication Token", "MissingAuthenticationTokenException"},
 	ResponseRequestTooLarge:       {http.StatusRequestEntityTooLarge, "Request Too Long", "RequestTooLargeException"},
-	ResponseIntegrationFailure:    {http.StatusGatewayTimeout, "", "InternalServerErrorException"},
 	ResponseIntegrationTimeout:    {http.StatusGatewayTimeout, "Endpoint request timed out", "InternalServerErrorException"},
 	typeLambdaError:               {http.StatusBadGateway, "Internal server error", "InternalServerErrorException"},
 }
