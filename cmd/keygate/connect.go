@@ -46,7 +46,7 @@ func (c *cli) connect() (*store.Store, error) {
 		return nil, err
 	}
 	c.ctx, c.cancel = context.WithTimeout(c.ctx, c.g.timeout)
-	client, err := newDynamoClient(c.ctx, c.g.endpoint, c.g.region)
+	client, err := newDynamoClient(c.ctx, c.g.endpoint, c.g.region, c.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +66,11 @@ func (c *cli) dynamo() (*dynamodb.Client, error) {
 // newDynamoClient builds the CLI's DynamoDB client. Against AWS it uses the
 // SDK's full configuration chain (profiles, SSO, assumed roles), as operators
 // expect of a command-line tool; against a custom endpoint it uses the
-// store's client, with placeholder credentials when none are set.
-func newDynamoClient(ctx context.Context, endpoint, region string) (*dynamodb.Client, error) {
+// store's client, reading credentials from getenv (the CLI's environment),
+// with placeholder ones when none are set.
+func newDynamoClient(ctx context.Context, endpoint, region string, getenv func(string) string) (*dynamodb.Client, error) {
 	if endpoint != "" {
-		return store.NewClient(ctx, store.ClientOptions{Endpoint: endpoint, Region: region})
+		return store.NewClient(ctx, store.ClientOptions{Endpoint: endpoint, Region: region, Getenv: getenv})
 	}
 	var opts []func(*config.LoadOptions) error
 	if region != "" {

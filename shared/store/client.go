@@ -23,12 +23,8 @@ type ClientOptions struct {
 	// Region overrides AWS_REGION; with a custom endpoint and no region set,
 	// us-east-1 is used.
 	Region string
-	// Credentials override the environment's (AWS_ACCESS_KEY_ID, ...).
-	Credentials aws.CredentialsProvider
 	// MaxAttempts bounds SDK retries (default: the SDK's standard 3).
 	MaxAttempts int
-	// HTTPClient replaces the default HTTP client.
-	HTTPClient aws.HTTPClient
 	// Getenv reads the environment (default os.Getenv).
 	Getenv func(string) string
 }
@@ -54,25 +50,17 @@ func NewClient(_ context.Context, opts ClientOptions) (*dynamodb.Client, error) 
 		}
 		region = "us-east-1"
 	}
-	creds := opts.Credentials
-	if creds == nil {
-		var err error
-		creds, err = awsenv.Credentials(getenv)
-		if err != nil {
-			if opts.Endpoint == "" {
-				return nil, err
-			}
-			creds = awsenv.LocalCredentials()
+	creds, err := awsenv.Credentials(getenv)
+	if err != nil {
+		if opts.Endpoint == "" {
+			return nil, err
 		}
-	}
-	httpClient := opts.HTTPClient
-	if httpClient == nil {
-		httpClient = defaultHTTPClient()
+		creds = awsenv.LocalCredentials()
 	}
 	o := dynamodb.Options{
 		Region:           region,
 		Credentials:      creds,
-		HTTPClient:       httpClient,
+		HTTPClient:       defaultHTTPClient(),
 		RetryMaxAttempts: opts.MaxAttempts,
 	}
 	WithEndpoint(opts.Endpoint)(&o)
