@@ -24,7 +24,6 @@ func parseAuthResponse(raw []byte) (authResult, error) {
 		Context        map[string]json.RawMessage `json:"context"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
 	if err := dec.Decode(&resp); err != nil {
 		return authResult{}, fmt.Errorf("authorizer response: %w", err)
 	}

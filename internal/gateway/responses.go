@@ -64,7 +64,7 @@ const defaultBody = `{"message":$context.error.messageString}`
 type renderVars struct {
 	responseType string
 	message      string
-	req          *http.Request
+	req          *http.Request // the client request, never nil
 	ctx          map[string]string // context.* values (requestId, stage, ...)
 	authorizer   map[string]string // context.authorizer.*
 	pathParams   map[string]string
@@ -135,9 +135,6 @@ func renderHeader(expr string, v renderVars) string {
 	}
 	switch {
 	case strings.HasPrefix(expr, "method.request.header."):
-		if v.req == nil {
-			return ""
-		}
 		return v.req.Header.Get(strings.TrimPrefix(expr, "method.request.header."))
 	case strings.HasPrefix(expr, "method.request.querystring."):
 		return v.queryParams[strings.TrimPrefix(expr, "method.request.querystring.")]
