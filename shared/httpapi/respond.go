@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -53,16 +52,9 @@ func Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err erro
 		if logger == nil {
 			logger = slog.Default()
 		}
-		logger.LogAttrs(contextOf(r), slog.LevelError, "request failed",
+		logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("method", r.Method), slog.String("route", r.Pattern),
 			slog.String("err", err.Error()))
 	}
 	JSON(w, Status(code), ErrorBody{Error: ErrorDetail{Code: code, Message: apperr.MessageOf(err)}})
-}
-
-func contextOf(r *http.Request) context.Context {
-	if r == nil {
-		return context.Background()
-	}
-	return r.Context()
 }
