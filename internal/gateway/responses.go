@@ -64,7 +64,7 @@ const defaultBody = `{"message":$context.error.messageString}`
 type renderVars struct {
 	responseType string
 	message      string
-	req          *http.Request // the client request, never nil
+	req          *http.Request     // the client request, never nil
 	ctx          map[string]string // context.* values (requestId, stage, ...)
 	authorizer   map[string]string // context.authorizer.*
 	pathParams   map[string]string
