@@ -63,14 +63,14 @@ func NewClient(_ context.Context, opts ClientOptions) (*dynamodb.Client, error) 
 		HTTPClient:       defaultHTTPClient(),
 		RetryMaxAttempts: opts.MaxAttempts,
 	}
-	WithEndpoint(opts.Endpoint)(&o)
+	withEndpoint(opts.Endpoint)(&o)
 	return dynamodb.New(o), nil
 }
 
-// WithEndpoint points a DynamoDB client at a custom endpoint ("" changes
+// withEndpoint points a DynamoDB client at a custom endpoint ("" changes
 // nothing) and turns off response checksum validation, which DynamoDB Local
-// does not support. Clients built from an aws.Config use it as an option.
-func WithEndpoint(endpoint string) func(*dynamodb.Options) {
+// does not support.
+func withEndpoint(endpoint string) func(*dynamodb.Options) {
 	return func(o *dynamodb.Options) {
 		if endpoint == "" {
 			return
