@@ -37,8 +37,5 @@ func (s *Store) WithClock(now func() time.Time) *Store {
 	return &c
 }
 
-// Table is the table's name.
-func (s *Store) Table() string { return s.table }
-
 // Now is the store's current time, truncated to milliseconds as stored.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
