@@ -110,7 +110,7 @@ func (g *Gateway) authorizerEvent(q *request) events.APIGatewayCustomAuthorizerR
 		QueryStringParameters:           q.query,
 		MultiValueQueryStringParameters: q.multiQuery,
 		PathParameters:                  q.pathParams,
-		StageVariables:                  g.stageVars(),
+		StageVariables:                  g.cfg.StageVariables,
 		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
 			Path:         q.stagePath,
 			AccountID:    g.cfg.AccountID,
@@ -137,7 +137,7 @@ func (g *Gateway) proxyEvent(q *request, authorizer map[string]interface{}) even
 		QueryStringParameters:           q.query,
 		MultiValueQueryStringParameters: q.multiQuery,
 		PathParameters:                  q.pathParams,
-		StageVariables:                  g.stageVars(),
+		StageVariables:                  g.cfg.StageVariables,
 		Body:                            q.body,
 		RequestContext: events.APIGatewayProxyRequestContext{
 			AccountID:         g.cfg.AccountID,
@@ -179,12 +179,4 @@ func resourceID(path string) string {
 		h /= 36
 	}
 	return string(b)
-}
-
-// stageVars returns the stage variables, nil when there are none.
-func (g *Gateway) stageVars() map[string]string {
-	if len(g.cfg.StageVariables) == 0 {
-		return nil
-	}
-	return g.cfg.StageVariables
 }

@@ -55,11 +55,9 @@ type Config struct {
 
 // Gateway serves one REST API stage. It is an http.Handler.
 type Gateway struct {
-	cfg       Config
-	router    *router
-	cache     *authCache
-	responses map[string]Response
-	log       *slog.Logger
+	cfg    Config
+	router *router
+	cache  *authCache
 }
 
 // New validates cfg and returns a Gateway.
@@ -88,6 +86,9 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if len(cfg.StageVariables) == 0 {
+		cfg.StageVariables = nil // events carry null, not {}
+	}
 	rt, err := newRouter(cfg.Routes)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
@@ -100,7 +101,7 @@ func New(cfg Config) (*Gateway, error) {
 			return nil, fmt.Errorf("gateway: route %s %s needs an authorizer", r.Method, r.Path)
 		}
 	}
-	g := &Gateway{cfg: cfg, router: rt, responses: cfg.Responses, log: cfg.Logger}
+	g := &Gateway{cfg: cfg, router: rt}
 	ttl := time.Duration(0)
 	if cfg.Authorizer != nil {
 		if cfg.Authorizer.IdentityHeader == "" {
@@ -122,7 +123,7 @@ func (g *Gateway) Stage() string { return g.cfg.Stage }
 // placeholders): flushing too much is never wrong, too little would be.
 func (g *Gateway) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
 	g.cache.flush()
-	g.log.LogAttrs(ctx, slog.LevelInfo, "authorizer cache flushed",
+	g.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "authorizer cache flushed",
 		slog.String("restApiId", restAPIID), slog.String("stage", stage))
 	return nil
 }

@@ -427,3 +427,31 @@ func TestNewRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestEmptyStageVariablesAreNull(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+	}{
+		{"nil", nil},
+		{"empty", map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fn := &recorder{}
+			gw, err := New(Config{Stage: "s", StageVariables: tt.vars,
+				Routes: []Route{{Method: "GET", Path: "/a", FunctionID: "f"}}, Functions: map[string]Function{"f": fn.handle}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gw.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))
+			ev := fn.last.Load()
+			if ev == nil {
+				t.Fatal("function not called")
+			}
+			if got := ev.StageVariables; got != nil {
+				t.Errorf("got stageVariables %#v, want nil", got)
+			}
+		})
+	}
+}

@@ -169,7 +169,7 @@ func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (
 		v.responseType = ResponseDefault5XX
 	}
 	status := b.status
-	resp, custom := g.responses[typ]
+	resp, custom := g.cfg.Responses[typ]
 	if custom && resp.StatusCode != 0 {
 		status = resp.StatusCode
 	}
@@ -178,7 +178,7 @@ func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (
 		if status >= 500 {
 			fallback = ResponseDefault5XX
 		}
-		resp, custom = g.responses[fallback]
+		resp, custom = g.cfg.Responses[fallback]
 	}
 	body := defaultBody
 	h := make(http.Header)

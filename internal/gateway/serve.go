@@ -306,5 +306,5 @@ func (g *Gateway) logRequest(ctx context.Context, q *request, o *outcome) {
 			level = slog.LevelError
 		}
 	}
-	g.log.LogAttrs(ctx, level, "request", attrs...)
+	g.cfg.Logger.LogAttrs(ctx, level, "request", attrs...)
 }
