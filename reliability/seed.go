@@ -65,7 +65,7 @@ func Seed(ctx context.Context, st *store.Store, name, prefix string, scopes ...s
 	if err != nil {
 		return p, err
 	}
-	if err := st.CreateKey(ctx, store.Key{ID: k.ID, UserID: p.UserID, Name: "seed", Hash: k.Hash, Start: k.Start, Scopes: scopes, CreatedAt: now}); err != nil {
+	if err := st.CreateKey(ctx, store.NewKey(k, p.UserID, "seed", scopes, now, nil)); err != nil {
 		return p, fmt.Errorf("seed key: %w", err)
 	}
 	p.Token, p.KeyID, p.Hash = k.Token, k.ID, k.Hash

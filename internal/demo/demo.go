@@ -63,10 +63,7 @@ func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: generate key: %w", err)
 	}
-	err = st.CreateKey(ctx, store.Key{
-		ID: k.ID, UserID: UserID, Name: KeyName, Hash: k.Hash, Start: k.Start,
-		Scopes: store.AllScopes, CreatedAt: st.Now(),
-	})
+	err = st.CreateKey(ctx, store.NewKey(k, UserID, KeyName, store.AllScopes, st.Now(), nil))
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: create key: %w", err)
 	}
