@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -29,9 +27,6 @@ type subject struct {
 
 // helloPkg is the baseline: the minimal aws-lambda-go function.
 const helloPkg = "./cmd/bench/hello"
-
-// lambdaFlags are the Makefile's LAMBDA_FLAGS.
-var lambdaFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w"}
 
 // buildHost builds each subject's bootstrap for this machine, as
 // lambdarun.Build (and `make invoke`) does.
@@ -57,14 +52,9 @@ type sizeResult struct {
 func buildLambdaSizes(ctx context.Context, root, dir string, subjects []*subject) ([]sizeResult, error) {
 	var out []sizeResult
 	for _, s := range subjects {
-		bin := filepath.Join(dir, "arm64", s.ID, "bootstrap")
-		args := append([]string{"build"}, lambdaFlags...)
-		args = append(args, "-o", bin, s.Pkg)
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("build %s for arm64: %w\n%s", s.ID, err, b)
+		bin, err := lambdarun.BuildFor(ctx, root, s.Pkg, filepath.Join(dir, "arm64", s.ID), "linux", "arm64")
+		if err != nil {
+			return nil, fmt.Errorf("build %s for arm64: %w", s.ID, err)
 		}
 		fi, err := os.Stat(bin)
 		if err != nil {
@@ -189,16 +179,4 @@ func jsonEvent(v any) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// envWith returns a copy of env with the overrides set.
-func envWith(env map[string]string, kv ...string) map[string]string {
-	out := maps.Clone(env)
-	if out == nil {
-		out = map[string]string{}
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
 }

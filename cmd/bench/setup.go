@@ -12,6 +12,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/internal/dynamolocal"
+	"keygate/internal/gateway/inproc"
 	"keygate/internal/lambdarun"
 	"keygate/internal/samtemplate"
 	"keygate/reliability"
@@ -101,18 +102,16 @@ func (f *fixture) subjects(ctx context.Context, tmpl *samtemplate.Template) ([]*
 	}
 	out := []*subject{{ID: "hello", Pkg: helloPkg, Event: []byte(`{"hello":"world"}`)}}
 	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction"} {
-		fn, ok := tmpl.Functions[id]
-		if !ok {
-			return nil, fmt.Errorf("template has no %s", id)
+		env, err := inproc.Env(tmpl, id, f.table, f.endpoint, "us-east-1")
+		if err != nil {
+			return nil, err
 		}
+		env["LOG_LEVEL"] = "warn"
 		pkg, err := lambdarun.PackageOf(id)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &subject{
-			ID: id, Pkg: pkg, Event: event[id],
-			Env: envWith(fn.Env, "TABLE_NAME", f.table, "DYNAMODB_ENDPOINT", f.endpoint, "AWS_REGION", "us-east-1", "LOG_LEVEL", "warn"),
-		})
+		out = append(out, &subject{ID: id, Pkg: pkg, Event: event[id], Env: env})
 	}
 	return out, nil
 }

@@ -37,6 +37,12 @@ func PackageOf(logicalID string) (string, error) {
 // -tags lambda.norpc -trimpath -ldflags '-s -w', as the Makefile builds
 // Lambda binaries. It returns the binary's path.
 func Build(ctx context.Context, moduleDir, pkg, outDir string) (string, error) {
+	return BuildFor(ctx, moduleDir, pkg, outDir, runtime.GOOS, runtime.GOARCH)
+}
+
+// BuildFor is Build for the given GOOS and GOARCH, e.g. linux/arm64 as the
+// Makefile's build-<LogicalId> targets build for Lambda.
+func BuildFor(ctx context.Context, moduleDir, pkg, outDir, goos, goarch string) (string, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
@@ -48,7 +54,7 @@ func Build(ctx context.Context, moduleDir, pkg, outDir string) (string, error) {
 	cmd := exec.CommandContext(ctx, goBin, "build", "-tags", "lambda.norpc", "-trimpath",
 		"-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Dir = moduleDir
-	cmd.Env = append(os.Environ(), "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH, "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Run(); err != nil {
