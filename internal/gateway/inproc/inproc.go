@@ -97,11 +97,11 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 		if t.Authorizer.FunctionID == id {
 			continue
 		}
-		fn, _, err := b.function(id)
+		f, err := b.function(id)
 		if err != nil {
 			return nil, err
 		}
-		cfg.Functions[id] = withDeadline(deadline(opts.FunctionTimeout, t.Functions[id]), fn)
+		cfg.Functions[id] = withDeadline(deadline(opts.FunctionTimeout, t.Functions[id]), f.Handle)
 	}
 	if cfg.Authorizer != nil {
 		id := t.Authorizer.FunctionID
@@ -194,14 +194,14 @@ type handlerFunc interface {
 	Handler() http.Handler
 }
 
-// function builds one proxy-integration function by logical ID and returns
-// its Lambda handler and its http.Handler.
-func (b builder) function(id string) (gateway.Function, http.Handler, error) {
+// function builds one proxy-integration function by logical ID; errors
+// name the function.
+func (b builder) function(id string) (handlerFunc, error) {
 	f, err := b.build(id)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", id, err)
+		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	return f.Handle, f.Handler(), nil
+	return f, nil
 }
 
 // build runs the function's ConfigFromEnv and New, as its main.go does.
@@ -250,8 +250,11 @@ func (b builder) build(id string) (handlerFunc, error) {
 func Handler(ctx context.Context, t *samtemplate.Template, id, table, endpoint string) (http.Handler, error) {
 	b := builder{ctx: ctx, opts: Options{Template: t, Table: table, Endpoint: endpoint, Region: "us-east-1",
 		FunctionLogger: slog.New(slog.DiscardHandler)}, flusher: &lateFlusher{}}
-	_, h, err := b.function(id)
-	return h, err
+	f, err := b.function(id)
+	if err != nil {
+		return nil, err
+	}
+	return f.Handler(), nil
 }
 
 // authorizer builds the REQUEST authorizer as authorizer/bootstrap does.
