@@ -20,11 +20,11 @@ import (
 type Options struct {
 	// DataDir keeps the data in this folder between runs; "" keeps it in memory.
 	DataDir string
-	// Port to listen on; 0 picks a free one.
-	Port int
-	// StartTimeout bounds the wait for the server to answer (default 60 s).
-	StartTimeout time.Duration
 }
+
+// startTimeout bounds the wait for a started server to answer; the caller's
+// context can end it sooner.
+const startTimeout = 60 * time.Second
 
 // Server is a running DynamoDB Local process started by Start.
 type Server struct {
@@ -42,9 +42,9 @@ func (s *Server) Endpoint() string { return s.endpoint }
 // PID is the process id of the Java process Start began.
 func (s *Server) PID() int { return s.cmd.Process.Pid }
 
-// Start runs DynamoDB Local and returns once it answers requests. The emulator
-// must have been installed (see Install); a missing jar or Java fails with the
-// command that installs it.
+// Start runs DynamoDB Local on a free port and returns once it answers
+// requests. The emulator must have been installed (see Install); a missing
+// jar or Java fails with the command that installs it.
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	dir, ok := Installed()
 	if !ok {
@@ -54,28 +54,19 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	timeout := opts.StartTimeout
-	if timeout == 0 {
-		timeout = 60 * time.Second
-	}
 	var lastErr error
 	// A free port can be taken between choosing it and the JVM binding it;
 	// try a few times before giving up.
-	for attempt := 0; attempt < 3; attempt++ {
-		port := opts.Port
-		if port == 0 {
-			if port, err = freePort(); err != nil {
-				return nil, err
-			}
+	for range 3 {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
 		}
-		s, err := launch(ctx, java, dir, port, opts.DataDir, timeout)
+		s, err := launch(ctx, java, dir, port, opts.DataDir, startTimeout)
 		if err == nil {
 			return s, nil
 		}
 		lastErr = err
-		if opts.Port != 0 {
-			break
-		}
 	}
 	return nil, lastErr
 }
