@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -27,20 +29,31 @@ type Validator struct {
 	router routers.Router
 }
 
-// New loads and validates the embedded document; a broken document fails tb.
+// New returns the Validator of the embedded document; a broken document
+// fails tb. The document is loaded and validated once per test binary and
+// the Validator shared: it only reads it.
 func New(tb testing.TB) *Validator {
 	tb.Helper()
+	v, err := shared()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// shared builds the one Validator New returns.
+var shared = sync.OnceValues(func() (*Validator, error) {
 	doc, err := Load()
 	if err != nil {
-		tb.Fatalf("openapi document: %v", err)
+		return nil, fmt.Errorf("openapi document: %w", err)
 	}
 	doc.Servers = openapi3.Servers{{URL: testServer}}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
-		tb.Fatalf("openapi router: %v", err)
+		return nil, fmt.Errorf("openapi router: %w", err)
 	}
-	return &Validator{doc: doc, router: router}
-}
+	return &Validator{doc: doc, router: router}, nil
+})
 
 // Load parses the embedded document and checks that it is valid OpenAPI 3.
 func Load() (*openapi3.T, error) {
