@@ -103,34 +103,58 @@ type callsResult struct {
 	Want   int
 }
 
-// countCalls sends one request per case through a stack whose authorizer's
-// client counts its DynamoDB calls.
-func countCalls(ctx context.Context, opts reliability.Options, token string) ([]callsResult, error) {
+// cacheStack is a stack with one authorizer cache setting, whose
+// authorizer's DynamoDB client counts its calls.
+type cacheStack struct {
+	name  string // the setting, as the gateway table shows it
+	stack *reliability.Stack
+	calls *faults.API
+}
+
+// startCacheStacks starts the two stacks the calls and gateway sections
+// measure: the authorizer cache off, and on for 300 s.
+func startCacheStacks(ctx context.Context, opts reliability.Options) (off, on *cacheStack, err error) {
+	start := func(name string, ttl time.Duration) (*cacheStack, error) {
+		counter := faults.Wrap(opts.API)
+		o := opts
+		o.AuthorizerAPI, o.CacheTTL = counter, ttl
+		st, err := reliability.Start(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		return &cacheStack{name: name, stack: st, calls: counter}, nil
+	}
+	if off, err = start("off", -1); err != nil {
+		return nil, nil, err
+	}
+	if on, err = start("on (300 s)", 300*time.Second); err != nil {
+		off.stack.Close()
+		return nil, nil, err
+	}
+	return off, on, nil
+}
+
+// countCalls sends one request per case through the stack of the case's
+// cache setting and counts its authorizer's DynamoDB calls.
+func countCalls(ctx context.Context, off, on *cacheStack, token string) ([]callsResult, error) {
 	type kase struct {
 		name     string
-		ttl      time.Duration
+		stack    *cacheStack
 		warm     bool
 		header   string
 		want     int
 		wantCode int
 	}
 	cases := []kase{
-		{"uncached Allow (cache off)", -1, false, "Bearer " + token, 2, 200},
-		{"cached Allow (cache on, second request)", 300 * time.Second, true, "Bearer " + token, 0, 200},
-		{"malformed token", -1, false, "Bearer sk_notakey", 0, 401},
-		{"missing header", -1, false, "", 0, 401},
+		{"uncached Allow (cache off)", off, false, "Bearer " + token, 2, 200},
+		{"cached Allow (cache on, second request)", on, true, "Bearer " + token, 0, 200},
+		{"malformed token", off, false, "Bearer sk_notakey", 0, 401},
+		{"missing header", off, false, "", 0, 401},
 	}
 	var out []callsResult
 	for _, k := range cases {
-		counter := faults.Wrap(opts.API)
-		o := opts
-		o.AuthorizerAPI, o.CacheTTL = counter, k.ttl
-		st, err := reliability.Start(ctx, o)
-		if err != nil {
-			return nil, err
-		}
 		send := func() (int, error) {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+"/open/auth/whoami", nil)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, k.stack.stack.URL+"/open/auth/whoami", nil)
 			if k.header != "" {
 				req.Header.Set("Authorization", k.header)
 			}
@@ -144,20 +168,19 @@ func countCalls(ctx context.Context, opts reliability.Options, token string) ([]
 		}
 		if k.warm {
 			if _, err := send(); err != nil {
-				st.Close()
 				return nil, err
 			}
 		}
-		counter.Reset()
+		k.stack.calls.Reset()
 		code, err := send()
-		st.Close()
 		if err != nil {
 			return nil, err
 		}
 		if code != k.wantCode {
 			return nil, fmt.Errorf("%s: got status %d, want %d", k.name, code, k.wantCode)
 		}
-		out = append(out, callsResult{Case: k.name, Status: code, Calls: counter.Calls(), Total: counter.Total(), Want: k.want})
+		calls := k.stack.calls
+		out = append(out, callsResult{Case: k.name, Status: code, Calls: calls.Calls(), Total: calls.Total(), Want: k.want})
 	}
 	return out, nil
 }

@@ -167,30 +167,30 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.
 	opts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn}
+	if !want("calls") && !want("gateway") {
+		r.took = time.Since(start)
+		return r, nil
+	}
+	off, on, err := startCacheStacks(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer off.stack.Close()
+	defer on.stack.Close()
 	if want("calls") {
 		progress("counting DynamoDB calls per authorization")
-		if r.calls, err = countCalls(ctx, opts, f.alice.Token); err != nil {
+		if r.calls, err = countCalls(ctx, off, on, f.alice.Token); err != nil {
 			return nil, err
 		}
 	}
 	if want("gateway") {
-		for _, cache := range []struct {
-			name string
-			ttl  time.Duration
-		}{{"off", -1}, {"on (300 s)", 300 * time.Second}} {
-			o := opts
-			o.CacheTTL = cache.ttl
-			st, err := reliability.Start(ctx, o)
-			if err != nil {
-				return nil, err
-			}
+		for _, cs := range []*cacheStack{off, on} {
 			for _, c := range []int{1, 8, 64} {
-				progress("gateway: cache %s, concurrency %d, %v", cache.name, c, cfg.cell)
-				res := gatewayLoad(ctx, st.URL, "/open/auth/whoami", f.alice.Token, c, cfg.cell)
-				res.Cache = cache.name
+				progress("gateway: cache %s, concurrency %d, %v", cs.name, c, cfg.cell)
+				res := gatewayLoad(ctx, cs.stack.URL, "/open/auth/whoami", f.alice.Token, c, cfg.cell)
+				res.Cache = cs.name
 				r.load = append(r.load, res)
 			}
-			st.Close()
 		}
 	}
 	r.took = time.Since(start)
