@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -172,13 +171,9 @@ func (s *Store) queryUserPartition(ctx context.Context, userID string, membershi
 }
 
 func decodeMembership(item map[string]types.AttributeValue) Membership {
-	ws := getS(item, "workspaceId")
-	if ws == "" {
-		ws = strings.TrimPrefix(getS(item, AttrSK), prefixWS)
-	}
 	return Membership{
 		UserID:      getS(item, "userId"),
-		WorkspaceID: ws,
+		WorkspaceID: getS(item, "workspaceId"),
 		Role:        Role(getS(item, "role")),
 		CreatedAt:   getTime(item, "createdAt"),
 	}
