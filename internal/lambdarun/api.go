@@ -23,6 +23,7 @@ func (r *Runtime) next(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	if r.firstNext.IsZero() {
 		r.firstNext = time.Now()
+		close(r.ready)
 	}
 	r.mu.Unlock()
 	select {
@@ -89,6 +90,9 @@ func (r *Runtime) invocationError(w http.ResponseWriter, req *http.Request) {
 func (r *Runtime) initError(w http.ResponseWriter, req *http.Request) {
 	fe := decodeError(req)
 	r.mu.Lock()
+	if r.initErr == nil {
+		close(r.initFailed)
+	}
 	r.initErr = fe
 	r.mu.Unlock()
 	writeStatus(w, http.StatusAccepted, "", "")

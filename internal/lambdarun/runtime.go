@@ -83,16 +83,20 @@ type invocation struct {
 
 // Runtime is a running bootstrap process and its Runtime API server.
 type Runtime struct {
-	cfg      Config
-	arn      string
-	srv      *http.Server
-	addr     string
-	cmd      *exec.Cmd
-	started  time.Time
-	exited   chan struct{} // closed when the process has exited
-	exitErr  error
-	queue    chan *invocation
-	invokeMu sync.Mutex // one invocation at a time, as in a Lambda sandbox
+	cfg     Config
+	arn     string
+	srv     *http.Server
+	addr    string
+	cmd     *exec.Cmd
+	started time.Time
+	exited  chan struct{} // closed when the process has exited
+	exitErr error
+	// ready and initFailed are closed (under mu, once) at the first GET
+	// .../invocation/next and the first POST .../init/error.
+	ready      chan struct{}
+	initFailed chan struct{}
+	queue      chan *invocation
+	invokeMu   sync.Mutex // one invocation at a time, as in a Lambda sandbox
 
 	mu        sync.Mutex
 	pending   map[string]*invocation
@@ -136,12 +140,14 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		return nil, fmt.Errorf("lambdarun: listen: %w", err)
 	}
 	r := &Runtime{
-		cfg:     cfg,
-		arn:     "arn:aws:lambda:" + cfg.Region + ":123456789012:function:" + cfg.FunctionName,
-		addr:    ln.Addr().String(),
-		exited:  make(chan struct{}),
-		queue:   make(chan *invocation),
-		pending: make(map[string]*invocation),
+		cfg:        cfg,
+		arn:        "arn:aws:lambda:" + cfg.Region + ":123456789012:function:" + cfg.FunctionName,
+		addr:       ln.Addr().String(),
+		exited:     make(chan struct{}),
+		ready:      make(chan struct{}),
+		initFailed: make(chan struct{}),
+		queue:      make(chan *invocation),
+		pending:    make(map[string]*invocation),
 	}
 	r.srv = &http.Server{Handler: r.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
@@ -213,27 +219,38 @@ func (r *Runtime) Timings() Timings {
 }
 
 // WaitReady blocks until the function asks for its first event, fails
-// init, exits, or ctx ends.
+// init, exits, or ctx ends. An init error wins over readiness, and both win
+// over an exit or ctx ending at the same time.
 func (r *Runtime) WaitReady(ctx context.Context) error {
-	tick := time.NewTicker(2 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		r.mu.Lock()
-		ready, initErr := !r.firstNext.IsZero(), r.initErr
-		r.mu.Unlock()
-		switch {
-		case initErr != nil:
-			return initErr
-		case ready:
-			return nil
-		}
-		select {
-		case <-r.exited:
-			return r.exitError()
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
+	var ctxErr error
+	select {
+	case <-r.ready:
+	case <-r.initFailed:
+	case <-r.exited:
+	case <-ctx.Done():
+		ctxErr = ctx.Err()
+	}
+	r.mu.Lock()
+	initErr := r.initErr
+	r.mu.Unlock()
+	switch {
+	case initErr != nil:
+		return initErr
+	case isClosed(r.ready):
+		return nil
+	case ctxErr != nil:
+		return ctxErr
+	}
+	return r.exitError()
+}
+
+// isClosed reports whether ch is closed, without blocking.
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
