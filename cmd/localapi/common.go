@@ -28,6 +28,9 @@ var (
 // defaultTable is the table name of the local stack.
 const defaultTable = "keygate-local"
 
+// region is AWS_REGION of the local stack's functions.
+const region = "us-east-1"
+
 // params collects repeated -param Name=Value flags.
 type params map[string]string
 

@@ -67,12 +67,12 @@ func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		defer stopDB()
 		endpoint = ep
 	}
-	env, err := inproc.Env(t, *fnID, sf.table, endpoint, "us-east-1")
+	env, err := inproc.Env(t, *fnID, sf.table, endpoint, region)
 	if err != nil {
 		return err
 	}
 	rt, err := lambdarun.Start(ctx, lambdarun.Config{
-		Bootstrap: bin, FunctionName: *fnID, Env: env, Region: "us-east-1",
+		Bootstrap: bin, FunctionName: *fnID, Env: env, Region: region,
 		Timeout: time.Duration(fn.Timeout) * time.Second, MemoryMB: fn.MemorySize,
 		Stdout: stderr, Stderr: stderr,
 	})

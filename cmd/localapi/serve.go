@@ -40,16 +40,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer stopDB()
 
-	prefix := t.Parameters["KeyPrefix"].Value
-	if prefix == "" {
-		prefix = apikey.DefaultPrefix
+	// The demo key carries the prefix the ApiKeysFunction will check.
+	env, err := inproc.Env(t, "ApiKeysFunction", sf.table, endpoint, region)
+	if err != nil {
+		return err
+	}
+	prefix, err := apikey.PrefixFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		return err
 	}
 	seeded, err := demo.Seed(ctx, store.New(client, sf.table), prefix)
 	if err != nil {
 		return err
 	}
 	gw, err := inproc.New(ctx, inproc.Options{
-		Template: t, Endpoint: endpoint, Table: sf.table,
+		Template: t, Endpoint: endpoint, Table: sf.table, Region: region,
 		GatewayLogger: logger, FunctionLogger: logger,
 	})
 	if err != nil {
