@@ -47,3 +47,15 @@ func LocalCredentials() aws.CredentialsProvider {
 		return creds, nil
 	})
 }
+
+// CredentialsOrLocal returns Credentials(getenv) or, when the environment
+// has none and local is true (the process talks to a custom endpoint such as
+// DynamoDB Local or sam local), LocalCredentials. Without local, missing
+// credentials are ErrNoCredentials.
+func CredentialsOrLocal(getenv Getenv, local bool) (aws.CredentialsProvider, error) {
+	creds, err := Credentials(getenv)
+	if err != nil && local {
+		return LocalCredentials(), nil
+	}
+	return creds, err
+}

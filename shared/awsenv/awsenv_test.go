@@ -50,3 +50,36 @@ func TestCredentials(t *testing.T) {
 		})
 	}
 }
+
+func TestCredentialsOrLocal(t *testing.T) {
+	set := map[string]string{"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		local   bool
+		wantKey string // access key id; "" wants ErrNoCredentials
+	}{
+		{"environment, AWS", set, false, "AKIDEXAMPLE"},
+		{"environment wins over local", set, true, "AKIDEXAMPLE"},
+		{"none, local", nil, true, "keygatelocal"},
+		{"none, AWS", nil, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := CredentialsOrLocal(env(tt.env), tt.local)
+			if tt.wantKey == "" {
+				if !errors.Is(err, ErrNoCredentials) {
+					t.Errorf("got %v, want ErrNoCredentials", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := p.Retrieve(context.Background())
+			if err != nil || got.AccessKeyID != tt.wantKey {
+				t.Errorf("got %+v, %v, want access key %q", got, err, tt.wantKey)
+			}
+		})
+	}
+}

@@ -50,12 +50,9 @@ func NewClient(_ context.Context, opts ClientOptions) (*dynamodb.Client, error) 
 		}
 		region = "us-east-1"
 	}
-	creds, err := awsenv.Credentials(getenv)
+	creds, err := awsenv.CredentialsOrLocal(getenv, opts.Endpoint != "")
 	if err != nil {
-		if opts.Endpoint == "" {
-			return nil, err
-		}
-		creds = awsenv.LocalCredentials()
+		return nil, err
 	}
 	o := dynamodb.Options{
 		Region:           region,

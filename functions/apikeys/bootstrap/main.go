@@ -31,13 +31,11 @@ func run(ctx context.Context) error {
 		return err
 	}
 	// The execution role's credentials, as Lambda sets them; awsenv explains
-	// why the SDK's shared-config loader is not used.
-	creds, err := awsenv.Credentials(os.Getenv)
+	// why the SDK's shared-config loader is not used. Under sam local without
+	// credentials they are placeholders: flushing fails and is logged.
+	creds, err := awsenv.CredentialsOrLocal(os.Getenv, cfg.DynamoDBEndpoint != "")
 	if err != nil {
-		if cfg.DynamoDBEndpoint == "" {
-			return err
-		}
-		creds = awsenv.LocalCredentials() // sam local without credentials: flushing fails and is logged
+		return err
 	}
 	flusher := apikeys.NewAPIGatewayFlusher(apigateway.New(apigateway.Options{
 		Region:      cfg.Region,
