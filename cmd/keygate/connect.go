@@ -55,6 +55,20 @@ func (c *cli) connect() (*store.Store, error) {
 	return c.st, nil
 }
 
+// parseAndConnect parses the command's arguments and then connects: the
+// start of every command that has no checks of its own between the two.
+func (c *cli) parseAndConnect(fs *flagSet, args []string) ([]string, *store.Store, error) {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := c.connect()
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, st, nil
+}
+
 // dynamo returns the raw client, for table administration.
 func (c *cli) dynamo() (*dynamodb.Client, error) {
 	if _, err := c.connect(); err != nil {

@@ -125,11 +125,7 @@ func (c *cli) keyList(args []string) error {
 func (c *cli) keyRevoke(args []string) error {
 	fs := c.newFlagSet("key revoke", "<userId> <keyId>",
 		"Delete one of a user's keys. Verification refuses it at once; an API Gateway that cached\nthe authorizer's answer keeps accepting it until the cache TTL ends (DELETE /open/apikeys/{keyId} flushes it).")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}

@@ -41,11 +41,7 @@ func (c *cli) memberPut(args []string) error {
 // memberRemove: keygate member rm <userId> <workspaceId>
 func (c *cli) memberRemove(args []string) error {
 	fs := c.newFlagSet("member rm", "<userId> <workspaceId>", "Take a user out of a workspace.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}
@@ -66,11 +62,7 @@ func (c *cli) memberRemove(args []string) error {
 // memberList: keygate member ls <userId>
 func (c *cli) memberList(args []string) error {
 	fs := c.newFlagSet("member ls", "<userId>", "List a user's workspaces and roles, by workspace id.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,7 @@ func (c *cli) userPut(args []string) error {
 		"Create a user or update one. Flags left out keep their stored values; a disabled user stays disabled.")
 	name := fs.String("name", "", "display `name`")
 	email := fs.String("email", "", "`email` address")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}
@@ -35,11 +31,7 @@ func (c *cli) userPut(args []string) error {
 // userGet: keygate user get <userId>
 func (c *cli) userGet(args []string) error {
 	fs := c.newFlagSet("user get", "<userId>", "Show a user.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}
@@ -54,11 +46,7 @@ func (c *cli) userGet(args []string) error {
 func (c *cli) userDisable(args []string) error {
 	fs := c.newFlagSet("user disable", "<userId>",
 		"Disable a user: the authorizer refuses all their keys from now on (after its cache TTL).")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}
@@ -72,11 +60,7 @@ func (c *cli) userDisable(args []string) error {
 // userEnable: keygate user enable <userId>
 func (c *cli) userEnable(args []string) error {
 	fs := c.newFlagSet("user enable", "<userId>", "Enable a disabled user again; their keys work again.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,7 @@ func (c *cli) workspacePut(args []string) error {
 	fs := c.newFlagSet("workspace put", "<workspaceId>",
 		"Create a workspace or update one. A --name left out keeps the stored name.")
 	name := fs.String("name", "", "display `name`")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}
@@ -37,11 +33,7 @@ func (c *cli) workspacePut(args []string) error {
 // workspaceGet: keygate workspace get <workspaceId>
 func (c *cli) workspaceGet(args []string) error {
 	fs := c.newFlagSet("workspace get", "<workspaceId>", "Show a workspace.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	st, err := c.connect()
+	pos, st, err := c.parseAndConnect(fs, args)
 	if err != nil {
 		return err
 	}
