@@ -11,8 +11,9 @@ import (
 func TestCfnLint(t *testing.T) {
 	bin, err := exec.LookPath("cfn-lint")
 	if err != nil {
-		t.Fatal("cfn-lint is not installed: install it with `pip install cfn-lint` " +
-			"(Python 3.9+; it brings aws-sam-translator), then run `cfn-lint template.yaml`")
+		t.Fatal("cfn-lint is not on PATH: make test and .ci/run need it there (.ci/run does not install it). " +
+			"Install it from PyPI (`pipx install cfn-lint` or `pip install cfn-lint`, Python 3.9+, " +
+			"aws-sam-translator included) or Homebrew (`brew install cfn-lint`), then run `cfn-lint template.yaml`")
 	}
 	cmd := exec.CommandContext(t.Context(), bin, "--", "template.yaml")
 	cmd.Dir = repoRoot(t)
