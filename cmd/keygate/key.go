@@ -62,15 +62,14 @@ func (c *cli) keyCreate(args []string) error {
 	}
 	v := viewKey(k)
 	v.APIKey = gen.Token
-	if c.g.json {
-		return c.printJSON(v)
-	}
-	if err := c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "start", v.Start,
-		"scopes", strings.Join(v.Scopes, ","), "expires", orDash(v.ExpiresAt), "token", v.APIKey); err != nil {
+	return c.emit(v, func() error {
+		if err := c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "start", v.Start,
+			"scopes", strings.Join(v.Scopes, ","), "expires", orDash(v.ExpiresAt), "token", v.APIKey); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintln(c.stdout, "\nThis is the only time the token is shown; store it now.")
 		return err
-	}
-	_, err = fmt.Fprintln(c.stdout, "\nThis is the only time the token is shown; store it now.")
-	return err
+	})
 }
 
 // keyList: keygate key ls <userId> [--limit N]
@@ -115,10 +114,9 @@ func (c *cli) keyList(args []string) error {
 		rows[i] = []string{v.ID, v.Name, v.Start, strings.Join(v.Scopes, ","), v.CreatedAt,
 			orDash(v.ExpiresAt), orDash(v.LastUsedAt), strconv.FormatInt(v.UsageCount, 10)}
 	}
-	if c.g.json {
-		return c.printJSON(list[keyView]{Items: views})
-	}
-	return c.printTable([]string{"ID", "NAME", "START", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "USES"}, rows)
+	return c.emit(list[keyView]{Items: views}, func() error {
+		return c.printTable([]string{"ID", "NAME", "START", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "USES"}, rows)
+	})
 }
 
 // keyRevoke: keygate key revoke <userId> <keyId>
@@ -132,13 +130,13 @@ func (c *cli) keyRevoke(args []string) error {
 	if err := st.DeleteKey(c.ctx, pos[0], pos[1]); err != nil {
 		return err
 	}
-	if c.g.json {
-		return c.printJSON(struct {
-			ID      string `json:"id"`
-			UserID  string `json:"userId"`
-			Revoked bool   `json:"revoked"`
-		}{pos[1], pos[0], true})
-	}
-	_, err = fmt.Fprintf(c.stdout, "revoked key %s of user %s\n", pos[1], pos[0])
-	return err
+	revoked := struct {
+		ID      string `json:"id"`
+		UserID  string `json:"userId"`
+		Revoked bool   `json:"revoked"`
+	}{pos[1], pos[0], true}
+	return c.emit(revoked, func() error {
+		_, err := fmt.Fprintf(c.stdout, "revoked key %s of user %s\n", pos[1], pos[0])
+		return err
+	})
 }

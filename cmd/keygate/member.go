@@ -48,15 +48,15 @@ func (c *cli) memberRemove(args []string) error {
 	if err := st.RemoveMembership(c.ctx, pos[0], pos[1]); err != nil {
 		return err
 	}
-	if c.g.json {
-		return c.printJSON(struct {
-			UserID      string `json:"userId"`
-			WorkspaceID string `json:"workspaceId"`
-			Removed     bool   `json:"removed"`
-		}{pos[0], pos[1], true})
-	}
-	_, err = fmt.Fprintf(c.stdout, "removed user %s from workspace %s\n", pos[0], pos[1])
-	return err
+	removed := struct {
+		UserID      string `json:"userId"`
+		WorkspaceID string `json:"workspaceId"`
+		Removed     bool   `json:"removed"`
+	}{pos[0], pos[1], true}
+	return c.emit(removed, func() error {
+		_, err := fmt.Fprintf(c.stdout, "removed user %s from workspace %s\n", pos[0], pos[1])
+		return err
+	})
 }
 
 // memberList: keygate member ls <userId>
@@ -76,8 +76,7 @@ func (c *cli) memberList(args []string) error {
 		views[i] = viewMember(m)
 		rows[i] = []string{views[i].WorkspaceID, views[i].Role, views[i].CreatedAt}
 	}
-	if c.g.json {
-		return c.printJSON(list[memberView]{Items: views})
-	}
-	return c.printTable([]string{"WORKSPACE", "ROLE", "CREATED"}, rows)
+	return c.emit(list[memberView]{Items: views}, func() error {
+		return c.printTable([]string{"WORKSPACE", "ROLE", "CREATED"}, rows)
+	})
 }

@@ -101,6 +101,15 @@ func orDash(s *string) string {
 	return *s
 }
 
+// emit prints a command's result: v as JSON with --json, else what text
+// writes.
+func (c *cli) emit(v any, text func() error) error {
+	if c.g.json {
+		return c.printJSON(v)
+	}
+	return text()
+}
+
 // printJSON writes v as indented JSON.
 func (c *cli) printJSON(v any) error {
 	enc := json.NewEncoder(c.stdout)
@@ -129,25 +138,22 @@ func (c *cli) printTable(header []string, rows [][]string) error {
 
 func (c *cli) printUser(u store.User) error {
 	v := viewUser(u)
-	if c.g.json {
-		return c.printJSON(v)
-	}
-	return c.printFields("id", v.ID, "name", v.Name, "email", v.Email,
-		"disabled", strconv.FormatBool(v.Disabled), "created", v.CreatedAt)
+	return c.emit(v, func() error {
+		return c.printFields("id", v.ID, "name", v.Name, "email", v.Email,
+			"disabled", strconv.FormatBool(v.Disabled), "created", v.CreatedAt)
+	})
 }
 
 func (c *cli) printWorkspace(w store.Workspace) error {
 	v := viewWorkspace(w)
-	if c.g.json {
-		return c.printJSON(v)
-	}
-	return c.printFields("id", v.ID, "name", v.Name, "created", v.CreatedAt)
+	return c.emit(v, func() error {
+		return c.printFields("id", v.ID, "name", v.Name, "created", v.CreatedAt)
+	})
 }
 
 func (c *cli) printMember(m store.Membership) error {
 	v := viewMember(m)
-	if c.g.json {
-		return c.printJSON(v)
-	}
-	return c.printFields("user", v.UserID, "workspace", v.WorkspaceID, "role", v.Role, "created", v.CreatedAt)
+	return c.emit(v, func() error {
+		return c.printFields("user", v.UserID, "workspace", v.WorkspaceID, "role", v.Role, "created", v.CreatedAt)
+	})
 }

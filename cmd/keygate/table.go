@@ -27,16 +27,16 @@ func (c *cli) tableCreate(args []string) error {
 	if err != nil {
 		return err
 	}
-	if c.g.json {
-		return c.printJSON(struct {
-			Table   string `json:"table"`
-			Created bool   `json:"created"`
-		}{c.g.table, created})
-	}
-	if !created {
-		_, err = fmt.Fprintf(c.stdout, "table %s already exists at %s\n", c.g.table, c.where())
+	result := struct {
+		Table   string `json:"table"`
+		Created bool   `json:"created"`
+	}{c.g.table, created}
+	return c.emit(result, func() error {
+		format := "created table %s at %s\n"
+		if !created {
+			format = "table %s already exists at %s\n"
+		}
+		_, err := fmt.Fprintf(c.stdout, format, c.g.table, c.where())
 		return err
-	}
-	_, err = fmt.Fprintf(c.stdout, "created table %s at %s\n", c.g.table, c.where())
-	return err
+	})
 }
