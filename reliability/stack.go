@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"keygate/internal/gateway"
 	"keygate/internal/gateway/inproc"
 	"keygate/internal/modroot"
 	"keygate/internal/samtemplate"
@@ -39,8 +38,6 @@ type Options struct {
 	// in the template).
 	AuthorizerTimeout time.Duration
 	FunctionTimeout   time.Duration
-	// Template is template.yaml's path (default: the module root's).
-	Template string
 	// Logs receives every component's JSON log lines, each tagged with its
 	// component as testlog.Buffer.Logger does (nil: nothing is logged).
 	Logs io.Writer
@@ -53,10 +50,6 @@ type Options struct {
 type Stack struct {
 	// URL is the base URL, without the stage (as `sam local start-api`).
 	URL string
-	// Gateway is the API Gateway engine.
-	Gateway *gateway.Gateway
-	// Template is the template the stack was configured from.
-	Template *samtemplate.Template
 
 	srv  *http.Server
 	done chan struct{}
@@ -69,14 +62,11 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.API == nil || opts.Table == "" {
 		return nil, errors.New("reliability: Options.API and Options.Table are required")
 	}
-	path := opts.Template
-	if path == "" {
-		root, err := modroot.Find()
-		if err != nil {
-			return nil, err
-		}
-		path = filepath.Join(root, "template.yaml")
+	root, err := modroot.Find()
+	if err != nil {
+		return nil, err
 	}
+	path := filepath.Join(root, "template.yaml")
 	params := map[string]string{"KeysTable": opts.Table}
 	switch {
 	case opts.CacheTTL < 0:
@@ -112,11 +102,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, fmt.Errorf("reliability: listen: %w", err)
 	}
 	s := &Stack{
-		URL:      "http://" + ln.Addr().String(),
-		Gateway:  gw,
-		Template: tmpl,
-		srv:      &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second},
-		done:     make(chan struct{}),
+		URL:  "http://" + ln.Addr().String(),
+		srv:  &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second},
+		done: make(chan struct{}),
 	}
 	go func() {
 		defer close(s.done)
