@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"keygate/internal/gateway"
 )
 
 // TestAuthorizerEvent checks the REQUEST event: the token in both header
-// maps and a methodArn that matches the path, stage and method.
+// maps and a methodArn that is the one API Gateway builds from the event's
+// own account, API id, stage, method and path.
 func TestAuthorizerEvent(t *testing.T) {
 	ev := AuthorizerEvent("sk_live_abc")
 	var got struct {
@@ -18,6 +21,8 @@ func TestAuthorizerEvent(t *testing.T) {
 		Headers           map[string]string   `json:"headers"`
 		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
 		RequestContext    struct {
+			AccountID    string `json:"accountId"`
+			APIID        string `json:"apiId"`
 			Stage        string `json:"stage"`
 			ResourcePath string `json:"resourcePath"`
 		} `json:"requestContext"`
@@ -27,7 +32,8 @@ func TestAuthorizerEvent(t *testing.T) {
 	}
 	checks := []struct{ name, got, want string }{
 		{"type", got.Type, "REQUEST"},
-		{"methodArn", got.MethodArn, "arn:aws:execute-api:us-east-1:123456789012:keygatelcl/Prod/GET/open/auth/whoami"},
+		{"methodArn", got.MethodArn, gateway.MethodARN("us-east-1", got.RequestContext.AccountID, got.RequestContext.APIID,
+			got.RequestContext.Stage, got.HTTPMethod, got.Path)},
 		{"path", got.Path, "/open/auth/whoami"},
 		{"httpMethod", got.HTTPMethod, "GET"},
 		{"header", got.Headers["Authorization"], "Bearer sk_live_abc"},
