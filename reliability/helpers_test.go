@@ -102,13 +102,10 @@ func (e *env) allSecrets() []string {
 // fails when nothing was logged: then the capture is broken, not clean.
 func checkLogs(tb testing.TB, logs *testlog.Buffer, secrets []string) {
 	tb.Helper()
-	lines := logs.Lines()
-	if len(lines) == 0 {
+	if len(logs.Lines()) == 0 {
 		tb.Errorf("logs: got no lines, want the components' log lines captured")
 	}
-	for _, l := range testlog.FindLeaks(lines, secrets...) {
-		tb.Errorf("log line %d holds %s", l.Line, l.What)
-	}
+	logs.AssertNoSecrets(tb, secrets...)
 }
 
 // response is one HTTP answer.
