@@ -123,12 +123,11 @@ func (c *cli) dispatch(args []string) error {
 		c.printGroupHelp(g)
 		return errHelp
 	}
-	for _, cmd := range g.commands {
-		if cmd.name == args[1] {
-			return cmd.run(c, args[2:])
-		}
+	cmd, err := g.find(args[1])
+	if err != nil {
+		return err
 	}
-	return usageErrorf("%s: unknown command %q: want one of %s", g.name, args[1], g.commandNames())
+	return cmd.run(c, args[2:])
 }
 
 // help serves "keygate help [group [command]]".
@@ -145,12 +144,11 @@ func (c *cli) help(args []string) error {
 		c.printGroupHelp(g)
 		return errHelp
 	}
-	for _, cmd := range g.commands {
-		if cmd.name == args[1] {
-			return cmd.run(c, []string{"--help"})
-		}
+	cmd, err := g.find(args[1])
+	if err != nil {
+		return err
 	}
-	return usageErrorf("%s: unknown command %q: want one of %s", g.name, args[1], g.commandNames())
+	return cmd.run(c, []string{"--help"})
 }
 
 func findGroup(name string) (group, bool) {
@@ -160,6 +158,17 @@ func findGroup(name string) (group, bool) {
 		}
 	}
 	return group{}, false
+}
+
+// find returns the group's command called name, or a usage error naming
+// the group's commands.
+func (g group) find(name string) (command, error) {
+	for _, cmd := range g.commands {
+		if cmd.name == name {
+			return cmd, nil
+		}
+	}
+	return command{}, usageErrorf("%s: unknown command %q: want one of %s", g.name, name, g.commandNames())
 }
 
 // commandNames lists the group's commands for error messages.
