@@ -15,8 +15,9 @@ import (
 // tableNamePattern is DynamoDB's rule for table names.
 var tableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
 
-// checkConnection validates the global flags that say where the table is.
-// Commands call it with their other checks, before any request.
+// checkConnection validates the global flags that say where the table is
+// and --timeout. connect calls it, after the command has checked its own
+// input and before any request.
 func (c *cli) checkConnection() error {
 	if c.g.table == "" {
 		return usageErrorf("no table: set --table or KEYGATE_TABLE")

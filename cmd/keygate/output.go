@@ -11,8 +11,10 @@ import (
 	"keygate/shared/store"
 )
 
-// The JSON shapes the CLI prints: camelCase, times RFC 3339 UTC, absent
-// optional values null — as the HTTP API's.
+// The JSON shapes the CLI prints: camelCase names and absent optional values
+// null, as in the HTTP API's answers; but times are RFC 3339 UTC to the
+// second (2030-01-02T15:04:05Z), where the HTTP API writes milliseconds, and
+// a key carries its userId.
 
 type userView struct {
 	ID        string `json:"id"`
