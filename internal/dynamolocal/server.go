@@ -50,7 +50,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if !ok {
 		return nil, fmt.Errorf("dynamolocal: DynamoDB Local is not installed in %s; run: %s", dir, InstallHint)
 	}
-	java, err := findJava()
+	java, err := FindJava()
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,9 @@ func (s *Server) Stop() error {
 // Done is closed when the process has exited.
 func (s *Server) Done() <-chan struct{} { return s.done }
 
-func findJava() (string, error) {
+// FindJava returns the java that Start runs: $JAVA_HOME/bin/java when it
+// exists, else java on PATH, else an error with the command that installs it.
+func FindJava() (string, error) {
 	if home := os.Getenv("JAVA_HOME"); home != "" {
 		p := filepath.Join(home, "bin", "java")
 		if _, err := os.Stat(p); err == nil {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"keygate/internal/dynamolocal"
 )
@@ -17,8 +16,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if _, err := exec.LookPath("java"); err != nil {
-		fmt.Fprintln(os.Stderr, "install: java not found on PATH; install Java 17: apt-get install -y openjdk-17-jre-headless")
+	if _, err := dynamolocal.FindJava(); err != nil { // the java Start will run
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	fmt.Println(dir)
