@@ -1,7 +1,6 @@
 package dynamolocal
 
 import (
-	"os"
 	"os/exec"
 	"syscall"
 )
@@ -11,5 +10,3 @@ import (
 func setProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
-
-func terminate(p *os.Process) error { return p.Signal(syscall.SIGTERM) }

@@ -2,12 +2,8 @@
 
 package dynamolocal
 
-import (
-	"os"
-	"os/exec"
-	"syscall"
-)
+import "os/exec"
 
+// setProcAttr does nothing here: only Linux can tie the JVM's life to its
+// parent's (Pdeathsig).
 func setProcAttr(cmd *exec.Cmd) {}
-
-func terminate(p *os.Process) error { return p.Signal(syscall.SIGTERM) }
