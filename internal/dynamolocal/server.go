@@ -115,7 +115,7 @@ func launch(ctx context.Context, java, dir string, port int, dataDir string, tim
 	return s, nil
 }
 
-// waitReady polls the endpoint until DynamoDB answers a ListTables call.
+// waitReady polls the endpoint (ping) until it answers over HTTP.
 func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := defaultPingClient()
@@ -139,7 +139,9 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 
 func defaultPingClient() *http.Client { return &http.Client{Timeout: 2 * time.Second} }
 
-// ping sends an unsigned ListTables; any DynamoDB-shaped answer means ready.
+// ping sends an unsigned ListTables and reports whether any HTTP answer came
+// back, whatever its status: the unsigned request may well be refused, but
+// only a server that is listening answers at all.
 func ping(client *http.Client, endpoint string) bool {
 	req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader("{}"))
 	if err != nil {
