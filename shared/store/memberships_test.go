@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"keygate/internal/faults"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
 )
@@ -34,7 +34,7 @@ func TestMemberships(t *testing.T) {
 		}
 	})
 	t.Run("principal in one query", func(t *testing.T) {
-		counted := &countQueries{API: client}
+		counted := faults.Wrap(client)
 		p, err := store.New(counted, table).Principal(ctx, "u1")
 		if err != nil {
 			t.Fatal(err)
@@ -42,8 +42,8 @@ func TestMemberships(t *testing.T) {
 		if p.User.ID != "u1" || len(p.Memberships) != 2 {
 			t.Errorf("got %+v, want user u1 with 2 memberships", p)
 		}
-		if counted.n != 1 {
-			t.Errorf("Query calls: got %d, want 1", counted.n)
+		if got := counted.Calls()[faults.OpQuery]; got != 1 {
+			t.Errorf("Query calls: got %d, want 1", got)
 		}
 	})
 	t.Run("role change replaces", func(t *testing.T) {
@@ -102,17 +102,6 @@ func TestParseRoleAndScopes(t *testing.T) {
 	if _, err := store.ParseScopes([]string{"webhook"}); apperr.CodeOf(err) != apperr.BadRequest {
 		t.Errorf("ParseScopes(webhook): got %v, want BadRequest", err)
 	}
-}
-
-// countQueries counts the Query calls made through it.
-type countQueries struct {
-	store.API
-	n int
-}
-
-func (c *countQueries) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	c.n++
-	return c.API.Query(ctx, in, opts...)
 }
 
 func TestRoleChangeKeepsCreatedAt(t *testing.T) {
