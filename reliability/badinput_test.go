@@ -84,8 +84,8 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 		tb.Fatalf("seed carol: %v", err)
 	}
 	e.addSecrets(carol.Secrets()...)
-	if err := e.st.DisableUser(ctx, carol.UserID); err != nil {
-		tb.Fatalf("DisableUser: %v", err)
+	if _, err := e.st.SetUserDisabled(ctx, carol.UserID, true); err != nil {
+		tb.Fatalf("SetUserDisabled: %v", err)
 	}
 	k.disabled = carol.Token
 

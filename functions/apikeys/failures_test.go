@@ -45,7 +45,7 @@ func TestInfrastructureErrorIsHidden(t *testing.T) {
 // authorizer's cached decision cannot create keys.
 func TestDisabledUserCannotCreate(t *testing.T) {
 	e := newEnv(t)
-	if err := e.st.DisableUser(context.Background(), alice); err != nil {
+	if _, err := e.st.SetUserDisabled(context.Background(), alice, true); err != nil {
 		t.Fatal(err)
 	}
 	before := fntest.Snapshot(t, e.client, e.table)

@@ -160,12 +160,6 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (
 	return s.syncKeyMarks(ctx, id, disabled)
 }
 
-// DisableUser is SetUserDisabled(ctx, id, true) without the user.
-func (s *Store) DisableUser(ctx context.Context, id string) error {
-	_, err := s.SetUserDisabled(ctx, id, true)
-	return err
-}
-
 // markUserKeys sets or clears userDisabled on each of the user's keys.
 func (s *Store) markUserKeys(ctx context.Context, userID string, disabled bool) error {
 	keys, err := s.allKeyIDs(ctx, userID)

@@ -36,8 +36,8 @@ func TestUsersAndWorkspaces(t *testing.T) {
 		}
 	})
 	t.Run("disable user", func(t *testing.T) {
-		if err := st.DisableUser(ctx, "u1"); err != nil {
-			t.Fatalf("DisableUser: %v", err)
+		if _, err := st.SetUserDisabled(ctx, "u1", true); err != nil {
+			t.Fatalf("SetUserDisabled: %v", err)
 		}
 		got, _ := st.GetUser(ctx, "u1")
 		if !got.Disabled {
@@ -59,7 +59,7 @@ func TestUsersAndWorkspaces(t *testing.T) {
 		call func() error
 	}{
 		{"get unknown user", func() error { _, err := st.GetUser(ctx, "nobody"); return err }},
-		{"disable unknown user", func() error { return st.DisableUser(ctx, "nobody") }},
+		{"disable unknown user", func() error { _, err := st.SetUserDisabled(ctx, "nobody", true); return err }},
 		{"enable unknown user", func() error { _, err := st.SetUserDisabled(ctx, "nobody", false); return err }},
 		{"get unknown workspace", func() error { _, err := st.GetWorkspace(ctx, "nowhere"); return err }},
 	}

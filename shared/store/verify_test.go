@@ -34,7 +34,7 @@ func TestVerifyOutcomes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.DisableUser(ctx, "carol"); err != nil {
+	if _, err := st.SetUserDisabled(ctx, "carol", true); err != nil {
 		t.Fatal(err)
 	}
 	wrongHash := valid.Hash[:63] + "x"
@@ -168,7 +168,7 @@ func TestReEnablingAUserClearsKeyMarks(t *testing.T) {
 			if err := st.CreateKey(ctx, k); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.DisableUser(ctx, "dave"); err != nil {
+			if _, err := st.SetUserDisabled(ctx, "dave", true); err != nil {
 				t.Fatal(err)
 			}
 			if err := tt.reEnable(ctx, st, "dave"); err != nil {
@@ -199,7 +199,7 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 				}
 				keys = append(keys, k)
 			}
-			if err := st.DisableUser(ctx, "erin"); err != nil {
+			if _, err := st.SetUserDisabled(ctx, "erin", true); err != nil {
 				t.Fatal(err)
 			}
 			// The re-enable fails after the user item and one key were updated.
