@@ -2,7 +2,6 @@ package apikey
 
 import (
 	"crypto/rand"
-	"fmt"
 	"hash/crc32"
 )
 
@@ -29,7 +28,8 @@ type Key struct {
 }
 
 // Generate creates a new token with the given prefix. It fails only for an
-// invalid prefix (wrapping ErrPrefix) or if crypto/rand fails.
+// invalid prefix (wrapping ErrPrefix): crypto/rand.Read never returns an
+// error (it crashes the program if the system's source fails).
 func Generate(prefix string) (Key, error) {
 	if !ValidPrefix(prefix) {
 		return Key{}, &parseError{rule: ErrPrefix, prefix: prefix}
@@ -39,9 +39,7 @@ func Generate(prefix string) (Key, error) {
 	buf := arr[:n+bodyLen]
 	copy(buf, prefix)
 	buf[n-1] = '_'
-	if err := randomBase62(buf[n : n+idLen+secretLen]); err != nil {
-		return Key{}, fmt.Errorf("apikey: read random: %w", err)
-	}
+	randomBase62(buf[n : n+idLen+secretLen])
 	var crc [crcLen]byte
 	encodeCRC(&crc, crc32.ChecksumIEEE(buf[:n+idLen+secretLen]))
 	copy(buf[n+idLen+secretLen:], crc[:])
@@ -59,14 +57,12 @@ func Generate(prefix string) (Key, error) {
 // randomBase62 fills dst with characters drawn uniformly from alphabet.
 // It reads bytes from crypto/rand and rejects those >= 248 (4·62), so that
 // b % 62 is exactly uniform; 31 of 32 bytes are kept.
-func randomBase62(dst []byte) error {
+func randomBase62(dst []byte) {
 	var buf [64]byte
 	for i := 0; i < len(dst); {
 		// Ask for a few more bytes than needed to absorb rejections.
 		n := min(len(dst)-i+4, len(buf))
-		if _, err := rand.Read(buf[:n]); err != nil {
-			return err
-		}
+		_, _ = rand.Read(buf[:n])
 		for _, b := range buf[:n] {
 			if b >= 248 {
 				continue
@@ -78,5 +74,4 @@ func randomBase62(dst []byte) error {
 			}
 		}
 	}
-	return nil
 }
