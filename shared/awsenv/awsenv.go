@@ -3,6 +3,7 @@ package awsenv
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -10,12 +11,14 @@ import (
 // Getenv is how the package reads the environment (os.Getenv in production).
 type Getenv func(string) string
 
-// Region returns AWS_REGION, else AWS_DEFAULT_REGION, else "".
+// Region returns AWS_REGION, else AWS_DEFAULT_REGION, else "", trimmed:
+// every reader of the region (the functions' settings, store.NewClient) sees
+// the same value.
 func Region(getenv Getenv) string {
-	if r := getenv("AWS_REGION"); r != "" {
+	if r := strings.TrimSpace(getenv("AWS_REGION")); r != "" {
 		return r
 	}
-	return getenv("AWS_DEFAULT_REGION")
+	return strings.TrimSpace(getenv("AWS_DEFAULT_REGION"))
 }
 
 // ErrNoCredentials means the environment holds no AWS credentials.

@@ -17,6 +17,7 @@ func TestRegion(t *testing.T) {
 		{"AWS_REGION wins", map[string]string{"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-2"}, "eu-west-1"},
 		{"default region", map[string]string{"AWS_DEFAULT_REGION": "us-east-2"}, "us-east-2"},
 		{"none", nil, ""},
+		{"trimmed; blank counts as unset", map[string]string{"AWS_REGION": "  ", "AWS_DEFAULT_REGION": " us-east-2 "}, "us-east-2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
