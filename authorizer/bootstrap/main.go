@@ -7,29 +7,29 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/authorizer"
+	"keygate/internal/lambdaenv"
 	"keygate/shared/store"
 )
 
-func main() {
+func main() { lambdaenv.Main("authorizer", run) }
+
+func run(ctx context.Context) error {
 	cfg, err := authorizer.ConfigFromEnv(os.Getenv)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "authorizer:", err)
-		os.Exit(1)
+		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	// NewClient takes the region and credentials from the environment
 	// (shared/awsenv).
-	client, err := store.NewClient(context.Background(), store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint})
+	client, err := store.NewClient(ctx, store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "authorizer: dynamodb client:", err)
-		os.Exit(1)
+		return fmt.Errorf("dynamodb client: %w", err)
 	}
-	h := authorizer.New(store.New(client, cfg.TableName), cfg, logger)
+	h := authorizer.New(store.New(client, cfg.TableName), cfg, lambdaenv.NewLogger(cfg.LogLevel))
 	lambda.Start(h.Handle)
+	return nil
 }

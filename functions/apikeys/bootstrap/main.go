@@ -12,19 +12,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 
 	"keygate/functions/apikeys"
-	"keygate/functions/internal/fnenv"
+	"keygate/internal/lambdaenv"
 	"keygate/shared/awsenv"
 	"keygate/shared/store"
 )
 
-func main() { fnenv.Main("apikeys", run) }
+func main() { lambdaenv.Main("apikeys", run) }
 
 func run(ctx context.Context) error {
 	cfg, err := apikeys.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	cfg.Logger = fnenv.NewLogger(cfg.LogLevel)
+	cfg.Logger = lambdaenv.NewLogger(cfg.LogLevel)
 	slog.SetDefault(cfg.Logger)
 	db, err := store.NewClient(ctx, store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint, Region: cfg.Region})
 	if err != nil {

@@ -10,17 +10,17 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/functions/config"
-	"keygate/functions/internal/fnenv"
+	"keygate/internal/lambdaenv"
 )
 
-func main() { fnenv.Main("config", run) }
+func main() { lambdaenv.Main("config", run) }
 
 func run(context.Context) error {
 	cfg, err := config.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	cfg.Logger = fnenv.NewLogger(cfg.LogLevel)
+	cfg.Logger = lambdaenv.NewLogger(cfg.LogLevel)
 	slog.SetDefault(cfg.Logger)
 	lambda.Start(config.New(cfg).Handle)
 	return nil

@@ -11,18 +11,18 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/functions/identity"
-	"keygate/functions/internal/fnenv"
+	"keygate/internal/lambdaenv"
 	"keygate/shared/store"
 )
 
-func main() { fnenv.Main("identity", run) }
+func main() { lambdaenv.Main("identity", run) }
 
 func run(ctx context.Context) error {
 	cfg, err := identity.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	cfg.Logger = fnenv.NewLogger(cfg.LogLevel)
+	cfg.Logger = lambdaenv.NewLogger(cfg.LogLevel)
 	slog.SetDefault(cfg.Logger)
 	db, err := store.NewClient(ctx, store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint, Region: cfg.Region})
 	if err != nil {

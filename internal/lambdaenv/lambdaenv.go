@@ -1,0 +1,61 @@
+package lambdaenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"keygate/shared/awsenv"
+)
+
+// Base holds the settings every keygate Lambda reads.
+type Base struct {
+	// TableName is the DynamoDB table (TABLE_NAME).
+	TableName string
+	// DynamoDBEndpoint is an optional DynamoDB-compatible endpoint (DYNAMODB_ENDPOINT).
+	DynamoDBEndpoint string
+	// Region is the AWS region (awsenv.Region: AWS_REGION, else
+	// AWS_DEFAULT_REGION); "" when neither is set.
+	Region string
+	// LogLevel is the slog level (LOG_LEVEL: debug, info, warn, error, any
+	// case; default info).
+	LogLevel slog.Level
+}
+
+// Load reads the settings, each trimmed. TABLE_NAME is required when
+// needTable; an unknown LOG_LEVEL is an error naming it.
+func Load(getenv func(string) string, needTable bool) (Base, error) {
+	b := Base{
+		TableName:        strings.TrimSpace(getenv("TABLE_NAME")),
+		DynamoDBEndpoint: strings.TrimSpace(getenv("DYNAMODB_ENDPOINT")),
+		Region:           awsenv.Region(getenv),
+	}
+	if needTable && b.TableName == "" {
+		return Base{}, errors.New("TABLE_NAME is required")
+	}
+	if lv := strings.TrimSpace(getenv("LOG_LEVEL")); lv != "" {
+		if err := b.LogLevel.UnmarshalText([]byte(lv)); err != nil {
+			return Base{}, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", lv)
+		}
+	}
+	return b, nil
+}
+
+// Main is a bootstrap's main: it runs run, which wires the function and
+// starts the Lambda runtime, and when run fails (a bad variable, a client that
+// cannot be built) prints the error after name and exits 1, failing the
+// Lambda's init with the reason.
+func Main(name string, run func(context.Context) error) {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
+}
+
+// NewLogger returns the JSON logger the Lambdas write to stdout.
+func NewLogger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+}
