@@ -54,7 +54,7 @@ vet: ## go vet
 .PHONY: cfn-lint
 cfn-lint: ## lint template.yaml with cfn-lint (SAM translator included)
 	@echo "==> cfn-lint template.yaml"
-	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: pip install cfn-lint"; exit 1; }
+	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: pipx install cfn-lint (or pip install cfn-lint, or brew install cfn-lint)"; exit 1; }
 	@cfn-lint template.yaml
 
 .PHONY: lint
