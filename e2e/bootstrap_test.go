@@ -112,22 +112,6 @@ func seedSampleKeys(tb testing.TB, st *store.Store) {
 	}
 }
 
-// seedSampleKey stores the demo user's key the apikeys get, rename, rotate
-// and delete samples name (demo.SampleKeyID), and returns its token.
-func seedSampleKey(tb testing.TB, st *store.Store) string {
-	tb.Helper()
-	gen, err := apikey.Generate(apikey.DefaultPrefix)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	k := store.Key{ID: demo.SampleKeyID, UserID: demo.SampleUserID, Name: "CI deploy", Hash: gen.Hash, Start: gen.Start,
-		Scopes: store.AllScopes, CreatedAt: time.Now().Add(-time.Hour)}
-	if err := st.CreateKey(tb.Context(), k); err != nil {
-		tb.Fatalf("sample key: %v", err)
-	}
-	return gen.Token
-}
-
 // connectRecorder is a loopback HTTPS proxy that refuses every tunnel: the
 // ApiKeysFunction bootstrap builds a real API Gateway client, with no
 // endpoint setting, so HTTPS_PROXY pointing here keeps its cache flushes on
@@ -165,7 +149,11 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedSampleKeys(t, s.st)
-	s.tokens = append(s.tokens, seedSampleKey(t, s.st))
+	sample, err := demo.SeedSampleKey(t.Context(), s.st, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.tokens = append(s.tokens, sample.Token)
 	proxy := newConnectRecorder(t)
 	tmpl, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fntest"
+	"keygate/internal/demo"
 	"keygate/internal/testlog"
-	"keygate/shared/apikey"
 	"keygate/shared/store"
 )
 
@@ -21,14 +21,7 @@ func TestSampleEvents(t *testing.T) {
 	logger, _ := testlog.New()
 	e.fn = apikeys.New(apikeys.Config{Logger: logger}, e.st, e.flusher)
 	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, store.RoleOwner)
-	gen, err := apikey.Generate("sk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.CreateKey(context.Background(), store.Key{
-		ID: fntest.SampleKeyID, UserID: fntest.SampleUserID, Name: "CI deploy", Hash: gen.Hash,
-		Start: "sk_Abc123De", Scopes: store.AllScopes, CreatedAt: clock.Add(-time.Hour),
-	}); err != nil {
+	if _, err := demo.SeedSampleKey(context.Background(), e.st, clock.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {

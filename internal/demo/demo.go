@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
@@ -18,7 +19,7 @@ const (
 
 // The ids the sample events in events/ name: the demo user and workspace,
 // and the key the apikeys get/rename/rotate/delete samples act on (Seed does
-// not create it; tests that replay the samples store it themselves).
+// not create it; tests that replay the samples store it with SeedSampleKey).
 const (
 	SampleUserID      = UserID
 	SampleWorkspaceID = WorkspaceID
@@ -112,4 +113,25 @@ func revokeOld(ctx context.Context, st *store.Store) (int, error) {
 		}
 	}
 	return len(old), nil
+}
+
+// SampleKeyName is the name of the key SeedSampleKey stores.
+const SampleKeyName = "CI deploy"
+
+// SeedSampleKey stores the key the apikeys get, rename, rotate and delete
+// sample events act on: SampleKeyID of SampleUserID, all scopes, created at
+// createdAt. Its id is fixed, so no token verifies against it; the returned
+// apikey.Key (whose token and hash the stored key was made from) is only for
+// callers that scan logs for secrets.
+func SeedSampleKey(ctx context.Context, st *store.Store, createdAt time.Time) (apikey.Key, error) {
+	gen, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		return apikey.Key{}, fmt.Errorf("demo: generate sample key: %w", err)
+	}
+	k := store.NewKey(gen, SampleUserID, SampleKeyName, store.AllScopes, createdAt, nil)
+	k.ID, k.Start = SampleKeyID, apikey.DefaultPrefix+"_"+SampleKeyID[:8]
+	if err := st.CreateKey(ctx, k); err != nil {
+		return apikey.Key{}, fmt.Errorf("demo: create sample key: %w", err)
+	}
+	return gen, nil
 }
