@@ -1,7 +1,7 @@
 package authorizer
 
 import (
-	"keygate/internal/lambdaenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/access"
 	"keygate/shared/apikey"
 )

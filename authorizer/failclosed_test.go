@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/authorizer"
-	"keygate/internal/testlog"
+	"keygate/testkit/testlog"
 	"keygate/shared/store"
 )
 

@@ -20,9 +20,9 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"keygate/authorizer"
-	"keygate/internal/dynamolocal"
-	"keygate/internal/iamcheck"
-	"keygate/internal/testlog"
+	"keygate/tools/dynamolocal"
+	"keygate/testkit/iamcheck"
+	"keygate/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )

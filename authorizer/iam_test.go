@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/internal/iamcheck"
+	"keygate/testkit/iamcheck"
 	"keygate/shared/store"
 )
 

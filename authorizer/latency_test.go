@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/internal/faults"
-	"keygate/internal/testlog"
+	"keygate/testkit/faults"
+	"keygate/testkit/testlog"
 	"keygate/shared/store"
 )
 

@@ -3,7 +3,7 @@ package e2e
 import (
 	"testing"
 
-	"keygate/internal/gateway"
+	"keygate/tools/gateway"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )

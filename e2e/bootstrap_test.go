@@ -16,13 +16,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"keygate/internal/demo"
-	"keygate/internal/gateway"
-	"keygate/internal/gateway/inproc"
-	"keygate/internal/lambdarun"
-	"keygate/internal/modroot"
-	"keygate/internal/samtemplate"
-	"keygate/internal/testlog"
+	"keygate/tools/demo"
+	"keygate/tools/gateway"
+	"keygate/tools/gateway/inproc"
+	"keygate/tools/lambdarun"
+	"keygate/tools/modroot"
+	"keygate/tools/samtemplate"
+	"keygate/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/internal/gateway/inproc"
-	"keygate/internal/lambdarun"
-	"keygate/internal/samtemplate"
+	"keygate/tools/gateway/inproc"
+	"keygate/tools/lambdarun"
+	"keygate/tools/samtemplate"
 )
 
 // muxPatterns returns the "METHOD /path" patterns a package registers with

@@ -12,12 +12,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"keygate/internal/dynamolocal"
-	"keygate/internal/gateway"
-	"keygate/internal/gateway/inproc"
-	"keygate/internal/samtemplate"
-	"keygate/internal/testlog"
-	"keygate/reliability"
+	"keygate/tools/dynamolocal"
+	"keygate/tools/gateway"
+	"keygate/tools/gateway/inproc"
+	"keygate/tools/samtemplate"
+	"keygate/testkit/testlog"
+	"keygate/e2e/reliability"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )

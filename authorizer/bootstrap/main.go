@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/authorizer"
-	"keygate/internal/lambdaenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/internal/dynamolocal"
+	"keygate/tools/dynamolocal"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 )

@@ -11,8 +11,8 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
-	"keygate/functions/internal/fntest"
-	"keygate/internal/testlog"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/store"

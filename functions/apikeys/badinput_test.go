@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"keygate/functions/internal/fntest"
+	"keygate/testkit/fntest"
 	"keygate/shared/apperr"
 )
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"keygate/functions/apikeys"
-	"keygate/functions/internal/fntest"
-	"keygate/internal/testlog"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
 )

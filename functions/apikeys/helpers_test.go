@@ -15,10 +15,10 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
-	"keygate/functions/internal/fntest"
-	"keygate/internal/dynamolocal"
-	"keygate/internal/iamcheck"
-	"keygate/internal/testlog"
+	"keygate/testkit/fntest"
+	"keygate/tools/dynamolocal"
+	"keygate/testkit/iamcheck"
+	"keygate/testkit/testlog"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 )

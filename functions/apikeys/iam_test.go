@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
-	"keygate/functions/internal/fntest"
-	"keygate/internal/iamcheck"
+	"keygate/testkit/fntest"
+	"keygate/testkit/iamcheck"
 )
 
 // TestTemplateGrantsEveryCall drives each route through its table writes

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"keygate/functions/apikeys"
-	"keygate/functions/internal/fntest"
-	"keygate/internal/demo"
-	"keygate/internal/testlog"
+	"keygate/testkit/fntest"
+	"keygate/tools/demo"
+	"keygate/testkit/testlog"
 	"keygate/shared/store"
 )
 

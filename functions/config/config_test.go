@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/functions/config"
-	"keygate/functions/internal/fntest"
-	"keygate/internal/testlog"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
 )

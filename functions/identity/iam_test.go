@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/functions/internal/fntest"
-	"keygate/internal/iamcheck"
+	"keygate/testkit/fntest"
+	"keygate/testkit/iamcheck"
 	"keygate/shared/store"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"keygate/functions/internal/fntest"
+	"keygate/testkit/fntest"
 	"keygate/shared/store"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"keygate/internal/faults"
+	"keygate/testkit/faults"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
 )

@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"keygate/internal/dynamolocal"
+	"keygate/tools/dynamolocal"
 	"keygate/shared/store"
 )
 

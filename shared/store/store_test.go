@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"keygate/internal/dynamolocal"
+	"keygate/tools/dynamolocal"
 	"keygate/shared/store"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/internal/dynamolocal"
-	"keygate/internal/faults"
+	"keygate/tools/dynamolocal"
+	"keygate/testkit/faults"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
 )

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"keygate/internal/dynamolocal"
-	"keygate/internal/faults"
+	"keygate/tools/dynamolocal"
+	"keygate/testkit/faults"
 	"keygate/shared/store"
 )
 

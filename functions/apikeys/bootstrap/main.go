@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 
 	"keygate/functions/apikeys"
-	"keygate/internal/lambdaenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/awsenv"
 	"keygate/shared/store"
 )

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/functions/config"
-	"keygate/internal/lambdaenv"
+	"keygate/shared/lambdaenv"
 )
 
 func main() { lambdaenv.Main("config", run) }

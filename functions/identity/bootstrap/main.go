@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/functions/identity"
-	"keygate/internal/lambdaenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"keygate/internal/lambdaenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/httpapi"
 )
 

@@ -1,0 +1,59 @@
+package iamcheck
+
+import (
+	"slices"
+	"testing"
+
+	"keygate/tools/gateway"
+	"keygate/tools/samtemplate"
+)
+
+// The one condition Allowed evaluates.
+const (
+	leadingKeysOperator = "ForAllValues:StringLike"
+	leadingKeysKey      = "dynamodb:LeadingKeys"
+)
+
+// Allowed reports whether an Allow statement grants req: its action, its
+// resource and, where the statement has conditions, a LeadingKey matching
+// one of its ForAllValues:StringLike dynamodb:LeadingKeys patterns (IAM's
+// "*" and "?" wildcards, as the local gateway matches them). A
+// statement with any other condition does not count, so a check fails rather
+// than passes on what it cannot evaluate. Deny statements are not
+// considered: keygate's roles have none.
+func Allowed(statements []samtemplate.Statement, req Request) bool {
+	for _, s := range statements {
+		if s.Effect != "Allow" || !slices.Contains(s.Actions, req.Action) || !slices.Contains(s.Resources, req.Resource) {
+			continue
+		}
+		if conditionsHold(s.Conditions, req.LeadingKey) {
+			return true
+		}
+	}
+	return false
+}
+
+func conditionsHold(conds map[string]map[string][]string, leadingKey string) bool {
+	for op, keys := range conds {
+		for key, patterns := range keys {
+			if op != leadingKeysOperator || key != leadingKeysKey || leadingKey == "" {
+				return false
+			}
+			if !slices.ContainsFunc(patterns, func(p string) bool { return gateway.Wildcard(p, leadingKey) }) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// AssertAllowed fails the test for each of reqs that statements, the role of
+// function logicalID, do not grant.
+func AssertAllowed(tb testing.TB, statements []samtemplate.Statement, logicalID string, reqs []Request) {
+	tb.Helper()
+	for _, r := range reqs {
+		if !Allowed(statements, r) {
+			tb.Errorf("%s on %s (partition %q) is not allowed by %s's policy", r.Action, r.Resource, r.LeadingKey, logicalID)
+		}
+	}
+}

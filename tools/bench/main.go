@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"keygate/tools/modroot"
+	"keygate/tools/samtemplate"
+	"keygate/e2e/reliability"
+)
+
+// sections are the parts of the run, in order; -only picks some.
+var sections = []string{"gobench", "size", "coldstart", "rss", "calls", "gateway"}
+
+func main() {
+	out := flag.String("out", "", "write the Markdown report to this file (e.g. docs/benchmarks.md)")
+	only := flag.String("only", "", "comma-separated sections to run: "+strings.Join(sections, ","))
+	launches := flag.Int("launches", 60, "cold starts per bootstrap (at least 20; more steadies the medians on a busy machine)")
+	invocations := flag.Int("invocations", 1000, "warm invocations for the peak RSS figure")
+	cell := flag.Duration("duration", 3*time.Second, "measuring time of each gateway throughput cell")
+	flag.Parse()
+	for _, s := range strings.Split(*only, ",") {
+		if s != "" && !slices.Contains(sections, s) {
+			fmt.Fprintf(os.Stderr, "bench: unknown section %q in -only: want some of %s\n", s, strings.Join(sections, ","))
+			os.Exit(2)
+		}
+	}
+	if *launches < 20 {
+		fmt.Fprintln(os.Stderr, "bench: -launches must be at least 20")
+		os.Exit(2)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	r, err := run(ctx, config{only: *only, launches: *launches, invocations: *invocations, cell: *cell})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	fmt.Print(r.table())
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(r.markdown()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Println("wrote", *out)
+	}
+}
+
+// config is the command line.
+type config struct {
+	only        string
+	launches    int
+	invocations int
+	cell        time.Duration
+}
+
+// results holds every figure of a run.
+type results struct {
+	cfg     config
+	machine machine
+	took    time.Duration
+	goBench *goBench
+	sizes   []sizeResult
+	cold    []coldResult
+	inits   []initTrace
+	load1   float64 // load average before and after the run
+	load2   float64
+	rss     []rssResult
+	calls   []callsResult
+	load    []loadResult
+}
+
+// run measures the selected sections.
+func run(ctx context.Context, cfg config) (*results, error) {
+	start := time.Now()
+	want := func(s string) bool {
+		return cfg.only == "" || slices.Contains(strings.Split(cfg.only, ","), s)
+	}
+	r := &results{cfg: cfg, machine: describeMachine(), load1: loadAverage()}
+	defer func() { r.load2 = loadAverage() }()
+	root, err := modroot.Find()
+	if err != nil {
+		return nil, err
+	}
+	progress := func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	}
+
+	if want("gobench") {
+		progress("Go benchmark of the authorizer's non-I/O path")
+		b, err := runGoBench(ctx, root, "./authorizer/", "BenchmarkAuthorizeNonIO")
+		if err != nil {
+			return nil, err
+		}
+		r.goBench = &b
+	}
+	if !want("size") && !want("coldstart") && !want("rss") && !want("calls") && !want("gateway") {
+		r.took = time.Since(start)
+		return r, nil
+	}
+
+	tmpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"), nil)
+	if err != nil {
+		return nil, err
+	}
+	progress("starting DynamoDB Local")
+	f, err := startFixture(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer f.stop()
+	subjects, err := f.subjects(ctx, tmpl)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "keygate-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+
+	if want("size") {
+		progress("building the linux/arm64 Lambda binaries")
+		if r.sizes, err = buildLambdaSizes(ctx, root, dir, subjects); err != nil {
+			return nil, err
+		}
+	}
+	if want("coldstart") || want("rss") {
+		progress("building the bootstraps for this machine")
+		if err := buildHost(ctx, root, dir, subjects); err != nil {
+			return nil, err
+		}
+	}
+	if want("coldstart") {
+		progress("cold starts: %d launches of each of %d bootstraps, alternating", cfg.launches, len(subjects))
+		if r.cold, err = coldStarts(ctx, subjects, cfg.launches); err != nil {
+			return nil, err
+		}
+		for _, s := range subjects {
+			if s.ID == "hello" || s.ID == "AuthorizerFunction" || s.ID == "ConfigFunction" {
+				r.inits = append(r.inits, traceInit(ctx, s.ID, s.HostBin, initTraceRuns))
+			}
+		}
+	}
+	if want("rss") {
+		for _, s := range subjects {
+			if s.ID != "hello" && s.ID != "AuthorizerFunction" {
+				continue
+			}
+			progress("peak RSS of %s over %d warm invocations", s.ID, cfg.invocations)
+			res, err := peakRSS(ctx, s, cfg.invocations)
+			if err != nil {
+				return nil, err
+			}
+			r.rss = append(r.rss, res)
+		}
+	}
+	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
+	// line per request would flood the terminal and slow what is measured.
+	opts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn}
+	if !want("calls") && !want("gateway") {
+		r.took = time.Since(start)
+		return r, nil
+	}
+	off, on, err := startCacheStacks(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer off.stack.Close()
+	defer on.stack.Close()
+	if want("calls") {
+		progress("counting DynamoDB calls per authorization")
+		if r.calls, err = countCalls(ctx, off, on, f.alice.Token); err != nil {
+			return nil, err
+		}
+	}
+	if want("gateway") {
+		for _, cs := range []*cacheStack{off, on} {
+			for _, c := range []int{1, 8, 64} {
+				progress("gateway: cache %s, concurrency %d, %v", cs.name, c, cfg.cell)
+				res := gatewayLoad(ctx, cs.stack.URL, "/open/auth/whoami", f.alice.Token, c, cfg.cell)
+				res.Cache = cs.name
+				r.load = append(r.load, res)
+			}
+		}
+	}
+	r.took = time.Since(start)
+	return r, nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The targets of issue 7.
+const (
+	targetNsPerOp     = 10_000
+	targetAllocs      = 40
+	targetInitRatio   = 1.25
+	targetSizeRatio   = 2.0
+	targetPeakRSSKB   = 40_000_000 / 1024 // 40 MB, as the target is stated, in KiB
+	rssCommandPattern = "go run ./tools/bench -only rss -invocations %d"
+)
+
+// row is one line of the summary table.
+type row struct {
+	Figure, Value, Target, Verdict string
+}
+
+// verdict words a target check.
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
+
+// summary returns the summary rows of the figures measured.
+func (r *results) summary() []row {
+	var rows []row
+	if b := r.goBench; b != nil {
+		rows = append(rows,
+			row{"authorizer non-I/O path, time", fmt.Sprintf("%.2f µs/op", b.NsPerOp/1000), "≤ 10 µs", verdict(b.NsPerOp <= targetNsPerOp)},
+			row{"authorizer non-I/O path, allocations", fmt.Sprintf("%.0f allocs/op (%.0f B/op)", b.AllocsPerOp, b.BytesPerOp), "≤ 40", verdict(b.AllocsPerOp <= targetAllocs)})
+	}
+	if hello, ok := r.coldOf("hello"); ok {
+		for _, c := range r.cold {
+			if c.ID == "hello" {
+				continue
+			}
+			ratio := float64(c.Init) / float64(hello.Init)
+			target, v := "", ""
+			if c.ID == "AuthorizerFunction" {
+				target, v = "≤ 1.25× hello-world", verdict(ratio <= targetInitRatio)
+			}
+			rows = append(rows, row{"cold start init (exec→first next), " + c.ID,
+				fmt.Sprintf("%s = %.2f× hello-world (%s)", ms(c.Init), ratio, ms(hello.Init)), target, v})
+		}
+	}
+	if hello, ok := r.sizeOf("hello"); ok {
+		for _, s := range r.sizes {
+			if s.ID == "hello" {
+				continue
+			}
+			ratio := float64(s.Bytes) / float64(hello.Bytes)
+			rows = append(rows, row{"binary size linux/arm64, " + s.ID,
+				fmt.Sprintf("%s = %.2f× hello-world (%s)", mib(s.Bytes), ratio, mib(hello.Bytes)), "≤ 2× hello-world", verdict(ratio <= targetSizeRatio)})
+		}
+	}
+	for _, m := range r.rss {
+		if m.ID != "AuthorizerFunction" {
+			continue
+		}
+		rows = append(rows, row{fmt.Sprintf("peak RSS, authorizer, %d warm invocations", m.Invocations),
+			fmt.Sprintf("%.1f MiB", float64(m.PeakKB)/1024), "≤ 40 MB", verdict(m.PeakKB <= targetPeakRSSKB)})
+	}
+	for _, c := range r.calls {
+		rows = append(rows, row{"DynamoDB calls, " + c.Case, fmt.Sprintf("%d (%s)", c.Total, opsText(c)), fmt.Sprintf("%d", c.Want), verdict(c.Total == c.Want)})
+	}
+	for _, l := range r.load {
+		rows = append(rows, row{fmt.Sprintf("gateway GET whoami, cache %s, concurrency %d", l.Cache, l.Concurrency),
+			fmt.Sprintf("%.0f req/s, p50 %s, p99 %s", l.Throughput, ms(l.P50), ms(l.P99)), "", errText(l)})
+	}
+	return rows
+}
+
+func (r *results) coldOf(id string) (coldResult, bool) {
+	for _, c := range r.cold {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return coldResult{}, false
+}
+
+func (r *results) sizeOf(id string) (sizeResult, bool) {
+	for _, s := range r.sizes {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return sizeResult{}, false
+}
+
+// opsText lists the calls by operation.
+func opsText(c callsResult) string {
+	if c.Total == 0 {
+		return "none"
+	}
+	var parts []string
+	for op, n := range c.Calls {
+		parts = append(parts, fmt.Sprintf("%s %d", op, n))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+// errText reports failed requests of a load cell.
+func errText(l loadResult) string {
+	if l.Errors == 0 {
+		return "0 errors"
+	}
+	return fmt.Sprintf("%d NON-200", l.Errors)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func mib(n int64) string { return fmt.Sprintf("%.2f MiB", float64(n)/(1<<20)) }
+
+// table renders the summary as aligned text for the terminal.
+func (r *results) table() string {
+	rows := append([]row{{"FIGURE", "VALUE", "TARGET", "VERDICT"}}, r.summary()...)
+	var w [3]int
+	for _, x := range rows {
+		w[0] = max(w[0], len([]rune(x.Figure)))
+		w[1] = max(w[1], len([]rune(x.Value)))
+		w[2] = max(w[2], len([]rune(x.Target)))
+	}
+	var b strings.Builder
+	for _, x := range rows {
+		fmt.Fprintf(&b, "%s  %s  %s  %s\n", pad(x.Figure, w[0]), pad(x.Value, w[1]), pad(x.Target, w[2]), x.Verdict)
+	}
+	fmt.Fprintf(&b, "(%s on %s, %d cores, %s; took %s)\n", r.machine.OS, r.machine.CPU, r.machine.Cores, r.machine.GoVersion, r.took.Round(time.Second))
+	return b.String()
+}
+
+func pad(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len([]rune(s)))) }

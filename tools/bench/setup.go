@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"keygate/authorizer"
+	"keygate/tools/dynamolocal"
+	"keygate/tools/gateway/inproc"
+	"keygate/tools/lambdarun"
+	"keygate/tools/samtemplate"
+	"keygate/e2e/reliability"
+	"keygate/shared/store"
+)
+
+// fixture is DynamoDB Local with a seeded table.
+type fixture struct {
+	endpoint string
+	server   *dynamolocal.Server // nil when DYNAMODB_ENDPOINT was given
+	client   *dynamodb.Client
+	table    string
+	alice    reliability.Principal
+}
+
+// startFixture starts DynamoDB Local (unless DYNAMODB_ENDPOINT is set),
+// creates a table and seeds a user, a workspace and a key.
+func startFixture(ctx context.Context) (*fixture, error) {
+	f := &fixture{endpoint: os.Getenv("DYNAMODB_ENDPOINT")}
+	if f.endpoint == "" {
+		if _, err := dynamolocal.Install(ctx, os.Stderr); err != nil {
+			return nil, err
+		}
+		s, err := dynamolocal.Start(ctx, dynamolocal.Options{})
+		if err != nil {
+			return nil, err
+		}
+		f.server, f.endpoint = s, s.Endpoint()
+	}
+	client, err := store.NewClient(ctx, store.ClientOptions{Endpoint: f.endpoint})
+	if err != nil {
+		f.stop()
+		return nil, err
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	f.client, f.table = client, "keygate-bench-"+hex.EncodeToString(b[:])
+	if err := store.CreateTable(ctx, client, f.table); err != nil {
+		f.stop()
+		return nil, fmt.Errorf("create table: %w", err)
+	}
+	f.alice, err = reliability.Seed(ctx, store.New(client, f.table), "alice", "")
+	if err != nil {
+		f.stop()
+		return nil, err
+	}
+	return f, nil
+}
+
+// stop ends the DynamoDB Local this fixture started, if any.
+func (f *fixture) stop() {
+	if f.server != nil {
+		_ = f.server.Stop()
+	}
+}
+
+// subjects returns the hello-world baseline and every function of the
+// template, each with the environment the template gives it (pointed at
+// DynamoDB Local) and an event that exercises its main path.
+func (f *fixture) subjects(ctx context.Context, tmpl *samtemplate.Template) ([]*subject, error) {
+	authz := reliability.AuthorizerEvent(f.alice.Token)
+	// The context the authorizer gives the functions, from the real one.
+	resp, err := authorizer.New(store.New(f.client, f.table), authorizer.Config{}, nil).Handle(ctx, authz)
+	if err != nil {
+		return nil, fmt.Errorf("authorizer: %w", err)
+	}
+	authCtx := map[string]any{"principalId": resp.PrincipalID}
+	for k, v := range resp.Context {
+		authCtx[k] = v
+	}
+	proxy := func(path string) []byte {
+		return jsonEvent(events.APIGatewayProxyRequest{
+			Resource: path, Path: path, HTTPMethod: "GET",
+			Headers:           map[string]string{"Accept": "application/json"},
+			MultiValueHeaders: map[string][]string{"Accept": {"application/json"}},
+			RequestContext: events.APIGatewayProxyRequestContext{
+				AccountID: "123456789012", APIID: "keygatelcl", Stage: tmpl.Stage, HTTPMethod: "GET",
+				ResourcePath: path, Path: "/" + tmpl.Stage + path, RequestID: "bench", Authorizer: authCtx,
+			},
+		})
+	}
+	event := map[string][]byte{
+		"AuthorizerFunction": jsonEvent(authz),
+		"IdentityFunction":   proxy("/open/auth/whoami"),
+		"ApiKeysFunction":    proxy("/open/apikeys"),
+		"ConfigFunction":     proxy("/open/global/config"),
+	}
+	out := []*subject{{ID: "hello", Pkg: helloPkg, Event: []byte(`{"hello":"world"}`)}}
+	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction"} {
+		env, err := inproc.Env(tmpl, id, f.table, f.endpoint, "us-east-1")
+		if err != nil {
+			return nil, err
+		}
+		env["LOG_LEVEL"] = "warn"
+		pkg, err := lambdarun.PackageOf(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &subject{ID: id, Pkg: pkg, Event: event[id], Env: env})
+	}
+	return out, nil
+}

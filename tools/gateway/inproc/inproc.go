@@ -1,0 +1,280 @@
+package inproc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/authorizer"
+	"keygate/functions/apikeys"
+	"keygate/functions/config"
+	"keygate/functions/identity"
+	"keygate/tools/gateway"
+	"keygate/tools/samtemplate"
+	"keygate/shared/store"
+)
+
+// Options configure New.
+type Options struct {
+	// Template is the loaded template.yaml.
+	Template *samtemplate.Template
+	// Endpoint is DYNAMODB_ENDPOINT for every function ("" = AWS).
+	Endpoint string
+	// Table is TABLE_NAME for every function.
+	Table string
+	// Region is AWS_REGION (default "us-east-1").
+	Region string
+	// GatewayLogger receives one JSON line per request (nil discards).
+	GatewayLogger *slog.Logger
+	// FunctionLogger receives the functions' and the authorizer's logs,
+	// as CloudWatch would (nil discards).
+	FunctionLogger *slog.Logger
+	// API, if set, is the DynamoDB client of every function instead of
+	// the one each builds from its environment, and AuthorizerAPI (default
+	// API) the authorizer's: tests inject faults or count calls through
+	// them.
+	API           store.API
+	AuthorizerAPI store.API
+	// FunctionTimeout and AuthorizerTimeout override the deadline of each
+	// invocation's context, which is otherwise what Lambda gives it: the
+	// function's Timeout in the template (Lambda's 3 s if unset).
+	FunctionTimeout   time.Duration
+	AuthorizerTimeout time.Duration
+	// ExtraRoutes and ExtraFunctions add routes that are not in the
+	// template (tests use them to probe the authorizer's policy on
+	// methods keygate does not serve).
+	ExtraRoutes    []gateway.Route
+	ExtraFunctions map[string]gateway.Function
+}
+
+// The gateway is the apikeys function's CacheFlusher, reached through
+// lateFlusher; a compile-time check, since gateway may not import apikeys.
+var _ apikeys.CacheFlusher = (*gateway.Gateway)(nil)
+
+// lateFlusher forwards to the gateway, which exists only after the
+// functions are built.
+type lateFlusher struct{ gw *gateway.Gateway }
+
+// FlushAuthorizerCache flushes the gateway's cache once it exists.
+func (f *lateFlusher) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
+	if f.gw == nil {
+		return errors.New("local gateway not ready")
+	}
+	return f.gw.FlushAuthorizerCache(ctx, restAPIID, stage)
+}
+
+// New builds the functions and the authorizer and returns the gateway that
+// serves them.
+func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
+	t := opts.Template
+	if t == nil {
+		return nil, errors.New("inproc: no template")
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	discard := slog.New(slog.DiscardHandler)
+	if opts.GatewayLogger == nil {
+		opts.GatewayLogger = discard
+	}
+	if opts.FunctionLogger == nil {
+		opts.FunctionLogger = discard
+	}
+	b := builder{ctx: ctx, opts: opts, flusher: &lateFlusher{}}
+
+	cfg := gateway.FromTemplate(t)
+	cfg.Region = opts.Region
+	cfg.Logger = opts.GatewayLogger
+	cfg.Functions = make(map[string]gateway.Function)
+	for _, id := range slices.Sorted(maps.Keys(t.Functions)) {
+		if t.Authorizer.FunctionID == id {
+			continue
+		}
+		f, err := b.function(id)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Functions[id] = withDeadline(deadline(opts.FunctionTimeout, t.Functions[id]), f.Handle)
+	}
+	if cfg.Authorizer != nil {
+		id := t.Authorizer.FunctionID
+		h, err := b.authorizer(id)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Authorizer.Handler = withDeadline(deadline(opts.AuthorizerTimeout, t.Functions[id]), h)
+	}
+	cfg.Routes = append(cfg.Routes, opts.ExtraRoutes...)
+	maps.Copy(cfg.Functions, opts.ExtraFunctions)
+	gw, err := gateway.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	b.flusher.gw = gw
+	return gw, nil
+}
+
+// deadline is how long Lambda lets one invocation of fn run: override if
+// set, else fn's Timeout, else Lambda's default of 3 s.
+func deadline(override time.Duration, fn samtemplate.Function) time.Duration {
+	switch {
+	case override > 0:
+		return override
+	case fn.Timeout > 0:
+		return time.Duration(fn.Timeout) * time.Second
+	}
+	return 3 * time.Second
+}
+
+// withDeadline gives each invocation of h the deadline d, as Lambda does.
+func withDeadline[Req, Resp any](d time.Duration, h func(context.Context, Req) (Resp, error)) func(context.Context, Req) (Resp, error) {
+	return func(ctx context.Context, req Req) (Resp, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return h(ctx, req)
+	}
+}
+
+// builder builds handlers the way each function's main.go does.
+type builder struct {
+	ctx     context.Context
+	opts    Options
+	flusher *lateFlusher
+}
+
+// Env returns the environment of function id as Lambda would see it: the
+// template's variables with TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION set
+// for this local stack.
+func Env(t *samtemplate.Template, id, table, endpoint, region string) (map[string]string, error) {
+	fn, ok := t.Functions[id]
+	if !ok {
+		return nil, fmt.Errorf("template has no function %s", id)
+	}
+	env := maps.Clone(fn.Env)
+	if env == nil {
+		env = make(map[string]string)
+	}
+	env["TABLE_NAME"] = table
+	env["DYNAMODB_ENDPOINT"] = endpoint
+	env["AWS_REGION"] = region
+	return env, nil
+}
+
+func (b builder) getenv(id string) (func(string) string, error) {
+	env, err := Env(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
+	if err != nil {
+		return nil, err
+	}
+	return func(k string) string { return env[k] }, nil
+}
+
+// store builds the one DynamoDB client a main builds, unless api is
+// given, and a Store on it.
+func (b builder) store(api store.API, endpoint, region, table string) (*store.Store, error) {
+	if api != nil {
+		return store.New(api, table), nil
+	}
+	client, err := store.NewClient(b.ctx, store.ClientOptions{Endpoint: endpoint, Region: region})
+	if err != nil {
+		return nil, err
+	}
+	return store.New(client, table), nil
+}
+
+// handlerFunc is what every keygate function offers.
+type handlerFunc interface {
+	Handle(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
+	Handler() http.Handler
+}
+
+// function builds one proxy-integration function by logical ID; errors
+// name the function.
+func (b builder) function(id string) (handlerFunc, error) {
+	f, err := b.build(id)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	return f, nil
+}
+
+// build runs the function's ConfigFromEnv and New, as its main.go does.
+func (b builder) build(id string) (handlerFunc, error) {
+	getenv, err := b.getenv(id)
+	if err != nil {
+		return nil, err
+	}
+	logger := b.opts.FunctionLogger.With("function", id)
+	switch id {
+	case "ApiKeysFunction":
+		cfg, err := apikeys.ConfigFromEnv(getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Logger = logger
+		st, err := b.store(b.opts.API, cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
+		if err != nil {
+			return nil, err
+		}
+		return apikeys.New(cfg, st, b.flusher), nil
+	case "IdentityFunction":
+		cfg, err := identity.ConfigFromEnv(getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Logger = logger
+		st, err := b.store(b.opts.API, cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
+		if err != nil {
+			return nil, err
+		}
+		return identity.New(cfg, st), nil
+	case "ConfigFunction":
+		cfg, err := config.ConfigFromEnv(getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Logger = logger
+		return config.New(cfg), nil
+	}
+	return nil, fmt.Errorf("no in-process constructor for function %s", id)
+}
+
+// Handler builds function id as the local gateway does and returns its
+// http.Handler (its ServeMux), for tests that compare it with the template.
+func Handler(ctx context.Context, t *samtemplate.Template, id, table, endpoint string) (http.Handler, error) {
+	b := builder{ctx: ctx, opts: Options{Template: t, Table: table, Endpoint: endpoint, Region: "us-east-1",
+		FunctionLogger: slog.New(slog.DiscardHandler)}, flusher: &lateFlusher{}}
+	f, err := b.function(id)
+	if err != nil {
+		return nil, err
+	}
+	return f.Handler(), nil
+}
+
+// authorizer builds the REQUEST authorizer as authorizer/bootstrap does.
+func (b builder) authorizer(id string) (gateway.Authorizer, error) {
+	getenv, err := b.getenv(id)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := authorizer.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	api := b.opts.AuthorizerAPI
+	if api == nil {
+		api = b.opts.API
+	}
+	st, err := b.store(api, cfg.DynamoDBEndpoint, getenv("AWS_REGION"), cfg.TableName)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	h := authorizer.New(st, cfg, b.opts.FunctionLogger.With("function", id))
+	return h.Handle, nil
+}

@@ -1,0 +1,38 @@
+package gateway
+
+import (
+	"time"
+
+	"keygate/tools/samtemplate"
+)
+
+// FromTemplate returns the Config that template.yaml describes: the stage,
+// every function's Api routes, the default REQUEST authorizer (identity
+// header, ReauthorizeEvery as TTL), the GatewayResponses and the Cors
+// setting. The caller adds the handlers: Functions by logical ID and
+// Authorizer.Handler.
+func FromTemplate(t *samtemplate.Template) Config {
+	cfg := Config{Stage: t.Stage, Responses: make(map[string]Response, len(t.GatewayResponses))}
+	for _, r := range t.Routes {
+		cfg.Routes = append(cfg.Routes, Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized})
+	}
+	if t.Authorizer.Name != "" {
+		cfg.Authorizer = &AuthorizerConfig{
+			Name:           t.Authorizer.Name,
+			IdentityHeader: t.Authorizer.IdentityHeader,
+			TTL:            time.Duration(t.Authorizer.TTLSeconds) * time.Second,
+		}
+	}
+	for typ, gr := range t.GatewayResponses {
+		cfg.Responses[typ] = Response{StatusCode: gr.StatusCode, Headers: gr.Headers, Body: gr.Body}
+	}
+	if t.Cors.AllowOrigin != "" {
+		cfg.CORS = &CORS{
+			AllowOrigin:  t.Cors.AllowOrigin,
+			AllowHeaders: t.Cors.AllowHeaders,
+			AllowMethods: t.Cors.AllowMethods,
+			MaxAge:       t.Cors.MaxAge,
+		}
+	}
+	return cfg
+}

@@ -1,0 +1,59 @@
+package samtemplate_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"keygate/tools/modroot"
+	"keygate/tools/samtemplate"
+)
+
+// repoRoot returns the module root (the directory holding go.mod and template.yaml).
+func repoRoot(tb testing.TB) string {
+	tb.Helper()
+	root, err := modroot.Find()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return root
+}
+
+// sharedFile returns the path of rel (e.g. "design.md") inside the product's shared/ folder,
+// which lives beside the repository (../shared from the root, as in CI), or "" when absent.
+// It walks up from the repository root so that a checkout nested deeper still finds it.
+func sharedFile(tb testing.TB, rel string) string {
+	tb.Helper()
+	dir := filepath.Dir(repoRoot(tb))
+	for {
+		p := filepath.Join(dir, "shared", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// loadTemplate loads the repository's template.yaml.
+func loadTemplate(tb testing.TB, overrides map[string]string) *samtemplate.Template {
+	tb.Helper()
+	t, err := samtemplate.Load(filepath.Join(repoRoot(tb), "template.yaml"), overrides)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
+// readFile returns a file's bytes or fails the test.
+func readFile(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
