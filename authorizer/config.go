@@ -1,9 +1,9 @@
 package authorizer
 
 import (
-	"keygate/shared/lambdaenv"
 	"keygate/shared/access"
 	"keygate/shared/apikey"
+	"keygate/shared/lambdaenv"
 )
 
 // ConfigFromEnv reads the authorizer's configuration once, at start: the

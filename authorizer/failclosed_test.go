@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/authorizer"
-	"keygate/testkit/testlog"
 	"keygate/shared/store"
+	"keygate/testkit/testlog"
 )
 
 func TestHandleFailsClosed(t *testing.T) {

@@ -20,11 +20,11 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"keygate/authorizer"
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/iamcheck"
-	"keygate/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
+	"keygate/testkit/iamcheck"
+	"keygate/testkit/testlog"
+	"keygate/tools/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/testkit/iamcheck"
 	"keygate/shared/store"
+	"keygate/testkit/iamcheck"
 )
 
 // TestTemplateGrantsEveryCall runs the authorizer through each outcome and

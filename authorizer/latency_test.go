@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"keygate/authorizer"
+	"keygate/shared/store"
 	"keygate/testkit/faults"
 	"keygate/testkit/testlog"
-	"keygate/shared/store"
 )
 
 // TestHandleLateAllowFailsClosed: with the cache on, an Allow that would be

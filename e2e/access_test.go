@@ -3,9 +3,9 @@ package e2e
 import (
 	"testing"
 
-	"keygate/tools/gateway"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
+	"keygate/tools/gateway"
 )
 
 // probe is a route that is not in the template: it lets the tests check the

@@ -16,15 +16,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+	"keygate/testkit/testlog"
 	"keygate/tools/demo"
 	"keygate/tools/gateway"
 	"keygate/tools/gateway/inproc"
 	"keygate/tools/lambdarun"
 	"keygate/tools/modroot"
 	"keygate/tools/samtemplate"
-	"keygate/testkit/testlog"
-	"keygate/shared/apikey"
-	"keygate/shared/store"
 )
 
 // eventPrefixes maps each function to its sample events' file prefix.

@@ -12,14 +12,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/e2e/reliability"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
+	"keygate/testkit/testlog"
 	"keygate/tools/dynamolocal"
 	"keygate/tools/gateway"
 	"keygate/tools/gateway/inproc"
 	"keygate/tools/samtemplate"
-	"keygate/testkit/testlog"
-	"keygate/e2e/reliability"
-	"keygate/shared/apikey"
-	"keygate/shared/store"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

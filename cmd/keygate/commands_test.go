@@ -10,9 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/tools/dynamolocal"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
+	"keygate/tools/dynamolocal"
 )
 
 func TestTableCreate(t *testing.T) {

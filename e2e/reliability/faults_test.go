@@ -11,12 +11,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/authorizer"
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/faults"
-	"keygate/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
+	"keygate/testkit/faults"
+	"keygate/testkit/testlog"
+	"keygate/tools/dynamolocal"
 )
 
 // lambdaDeadline is the invocation deadline the fault tests give the

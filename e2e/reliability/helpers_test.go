@@ -16,9 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/testlog"
 	"keygate/shared/store"
+	"keygate/testkit/testlog"
+	"keygate/tools/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/faults"
 	"keygate/shared/store"
+	"keygate/testkit/faults"
+	"keygate/tools/dynamolocal"
 )
 
 // TestRevocationRace hammers a key from 32 clients with the authorizer cache

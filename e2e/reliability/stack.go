@@ -13,10 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"keygate/shared/store"
 	"keygate/tools/gateway/inproc"
 	"keygate/tools/modroot"
 	"keygate/tools/samtemplate"
-	"keygate/shared/store"
 )
 
 // Options configure a Stack.

@@ -11,11 +11,11 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
 )
 
 func TestCreate(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"keygate/testkit/fntest"
 	"keygate/shared/apperr"
+	"keygate/testkit/fntest"
 )
 
 // TestBadInput sends the bad-input corpus: each request gets its documented

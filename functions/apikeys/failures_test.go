@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"keygate/functions/apikeys"
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
 )
 
 // TestInfrastructureErrorIsHidden: a DynamoDB failure (here a missing table)

@@ -15,12 +15,12 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/iamcheck"
-	"keygate/testkit/testlog"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
+	"keygate/testkit/iamcheck"
+	"keygate/testkit/testlog"
+	"keygate/tools/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"keygate/functions/apikeys"
-	"keygate/testkit/fntest"
-	"keygate/tools/demo"
-	"keygate/testkit/testlog"
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
+	"keygate/tools/demo"
 )
 
 // TestSampleEvents runs events/apikeys-*.json (what make invoke and sam local

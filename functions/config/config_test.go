@@ -9,10 +9,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/functions/config"
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
+	"keygate/testkit/fntest"
+	"keygate/testkit/testlog"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

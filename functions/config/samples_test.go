@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"keygate/testkit/fntest"
 	"keygate/shared/openapi/openapitest"
+	"keygate/testkit/fntest"
 )
 
 // TestSampleEvents runs events/config-*.json through Handle.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"keygate/shared/store"
 	"keygate/testkit/fntest"
 	"keygate/testkit/iamcheck"
-	"keygate/shared/store"
 )
 
 // TestTemplateGrantsEveryCall drives every route of the function through the

@@ -14,13 +14,13 @@ import (
 
 	"keygate/functions/identity"
 	"keygate/functions/internal/fnenv"
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/iamcheck"
-	"keygate/testkit/testlog"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
+	"keygate/testkit/iamcheck"
+	"keygate/testkit/testlog"
+	"keygate/tools/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

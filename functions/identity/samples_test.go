@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"keygate/testkit/fntest"
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
 )
 
 // TestSampleEvents runs events/identity-*.json through Handle.

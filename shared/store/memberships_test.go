@@ -7,9 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"keygate/testkit/faults"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
+	"keygate/testkit/faults"
 )
 
 func TestMemberships(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"keygate/tools/dynamolocal"
 	"keygate/shared/store"
+	"keygate/tools/dynamolocal"
 )
 
 // lostResponseProxy forwards every request to DynamoDB Local, but answers

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/faults"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
+	"keygate/testkit/faults"
+	"keygate/tools/dynamolocal"
 )
 
 func TestPutUserProfile(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"keygate/tools/dynamolocal"
-	"keygate/testkit/faults"
 	"keygate/shared/store"
+	"keygate/testkit/faults"
+	"keygate/tools/dynamolocal"
 )
 
 func TestVerifyOutcomes(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"keygate/tools/dynamolocal"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
+	"keygate/tools/dynamolocal"
 )
 
 func TestAPIFailsChosenCalls(t *testing.T) {

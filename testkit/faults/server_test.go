@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"keygate/tools/dynamolocal"
 	"keygate/shared/store"
+	"keygate/tools/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"keygate/testkit/faults"
 	"keygate/e2e/reliability"
+	"keygate/testkit/faults"
 )
 
 // loadResult is one cell of the gateway throughput table.

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"keygate/e2e/reliability"
 	"keygate/tools/modroot"
 	"keygate/tools/samtemplate"
-	"keygate/e2e/reliability"
 )
 
 // sections are the parts of the run, in order; -only picks some.

@@ -11,12 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/authorizer"
+	"keygate/e2e/reliability"
+	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 	"keygate/tools/gateway/inproc"
 	"keygate/tools/lambdarun"
 	"keygate/tools/samtemplate"
-	"keygate/e2e/reliability"
-	"keygate/shared/store"
 )
 
 // fixture is DynamoDB Local with a seeded table.

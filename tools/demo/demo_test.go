@@ -3,9 +3,9 @@ package demo
 import (
 	"testing"
 
-	"keygate/tools/dynamolocal"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
+	"keygate/tools/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 	"keygate/tools/samtemplate"
-	"keygate/shared/store"
 )
 
 var (

@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"time"
 
-	"keygate/tools/demo"
-	"keygate/tools/gateway/inproc"
 	"keygate/shared/apikey"
 	"keygate/shared/store"
+	"keygate/tools/demo"
+	"keygate/tools/gateway/inproc"
 )
 
 // serve runs the local stack until ctx ends.

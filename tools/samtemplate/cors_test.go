@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/tools/samtemplate"
 	"keygate/shared/httpapi"
+	"keygate/tools/samtemplate"
 )
 
 // normalizeList drops the spaces around the commas of a header value list:

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 
 	"keygate/functions/apikeys"
-	"keygate/shared/lambdaenv"
 	"keygate/shared/awsenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"keygate/shared/lambdaenv"
 	"keygate/shared/httpapi"
+	"keygate/shared/lambdaenv"
 )
 
 // Common holds the settings shared by the functions: those of every keygate

@@ -16,9 +16,9 @@ import (
 	"keygate/functions/apikeys"
 	"keygate/functions/config"
 	"keygate/functions/identity"
+	"keygate/shared/store"
 	"keygate/tools/gateway"
 	"keygate/tools/samtemplate"
-	"keygate/shared/store"
 )
 
 // Options configure New.
