@@ -7,26 +7,26 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 func TestHandleOutcomes(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
-	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
+	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner})
 	f.user("bob", nil)
 	f.user("carol", nil)
-	valid := f.key("alice", store.AllScopes, nil)
-	future := f.key("alice", []store.Scope{store.ScopeRead}, ptr(time.Now().Add(time.Hour)))
-	expired := f.key("alice", store.AllScopes, ptr(time.Now().Add(-time.Minute)))
-	deleted := f.key("alice", store.AllScopes, nil)
+	valid := f.key("alice", keys.AllScopes, nil)
+	future := f.key("alice", []keys.Scope{keys.ScopeRead}, ptr(time.Now().Add(time.Hour)))
+	expired := f.key("alice", keys.AllScopes, ptr(time.Now().Add(-time.Minute)))
+	deleted := f.key("alice", keys.AllScopes, nil)
 	if err := f.seed.DeleteKey(t.Context(), "alice", deleted.ID); err != nil {
 		t.Fatal(err)
 	}
-	disabled := f.key("bob", store.AllScopes, nil)
-	if err := f.seed.PutUser(t.Context(), store.User{ID: "bob", Name: "bob", Disabled: true, CreatedAt: time.Now()}); err != nil {
+	disabled := f.key("bob", keys.AllScopes, nil)
+	if err := f.seed.PutUser(t.Context(), keys.User{ID: "bob", Name: "bob", Disabled: true, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	orphan := f.key("carol", store.AllScopes, nil)
+	orphan := f.key("carol", keys.AllScopes, nil)
 	f.deleteUserItem("carol")
 	wrongSecret := forgeToken(valid.ID, strings.Repeat("Z", 43))
 	unknown := forgeToken("NeverCreatedKey0", strings.Repeat("a", 43))
@@ -111,7 +111,7 @@ func timesEqual(a, b *time.Time) bool {
 func TestHandleHeaderRules(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
 	f.user("alice", nil)
-	k := f.key("alice", store.AllScopes, nil)
+	k := f.key("alice", keys.AllScopes, nil)
 	tok := k.Token
 	tests := []struct {
 		name    string
@@ -156,10 +156,10 @@ func TestHandleHeaderRules(t *testing.T) {
 
 func TestHandlePolicyByRoleAndScope(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
-	f.user("alice", map[string]store.Role{"ws-own": store.RoleOwner, "ws-adm": store.RoleAdmin, "ws-ro": store.RoleReadOnly})
+	f.user("alice", map[string]keys.Role{"ws-own": keys.RoleOwner, "ws-adm": keys.RoleAdmin, "ws-ro": keys.RoleReadOnly})
 	r := func(method, path string) string { return testBase + "/" + method + path }
 	whoami := []string{r("GET", "/open/auth/whoami")}
-	keys := []string{r("*", "/open/apikeys"), r("*", "/open/apikeys/*")}
+	keyRoutes := []string{r("*", "/open/apikeys"), r("*", "/open/apikeys/*")}
 	ws := func(adm, own, ro string) []string { // in workspace id order: ws-adm, ws-own, ws-ro
 		var out []string
 		for _, w := range [][2]string{{adm, "ws-adm"}, {own, "ws-own"}, {ro, "ws-ro"}} {
@@ -169,19 +169,19 @@ func TestHandlePolicyByRoleAndScope(t *testing.T) {
 		}
 		return out
 	}
-	R, W, A := store.ScopeRead, store.ScopeWrite, store.ScopeAdmin
+	R, W, A := keys.ScopeRead, keys.ScopeWrite, keys.ScopeAdmin
 	tests := []struct {
 		name   string
-		scopes []store.Scope
+		scopes []keys.Scope
 		want   []string
 	}{
-		{"read", []store.Scope{R}, slices.Concat(whoami, ws("GET", "GET", "GET"))},
-		{"write", []store.Scope{W}, slices.Concat(whoami, ws("*", "*", "GET"))},
-		{"admin", []store.Scope{A}, slices.Concat(whoami, keys)},
-		{"read,write", []store.Scope{R, W}, slices.Concat(whoami, ws("*", "*", "GET"))},
-		{"read,admin", []store.Scope{R, A}, slices.Concat(whoami, keys, ws("GET", "GET", "GET"))},
-		{"write,admin", []store.Scope{W, A}, slices.Concat(whoami, keys, ws("*", "*", "GET"))},
-		{"read,write,admin", []store.Scope{R, W, A}, slices.Concat(whoami, keys, ws("*", "*", "GET"))},
+		{"read", []keys.Scope{R}, slices.Concat(whoami, ws("GET", "GET", "GET"))},
+		{"write", []keys.Scope{W}, slices.Concat(whoami, ws("*", "*", "GET"))},
+		{"admin", []keys.Scope{A}, slices.Concat(whoami, keyRoutes)},
+		{"read,write", []keys.Scope{R, W}, slices.Concat(whoami, ws("*", "*", "GET"))},
+		{"read,admin", []keys.Scope{R, A}, slices.Concat(whoami, keyRoutes, ws("GET", "GET", "GET"))},
+		{"write,admin", []keys.Scope{W, A}, slices.Concat(whoami, keyRoutes, ws("*", "*", "GET"))},
+		{"read,write,admin", []keys.Scope{R, W, A}, slices.Concat(whoami, keyRoutes, ws("*", "*", "GET"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,8 +213,8 @@ func TestHandlePolicyByRoleAndScope(t *testing.T) {
 
 func TestHandleConcurrentUsage(t *testing.T) {
 	f := newFixture(t, authorizer.Config{Timeout: time.Minute})
-	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
-	k := f.key("alice", store.AllScopes, nil)
+	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	k := f.key("alice", keys.AllScopes, nil)
 	const n = 200
 	results := make(chan string, n)
 	for range n {

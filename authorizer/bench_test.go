@@ -6,7 +6,7 @@ import (
 
 	"keygate/shared/access"
 	"keygate/shared/apikey"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // BenchmarkAuthorizeNonIO measures the work of one uncached Allow besides the
@@ -21,11 +21,11 @@ func BenchmarkAuthorizeNonIO(b *testing.B) {
 	headers := map[string]string{"Accept": "application/json", "Host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "Authorization": "Bearer " + k.Token}
 	multi := map[string][]string{"Accept": {"application/json"}, "Host": {"abcdef1234.execute-api.us-east-1.amazonaws.com"}, "Authorization": {"Bearer " + k.Token}}
 	methodARN := "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/open/workspace/clx9q2w3e4r5t6y7u8i9o0p1b"
-	key := store.Key{ID: k.ID, UserID: "clx9q2w3e4r5t6y7u8i9o0p1a", Scopes: store.AllScopes}
-	memberships := []store.Membership{
-		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1b", Role: store.RoleOwner},
-		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1c", Role: store.RoleAdmin},
-		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1d", Role: store.RoleReadOnly},
+	key := keys.Key{ID: k.ID, UserID: "clx9q2w3e4r5t6y7u8i9o0p1a", Scopes: keys.AllScopes}
+	memberships := []keys.Membership{
+		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1b", Role: keys.RoleOwner},
+		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1c", Role: keys.RoleAdmin},
+		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1d", Role: keys.RoleReadOnly},
 	}
 	b.ReportAllocs()
 	for b.Loop() {

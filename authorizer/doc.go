@@ -4,7 +4,7 @@
 // header or token with the error "Unauthorized" (API Gateway answers 401)
 // without touching DynamoDB, then verifies the key with one conditional
 // UpdateItem (store.Verify) and reads the user's profile and memberships with
-// one Query (store.Principal). A verified key of an enabled user gets an Allow
+// one Query (keys.Principal). A verified key of an enabled user gets an Allow
 // policy naming every route it may call (see package access); an unknown,
 // expired or disabled one gets an explicit Deny with a reason (403). Any
 // infrastructure error is returned as a different error (500): the authorizer

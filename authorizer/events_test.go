@@ -13,7 +13,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/shared/apikey"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // The placeholder tokens in events/authorizer-*.json. They are well-formed
@@ -29,11 +29,11 @@ const sampleBase = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1"
 
 func TestSampleEvents(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
-	f.user("demo", map[string]store.Role{"ws_demo": store.RoleOwner})
-	valid := f.key("demo", store.AllScopes, nil)
+	f.user("demo", map[string]keys.Role{"ws_demo": keys.RoleOwner})
+	valid := f.key("demo", keys.AllScopes, nil)
 	// The expired sample's placeholder is stored as a key that has expired.
 	f.storeKey("demo", apikey.Key{Token: placeholderExpired, ID: "ExpiredKeyExampl", Hash: apikey.Hash(placeholderExpired), Start: "sk_ExpiredK"},
-		store.AllScopes, ptr(time.Now().Add(-time.Hour)))
+		keys.AllScopes, ptr(time.Now().Add(-time.Hour)))
 
 	tests := []struct {
 		file       string

@@ -14,14 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/authorizer"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/testlog"
 )
 
 func TestHandleFailsClosed(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
-	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
-	k := f.key("alice", store.AllScopes, nil)
+	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	k := f.key("alice", keys.AllScopes, nil)
 
 	// The unreachable endpoint's client counts its calls with f.calls too, so
 	// the test sees the one UpdateItem tried and no Query after it.
@@ -92,8 +93,8 @@ func TestHandleFailsClosed(t *testing.T) {
 // the policy instead: access.Allow counts it in Skipped.)
 func TestHandleCorruptStoredData(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
-	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
-	k := f.key("alice", store.AllScopes, nil)
+	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	k := f.key("alice", keys.AllScopes, nil)
 	setAttr(t, f, "KEY#"+k.ID, "KEY", "userId", "not a valid id")
 
 	resp, err := f.h.Handle(t.Context(), request("Bearer "+k.Token))

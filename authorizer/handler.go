@@ -12,6 +12,7 @@ import (
 	"keygate/shared/access"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -129,12 +130,12 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 		return h.fail(ctx, start, keyID, "", infraReason(ctx), err)
 	}
 	switch v.Result {
-	case store.VerifyValid:
-	case store.VerifyNotFound:
+	case keys.VerifyValid:
+	case keys.VerifyNotFound:
 		return h.deny(ctx, start, base, keyID, "", access.ReasonKeyInvalid)
-	case store.VerifyExpired:
+	case keys.VerifyExpired:
 		return h.deny(ctx, start, base, keyID, v.Key.UserID, access.ReasonKeyExpired)
-	case store.VerifyUserDisabled:
+	case keys.VerifyUserDisabled:
 		return h.deny(ctx, start, base, keyID, v.Key.UserID, access.ReasonUserDisabled)
 	default:
 		return h.fail(ctx, start, keyID, v.Key.UserID, reasonUnknownCase, fmt.Errorf("authorizer: verify result %v", v.Result))

@@ -21,6 +21,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/iamcheck"
 	"keygate/testkit/testlog"
@@ -133,24 +134,24 @@ func (f *fixture) checkLogs() {
 }
 
 // user creates an enabled user with the given memberships.
-func (f *fixture) user(id string, roles map[string]store.Role) {
+func (f *fixture) user(id string, roles map[string]keys.Role) {
 	f.tb.Helper()
 	ctx := f.tb.Context()
-	if err := f.seed.PutUser(ctx, store.User{ID: id, Name: id, Email: id + "@example.com", CreatedAt: time.Now()}); err != nil {
+	if err := f.seed.PutUser(ctx, keys.User{ID: id, Name: id, Email: id + "@example.com", CreatedAt: time.Now()}); err != nil {
 		f.tb.Fatal(err)
 	}
 	for ws, role := range roles {
-		if err := f.seed.PutWorkspace(ctx, store.Workspace{ID: ws, Name: ws, CreatedAt: time.Now()}); err != nil {
+		if err := f.seed.PutWorkspace(ctx, keys.Workspace{ID: ws, Name: ws, CreatedAt: time.Now()}); err != nil {
 			f.tb.Fatal(err)
 		}
-		if err := f.seed.PutMembership(ctx, store.Membership{UserID: id, WorkspaceID: ws, Role: role, CreatedAt: time.Now()}); err != nil {
+		if err := f.seed.PutMembership(ctx, keys.Membership{UserID: id, WorkspaceID: ws, Role: role, CreatedAt: time.Now()}); err != nil {
 			f.tb.Fatal(err)
 		}
 	}
 }
 
 // key creates a key for userID and returns it with its token.
-func (f *fixture) key(userID string, scopes []store.Scope, expiresAt *time.Time) apikey.Key {
+func (f *fixture) key(userID string, scopes []keys.Scope, expiresAt *time.Time) apikey.Key {
 	f.tb.Helper()
 	k, err := apikey.Generate(apikey.DefaultPrefix)
 	if err != nil {
@@ -161,10 +162,10 @@ func (f *fixture) key(userID string, scopes []store.Scope, expiresAt *time.Time)
 }
 
 // storeKey stores a given token's key for userID.
-func (f *fixture) storeKey(userID string, k apikey.Key, scopes []store.Scope, expiresAt *time.Time) {
+func (f *fixture) storeKey(userID string, k apikey.Key, scopes []keys.Scope, expiresAt *time.Time) {
 	f.tb.Helper()
 	f.secrets = append(f.secrets, k.Token, k.Hash)
-	err := f.seed.CreateKey(f.tb.Context(), store.Key{ID: k.ID, UserID: userID, Name: "test", Hash: k.Hash, Start: k.Start,
+	err := f.seed.CreateKey(f.tb.Context(), keys.Key{ID: k.ID, UserID: userID, Name: "test", Hash: k.Hash, Start: k.Start,
 		Scopes: scopes, CreatedAt: time.Now(), ExpiresAt: expiresAt})
 	if err != nil {
 		f.tb.Fatal(err)
@@ -172,7 +173,7 @@ func (f *fixture) storeKey(userID string, k apikey.Key, scopes []store.Scope, ex
 }
 
 // stored returns the stored key.
-func (f *fixture) stored(userID, keyID string) store.Key {
+func (f *fixture) stored(userID, keyID string) keys.Key {
 	f.tb.Helper()
 	k, err := f.seed.GetKey(f.tb.Context(), userID, keyID)
 	if err != nil {

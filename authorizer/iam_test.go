@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/testkit/iamcheck"
 )
 
@@ -20,12 +20,12 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 	policies := iamcheck.Statements(t, "AuthorizerFunction")
 
 	f := newFixture(t, authorizer.Config{})
-	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner, "ws2": store.RoleReadOnly})
+	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner, "ws2": keys.RoleReadOnly})
 	f.user("bob", nil)
-	valid := f.key("alice", store.AllScopes, nil)
-	expired := f.key("alice", store.AllScopes, ptr(time.Now().Add(-time.Minute)))
-	disabled := f.key("bob", store.AllScopes, nil)
-	if err := f.seed.PutUser(t.Context(), store.User{ID: "bob", Name: "bob", Disabled: true, CreatedAt: time.Now()}); err != nil {
+	valid := f.key("alice", keys.AllScopes, nil)
+	expired := f.key("alice", keys.AllScopes, ptr(time.Now().Add(-time.Minute)))
+	disabled := f.key("bob", keys.AllScopes, nil)
+	if err := f.seed.PutUser(t.Context(), keys.User{ID: "bob", Name: "bob", Disabled: true, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"keygate/authorizer"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/faults"
 	"keygate/testkit/testlog"
@@ -20,8 +21,8 @@ import (
 // meanwhile cannot stay cached past the revocation's second flush.
 func TestHandleLateAllowFailsClosed(t *testing.T) {
 	f := newFixture(t, authorizer.Config{})
-	f.user("alice", map[string]store.Role{"ws1": store.RoleOwner})
-	k := f.key("alice", store.AllScopes, nil)
+	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	k := f.key("alice", keys.AllScopes, nil)
 	// A slow call, as on a DynamoDB latency spike or a retried call: the
 	// key check itself, or the principal read after it.
 	slow := func(slowOp faults.Op) *faults.API {

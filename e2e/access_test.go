@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"keygate/shared/apikey"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/tools/gateway"
 )
 
@@ -16,11 +16,11 @@ var probe = gateway.Route{Method: "ANY", Path: "/open/workspace/{workspaceId}/{p
 func TestAccess(t *testing.T) {
 	s := newStack(t)
 	srv := s.gateway(t, nil, probe)
-	s.user(t, "alice", map[string]store.Role{"ws-a": store.RoleOwner, "ws-ro": store.RoleReadOnly})
-	s.user(t, "bob", map[string]store.Role{"ws-b": store.RoleOwner})
+	s.user(t, "alice", map[string]keys.Role{"ws-a": keys.RoleOwner, "ws-ro": keys.RoleReadOnly})
+	s.user(t, "bob", map[string]keys.Role{"ws-b": keys.RoleOwner})
 	all := s.key(t, "alice")
-	readOnlyScope := s.key(t, "alice", store.ScopeRead)
-	noAdmin := s.key(t, "alice", store.ScopeRead, store.ScopeWrite)
+	readOnlyScope := s.key(t, "alice", keys.ScopeRead)
+	noAdmin := s.key(t, "alice", keys.ScopeRead, keys.ScopeWrite)
 
 	tests := []struct {
 		name, method, path, token string
@@ -65,7 +65,7 @@ func TestAccess(t *testing.T) {
 func TestSpecErrorBodies(t *testing.T) {
 	s := newStack(t)
 	srv := s.gateway(t, nil)
-	s.user(t, "carol", map[string]store.Role{"ws-c": store.RoleOwner})
+	s.user(t, "carol", map[string]keys.Role{"ws-c": keys.RoleOwner})
 	valid := s.key(t, "carol")
 	tests := []struct {
 		name, authorization string

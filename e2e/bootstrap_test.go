@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/testlog"
 	"keygate/tools/demo"
@@ -100,8 +101,8 @@ func seedSampleKeys(tb testing.TB, st *store.Store) {
 			tb.Fatalf("%s: its token is not a well-formed key (%v): the sample cannot show its case", file, err)
 		}
 		created := time.Now().Add(-2 * time.Hour)
-		k := store.Key{ID: id, UserID: demo.UserID, Name: file, Hash: apikey.Hash(token), Start: token[:len(apikey.DefaultPrefix)+9],
-			Scopes: store.AllScopes, CreatedAt: created}
+		k := keys.Key{ID: id, UserID: demo.UserID, Name: file, Hash: apikey.Hash(token), Start: token[:len(apikey.DefaultPrefix)+9],
+			Scopes: keys.AllScopes, CreatedAt: created}
 		if expired {
 			exp := time.Now().Add(-time.Hour)
 			k.ExpiresAt = &exp

@@ -14,6 +14,7 @@ import (
 
 	"keygate/e2e/reliability"
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/testlog"
 	"keygate/tools/dynamolocal"
@@ -101,17 +102,17 @@ func echo(_ context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewa
 }
 
 // user creates a user with roles in workspaces (workspaces are created).
-func (s *stack) user(tb testing.TB, id string, roles map[string]store.Role) {
+func (s *stack) user(tb testing.TB, id string, roles map[string]keys.Role) {
 	tb.Helper()
 	ctx := tb.Context()
-	if err := s.st.PutUser(ctx, store.User{ID: id, Name: id, Email: id + "@example.com", CreatedAt: time.Now()}); err != nil {
+	if err := s.st.PutUser(ctx, keys.User{ID: id, Name: id, Email: id + "@example.com", CreatedAt: time.Now()}); err != nil {
 		tb.Fatal(err)
 	}
 	for ws, role := range roles {
-		if err := s.st.PutWorkspace(ctx, store.Workspace{ID: ws, Name: "Workspace " + ws, CreatedAt: time.Now()}); err != nil {
+		if err := s.st.PutWorkspace(ctx, keys.Workspace{ID: ws, Name: "Workspace " + ws, CreatedAt: time.Now()}); err != nil {
 			tb.Fatal(err)
 		}
-		if err := s.st.PutMembership(ctx, store.Membership{UserID: id, WorkspaceID: ws, Role: role, CreatedAt: time.Now()}); err != nil {
+		if err := s.st.PutMembership(ctx, keys.Membership{UserID: id, WorkspaceID: ws, Role: role, CreatedAt: time.Now()}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -119,16 +120,16 @@ func (s *stack) user(tb testing.TB, id string, roles map[string]store.Role) {
 
 // key creates a key for userID with the scopes (all when none) through the
 // store, as the CLI does, and returns its token.
-func (s *stack) key(tb testing.TB, userID string, scopes ...store.Scope) string {
+func (s *stack) key(tb testing.TB, userID string, scopes ...keys.Scope) string {
 	tb.Helper()
 	if len(scopes) == 0 {
-		scopes = store.AllScopes
+		scopes = keys.AllScopes
 	}
 	k, err := apikey.Generate(apikey.DefaultPrefix)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	err = s.st.CreateKey(tb.Context(), store.Key{ID: k.ID, UserID: userID, Name: "test key", Hash: k.Hash, Start: k.Start, Scopes: scopes, CreatedAt: s.st.Now()})
+	err = s.st.CreateKey(tb.Context(), keys.Key{ID: k.ID, UserID: userID, Name: "test key", Hash: k.Hash, Start: k.Start, Scopes: scopes, CreatedAt: s.st.Now()})
 	if err != nil {
 		tb.Fatal(err)
 	}

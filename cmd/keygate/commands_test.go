@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 )
@@ -246,7 +247,7 @@ func TestKeyCommands(t *testing.T) {
 		t.Errorf("key revoke: got %+v, want %s revoked", rv, k.ID)
 	}
 	st := store.New(e.client, e.table)
-	if v, err := st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey)); err != nil || v.Result != store.VerifyNotFound {
+	if v, err := st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey)); err != nil || v.Result != keys.VerifyNotFound {
 		t.Errorf("verify a revoked key: got %v, %v, want not_found", v.Result, err)
 	}
 	e.mustRunJSON(t, &ls, "key", "ls", "u1")

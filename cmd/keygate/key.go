@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -52,7 +53,7 @@ func (c *cli) keyCreate(args []string) error {
 	if err != nil {
 		return err
 	}
-	k := store.NewKey(gen, userID, keyName, sc, now, exp)
+	k := keys.NewKey(gen, userID, keyName, sc, now, exp)
 	if err := st.CreateKey(c.ctx, k); err != nil {
 		return err
 	}
@@ -90,25 +91,25 @@ func (c *cli) keyList(args []string) error {
 	if _, err := st.GetUser(c.ctx, pos[0]); err != nil { // NotFound, not an empty list
 		return err
 	}
-	var keys []store.Key
+	var found []keys.Key
 	for cursor := ""; ; {
 		size := store.MaxPageSize
 		if *limit > 0 {
-			size = min(size, *limit-len(keys))
+			size = min(size, *limit-len(found))
 		}
 		page, next, err := st.ListKeys(c.ctx, pos[0], size, cursor)
 		if err != nil {
 			return err
 		}
-		keys = append(keys, page...)
-		if next == "" || (*limit > 0 && len(keys) >= *limit) {
+		found = append(found, page...)
+		if next == "" || (*limit > 0 && len(found) >= *limit) {
 			break
 		}
 		cursor = next
 	}
-	views := make([]keyView, len(keys))
-	rows := make([][]string, len(keys))
-	for i, k := range keys {
+	views := make([]keyView, len(found))
+	rows := make([][]string, len(found))
+	for i, k := range found {
 		v := viewKey(k)
 		views[i] = v
 		rows[i] = []string{v.ID, v.Name, v.Start, strings.Join(v.Scopes, ","), v.CreatedAt,

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"keygate/shared/apperr"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // memberPut: keygate member put <userId> <workspaceId> --role ROLE
@@ -19,7 +19,7 @@ func (c *cli) memberPut(args []string) error {
 	if *role == "" {
 		return usageErrorf("member put: --role is required: owner, admin or readOnly")
 	}
-	r, err := store.ParseRole(*role)
+	r, err := keys.ParseRole(*role)
 	if err != nil {
 		return usageErrorf("member put: %s", apperr.MessageOf(err))
 	}
@@ -27,7 +27,7 @@ func (c *cli) memberPut(args []string) error {
 	if err != nil {
 		return err
 	}
-	m := store.Membership{UserID: pos[0], WorkspaceID: pos[1], Role: r}
+	m := keys.Membership{UserID: pos[0], WorkspaceID: pos[1], Role: r}
 	if err := st.PutMembership(c.ctx, m); err != nil {
 		return err
 	}

@@ -3,12 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"keygate/shared/keys"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"keygate/shared/store"
 )
 
 // The JSON shapes the CLI prints: camelCase names and absent optional values
@@ -56,19 +55,19 @@ type list[T any] struct {
 	Items []T `json:"items"`
 }
 
-func viewUser(u store.User) userView {
+func viewUser(u keys.User) userView {
 	return userView{ID: u.ID, Name: u.Name, Email: u.Email, Disabled: u.Disabled, CreatedAt: formatTime(u.CreatedAt)}
 }
 
-func viewWorkspace(w store.Workspace) workspaceView {
+func viewWorkspace(w keys.Workspace) workspaceView {
 	return workspaceView{ID: w.ID, Name: w.Name, CreatedAt: formatTime(w.CreatedAt)}
 }
 
-func viewMember(m store.Membership) memberView {
+func viewMember(m keys.Membership) memberView {
 	return memberView{UserID: m.UserID, WorkspaceID: m.WorkspaceID, Role: string(m.Role), CreatedAt: formatTime(m.CreatedAt)}
 }
 
-func viewKey(k store.Key) keyView {
+func viewKey(k keys.Key) keyView {
 	scopes := make([]string, len(k.Scopes))
 	for i, s := range k.Scopes {
 		scopes[i] = string(s)
@@ -138,7 +137,7 @@ func (c *cli) printTable(header []string, rows [][]string) error {
 	return tw.Flush()
 }
 
-func (c *cli) printUser(u store.User) error {
+func (c *cli) printUser(u keys.User) error {
 	v := viewUser(u)
 	return c.emit(v, func() error {
 		return c.printFields("id", v.ID, "name", v.Name, "email", v.Email,
@@ -146,14 +145,14 @@ func (c *cli) printUser(u store.User) error {
 	})
 }
 
-func (c *cli) printWorkspace(w store.Workspace) error {
+func (c *cli) printWorkspace(w keys.Workspace) error {
 	v := viewWorkspace(w)
 	return c.emit(v, func() error {
 		return c.printFields("id", v.ID, "name", v.Name, "created", v.CreatedAt)
 	})
 }
 
-func (c *cli) printMember(m store.Membership) error {
+func (c *cli) printMember(m keys.Membership) error {
 	v := viewMember(m)
 	return c.emit(v, func() error {
 		return c.printFields("user", v.UserID, "workspace", v.WorkspaceID, "role", v.Role, "created", v.CreatedAt)

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"keygate/shared/apperr"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // checkArg validates a positional argument by its name in the command's
@@ -27,10 +27,10 @@ func checkArg(name, value string) error {
 // checkID validates a user or workspace id. The id is echoed (it is not a
 // secret) only when it is short enough to be one.
 func checkID(kind, id string) error {
-	if store.ValidID(id) {
+	if keys.ValidID(id) {
 		return nil
 	}
-	if id == "" || len(id) > store.MaxIDLen || !utf8.ValidString(id) {
+	if id == "" || len(id) > keys.MaxIDLen || !utf8.ValidString(id) {
 		return usageErrorf("invalid %s id: must match ^[A-Za-z0-9_-]{1,64}$", kind)
 	}
 	return usageErrorf("invalid %s id %q: must match ^[A-Za-z0-9_-]{1,64}$", kind, id)
@@ -39,19 +39,19 @@ func checkID(kind, id string) error {
 // checkKeyID validates a key id without echoing it: a pasted token must not
 // end up in a terminal's scroll-back or a CI log twice.
 func checkKeyID(id string) error {
-	if store.ValidID(id) {
+	if keys.ValidID(id) {
 		return nil
 	}
 	return usageErrorf("invalid key id: must match ^[A-Za-z0-9_-]{1,64}$ (the id, not the token)")
 }
 
-// checkKeyName applies the API's key-name rule (store.NormalizeKeyName) and
+// checkKeyName applies the API's key-name rule (keys.NormalizeKeyName) and
 // returns the trimmed name.
 func checkKeyName(name string) (string, error) {
 	if strings.TrimSpace(name) == "" {
 		return "", usageErrorf("key create: --name is required")
 	}
-	n, err := store.NormalizeKeyName(name)
+	n, err := keys.NormalizeKeyName(name)
 	if err != nil {
 		return "", usageErrorf("key create: --name: %s", apperr.MessageOf(err))
 	}
@@ -59,9 +59,9 @@ func checkKeyName(name string) (string, error) {
 }
 
 // parseScopes reads a comma-separated scope list; empty means all scopes.
-func parseScopes(s string) ([]store.Scope, error) {
+func parseScopes(s string) ([]keys.Scope, error) {
 	if strings.TrimSpace(s) == "" {
-		return store.AllScopes, nil
+		return keys.AllScopes, nil
 	}
 	var names []string
 	for _, n := range strings.Split(s, ",") {
@@ -69,12 +69,12 @@ func parseScopes(s string) ([]store.Scope, error) {
 			names = append(names, n)
 		}
 	}
-	scopes, err := store.ParseScopes(names)
+	scopes, err := keys.ParseScopes(names)
 	if err != nil {
 		return nil, usageErrorf("key create: --scopes: unknown scope in %q: want read, write, admin", s)
 	}
 	if len(scopes) == 0 {
-		return store.AllScopes, nil
+		return keys.AllScopes, nil
 	}
 	return scopes, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -16,7 +17,7 @@ func (c *cli) workspacePut(args []string) error {
 	}
 	w, err := st.GetWorkspace(c.ctx, pos[0])
 	if apperr.Is(err, apperr.NotFound) {
-		w, err = store.Workspace{ID: pos[0]}, nil
+		w, err = keys.Workspace{ID: pos[0]}, nil
 	}
 	if err != nil {
 		return err

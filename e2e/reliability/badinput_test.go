@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"keygate/shared/apikey"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // badCase is one request of the corpus and the answer it must get.
@@ -51,8 +51,8 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 		e.addSecrets(Secrets(key.Token)...)
 		return key
 	}
-	create := func(user string, key apikey.Key, scopes []store.Scope, expires *time.Time) {
-		err := e.st.CreateKey(ctx, store.Key{ID: key.ID, UserID: user, Name: "corpus", Hash: key.Hash,
+	create := func(user string, key apikey.Key, scopes []keys.Scope, expires *time.Time) {
+		err := e.st.CreateKey(ctx, keys.Key{ID: key.ID, UserID: user, Name: "corpus", Hash: key.Hash,
 			Start: key.Start, Scopes: scopes, CreatedAt: time.Now().UTC().Add(-time.Hour), ExpiresAt: expires})
 		if err != nil {
 			tb.Fatalf("CreateKey: %v", err)
@@ -61,7 +61,7 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 	k.unknown = gen().Token
 
 	del := gen()
-	create(e.alice.UserID, del, store.AllScopes, nil)
+	create(e.alice.UserID, del, keys.AllScopes, nil)
 	if err := e.st.DeleteKey(ctx, e.alice.UserID, del.ID); err != nil {
 		tb.Fatalf("DeleteKey: %v", err)
 	}
@@ -69,14 +69,14 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 
 	exp := gen()
 	past := time.Now().UTC().Add(-time.Minute).Truncate(time.Millisecond)
-	create(e.alice.UserID, exp, store.AllScopes, &past)
+	create(e.alice.UserID, exp, keys.AllScopes, &past)
 	k.expired = exp.Token
 
 	ro := gen()
-	create(e.alice.UserID, ro, []store.Scope{store.ScopeRead}, nil)
+	create(e.alice.UserID, ro, []keys.Scope{keys.ScopeRead}, nil)
 	k.readOnly = ro.Token
 	wo := gen()
-	create(e.alice.UserID, wo, []store.Scope{store.ScopeRead, store.ScopeWrite}, nil)
+	create(e.alice.UserID, wo, []keys.Scope{keys.ScopeRead, keys.ScopeWrite}, nil)
 	k.writeOnly = wo.Token
 
 	carol, err := Seed(ctx, e.st, "carol", "")
@@ -94,7 +94,7 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 		tb.Fatalf("seed bob: %v", err)
 	}
 	e.addSecrets(bob.Secrets()...)
-	create(bob.UserID, gen(), store.AllScopes, nil)
+	create(bob.UserID, gen(), keys.AllScopes, nil)
 	_, cursor, err := e.st.ListKeys(ctx, bob.UserID, 1, "")
 	if err != nil || cursor == "" {
 		tb.Fatalf("ListKeys(bob): cursor %q, err %v", cursor, err)
@@ -125,8 +125,8 @@ func corpus(e *env, k corpusKeys) []badCase {
 	long := strings.Repeat("a", 101)
 	big := `{"name":"` + strings.Repeat("x", 70<<10) + `"}`
 	whoami := "/open/auth/whoami"
-	keys := "/open/apikeys"
-	one := keys + "/" + id
+	keysPath := "/open/apikeys"
+	one := keysPath + "/" + id
 	rot := one + "/rotate"
 	return []badCase{
 		// Headers and schemes.
@@ -161,66 +161,66 @@ func corpus(e *env, k corpusKeys) []badCase {
 		{"deleted key", "GET", whoami, auth(b + k.deleted), "", 403},
 		{"expired key", "GET", whoami, auth(b + k.expired), "", 403},
 		{"disabled user's key", "GET", whoami, auth(b + k.disabled), "", 403},
-		{"read-scope key lists keys", "GET", keys, auth(b + k.readOnly), "", 403},
-		{"write-scope key creates a key", "POST", keys, auth(b + k.writeOnly), `{"name":"x"}`, 403},
+		{"read-scope key lists keys", "GET", keysPath, auth(b + k.readOnly), "", 403},
+		{"write-scope key creates a key", "POST", keysPath, auth(b + k.writeOnly), `{"name":"x"}`, 403},
 		{"read-scope key on whoami (accepted)", "GET", whoami, auth(b + k.readOnly), "", 200},
 		// Paths.
 		{"unknown route", "GET", "/open/nothing", nil, "", 404},
 		{"root", "GET", "/", nil, "", 404},
 		{"unknown route without key", "GET", "/open/nothing", http.Header{}, "", 404},
-		{"unsupported method on collection", "PUT", keys, nil, `{"name":"x"}`, 404},
-		{"DELETE on collection", "DELETE", keys, nil, "", 404},
+		{"unsupported method on collection", "PUT", keysPath, nil, `{"name":"x"}`, 404},
+		{"DELETE on collection", "DELETE", keysPath, nil, "", 404},
 		{"POST on whoami", "POST", whoami, nil, `{}`, 404},
 		{"GET on rotate", "GET", rot, nil, "", 404},
 		{"path 4 KiB long", "GET", "/open/" + strings.Repeat("a", 4<<10), nil, "", 404},
-		{"unknown key id", "GET", keys + "/AAAAAAAAAAAAAAAA", nil, "", 404},
-		{"another user's key id", "GET", keys + "/" + k.bobKeyID, nil, "", 404},
-		{"delete another user's key", "DELETE", keys + "/" + k.bobKeyID, nil, "", 404},
-		{"rotate another user's key", "POST", keys + "/" + k.bobKeyID + "/rotate", nil, `{}`, 404},
-		{"key id with bad characters", "GET", keys + "/bad%21id", nil, "", 404},
-		{"key id 200 chars", "GET", keys + "/" + strings.Repeat("A", 200), nil, "", 404},
+		{"unknown key id", "GET", keysPath + "/AAAAAAAAAAAAAAAA", nil, "", 404},
+		{"another user's key id", "GET", keysPath + "/" + k.bobKeyID, nil, "", 404},
+		{"delete another user's key", "DELETE", keysPath + "/" + k.bobKeyID, nil, "", 404},
+		{"rotate another user's key", "POST", keysPath + "/" + k.bobKeyID + "/rotate", nil, `{}`, 404},
+		{"key id with bad characters", "GET", keysPath + "/bad%21id", nil, "", 404},
+		{"key id 200 chars", "GET", keysPath + "/" + strings.Repeat("A", 200), nil, "", 404},
 		{"another user's workspace", "GET", "/open/workspace/ws-bob", nil, "", 403},
 		{"unknown workspace", "GET", "/open/workspace/ws-nobody", nil, "", 403},
 		{"workspace id dot-dot", "GET", "/open/workspace/..", nil, "", 403},
 		{"own workspace (accepted)", "GET", "/open/workspace/ws-alice", nil, "", 200},
 		{"config with a garbage key (accepted)", "GET", "/open/global/config", auth("Bearer garbage"), "", 200},
 		// Query strings.
-		{"limit 0", "GET", keys + "?limit=0", nil, "", 400},
-		{"limit 101", "GET", keys + "?limit=101", nil, "", 400},
-		{"limit negative", "GET", keys + "?limit=-1", nil, "", 400},
-		{"limit not a number", "GET", keys + "?limit=abc", nil, "", 400},
-		{"limit fractional", "GET", keys + "?limit=1.5", nil, "", 400},
-		{"limit exponent", "GET", keys + "?limit=1e2", nil, "", 400},
-		{"limit huge", "GET", keys + "?limit=99999999999999999999", nil, "", 400},
-		{"cursor garbage", "GET", keys + "?cursor=garbage", nil, "", 400},
-		{"cursor 2 KiB", "GET", keys + "?cursor=" + strings.Repeat("A", 2<<10), nil, "", 400},
-		{"another user's cursor", "GET", keys + "?cursor=" + k.bobCursor, nil, "", 400},
-		{"limit 100 and unknown parameter (accepted)", "GET", keys + "?limit=100&foo=bar", nil, "", 200},
+		{"limit 0", "GET", keysPath + "?limit=0", nil, "", 400},
+		{"limit 101", "GET", keysPath + "?limit=101", nil, "", 400},
+		{"limit negative", "GET", keysPath + "?limit=-1", nil, "", 400},
+		{"limit not a number", "GET", keysPath + "?limit=abc", nil, "", 400},
+		{"limit fractional", "GET", keysPath + "?limit=1.5", nil, "", 400},
+		{"limit exponent", "GET", keysPath + "?limit=1e2", nil, "", 400},
+		{"limit huge", "GET", keysPath + "?limit=99999999999999999999", nil, "", 400},
+		{"cursor garbage", "GET", keysPath + "?cursor=garbage", nil, "", 400},
+		{"cursor 2 KiB", "GET", keysPath + "?cursor=" + strings.Repeat("A", 2<<10), nil, "", 400},
+		{"another user's cursor", "GET", keysPath + "?cursor=" + k.bobCursor, nil, "", 400},
+		{"limit 100 and unknown parameter (accepted)", "GET", keysPath + "?limit=100&foo=bar", nil, "", 200},
 		// Bodies.
-		{"create without body", "POST", keys, nil, "", 415},
-		{"create with empty JSON body", "POST", keys, withCT("application/json"), " ", 400},
-		{"create as text/plain", "POST", keys, withCT("text/plain"), `{"name":"x"}`, 415},
-		{"create as form", "POST", keys, withCT("application/x-www-form-urlencoded"), `name=x`, 415},
-		{"create truncated JSON", "POST", keys, nil, `{"name":`, 400},
-		{"create JSON array", "POST", keys, nil, `[]`, 400},
-		{"create JSON null", "POST", keys, nil, `null`, 400},
-		{"create JSON string", "POST", keys, nil, `"name"`, 400},
-		{"create two JSON values", "POST", keys, nil, `{"name":"a"}{"name":"b"}`, 400},
-		{"create unknown field", "POST", keys, nil, `{"name":"a","admin":true}`, 400},
-		{"create without name", "POST", keys, nil, `{}`, 400},
-		{"create empty name", "POST", keys, nil, `{"name":""}`, 400},
-		{"create blank name", "POST", keys, nil, `{"name":"   "}`, 400},
-		{"create name 101 chars", "POST", keys, nil, `{"name":"` + long + `"}`, 400},
-		{"create name with NUL", "POST", keys, nil, `{"name":"a\u0000b"}`, 400},
-		{"create name with newline", "POST", keys, nil, `{"name":"a\nb"}`, 400},
-		{"create name a number", "POST", keys, nil, `{"name":5}`, 400},
-		{"create unknown scope", "POST", keys, nil, `{"name":"a","scopes":["superuser"]}`, 400},
-		{"create empty scopes", "POST", keys, nil, `{"name":"a","scopes":[]}`, 400},
-		{"create scopes a string", "POST", keys, nil, `{"name":"a","scopes":"read"}`, 400},
-		{"create expiresAt not a date", "POST", keys, nil, `{"name":"a","expiresAt":"tomorrow"}`, 400},
-		{"create expiresAt in the past", "POST", keys, nil, `{"name":"a","expiresAt":"2001-01-01T00:00:00Z"}`, 400},
-		{"create expiresAt in 10 years", "POST", keys, nil, `{"name":"a","expiresAt":"` + time.Now().AddDate(10, 0, 0).UTC().Format(time.RFC3339) + `"}`, 400},
-		{"create body over 64 KiB", "POST", keys, nil, big, 413},
+		{"create without body", "POST", keysPath, nil, "", 415},
+		{"create with empty JSON body", "POST", keysPath, withCT("application/json"), " ", 400},
+		{"create as text/plain", "POST", keysPath, withCT("text/plain"), `{"name":"x"}`, 415},
+		{"create as form", "POST", keysPath, withCT("application/x-www-form-urlencoded"), `name=x`, 415},
+		{"create truncated JSON", "POST", keysPath, nil, `{"name":`, 400},
+		{"create JSON array", "POST", keysPath, nil, `[]`, 400},
+		{"create JSON null", "POST", keysPath, nil, `null`, 400},
+		{"create JSON string", "POST", keysPath, nil, `"name"`, 400},
+		{"create two JSON values", "POST", keysPath, nil, `{"name":"a"}{"name":"b"}`, 400},
+		{"create unknown field", "POST", keysPath, nil, `{"name":"a","admin":true}`, 400},
+		{"create without name", "POST", keysPath, nil, `{}`, 400},
+		{"create empty name", "POST", keysPath, nil, `{"name":""}`, 400},
+		{"create blank name", "POST", keysPath, nil, `{"name":"   "}`, 400},
+		{"create name 101 chars", "POST", keysPath, nil, `{"name":"` + long + `"}`, 400},
+		{"create name with NUL", "POST", keysPath, nil, `{"name":"a\u0000b"}`, 400},
+		{"create name with newline", "POST", keysPath, nil, `{"name":"a\nb"}`, 400},
+		{"create name a number", "POST", keysPath, nil, `{"name":5}`, 400},
+		{"create unknown scope", "POST", keysPath, nil, `{"name":"a","scopes":["superuser"]}`, 400},
+		{"create empty scopes", "POST", keysPath, nil, `{"name":"a","scopes":[]}`, 400},
+		{"create scopes a string", "POST", keysPath, nil, `{"name":"a","scopes":"read"}`, 400},
+		{"create expiresAt not a date", "POST", keysPath, nil, `{"name":"a","expiresAt":"tomorrow"}`, 400},
+		{"create expiresAt in the past", "POST", keysPath, nil, `{"name":"a","expiresAt":"2001-01-01T00:00:00Z"}`, 400},
+		{"create expiresAt in 10 years", "POST", keysPath, nil, `{"name":"a","expiresAt":"` + time.Now().AddDate(10, 0, 0).UTC().Format(time.RFC3339) + `"}`, 400},
+		{"create body over 64 KiB", "POST", keysPath, nil, big, 413},
 		{"rename without name", "PATCH", one, nil, `{}`, 400},
 		{"rename unknown field", "PATCH", one, nil, `{"name":"a","scopes":["admin"]}`, 400},
 		{"rename as text/plain", "PATCH", one, withCT("text/plain"), `{"name":"a"}`, 415},
@@ -228,7 +228,7 @@ func corpus(e *env, k corpusKeys) []badCase {
 		{"rotate grace over 7 days", "POST", rot, nil, `{"gracePeriodSeconds":604801}`, 400},
 		{"rotate grace a string", "POST", rot, nil, `{"gracePeriodSeconds":"60"}`, 400},
 		{"rotate unknown field", "POST", rot, nil, `{"name":"x"}`, 400},
-		{"rotate unknown key", "POST", keys + "/AAAAAAAAAAAAAAAA/rotate", nil, `{}`, 404},
+		{"rotate unknown key", "POST", keysPath + "/AAAAAAAAAAAAAAAA/rotate", nil, `{}`, 404},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"keygate/authorizer"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/faults"
 	"keygate/testkit/testlog"
@@ -271,14 +272,14 @@ func TestKeyWritesAllOrNothingWhenResponseLost(t *testing.T) {
 }
 
 // otherKeys returns alice's keys other than her seeded one.
-func otherKeys(tb testing.TB, e *env) []store.Key {
+func otherKeys(tb testing.TB, e *env) []keys.Key {
 	tb.Helper()
-	keys, _, err := e.st.ListKeys(context.Background(), e.alice.UserID, 100, "")
+	all, _, err := e.st.ListKeys(context.Background(), e.alice.UserID, 100, "")
 	if err != nil {
 		tb.Fatalf("list keys: %v", err)
 	}
-	var out []store.Key
-	for _, k := range keys {
+	var out []keys.Key
+	for _, k := range all {
 		if k.ID != e.alice.KeyID {
 			out = append(out, k)
 		}
@@ -296,21 +297,21 @@ func checkGone(tb testing.TB, e *env) {
 
 // checkSuccessor returns the one key that replaced alice's seeded key,
 // checking it is complete and keeps the old key's name and scopes.
-func checkSuccessor(tb testing.TB, e *env) store.Key {
+func checkSuccessor(tb testing.TB, e *env) keys.Key {
 	tb.Helper()
 	others := otherKeys(tb, e)
 	if len(others) != 1 {
 		tb.Fatalf("keys besides alice's: got %+v, want her key's one successor", others)
 	}
 	checkComplete(tb, others[0])
-	if others[0].Name != "seed" || len(others[0].Scopes) != len(store.AllScopes) {
-		tb.Errorf("successor: got name %q scopes %v, want the old key's (seed, %v)", others[0].Name, others[0].Scopes, store.AllScopes)
+	if others[0].Name != "seed" || len(others[0].Scopes) != len(keys.AllScopes) {
+		tb.Errorf("successor: got name %q scopes %v, want the old key's (seed, %v)", others[0].Name, others[0].Scopes, keys.AllScopes)
 	}
 	return others[0]
 }
 
 // checkComplete fails the test unless k has every field a stored key needs.
-func checkComplete(tb testing.TB, k store.Key) {
+func checkComplete(tb testing.TB, k keys.Key) {
 	tb.Helper()
 	if k.ID == "" || k.UserID == "" || k.Name == "" || k.Hash == "" || k.Start == "" || len(k.Scopes) == 0 || k.CreatedAt.IsZero() {
 		tb.Errorf("key: got %+v, want id, user, name, hash, start, scopes and creation time", k)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/testkit/faults"
 	"keygate/tools/dynamolocal"
 )
@@ -29,7 +29,7 @@ func TestRevocationRace(t *testing.T) {
 	client, table := dynamolocal.NewTestTable(t)
 	calls := faults.Wrap(client) // counts the authorizer's DynamoDB calls
 	e := newEnvOn(t, client, table, Options{CacheTTL: 300 * time.Second, AuthorizerAPI: calls})
-	victim, err := Seed(t.Context(), e.st, "victim", "", store.AllScopes...)
+	victim, err := Seed(t.Context(), e.st, "victim", "", keys.AllScopes...)
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}

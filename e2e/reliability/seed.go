@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -43,29 +44,29 @@ func Secrets(token string) []string {
 
 // Seed creates user <name>, workspace ws-<name> owned by them and a key with
 // the given scopes (all when none) and prefix (apikey.DefaultPrefix when "").
-func Seed(ctx context.Context, st *store.Store, name, prefix string, scopes ...store.Scope) (Principal, error) {
+func Seed(ctx context.Context, st *store.Store, name, prefix string, scopes ...keys.Scope) (Principal, error) {
 	if prefix == "" {
 		prefix = apikey.DefaultPrefix
 	}
 	if len(scopes) == 0 {
-		scopes = store.AllScopes
+		scopes = keys.AllScopes
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	p := Principal{UserID: name, WorkspaceID: "ws-" + name}
-	if err := st.PutUser(ctx, store.User{ID: p.UserID, Name: name, Email: name + "@example.com", CreatedAt: now}); err != nil {
+	if err := st.PutUser(ctx, keys.User{ID: p.UserID, Name: name, Email: name + "@example.com", CreatedAt: now}); err != nil {
 		return p, fmt.Errorf("seed user: %w", err)
 	}
-	if err := st.PutWorkspace(ctx, store.Workspace{ID: p.WorkspaceID, Name: "Workspace " + name, CreatedAt: now}); err != nil {
+	if err := st.PutWorkspace(ctx, keys.Workspace{ID: p.WorkspaceID, Name: "Workspace " + name, CreatedAt: now}); err != nil {
 		return p, fmt.Errorf("seed workspace: %w", err)
 	}
-	if err := st.PutMembership(ctx, store.Membership{UserID: p.UserID, WorkspaceID: p.WorkspaceID, Role: store.RoleOwner, CreatedAt: now}); err != nil {
+	if err := st.PutMembership(ctx, keys.Membership{UserID: p.UserID, WorkspaceID: p.WorkspaceID, Role: keys.RoleOwner, CreatedAt: now}); err != nil {
 		return p, fmt.Errorf("seed membership: %w", err)
 	}
 	k, err := apikey.Generate(prefix)
 	if err != nil {
 		return p, err
 	}
-	if err := st.CreateKey(ctx, store.NewKey(k, p.UserID, "seed", scopes, now, nil)); err != nil {
+	if err := st.CreateKey(ctx, keys.NewKey(k, p.UserID, "seed", scopes, now, nil)); err != nil {
 		return p, fmt.Errorf("seed key: %w", err)
 	}
 	p.Token, p.KeyID, p.Hash = k.Token, k.ID, k.Hash

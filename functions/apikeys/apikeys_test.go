@@ -13,7 +13,7 @@ import (
 	"keygate/functions/internal/fnenv"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/testkit/fntest"
 	"keygate/testkit/testlog"
 )
@@ -64,7 +64,7 @@ func TestCreate(t *testing.T) {
 				t.Errorf("stored hash: got %s, want the SHA-256 of the token", stored.Hash)
 			}
 			v, err := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey))
-			if err != nil || v.Result != store.VerifyValid {
+			if err != nil || v.Result != keys.VerifyValid {
 				t.Errorf("Verify: got %v, %v; want valid", v.Result, err)
 			}
 		})
@@ -140,7 +140,7 @@ func TestGetRenameDelete(t *testing.T) {
 		t.Errorf("flushes: got %v, want %v", e.flusher.calls, want)
 	}
 	v, err := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey))
-	if err != nil || v.Result != store.VerifyNotFound {
+	if err != nil || v.Result != keys.VerifyNotFound {
 		t.Errorf("Verify after delete: got %v, %v; want not_found", v.Result, err)
 	}
 	for _, m := range []string{"GET", "DELETE"} {
@@ -180,7 +180,7 @@ func TestRotate(t *testing.T) {
 				t.Errorf("flushes: got %d, want 1", e.flusher.count())
 			}
 			ctx := context.Background()
-			if v, _ := e.st.Verify(ctx, k.ID, apikey.Hash(k.APIKey)); v.Result != store.VerifyValid {
+			if v, _ := e.st.Verify(ctx, k.ID, apikey.Hash(k.APIKey)); v.Result != keys.VerifyValid {
 				t.Errorf("new key: got %v, want valid", v.Result)
 			}
 			stored, err := e.st.GetKey(ctx, alice, old.ID)
@@ -228,7 +228,7 @@ func TestAdminScopeRequired(t *testing.T) {
 	e := newEnv(t)
 	k := e.create(t, alice, `{"name":"target"}`)
 	before := fntest.Snapshot(t, e.client, e.table)
-	for _, scopes := range [][]store.Scope{{store.ScopeRead}, {store.ScopeRead, store.ScopeWrite}, {}} {
+	for _, scopes := range [][]keys.Scope{{keys.ScopeRead}, {keys.ScopeRead, keys.ScopeWrite}, {}} {
 		auth := as(t, alice, scopes...)
 		if len(scopes) == 0 {
 			auth = fntest.Authorizer(t, alice, "k", nil)
@@ -258,7 +258,7 @@ func TestAdminScopeRequired(t *testing.T) {
 func TestNoScopeEscalation(t *testing.T) {
 	e := newEnv(t)
 	wide := e.create(t, alice, `{"name":"wide","scopes":["write"]}`)
-	narrow := as(t, alice, store.ScopeRead, store.ScopeAdmin)
+	narrow := as(t, alice, keys.ScopeRead, keys.ScopeAdmin)
 	before := fntest.Snapshot(t, e.client, e.table)
 	for _, r := range []fntest.Request{
 		{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["write"]}`},
@@ -285,7 +285,7 @@ func TestFlushFailureStillRevokes(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("delete: got %d, want 204", resp.StatusCode)
 	}
-	if v, _ := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey)); v.Result != store.VerifyNotFound {
+	if v, _ := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey)); v.Result != keys.VerifyNotFound {
 		t.Errorf("Verify: got %v, want not_found", v.Result)
 	}
 	if !strings.Contains(e.logs.String(), "authorizer cache flush failed") || !strings.Contains(e.logs.String(), `"level":"ERROR"`) {

@@ -7,7 +7,7 @@ import (
 
 	"keygate/shared/apikey"
 	"keygate/shared/httpapi"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // createRequest is the body of POST /open/apikeys.
@@ -62,10 +62,10 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) {
 // newKey is the step create and rotate share: a fresh token and the key to
 // store for it (its hash, never the token). The token is returned apart, for
 // the one answer that shows it.
-func (f *Function) newKey(userID, name string, scopes []store.Scope, now time.Time, expiresAt *time.Time) (store.Key, string, error) {
+func (f *Function) newKey(userID, name string, scopes []keys.Scope, now time.Time, expiresAt *time.Time) (keys.Key, string, error) {
 	gen, err := apikey.Generate(f.cfg.KeyPrefix)
 	if err != nil {
-		return store.Key{}, "", fmt.Errorf("generate key: %w", err)
+		return keys.Key{}, "", fmt.Errorf("generate key: %w", err)
 	}
-	return store.NewKey(gen, userID, name, scopes, now, expiresAt), gen.Token, nil
+	return keys.NewKey(gen, userID, name, scopes, now, expiresAt), gen.Token, nil
 }

@@ -8,6 +8,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -47,7 +48,7 @@ func (f *Function) admin(r *http.Request) (access.Identity, error) {
 	if err != nil {
 		return access.Identity{}, err // a configuration error: 500, logged
 	}
-	if !id.HasScope(store.ScopeAdmin) {
+	if !id.HasScope(keys.ScopeAdmin) {
 		return access.Identity{}, apperr.Errorf(apperr.Forbidden, "Insufficient access: managing API keys needs a key with the admin scope")
 	}
 	return id, nil

@@ -15,6 +15,7 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
+	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 	"keygate/testkit/fntest"
@@ -74,8 +75,8 @@ func newEnv(tb testing.TB) *env {
 		now: time.Now().UTC().Truncate(time.Millisecond)}
 	clock := func() time.Time { return e.now }
 	e.st = store.New(client, table).WithClock(clock)
-	fntest.Seed(tb, e.st, alice, "ws1", store.RoleOwner)
-	fntest.Seed(tb, e.st, bob, "ws2", store.RoleOwner)
+	fntest.Seed(tb, e.st, alice, "ws1", keys.RoleOwner)
+	fntest.Seed(tb, e.st, bob, "ws2", keys.RoleOwner)
 	logger, logs := testlog.New()
 	e.logs = logs
 	fnStore := store.New(e.calls.Client(client), table).WithClock(clock)
@@ -85,10 +86,10 @@ func newEnv(tb testing.TB) *env {
 }
 
 // as returns the authorizer context of a key of user with scopes.
-func as(tb testing.TB, user string, scopes ...store.Scope) map[string]interface{} {
+func as(tb testing.TB, user string, scopes ...keys.Scope) map[string]interface{} {
 	tb.Helper()
 	if len(scopes) == 0 {
-		scopes = store.AllScopes
+		scopes = keys.AllScopes
 	}
 	return fntest.Authorizer(tb, user, user+"Key0000000001", scopes)
 }

@@ -1,9 +1,8 @@
 package apikeys
 
 import (
+	"keygate/shared/keys"
 	"time"
-
-	"keygate/shared/store"
 )
 
 // timeFormat is RFC 3339 in UTC with milliseconds, as JavaScript's
@@ -12,14 +11,14 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 
 // keyJSON is a key as clients see it: never the token, never the hash.
 type keyJSON struct {
-	ID         string        `json:"id"`
-	Name       string        `json:"name"`
-	Start      string        `json:"start"`
-	Scopes     []store.Scope `json:"scopes"`
-	CreatedAt  string        `json:"createdAt"`
-	ExpiresAt  *string       `json:"expiresAt"`
-	LastUsedAt *string       `json:"lastUsedAt"`
-	UsageCount int64         `json:"usageCount"`
+	ID         string       `json:"id"`
+	Name       string       `json:"name"`
+	Start      string       `json:"start"`
+	Scopes     []keys.Scope `json:"scopes"`
+	CreatedAt  string       `json:"createdAt"`
+	ExpiresAt  *string      `json:"expiresAt"`
+	LastUsedAt *string      `json:"lastUsedAt"`
+	UsageCount int64        `json:"usageCount"`
 }
 
 // createdKeyJSON is the answer of create and rotate: the only time the token
@@ -35,10 +34,10 @@ type listJSON struct {
 	NextCursor *string   `json:"nextCursor"`
 }
 
-func toKeyJSON(k store.Key) keyJSON {
+func toKeyJSON(k keys.Key) keyJSON {
 	scopes := k.Scopes
 	if scopes == nil {
-		scopes = []store.Scope{}
+		scopes = []keys.Scope{}
 	}
 	return keyJSON{
 		ID:         k.ID,

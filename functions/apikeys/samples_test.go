@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"keygate/functions/apikeys"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/testkit/fntest"
 	"keygate/testkit/testlog"
 	"keygate/tools/demo"
@@ -20,7 +20,7 @@ func TestSampleEvents(t *testing.T) {
 	e.st = e.st.WithClock(func() time.Time { return clock })
 	logger, _ := testlog.New()
 	e.fn = apikeys.New(apikeys.Config{Logger: logger}, e.st, e.flusher)
-	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, store.RoleOwner)
+	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, keys.RoleOwner)
 	if _, err := demo.SeedSampleKey(context.Background(), e.st, clock.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"keygate/shared/apperr"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // Input limits.
@@ -22,23 +22,23 @@ const (
 )
 
 // validName trims name and checks it with the one key-name rule shared by
-// the API, the CLI and the store: required, 1–store.MaxKeyNameLen characters, no
+// the API, the CLI and the store: required, 1–keys.MaxKeyNameLen characters, no
 // control characters or line/paragraph separators.
 func validName(name *string) (string, error) {
 	if name == nil {
 		return "", apperr.Errorf(apperr.BadRequest, "name is required")
 	}
-	return store.NormalizeKeyName(*name)
+	return keys.NormalizeKeyName(*name)
 }
 
 // grantScopes returns the scopes of a new key: the requested ones, which must
 // be known, non-empty and held by the caller's key (no escalation), or the
 // caller's own scopes when none are requested.
-func grantScopes(requested *[]string, caller []store.Scope) ([]store.Scope, error) {
+func grantScopes(requested *[]string, caller []keys.Scope) ([]keys.Scope, error) {
 	if requested == nil {
 		return slices.Clone(caller), nil
 	}
-	scopes, err := store.ParseScopes(*requested)
+	scopes, err := keys.ParseScopes(*requested)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func grantScopes(requested *[]string, caller []store.Scope) ([]store.Scope, erro
 }
 
 // withinScopes is a Forbidden error unless every scope is held by the caller.
-func withinScopes(scopes, caller []store.Scope) error {
+func withinScopes(scopes, caller []keys.Scope) error {
 	for _, s := range scopes {
 		if !slices.Contains(caller, s) {
 			return apperr.Errorf(apperr.Forbidden, "Insufficient access: the calling key lacks the %s scope, so it cannot grant it", s)

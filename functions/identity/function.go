@@ -8,6 +8,7 @@ import (
 	"keygate/shared/access"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -33,23 +34,23 @@ func New(cfg Config, st *store.Store) *Function {
 
 // workspaceRoleJSON is one membership in whoami.
 type workspaceRoleJSON struct {
-	WorkspaceID string     `json:"workspaceId"`
-	Role        store.Role `json:"role"`
+	WorkspaceID string    `json:"workspaceId"`
+	Role        keys.Role `json:"role"`
 }
 
 // whoamiJSON is the answer of GET /open/auth/whoami.
 type whoamiJSON struct {
 	UserID     string              `json:"userId"`
 	KeyID      string              `json:"keyId"`
-	Scopes     []store.Scope       `json:"scopes"`
+	Scopes     []keys.Scope        `json:"scopes"`
 	Workspaces []workspaceRoleJSON `json:"workspaces"`
 }
 
 // workspaceJSON is the answer of GET /open/workspace/{workspaceId}.
 type workspaceJSON struct {
-	WorkspaceID string     `json:"workspaceId"`
-	Name        string     `json:"name"`
-	Role        store.Role `json:"role"`
+	WorkspaceID string    `json:"workspaceId"`
+	Name        string    `json:"name"`
+	Role        keys.Role `json:"role"`
 }
 
 // whoami handles GET /open/auth/whoami. When the authorizer left the
@@ -62,7 +63,7 @@ func (f *Function) whoami(w http.ResponseWriter, r *http.Request) {
 	}
 	out := whoamiJSON{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes, Workspaces: []workspaceRoleJSON{}}
 	if out.Scopes == nil {
-		out.Scopes = []store.Scope{}
+		out.Scopes = []keys.Scope{}
 	}
 	if id.WorkspacesOverflow {
 		ms, err := f.st.ListMemberships(r.Context(), id.UserID)
@@ -90,7 +91,7 @@ func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, f.logger, err)
 		return
 	}
-	if !id.HasScope(store.ScopeRead) && !id.HasScope(store.ScopeWrite) {
+	if !id.HasScope(keys.ScopeRead) && !id.HasScope(keys.ScopeWrite) {
 		// The policy grants workspace routes to read or write keys only.
 		httpapi.Error(w, r, f.logger, errNotMember)
 		return
@@ -99,7 +100,7 @@ func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
 	// workspace exists, as under the authorizer's per-workspace policy,
 	// where API Gateway answers 403 before this function runs.
 	wsID := r.PathValue("workspaceId")
-	if !store.ValidID(wsID) {
+	if !keys.ValidID(wsID) {
 		httpapi.Error(w, r, f.logger, errNotMember)
 		return
 	}
@@ -119,7 +120,7 @@ func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
 // roleIn returns the caller's role in the workspace, from the authorizer
 // context or, when that overflowed, from the store; Forbidden for a
 // non-member.
-func (f *Function) roleIn(ctx context.Context, id access.Identity, wsID string) (store.Role, error) {
+func (f *Function) roleIn(ctx context.Context, id access.Identity, wsID string) (keys.Role, error) {
 	if !id.WorkspacesOverflow {
 		if role, ok := id.RoleIn(wsID); ok {
 			return role, nil

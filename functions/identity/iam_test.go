@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/testkit/fntest"
 	"keygate/testkit/iamcheck"
 )
@@ -19,15 +19,15 @@ import (
 func TestTemplateGrantsEveryCall(t *testing.T) {
 	statements := iamcheck.Statements(t, "IdentityFunction")
 	e := newEnv(t)
-	small := fntest.Seed(t, e.st, "alice", "ws1", store.RoleOwner)
-	fntest.Seed(t, e.st, "bob", "ws2", store.RoleOwner)
-	var many []store.Membership
+	small := fntest.Seed(t, e.st, "alice", "ws1", keys.RoleOwner)
+	fntest.Seed(t, e.st, "bob", "ws2", keys.RoleOwner)
+	var many []keys.Membership
 	for i := range 120 {
 		ws := fmt.Sprintf("workspace-with-a-long-identifier-%03d-%s", i, strings.Repeat("x", 20))
-		many = append(many, fntest.Seed(t, e.st, "carol", ws, store.RoleAdmin))
+		many = append(many, fntest.Seed(t, e.st, "carol", ws, keys.RoleAdmin))
 	}
-	alice := fntest.Authorizer(t, "alice", "key1", store.AllScopes, small)
-	carol := fntest.Authorizer(t, "carol", "key2", store.AllScopes, many...)
+	alice := fntest.Authorizer(t, "alice", "key1", keys.AllScopes, small)
+	carol := fntest.Authorizer(t, "carol", "key2", keys.AllScopes, many...)
 	if carol["workspacesOverflow"] != "true" {
 		t.Fatal("carol's authorizer context did not overflow; the test needs more workspaces")
 	}

@@ -15,6 +15,7 @@ import (
 	"keygate/functions/identity"
 	"keygate/functions/internal/fnenv"
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 	"keygate/testkit/fntest"
@@ -93,9 +94,9 @@ func decode[T any](tb testing.TB, resp events.APIGatewayProxyResponse) T {
 
 func TestWhoami(t *testing.T) {
 	e := newEnv(t)
-	m1 := fntest.Seed(t, e.st, "alice", "ws1", store.RoleOwner)
-	m2 := fntest.Seed(t, e.st, "alice", "ws2", store.RoleReadOnly)
-	auth := fntest.Authorizer(t, "alice", "key1", []store.Scope{store.ScopeRead, store.ScopeAdmin}, m1, m2)
+	m1 := fntest.Seed(t, e.st, "alice", "ws1", keys.RoleOwner)
+	m2 := fntest.Seed(t, e.st, "alice", "ws2", keys.RoleReadOnly)
+	auth := fntest.Authorizer(t, "alice", "key1", []keys.Scope{keys.ScopeRead, keys.ScopeAdmin}, m1, m2)
 	w := decode[whoami](t, e.do(t, fntest.Request{Method: "GET", Path: "/open/auth/whoami", Authorizer: auth}))
 	if w.UserID != "alice" || w.KeyID != "key1" || !slices.Equal(w.Scopes, []string{"read", "admin"}) {
 		t.Errorf("whoami: got %+v", w)
@@ -105,7 +106,7 @@ func TestWhoami(t *testing.T) {
 		t.Errorf("workspaces: got %s, want %s", got, want)
 	}
 
-	none := decode[whoami](t, e.do(t, fntest.Request{Method: "GET", Path: "/open/auth/whoami", Authorizer: fntest.Authorizer(t, "bob", "key2", store.AllScopes)}))
+	none := decode[whoami](t, e.do(t, fntest.Request{Method: "GET", Path: "/open/auth/whoami", Authorizer: fntest.Authorizer(t, "bob", "key2", keys.AllScopes)}))
 	if none.Workspaces == nil || len(none.Workspaces) != 0 {
 		t.Errorf("no memberships: got %v, want []", none.Workspaces)
 	}
@@ -116,12 +117,12 @@ func TestWhoami(t *testing.T) {
 func TestWhoamiOverflow(t *testing.T) {
 	e := newEnv(t)
 	fntest.Seed(t, e.st, "carol", "", "")
-	var ms []store.Membership
+	var ms []keys.Membership
 	for i := range 120 {
 		ws := fmt.Sprintf("workspace-with-a-long-identifier-%03d-%s", i, strings.Repeat("x", 20))
-		ms = append(ms, fntest.Seed(t, e.st, "carol", ws, store.RoleAdmin))
+		ms = append(ms, fntest.Seed(t, e.st, "carol", ws, keys.RoleAdmin))
 	}
-	auth := fntest.Authorizer(t, "carol", "key3", store.AllScopes, ms...)
+	auth := fntest.Authorizer(t, "carol", "key3", keys.AllScopes, ms...)
 	if auth["workspacesOverflow"] != "true" {
 		t.Fatalf("authorizer context did not overflow; test needs more workspaces: %v", len(fmt.Sprint(auth)))
 	}
@@ -133,15 +134,15 @@ func TestWhoamiOverflow(t *testing.T) {
 	if ws.Role != "admin" {
 		t.Errorf("role via store: got %q, want admin", ws.Role)
 	}
-	fntest.Seed(t, e.st, "dave", "other-ws", store.RoleOwner)
+	fntest.Seed(t, e.st, "dave", "other-ws", keys.RoleOwner)
 	fntest.AssertError(t, e.do(t, fntest.Request{Method: "GET", Path: "/open/workspace/other-ws", Authorizer: auth}), 403, apperr.Forbidden)
 }
 
 func TestWorkspace(t *testing.T) {
 	e := newEnv(t)
-	m := fntest.Seed(t, e.st, "alice", "ws1", store.RoleReadOnly)
-	fntest.Seed(t, e.st, "bob", "ws2", store.RoleOwner)
-	auth := fntest.Authorizer(t, "alice", "key1", store.AllScopes, m)
+	m := fntest.Seed(t, e.st, "alice", "ws1", keys.RoleReadOnly)
+	fntest.Seed(t, e.st, "bob", "ws2", keys.RoleOwner)
+	auth := fntest.Authorizer(t, "alice", "key1", keys.AllScopes, m)
 
 	ws := decode[workspace](t, e.do(t, fntest.Request{Method: "GET", Path: "/open/workspace/ws1", Authorizer: auth}))
 	if ws != (workspace{WorkspaceID: "ws1", Name: "Workspace ws1", Role: "readOnly"}) {
@@ -150,8 +151,8 @@ func TestWorkspace(t *testing.T) {
 
 	// A context that still lists a workspace the store no longer has, as a
 	// cached authorizer result can.
-	goneAuth := fntest.Authorizer(t, "alice", "key1", store.AllScopes, m,
-		store.Membership{UserID: "alice", WorkspaceID: "gone", Role: store.RoleOwner})
+	goneAuth := fntest.Authorizer(t, "alice", "key1", keys.AllScopes, m,
+		keys.Membership{UserID: "alice", WorkspaceID: "gone", Role: keys.RoleOwner})
 
 	before := fntest.Snapshot(t, e.client, e.table)
 	tests := []struct {
@@ -185,14 +186,14 @@ func TestWorkspace(t *testing.T) {
 
 func TestWorkspaceNeedsReadOrWrite(t *testing.T) {
 	e := newEnv(t)
-	m := fntest.Seed(t, e.st, "alice", "ws1", store.RoleOwner)
+	m := fntest.Seed(t, e.st, "alice", "ws1", keys.RoleOwner)
 	for _, tt := range []struct {
-		scopes     []store.Scope
+		scopes     []keys.Scope
 		wantStatus int
 	}{
-		{[]store.Scope{store.ScopeAdmin}, 403},
-		{[]store.Scope{store.ScopeRead}, 200},
-		{[]store.Scope{store.ScopeWrite}, 200},
+		{[]keys.Scope{keys.ScopeAdmin}, 403},
+		{[]keys.Scope{keys.ScopeRead}, 200},
+		{[]keys.Scope{keys.ScopeWrite}, 200},
 	} {
 		auth := fntest.Authorizer(t, "alice", "key1", tt.scopes, m)
 		resp := e.do(t, fntest.Request{Method: "GET", Path: "/open/workspace/ws1", Authorizer: auth})

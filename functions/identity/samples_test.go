@@ -4,14 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"keygate/shared/store"
+	"keygate/shared/keys"
 	"keygate/testkit/fntest"
 )
 
 // TestSampleEvents runs events/identity-*.json through Handle.
 func TestSampleEvents(t *testing.T) {
 	e := newEnv(t)
-	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, store.RoleOwner)
+	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, keys.RoleOwner)
 	for _, file := range []string{"identity-whoami.json", "identity-workspace.json"} {
 		t.Run(file, func(t *testing.T) {
 			req := fntest.LoadEvent(t, file)

@@ -1,16 +1,16 @@
 package access
 
 import (
-	"github.com/aws/aws-lambda-go/events"
+	"keygate/shared/keys"
 
-	"keygate/shared/store"
+	"github.com/aws/aws-lambda-go/events"
 )
 
 // Deny returns an explicit Deny of every route of the API stage base, with
 // reason in the context. principalID is the user id when known; an empty or
 // invalid one becomes AnonymousPrincipal.
 func Deny(base, principalID string, reason Reason) events.APIGatewayCustomAuthorizerResponse {
-	if !store.ValidID(principalID) {
+	if !keys.ValidID(principalID) {
 		principalID = AnonymousPrincipal
 	}
 	return events.APIGatewayCustomAuthorizerResponse{

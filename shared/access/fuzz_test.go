@@ -2,10 +2,9 @@ package access
 
 import (
 	"encoding/json"
+	"keygate/shared/keys"
 	"strings"
 	"testing"
-
-	"keygate/shared/store"
 )
 
 // FuzzPolicy builds policies from arbitrary memberships, ids and scopes and
@@ -26,22 +25,22 @@ func FuzzPolicy(f *testing.F) {
 	f.Add("clx9q2w3e4r5t6y7u8i9o0p1a", "AbCdEfGh12345678", "read,write,admin", "clx9q2w3e4r5t6y7u8i9o0p1a:owner", uint8(200))
 	f.Add("u1", "k1", "read", strings.Repeat("w", 64)+":readOnly", uint8(255))
 	f.Fuzz(func(t *testing.T, userID, keyID, scopeList, wsList string, repeat uint8) {
-		var scopes []store.Scope
+		var scopes []keys.Scope
 		for s := range strings.SplitSeq(scopeList, ",") {
-			scopes = append(scopes, store.Scope(s))
+			scopes = append(scopes, keys.Scope(s))
 		}
-		var ms []store.Membership
+		var ms []keys.Membership
 		for i := 0; i < int(repeat); i++ {
 			for e := range strings.SplitSeq(wsList, ";") {
 				id, role, _ := strings.Cut(e, ":")
 				if i > 0 && id != "" {
 					id = id + "-" + string(rune('a'+i%26)) + strings.Repeat("x", i/26)
 				}
-				ms = append(ms, store.Membership{WorkspaceID: id, Role: store.Role(role)})
+				ms = append(ms, keys.Membership{WorkspaceID: id, Role: keys.Role(role)})
 			}
 		}
 		r, err := Allow(testBase, Grant{UserID: userID, KeyID: keyID, Scopes: scopes, Memberships: ms})
-		if !store.ValidID(userID) || !store.ValidID(keyID) {
+		if !keys.ValidID(userID) || !keys.ValidID(keyID) {
 			if err == nil {
 				t.Fatalf("invalid ids %q %q: got Allow, want error", userID, keyID)
 			}
@@ -51,9 +50,9 @@ func FuzzPolicy(f *testing.F) {
 			t.Fatalf("got error %v, want nil", err)
 		}
 		read, write, admin := scopeSet(scopes)
-		roles := map[string]store.Role{} // first valid role per workspace id
+		roles := map[string]keys.Role{} // first valid role per workspace id
 		for _, m := range ms {
-			if store.ValidID(m.WorkspaceID) && m.Role.Valid() {
+			if keys.ValidID(m.WorkspaceID) && m.Role.Valid() {
 				if _, ok := roles[m.WorkspaceID]; !ok {
 					roles[m.WorkspaceID] = m.Role
 				}
@@ -90,7 +89,7 @@ func FuzzPolicy(f *testing.F) {
 			}
 			if _, id, ok := strings.Cut(after, "/open/workspace/"); ok && r.Mode == ModeExact {
 				id, _ = strings.CutSuffix(id, "/*")
-				if !store.ValidID(id) {
+				if !keys.ValidID(id) {
 					t.Fatalf("resource %q: workspace id %q is not a valid id", res, id)
 				}
 			}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"keygate/shared/keys"
 	"slices"
 	"strings"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
-
-	"keygate/shared/store"
 )
 
 // ErrContext is wrapped by every error reading an authorizer context: the
@@ -20,14 +19,14 @@ var ErrContext = errors.New("access: invalid authorizer context")
 // WorkspaceRole is the caller's role in one workspace.
 type WorkspaceRole struct {
 	WorkspaceID string
-	Role        store.Role
+	Role        keys.Role
 }
 
 // Identity is the caller as the authorizer described it.
 type Identity struct {
 	UserID     string
 	KeyID      string
-	Scopes     []store.Scope // in canonical order, as store.ParseScopes
+	Scopes     []keys.Scope // in canonical order, as keys.ParseScopes
 	Workspaces []WorkspaceRole
 	// WorkspacesOverflow is true when the user had too many workspaces for
 	// the context (ModeOverflow): Workspaces is empty and callers must look
@@ -36,13 +35,13 @@ type Identity struct {
 }
 
 // HasScope reports whether the key carries scope s.
-func (i Identity) HasScope(s store.Scope) bool {
+func (i Identity) HasScope(s keys.Scope) bool {
 	return slices.Contains(i.Scopes, s)
 }
 
 // RoleIn returns the caller's role in workspace id from the context. With
 // WorkspacesOverflow it always reports false: look the membership up instead.
-func (i Identity) RoleIn(workspaceID string) (store.Role, bool) {
+func (i Identity) RoleIn(workspaceID string) (keys.Role, bool) {
 	for _, w := range i.Workspaces {
 		if w.WorkspaceID == workspaceID {
 			return w.Role, true
@@ -62,7 +61,7 @@ func IdentityFromContext(ctx context.Context) (Identity, error) {
 }
 
 // IdentityFromAuthorizer reads the identity from requestContext.authorizer.
-// Every field is checked: ids must be store.ValidID, scopes and roles known,
+// Every field is checked: ids must be keys.ValidID, scopes and roles known,
 // no duplicates, a principalId (if present) equal to userId, and no Deny
 // reason. Any violation is an error wrapping ErrContext.
 func IdentityFromAuthorizer(m map[string]interface{}) (Identity, error) {
@@ -135,20 +134,20 @@ func idField(m map[string]interface{}, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !store.ValidID(s) {
+	if !keys.ValidID(s) {
 		return "", fmt.Errorf("%w: invalid %s", ErrContext, key)
 	}
 	return s, nil
 }
 
-// parseScopes reads "read,write,admin": known scopes (store.ParseScopes), no
+// parseScopes reads "read,write,admin": known scopes (keys.ParseScopes), no
 // duplicates.
-func parseScopes(s string) ([]store.Scope, error) {
+func parseScopes(s string) ([]keys.Scope, error) {
 	if s == "" {
-		return []store.Scope{}, nil
+		return []keys.Scope{}, nil
 	}
 	names := strings.Split(s, ",")
-	scopes, err := store.ParseScopes(names)
+	scopes, err := keys.ParseScopes(names)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrContext, err)
 	}
@@ -168,14 +167,14 @@ func parseWorkspaces(s string) ([]WorkspaceRole, error) {
 	seen := make(map[string]struct{}, cap(out))
 	for part := range strings.SplitSeq(s, ",") {
 		wsID, role, ok := strings.Cut(part, ":")
-		if !ok || !store.ValidID(wsID) || !store.Role(role).Valid() {
+		if !ok || !keys.ValidID(wsID) || !keys.Role(role).Valid() {
 			return nil, fmt.Errorf("%w: malformed workspaces entry", ErrContext)
 		}
 		if _, dup := seen[wsID]; dup {
 			return nil, fmt.Errorf("%w: duplicate workspace", ErrContext)
 		}
 		seen[wsID] = struct{}{}
-		out = append(out, WorkspaceRole{WorkspaceID: wsID, Role: store.Role(role)})
+		out = append(out, WorkspaceRole{WorkspaceID: wsID, Role: keys.Role(role)})
 	}
 	return out, nil
 }

@@ -3,13 +3,12 @@ package access
 import (
 	"context"
 	"errors"
+	"keygate/shared/keys"
 	"slices"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
-
-	"keygate/shared/store"
 )
 
 // authorizerMap is what API Gateway puts in requestContext.authorizer for a
@@ -26,25 +25,25 @@ func TestIdentityRoundTrip(t *testing.T) {
 	tests := []struct {
 		name         string
 		grant        Grant
-		wantScopes   []store.Scope
+		wantScopes   []keys.Scope
 		wantWS       []WorkspaceRole
 		wantOverflow bool
 	}{
 		{
 			name:       "exact",
-			grant:      Grant{UserID: "u1", KeyID: "k1", Scopes: scAll, Memberships: []store.Membership{member("b", store.RoleReadOnly), member("a", store.RoleOwner)}},
+			grant:      Grant{UserID: "u1", KeyID: "k1", Scopes: scAll, Memberships: []keys.Membership{member("b", keys.RoleReadOnly), member("a", keys.RoleOwner)}},
 			wantScopes: scAll,
-			wantWS:     []WorkspaceRole{{"a", store.RoleOwner}, {"b", store.RoleReadOnly}},
+			wantWS:     []WorkspaceRole{{"a", keys.RoleOwner}, {"b", keys.RoleReadOnly}},
 		},
 		{
 			name:       "no scopes no workspaces",
 			grant:      Grant{UserID: "u1", KeyID: "k1"},
-			wantScopes: []store.Scope{},
+			wantScopes: []keys.Scope{},
 			wantWS:     []WorkspaceRole{},
 		},
 		{
 			name:         "overflow",
-			grant:        Grant{UserID: "u1", KeyID: "k1", Scopes: scRead, Memberships: manyWorkspaces(500, 30, store.RoleAdmin)},
+			grant:        Grant{UserID: "u1", KeyID: "k1", Scopes: scRead, Memberships: manyWorkspaces(500, 30, keys.RoleAdmin)},
 			wantScopes:   scRead,
 			wantOverflow: true,
 		},
@@ -76,20 +75,20 @@ func TestIdentityRoundTrip(t *testing.T) {
 }
 
 func TestIdentityHelpers(t *testing.T) {
-	id := Identity{UserID: "u1", KeyID: "k1", Scopes: scRW, Workspaces: []WorkspaceRole{{"a", store.RoleOwner}, {"b", store.RoleReadOnly}}}
+	id := Identity{UserID: "u1", KeyID: "k1", Scopes: scRW, Workspaces: []WorkspaceRole{{"a", keys.RoleOwner}, {"b", keys.RoleReadOnly}}}
 	for _, tt := range []struct {
-		scope store.Scope
+		scope keys.Scope
 		want  bool
-	}{{store.ScopeRead, true}, {store.ScopeWrite, true}, {store.ScopeAdmin, false}} {
+	}{{keys.ScopeRead, true}, {keys.ScopeWrite, true}, {keys.ScopeAdmin, false}} {
 		if got := id.HasScope(tt.scope); got != tt.want {
 			t.Errorf("HasScope(%s): got %v, want %v", tt.scope, got, tt.want)
 		}
 	}
 	for _, tt := range []struct {
 		ws     string
-		want   store.Role
+		want   keys.Role
 		wantOK bool
-	}{{"a", store.RoleOwner, true}, {"b", store.RoleReadOnly, true}, {"c", "", false}, {"", "", false}} {
+	}{{"a", keys.RoleOwner, true}, {"b", keys.RoleReadOnly, true}, {"c", "", false}, {"", "", false}} {
 		if got, ok := id.RoleIn(tt.ws); got != tt.want || ok != tt.wantOK {
 			t.Errorf("RoleIn(%q): got %q, %v, want %q, %v", tt.ws, got, ok, tt.want, tt.wantOK)
 		}
@@ -159,7 +158,7 @@ func TestIdentityFromAuthorizerRejects(t *testing.T) {
 }
 
 func TestIdentityFromContext(t *testing.T) {
-	r, err := Allow(testBase, Grant{UserID: "u1", KeyID: "k1", Scopes: scRead, Memberships: []store.Membership{member("a", store.RoleAdmin)}})
+	r, err := Allow(testBase, Grant{UserID: "u1", KeyID: "k1", Scopes: scRead, Memberships: []keys.Membership{member("a", keys.RoleAdmin)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +175,7 @@ func TestIdentityFromContext(t *testing.T) {
 	if err != nil {
 		t.Fatalf("got error %v, want nil", err)
 	}
-	if role, ok := id.RoleIn("a"); id.UserID != "u1" || !ok || role != store.RoleAdmin || !id.HasScope(store.ScopeRead) {
+	if role, ok := id.RoleIn("a"); id.UserID != "u1" || !ok || role != keys.RoleAdmin || !id.HasScope(keys.ScopeRead) {
 		t.Errorf("got %+v, want u1 with read and admin of a", id)
 	}
 	if _, err := IdentityFromContext(context.Background()); !errors.Is(err, ErrContext) {

@@ -3,12 +3,11 @@ package access
 import (
 	"cmp"
 	"errors"
+	"keygate/shared/keys"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
-
-	"keygate/shared/store"
 )
 
 // The route paths an Allow policy names, after "<base>/<METHOD>".
@@ -67,8 +66,8 @@ func (m Mode) String() string {
 type Grant struct {
 	UserID      string
 	KeyID       string
-	Scopes      []store.Scope
-	Memberships []store.Membership
+	Scopes      []keys.Scope
+	Memberships []keys.Membership
 }
 
 // Result is an Allow response and how it was built.
@@ -76,7 +75,7 @@ type Result struct {
 	Response events.APIGatewayCustomAuthorizerResponse
 	Mode     Mode
 	// Skipped counts memberships left out of the policy and the context:
-	// an id that is not store.ValidID, an unknown role, or a duplicate.
+	// an id that is not keys.ValidID, an unknown role, or a duplicate.
 	Skipped int
 	// size is the length of Response's JSON as the sizer computed it to
 	// choose Mode (tests compare it with json.Marshal).
@@ -87,7 +86,7 @@ type Result struct {
 // ("" when the key's scopes allow nothing in it).
 type workspaceGrant struct {
 	id     string
-	role   store.Role
+	role   keys.Role
 	method string
 }
 
@@ -95,7 +94,7 @@ type workspaceGrant struct {
 // ParseMethodARN). The policy depends only on base and g, never on the
 // incoming route, so API Gateway may cache it for every route.
 func Allow(base string, g Grant) (Result, error) {
-	if !store.ValidID(g.UserID) || !store.ValidID(g.KeyID) {
+	if !keys.ValidID(g.UserID) || !keys.ValidID(g.KeyID) {
 		return Result{}, ErrGrant
 	}
 	read, write, admin := scopeSet(g.Scopes)
@@ -171,14 +170,14 @@ func Allow(base string, g Grant) (Result, error) {
 }
 
 // scopeSet reports which known scopes are present; unknown ones grant nothing.
-func scopeSet(scopes []store.Scope) (read, write, admin bool) {
+func scopeSet(scopes []keys.Scope) (read, write, admin bool) {
 	for _, s := range scopes {
 		switch s {
-		case store.ScopeRead:
+		case keys.ScopeRead:
 			read = true
-		case store.ScopeWrite:
+		case keys.ScopeWrite:
 			write = true
-		case store.ScopeAdmin:
+		case keys.ScopeAdmin:
 			admin = true
 		}
 	}
@@ -187,9 +186,9 @@ func scopeSet(scopes []store.Scope) (read, write, admin bool) {
 
 // workspaceMethod is the method a role's resources get under the key's
 // scopes: write allows every method the role allows, read allows GET.
-func workspaceMethod(role store.Role, read, write bool) string {
+func workspaceMethod(role keys.Role, read, write bool) string {
 	switch {
-	case write && role != store.RoleReadOnly:
+	case write && role != keys.RoleReadOnly:
 		return methodAll
 	case write || read:
 		return methodGET
@@ -199,11 +198,11 @@ func workspaceMethod(role store.Role, read, write bool) string {
 
 // workspaceGrants keeps the memberships with a valid id and role, sorted by
 // workspace id without duplicates, and counts the rest.
-func workspaceGrants(ms []store.Membership, read, write bool) ([]workspaceGrant, int) {
+func workspaceGrants(ms []keys.Membership, read, write bool) ([]workspaceGrant, int) {
 	ws := make([]workspaceGrant, 0, len(ms))
 	skipped := 0
 	for _, m := range ms {
-		if !store.ValidID(m.WorkspaceID) || !m.Role.Valid() {
+		if !keys.ValidID(m.WorkspaceID) || !m.Role.Valid() {
 			skipped++
 			continue
 		}

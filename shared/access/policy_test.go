@@ -2,67 +2,66 @@ package access
 
 import (
 	"encoding/json"
+	"keygate/shared/keys"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-
-	"keygate/shared/store"
 )
 
 const testBase = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod"
 
 var (
-	scRead  = []store.Scope{store.ScopeRead}
-	scWrite = []store.Scope{store.ScopeWrite}
-	scAdmin = []store.Scope{store.ScopeAdmin}
-	scRW    = []store.Scope{store.ScopeRead, store.ScopeWrite}
-	scAll   = store.AllScopes
+	scRead  = []keys.Scope{keys.ScopeRead}
+	scWrite = []keys.Scope{keys.ScopeWrite}
+	scAdmin = []keys.Scope{keys.ScopeAdmin}
+	scRW    = []keys.Scope{keys.ScopeRead, keys.ScopeWrite}
+	scAll   = keys.AllScopes
 )
 
-func member(ws string, role store.Role) store.Membership {
-	return store.Membership{UserID: "u1", WorkspaceID: ws, Role: role}
+func member(ws string, role keys.Role) keys.Membership {
+	return keys.Membership{UserID: "u1", WorkspaceID: ws, Role: role}
 }
 
 func res(method, path string) string { return testBase + "/" + method + path }
 
 func TestAllowRolesAndScopes(t *testing.T) {
 	whoami := res("GET", "/open/auth/whoami")
-	keys := []string{res("*", "/open/apikeys"), res("*", "/open/apikeys/*")}
+	keyRoutes := []string{res("*", "/open/apikeys"), res("*", "/open/apikeys/*")}
 	ws := func(method, id string) []string {
 		return []string{res(method, "/open/workspace/"+id), res(method, "/open/workspace/"+id+"/*")}
 	}
 	join := func(parts ...[]string) []string { return slices.Concat(parts...) }
-	roles := []store.Role{store.RoleOwner, store.RoleAdmin, store.RoleReadOnly}
+	roles := []keys.Role{keys.RoleOwner, keys.RoleAdmin, keys.RoleReadOnly}
 	tests := []struct {
 		name       string
-		scopes     []store.Scope
-		wantMethod map[store.Role]string // "" = no workspace resources
+		scopes     []keys.Scope
+		wantMethod map[keys.Role]string // "" = no workspace resources
 		wantKeys   bool
 		wantScopes string
 	}{
-		{"no scopes", nil, map[store.Role]string{}, false, ""},
-		{"read", scRead, map[store.Role]string{store.RoleOwner: "GET", store.RoleAdmin: "GET", store.RoleReadOnly: "GET"}, false, "read"},
-		{"write", scWrite, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, false, "write"},
-		{"admin", scAdmin, map[store.Role]string{}, true, "admin"},
-		{"read+write", scRW, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, false, "read,write"},
-		{"read+admin", []store.Scope{store.ScopeRead, store.ScopeAdmin}, map[store.Role]string{store.RoleOwner: "GET", store.RoleAdmin: "GET", store.RoleReadOnly: "GET"}, true, "read,admin"},
-		{"write+admin", []store.Scope{store.ScopeWrite, store.ScopeAdmin}, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, true, "write,admin"},
-		{"all", scAll, map[store.Role]string{store.RoleOwner: "*", store.RoleAdmin: "*", store.RoleReadOnly: "GET"}, true, "read,write,admin"},
+		{"no scopes", nil, map[keys.Role]string{}, false, ""},
+		{"read", scRead, map[keys.Role]string{keys.RoleOwner: "GET", keys.RoleAdmin: "GET", keys.RoleReadOnly: "GET"}, false, "read"},
+		{"write", scWrite, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, false, "write"},
+		{"admin", scAdmin, map[keys.Role]string{}, true, "admin"},
+		{"read+write", scRW, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, false, "read,write"},
+		{"read+admin", []keys.Scope{keys.ScopeRead, keys.ScopeAdmin}, map[keys.Role]string{keys.RoleOwner: "GET", keys.RoleAdmin: "GET", keys.RoleReadOnly: "GET"}, true, "read,admin"},
+		{"write+admin", []keys.Scope{keys.ScopeWrite, keys.ScopeAdmin}, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, true, "write,admin"},
+		{"all", scAll, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, true, "read,write,admin"},
 	}
 	for _, tt := range tests {
 		for _, role := range roles {
 			t.Run(tt.name+"/"+string(role), func(t *testing.T) {
-				g := Grant{UserID: "u1", KeyID: "k1", Scopes: tt.scopes, Memberships: []store.Membership{member("ws1", role)}}
+				g := Grant{UserID: "u1", KeyID: "k1", Scopes: tt.scopes, Memberships: []keys.Membership{member("ws1", role)}}
 				r, err := Allow(testBase, g)
 				if err != nil {
 					t.Fatalf("got error %v, want nil", err)
 				}
 				want := []string{whoami}
 				if tt.wantKeys {
-					want = join(want, keys)
+					want = join(want, keyRoutes)
 				}
 				if m := tt.wantMethod[role]; m != "" {
 					want = join(want, ws(m, "ws1"))
@@ -81,15 +80,15 @@ func TestAllowRolesAndScopes(t *testing.T) {
 }
 
 func TestAllowSeveralWorkspaces(t *testing.T) {
-	g := Grant{UserID: "u1", KeyID: "k1", Scopes: scRW, Memberships: []store.Membership{
-		member("zeta", store.RoleReadOnly),
-		member("alpha", store.RoleOwner),
-		member("bad id!", store.RoleOwner),               // not ARN-safe: skipped
-		member("star*", store.RoleOwner),                 // wildcard: skipped
-		member("mid", store.Role("superuser")),           // unknown role: skipped
-		member("alpha", store.RoleReadOnly),              // duplicate: skipped
-		member(strings.Repeat("x", 65), store.RoleAdmin), // too long: skipped
-		member("beta", store.RoleAdmin),
+	g := Grant{UserID: "u1", KeyID: "k1", Scopes: scRW, Memberships: []keys.Membership{
+		member("zeta", keys.RoleReadOnly),
+		member("alpha", keys.RoleOwner),
+		member("bad id!", keys.RoleOwner),               // not ARN-safe: skipped
+		member("star*", keys.RoleOwner),                 // wildcard: skipped
+		member("mid", keys.Role("superuser")),           // unknown role: skipped
+		member("alpha", keys.RoleReadOnly),              // duplicate: skipped
+		member(strings.Repeat("x", 65), keys.RoleAdmin), // too long: skipped
+		member("beta", keys.RoleAdmin),
 	}}
 	r, err := Allow(testBase, g)
 	if err != nil {
@@ -150,8 +149,8 @@ func TestDeny(t *testing.T) {
 }
 
 // manyWorkspaces returns n memberships with ids of idLen characters.
-func manyWorkspaces(n, idLen int, role store.Role) []store.Membership {
-	ms := make([]store.Membership, n)
+func manyWorkspaces(n, idLen int, role keys.Role) []keys.Membership {
+	ms := make([]keys.Membership, n)
 	for i := range ms {
 		id := strconv.Itoa(i)
 		ms[i] = member(strings.Repeat("w", idLen-len(id))+id, role)
@@ -163,18 +162,18 @@ func TestAllowSizeFallback(t *testing.T) {
 	tests := []struct {
 		name      string
 		n, idLen  int
-		role      store.Role
-		scopes    []store.Scope
+		role      keys.Role
+		scopes    []keys.Scope
 		wantMode  Mode
 		wantWSRes string // the fallback's workspace resource, "" if none
 	}{
-		{"few workspaces fit", 5, 25, store.RoleOwner, scAll, ModeExact, ""},
-		{"at threshold fits", 29, 25, store.RoleOwner, scAll, ModeExact, ""},
-		{"above threshold owner write", 30, 25, store.RoleOwner, scAll, ModeWorkspaceWildcard, res("*", "/open/workspace/*")},
-		{"above threshold owner read", 40, 25, store.RoleOwner, scRead, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
-		{"above threshold readOnly write", 40, 25, store.RoleReadOnly, scWrite, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
-		{"context overflow", 400, 25, store.RoleAdmin, scAll, ModeOverflow, res("*", "/open/workspace/*")},
-		{"context overflow readOnly", 400, 64, store.RoleReadOnly, scRead, ModeOverflow, res("GET", "/open/workspace/*")},
+		{"few workspaces fit", 5, 25, keys.RoleOwner, scAll, ModeExact, ""},
+		{"at threshold fits", 29, 25, keys.RoleOwner, scAll, ModeExact, ""},
+		{"above threshold owner write", 30, 25, keys.RoleOwner, scAll, ModeWorkspaceWildcard, res("*", "/open/workspace/*")},
+		{"above threshold owner read", 40, 25, keys.RoleOwner, scRead, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
+		{"above threshold readOnly write", 40, 25, keys.RoleReadOnly, scWrite, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
+		{"context overflow", 400, 25, keys.RoleAdmin, scAll, ModeOverflow, res("*", "/open/workspace/*")},
+		{"context overflow readOnly", 400, 64, keys.RoleReadOnly, scRead, ModeOverflow, res("GET", "/open/workspace/*")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,13 +230,13 @@ func TestFallbackThresholds(t *testing.T) {
 	tests := []struct {
 		name                string
 		idLen               int
-		role                store.Role
+		role                keys.Role
 		wantExact, wantWild int
 	}{
-		{"cuid2 ids owner", 25, store.RoleOwner, 29, 221},
-		{"cuid2 ids readOnly", 25, store.RoleReadOnly, 28, 202},
-		{"64-char ids owner", 64, store.RoleOwner, 19, 99},
-		{"10-char ids owner", 10, store.RoleOwner, 36, 416},
+		{"cuid2 ids owner", 25, keys.RoleOwner, 29, 221},
+		{"cuid2 ids readOnly", 25, keys.RoleReadOnly, 28, 202},
+		{"64-char ids owner", 64, keys.RoleOwner, 19, 99},
+		{"10-char ids owner", 10, keys.RoleOwner, 36, 416},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -265,9 +264,9 @@ func TestFallbackThresholds(t *testing.T) {
 }
 
 // fallbackWant is the resource list of a fallback policy.
-func fallbackWant(scopes []store.Scope, wsRes string) []string {
+func fallbackWant(scopes []keys.Scope, wsRes string) []string {
 	want := []string{res("GET", "/open/auth/whoami")}
-	if slices.Contains(scopes, store.ScopeAdmin) {
+	if slices.Contains(scopes, keys.ScopeAdmin) {
 		want = append(want, res("*", "/open/apikeys"), res("*", "/open/apikeys/*"))
 	}
 	return append(want, wsRes)
@@ -276,8 +275,8 @@ func fallbackWant(scopes []store.Scope, wsRes string) []string {
 func TestSizerMatchesJSON(t *testing.T) {
 	seen := map[Mode]bool{}
 	for _, n := range []int{0, 1, 2, 7, 26, 27, 60, 300, 500} {
-		for _, scopes := range [][]store.Scope{nil, scRead, scAll} {
-			ms := manyWorkspaces(n, 20, store.RoleOwner)
+		for _, scopes := range [][]keys.Scope{nil, scRead, scAll} {
+			ms := manyWorkspaces(n, 20, keys.RoleOwner)
 			r, err := Allow(testBase, Grant{UserID: "user_1", KeyID: "K3y", Scopes: scopes, Memberships: ms})
 			if err != nil {
 				t.Fatal(err)
@@ -331,7 +330,7 @@ func mapsEqual(a, b map[string]interface{}) bool {
 // resource ends fit on the stack: the resources share one string.
 func TestAllowAllocations(t *testing.T) {
 	allocs := func(n int) float64 {
-		g := Grant{UserID: cuidUser, KeyID: keyID16, Scopes: scAll, Memberships: manyWorkspaces(n, 25, store.RoleOwner)}
+		g := Grant{UserID: cuidUser, KeyID: keyID16, Scopes: scAll, Memberships: manyWorkspaces(n, 25, keys.RoleOwner)}
 		return testing.AllocsPerRun(50, func() {
 			if _, err := Allow(testBase, g); err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"keygate/shared/keys"
 	"strconv"
 	"time"
 
@@ -99,15 +100,15 @@ func getTimePtr(item map[string]types.AttributeValue, name string) *time.Time {
 	return &t
 }
 
-func getScopes(item map[string]types.AttributeValue, name string) []Scope {
+func getScopes(item map[string]types.AttributeValue, name string) []keys.Scope {
 	l, ok := item[name].(*types.AttributeValueMemberL)
 	if !ok {
 		return nil
 	}
-	out := make([]Scope, 0, len(l.Value))
+	out := make([]keys.Scope, 0, len(l.Value))
 	for _, v := range l.Value {
 		if s, ok := v.(*types.AttributeValueMemberS); ok {
-			out = append(out, Scope(s.Value))
+			out = append(out, keys.Scope(s.Value))
 		}
 	}
 	return out

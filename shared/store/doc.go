@@ -1,4 +1,6 @@
-// Package store is keygate's access to its single DynamoDB table.
+// Package store maps keygate's domain (shared/keys) onto its single DynamoDB
+// table: it implements keys.Store and the operators' user, workspace and
+// membership writes.
 //
 // One table holds users, workspaces, memberships and API keys:
 //

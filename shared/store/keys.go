@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 )
 
 // expiredKeyRetention is how long an expired key stays in the table before
@@ -20,7 +21,7 @@ const expiredKeyRetention = 30 * 24 * time.Hour
 // CreateKey stores a new key for an existing, enabled user. It never
 // overwrites: an id that exists already is a Conflict. The check of the user
 // and the write are one transaction.
-func (s *Store) CreateKey(ctx context.Context, k Key) error {
+func (s *Store) CreateKey(ctx context.Context, k keys.Key) error {
 	if err := validateNewKey(k); err != nil {
 		return err
 	}
@@ -44,12 +45,12 @@ func (s *Store) CreateKey(ctx context.Context, k Key) error {
 
 // GetKey returns one of the user's keys. Another user's key is NotFound, so
 // its existence is not revealed.
-func (s *Store) GetKey(ctx context.Context, userID, keyID string) (Key, error) {
-	if err := checkID("user", userID); err != nil {
-		return Key{}, err
+func (s *Store) GetKey(ctx context.Context, userID, keyID string) (keys.Key, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return keys.Key{}, err
 	}
-	if !ValidID(keyID) {
-		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+	if !keys.ValidID(keyID) {
+		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
@@ -57,25 +58,25 @@ func (s *Store) GetKey(ctx context.Context, userID, keyID string) (Key, error) {
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return Key{}, fmt.Errorf("store: get key: %w", err)
+		return keys.Key{}, fmt.Errorf("store: get key: %w", err)
 	}
 	if len(out.Item) == 0 || getS(out.Item, "userId") != userID {
-		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
 	return decodeKey(out.Item), nil
 }
 
 // RenameKey changes the name of one of the user's keys and returns it.
-func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (Key, error) {
-	if err := checkID("user", userID); err != nil {
-		return Key{}, err
+func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (keys.Key, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return keys.Key{}, err
 	}
-	if !ValidID(keyID) {
-		return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+	if !keys.ValidID(keyID) {
+		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
-	name, err := NormalizeKeyName(name)
+	name, err := keys.NormalizeKeyName(name)
 	if err != nil {
-		return Key{}, err
+		return keys.Key{}, err
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
@@ -88,9 +89,9 @@ func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (Key,
 	})
 	if err != nil {
 		if conditionFailed(err) {
-			return Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+			return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 		}
-		return Key{}, fmt.Errorf("store: rename key: %w", err)
+		return keys.Key{}, fmt.Errorf("store: rename key: %w", err)
 	}
 	return decodeKey(out.Attributes), nil
 }
@@ -98,10 +99,10 @@ func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (Key,
 // DeleteKey deletes one of the user's keys; the next verification of it
 // fails. Another user's key is NotFound.
 func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
-	if err := checkID("user", userID); err != nil {
+	if err := keys.CheckID("user", userID); err != nil {
 		return err
 	}
-	if !ValidID(keyID) {
+	if !keys.ValidID(keyID) {
 		return apperr.Errorf(apperr.NotFound, "key not found")
 	}
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
@@ -124,11 +125,11 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
 // expire at oldExpiresAt and marked as replaced by newKey. Either all of it
 // happens or none. A key that was already replaced is a Conflict: rotating it
 // again would hand out a second successor that expires with the grace period.
-func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey Key, oldExpiresAt *time.Time) error {
-	if err := checkID("user", userID); err != nil {
+func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time) error {
+	if err := keys.CheckID("user", userID); err != nil {
 		return err
 	}
-	if !ValidID(oldKeyID) {
+	if !keys.ValidID(oldKeyID) {
 		return apperr.Errorf(apperr.NotFound, "key not found")
 	}
 	if newKey.UserID != userID {
@@ -191,7 +192,7 @@ func (s *Store) activeUserCheck(userID string) types.TransactWriteItem {
 }
 
 // putNewKey is a transaction item that writes k unless its id exists.
-func (s *Store) putNewKey(k Key) types.TransactWriteItem {
+func (s *Store) putNewKey(k keys.Key) types.TransactWriteItem {
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName:           aws.String(s.table),
 		Item:                encodeKey(k),
@@ -199,15 +200,15 @@ func (s *Store) putNewKey(k Key) types.TransactWriteItem {
 	}}
 }
 
-func validateNewKey(k Key) error {
-	if err := checkID("key", k.ID); err != nil {
+func validateNewKey(k keys.Key) error {
+	if err := keys.CheckID("key", k.ID); err != nil {
 		return err
 	}
-	if err := checkID("user", k.UserID); err != nil {
+	if err := keys.CheckID("user", k.UserID); err != nil {
 		return err
 	}
-	if n, err := NormalizeKeyName(k.Name); err != nil || n != k.Name {
-		return apperr.Errorf(apperr.BadRequest, "invalid key name: 1 to %d characters, trimmed, no control characters", MaxKeyNameLen)
+	if n, err := keys.NormalizeKeyName(k.Name); err != nil || n != k.Name {
+		return apperr.Errorf(apperr.BadRequest, "invalid key name: 1 to %d characters, trimmed, no control characters", keys.MaxKeyNameLen)
 	}
 	if len(k.Hash) != 64 {
 		return apperr.Errorf(apperr.BadRequest, "key hash must be a hex SHA-256")
@@ -226,7 +227,7 @@ func validateNewKey(k Key) error {
 	return nil
 }
 
-func encodeKey(k Key) map[string]types.AttributeValue {
+func encodeKey(k keys.Key) map[string]types.AttributeValue {
 	scopes := make([]types.AttributeValue, len(k.Scopes))
 	for i, sc := range k.Scopes {
 		scopes[i] = str(string(sc))
@@ -252,9 +253,9 @@ func encodeKey(k Key) map[string]types.AttributeValue {
 	return item
 }
 
-func decodeKey(item map[string]types.AttributeValue) Key {
+func decodeKey(item map[string]types.AttributeValue) keys.Key {
 	usage, _ := getN(item, "usageCount")
-	return Key{
+	return keys.Key{
 		ID:         getS(item, "keyId"),
 		UserID:     getS(item, "userId"),
 		Name:       getS(item, "name"),

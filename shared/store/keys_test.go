@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"keygate/shared/apperr"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 func TestKeyLifecycle(t *testing.T) {
@@ -110,12 +110,12 @@ func TestListKeysNewestFirstWithCursor(t *testing.T) {
 	var got []string
 	cursor, pages := "", 0
 	for {
-		keys, next, err := st.ListKeys(ctx, "alice", 3, cursor)
+		page, next, err := st.ListKeys(ctx, "alice", 3, cursor)
 		if err != nil {
 			t.Fatalf("ListKeys page %d: %v", pages, err)
 		}
 		pages++
-		for _, k := range keys {
+		for _, k := range page {
 			got = append(got, k.ID)
 		}
 		if next == "" {
@@ -148,9 +148,9 @@ func TestListKeysNewestFirstWithCursor(t *testing.T) {
 	}
 	for name, c := range badCursors {
 		t.Run(name, func(t *testing.T) {
-			keys, _, err := st.ListKeys(ctx, "bob", 2, c)
-			if apperr.CodeOf(err) != apperr.BadRequest || keys != nil {
-				t.Errorf("got %v keys, err %v, want BadRequest and no keys", keys, err)
+			page, _, err := st.ListKeys(ctx, "bob", 2, c)
+			if apperr.CodeOf(err) != apperr.BadRequest || page != nil {
+				t.Errorf("got %v keys, err %v, want BadRequest and no keys", page, err)
 			}
 		})
 	}
@@ -245,7 +245,7 @@ func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
 	if after := len(scan(t, client, table)); after != before {
 		t.Errorf("items after refused rotations: got %d, want %d", after, before)
 	}
-	if v, err := st.Verify(ctx, old.ID, old.Hash); err != nil || v.Result != store.VerifyValid {
+	if v, err := st.Verify(ctx, old.ID, old.Hash); err != nil || v.Result != keys.VerifyValid {
 		t.Errorf("old key during its grace period: got %v, %v, want valid", v.Result, err)
 	}
 }

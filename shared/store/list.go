@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 )
 
 // Page size bounds for ListKeys.
@@ -23,8 +24,8 @@ const (
 // ListKeys returns a page of the user's keys, newest first, and the cursor of
 // the next page ("" when there is none). The cursor is opaque to clients; one
 // that is malformed or was issued to another user is a BadRequest.
-func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]Key, string, error) {
-	if err := checkID("user", userID); err != nil {
+func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]keys.Key, string, error) {
+	if err := keys.CheckID("user", userID); err != nil {
 		return nil, "", err
 	}
 	if limit <= 0 {
@@ -46,16 +47,16 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 	if err != nil {
 		return nil, "", fmt.Errorf("store: list keys: %w", err)
 	}
-	keys := make([]Key, 0, len(out.Items))
+	page := make([]keys.Key, 0, len(out.Items))
 	for _, item := range out.Items {
-		keys = append(keys, decodeKey(item))
+		page = append(page, decodeKey(item))
 	}
 	next := ""
-	if len(out.LastEvaluatedKey) > 0 && len(keys) > 0 {
-		last := keys[len(keys)-1]
+	if len(out.LastEvaluatedKey) > 0 && len(page) > 0 {
+		last := page[len(page)-1]
 		next = encodeCursor(userID, last)
 	}
-	return keys, next, nil
+	return page, next, nil
 }
 
 // allKeyIDs lists the ids of every key of the user. It pages with DynamoDB's
@@ -118,7 +119,7 @@ func validSortTime(s string) bool {
 	return err == nil && t.Format(sortTime) == s
 }
 
-func encodeCursor(userID string, last Key) string {
+func encodeCursor(userID string, last keys.Key) string {
 	b, _ := json.Marshal(cursorData{User: userID, Key: last.ID, At: last.CreatedAt.UTC().Format(sortTime)})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -136,7 +137,7 @@ func decodeCursor(cursor, userID string) (map[string]types.AttributeValue, error
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, bad
 	}
-	if c.User != userID || !ValidID(c.Key) || !validSortTime(c.At) {
+	if c.User != userID || !keys.ValidID(c.Key) || !validSortTime(c.At) {
 		return nil, bad
 	}
 	return map[string]types.AttributeValue{

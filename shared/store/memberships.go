@@ -10,19 +10,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 )
 
 // PutMembership gives a user a role in a workspace, replacing any earlier
 // role; a membership keeps the createdAt of its first put. The user and the
 // workspace must exist; the check and the write are one transaction.
-func (s *Store) PutMembership(ctx context.Context, m Membership) error {
-	if err := checkID("user", m.UserID); err != nil {
+func (s *Store) PutMembership(ctx context.Context, m keys.Membership) error {
+	if err := keys.CheckID("user", m.UserID); err != nil {
 		return err
 	}
-	if err := checkID("workspace", m.WorkspaceID); err != nil {
+	if err := keys.CheckID("workspace", m.WorkspaceID); err != nil {
 		return err
 	}
-	if _, err := ParseRole(string(m.Role)); err != nil {
+	if _, err := keys.ParseRole(string(m.Role)); err != nil {
 		return err
 	}
 	exists := aws.String("attribute_exists(pk)")
@@ -66,10 +67,10 @@ func (s *Store) PutMembership(ctx context.Context, m Membership) error {
 // RemoveMembership takes a user out of a workspace; NotFound if they were
 // not a member.
 func (s *Store) RemoveMembership(ctx context.Context, userID, workspaceID string) error {
-	if err := checkID("user", userID); err != nil {
+	if err := keys.CheckID("user", userID); err != nil {
 		return err
 	}
-	if err := checkID("workspace", workspaceID); err != nil {
+	if err := keys.CheckID("workspace", workspaceID); err != nil {
 		return err
 	}
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
@@ -87,12 +88,12 @@ func (s *Store) RemoveMembership(ctx context.Context, userID, workspaceID string
 }
 
 // GetMembership returns the user's membership of the workspace or NotFound.
-func (s *Store) GetMembership(ctx context.Context, userID, workspaceID string) (Membership, error) {
-	if err := checkID("user", userID); err != nil {
-		return Membership{}, err
+func (s *Store) GetMembership(ctx context.Context, userID, workspaceID string) (keys.Membership, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return keys.Membership{}, err
 	}
-	if err := checkID("workspace", workspaceID); err != nil {
-		return Membership{}, err
+	if err := keys.CheckID("workspace", workspaceID); err != nil {
+		return keys.Membership{}, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
@@ -100,24 +101,24 @@ func (s *Store) GetMembership(ctx context.Context, userID, workspaceID string) (
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return Membership{}, fmt.Errorf("store: get membership: %w", err)
+		return keys.Membership{}, fmt.Errorf("store: get membership: %w", err)
 	}
 	if len(out.Item) == 0 {
-		return Membership{}, apperr.Errorf(apperr.NotFound, "user %s is not a member of workspace %s", userID, workspaceID)
+		return keys.Membership{}, apperr.Errorf(apperr.NotFound, "user %s is not a member of workspace %s", userID, workspaceID)
 	}
 	return decodeMembership(out.Item), nil
 }
 
 // ListMemberships returns the user's memberships sorted by workspace id.
-func (s *Store) ListMemberships(ctx context.Context, userID string) ([]Membership, error) {
-	if err := checkID("user", userID); err != nil {
+func (s *Store) ListMemberships(ctx context.Context, userID string) ([]keys.Membership, error) {
+	if err := keys.CheckID("user", userID); err != nil {
 		return nil, err
 	}
 	items, err := s.queryUserPartition(ctx, userID, true)
 	if err != nil {
 		return nil, err
 	}
-	var out []Membership
+	var out []keys.Membership
 	for _, item := range items {
 		if getS(item, "type") == typeMembership {
 			out = append(out, decodeMembership(item))
@@ -129,15 +130,15 @@ func (s *Store) ListMemberships(ctx context.Context, userID string) ([]Membershi
 // Principal reads the user's profile and memberships in one Query of the
 // user's partition (more only if it exceeds DynamoDB's 1 MB page). A missing
 // user is NotFound.
-func (s *Store) Principal(ctx context.Context, userID string) (Principal, error) {
-	if err := checkID("user", userID); err != nil {
-		return Principal{}, err
+func (s *Store) Principal(ctx context.Context, userID string) (keys.Principal, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return keys.Principal{}, err
 	}
 	items, err := s.queryUserPartition(ctx, userID, false)
 	if err != nil {
-		return Principal{}, err
+		return keys.Principal{}, err
 	}
-	var p Principal
+	var p keys.Principal
 	found := false
 	for _, item := range items {
 		switch getS(item, "type") {
@@ -149,7 +150,7 @@ func (s *Store) Principal(ctx context.Context, userID string) (Principal, error)
 		}
 	}
 	if !found {
-		return Principal{}, apperr.Errorf(apperr.NotFound, "user %s not found", userID)
+		return keys.Principal{}, apperr.Errorf(apperr.NotFound, "user %s not found", userID)
 	}
 	return p, nil
 }
@@ -170,11 +171,11 @@ func (s *Store) queryUserPartition(ctx context.Context, userID string, membershi
 	return s.queryAll(ctx, in, "query user")
 }
 
-func decodeMembership(item map[string]types.AttributeValue) Membership {
-	return Membership{
+func decodeMembership(item map[string]types.AttributeValue) keys.Membership {
+	return keys.Membership{
 		UserID:      getS(item, "userId"),
 		WorkspaceID: getS(item, "workspaceId"),
-		Role:        Role(getS(item, "role")),
+		Role:        keys.Role(getS(item, "role")),
 		CreatedAt:   getTime(item, "createdAt"),
 	}
 }

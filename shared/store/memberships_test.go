@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/faults"
 )
@@ -17,10 +18,10 @@ func TestMemberships(t *testing.T) {
 	st, client, table := newStore(t)
 	ctx := context.Background()
 	seedUser(t, st, "u1", "ws_b")
-	if err := st.PutWorkspace(ctx, store.Workspace{ID: "ws_a", Name: "A"}); err != nil {
+	if err := st.PutWorkspace(ctx, keys.Workspace{ID: "ws_a", Name: "A"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: store.RoleReadOnly}); err != nil {
+	if err := st.PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: keys.RoleReadOnly}); err != nil {
 		t.Fatalf("PutMembership: %v", err)
 	}
 
@@ -29,7 +30,7 @@ func TestMemberships(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ms) != 2 || ms[0].WorkspaceID != "ws_a" || ms[0].Role != store.RoleReadOnly || ms[1].WorkspaceID != "ws_b" || ms[1].Role != store.RoleOwner {
+		if len(ms) != 2 || ms[0].WorkspaceID != "ws_a" || ms[0].Role != keys.RoleReadOnly || ms[1].WorkspaceID != "ws_b" || ms[1].Role != keys.RoleOwner {
 			t.Errorf("got %+v, want ws_a readOnly, ws_b owner", ms)
 		}
 	})
@@ -47,11 +48,11 @@ func TestMemberships(t *testing.T) {
 		}
 	})
 	t.Run("role change replaces", func(t *testing.T) {
-		if err := st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: store.RoleAdmin}); err != nil {
+		if err := st.PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: keys.RoleAdmin}); err != nil {
 			t.Fatal(err)
 		}
 		m, err := st.GetMembership(ctx, "u1", "ws_a")
-		if err != nil || m.Role != store.RoleAdmin {
+		if err != nil || m.Role != keys.RoleAdmin {
 			t.Errorf("got %+v, %v, want admin", m, err)
 		}
 	})
@@ -70,9 +71,9 @@ func TestMemberships(t *testing.T) {
 		err  error
 		want apperr.Code
 	}{
-		{"unknown user", st.PutMembership(ctx, store.Membership{UserID: "ghost", WorkspaceID: "ws_b", Role: store.RoleOwner}), apperr.NotFound},
-		{"unknown workspace", st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ghost", Role: store.RoleOwner}), apperr.NotFound},
-		{"unknown role", st.PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws_b", Role: "root"}), apperr.BadRequest},
+		{"unknown user", st.PutMembership(ctx, keys.Membership{UserID: "ghost", WorkspaceID: "ws_b", Role: keys.RoleOwner}), apperr.NotFound},
+		{"unknown workspace", st.PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ghost", Role: keys.RoleOwner}), apperr.NotFound},
+		{"unknown role", st.PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws_b", Role: "root"}), apperr.BadRequest},
 		{"remove non-member", st.RemoveMembership(ctx, "u1", "ws_a"), apperr.NotFound},
 		{"principal of unknown user", func() error { _, err := st.Principal(ctx, "ghost"); return err }(), apperr.NotFound},
 	}
@@ -89,17 +90,17 @@ func TestMemberships(t *testing.T) {
 }
 
 func TestParseRoleAndScopes(t *testing.T) {
-	if _, err := store.ParseRole("readOnly"); err != nil {
+	if _, err := keys.ParseRole("readOnly"); err != nil {
 		t.Errorf("ParseRole(readOnly): %v", err)
 	}
-	if _, err := store.ParseRole("readonly"); err == nil {
+	if _, err := keys.ParseRole("readonly"); err == nil {
 		t.Errorf("ParseRole(readonly): got nil error, want BadRequest")
 	}
-	got, err := store.ParseScopes([]string{"admin", "read", "admin"})
-	if err != nil || len(got) != 2 || got[0] != store.ScopeRead || got[1] != store.ScopeAdmin {
+	got, err := keys.ParseScopes([]string{"admin", "read", "admin"})
+	if err != nil || len(got) != 2 || got[0] != keys.ScopeRead || got[1] != keys.ScopeAdmin {
 		t.Errorf("ParseScopes: got %v, %v, want [read admin]", got, err)
 	}
-	if _, err := store.ParseScopes([]string{"webhook"}); apperr.CodeOf(err) != apperr.BadRequest {
+	if _, err := keys.ParseScopes([]string{"webhook"}); apperr.CodeOf(err) != apperr.BadRequest {
 		t.Errorf("ParseScopes(webhook): got %v, want BadRequest", err)
 	}
 }
@@ -109,19 +110,19 @@ func TestRoleChangeKeepsCreatedAt(t *testing.T) {
 	st, client, table := newStore(t)
 	ctx := context.Background()
 	seedUser(t, st, "u1", "")
-	if err := st.PutWorkspace(ctx, store.Workspace{ID: "ws1", Name: "One"}); err != nil {
+	if err := st.PutWorkspace(ctx, keys.Workspace{ID: "ws1", Name: "One"}); err != nil {
 		t.Fatal(err)
 	}
 	first := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	// Each put is an hour after the one before; only the first sets createdAt.
-	puts := []store.Role{store.RoleReadOnly, store.RoleAdmin, store.RoleOwner, store.RoleOwner}
+	puts := []keys.Role{keys.RoleReadOnly, keys.RoleAdmin, keys.RoleOwner, keys.RoleOwner}
 	for i, role := range puts {
 		at := first.Add(time.Duration(i) * time.Hour)
-		if err := st.WithClock(func() time.Time { return at }).PutMembership(ctx, store.Membership{UserID: "u1", WorkspaceID: "ws1", Role: role}); err != nil {
+		if err := st.WithClock(func() time.Time { return at }).PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws1", Role: role}); err != nil {
 			t.Fatalf("put %d (%s): %v", i, role, err)
 		}
 		got, err := st.GetMembership(ctx, "u1", "ws1")
-		want := store.Membership{UserID: "u1", WorkspaceID: "ws1", Role: role, CreatedAt: first}
+		want := keys.Membership{UserID: "u1", WorkspaceID: "ws1", Role: role, CreatedAt: first}
 		if err != nil || !got.CreatedAt.Equal(want.CreatedAt) || got.Role != want.Role || got.UserID != want.UserID || got.WorkspaceID != want.WorkspaceID {
 			t.Errorf("after put %d (%s): got %+v, %v, want %+v", i, role, got, err, want)
 		}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 )
@@ -64,7 +65,7 @@ func TestVerifyRetriedAfterALostResponseCountsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err := store.New(client, table).Verify(ctx, k.ID, k.Hash)
-	if err != nil || v.Result != store.VerifyValid {
+	if err != nil || v.Result != keys.VerifyValid {
 		t.Fatalf("Verify through a lost response: got %v, %v, want valid", v.Result, err)
 	}
 	if got := updates.Load(); got < 2 {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 )
@@ -36,22 +37,22 @@ func scan(tb testing.TB, client *dynamodb.Client, table string) []map[string]typ
 func seedUser(tb testing.TB, st *store.Store, userID, wsID string) {
 	tb.Helper()
 	ctx := context.Background()
-	if err := st.PutUser(ctx, store.User{ID: userID, Name: "User " + userID}); err != nil {
+	if err := st.PutUser(ctx, keys.User{ID: userID, Name: "User " + userID}); err != nil {
 		tb.Fatalf("PutUser: %v", err)
 	}
 	if wsID == "" {
 		return
 	}
-	if err := st.PutWorkspace(ctx, store.Workspace{ID: wsID, Name: "WS " + wsID}); err != nil {
+	if err := st.PutWorkspace(ctx, keys.Workspace{ID: wsID, Name: "WS " + wsID}); err != nil {
 		tb.Fatalf("PutWorkspace: %v", err)
 	}
-	if err := st.PutMembership(ctx, store.Membership{UserID: userID, WorkspaceID: wsID, Role: store.RoleOwner}); err != nil {
+	if err := st.PutMembership(ctx, keys.Membership{UserID: userID, WorkspaceID: wsID, Role: keys.RoleOwner}); err != nil {
 		tb.Fatalf("PutMembership: %v", err)
 	}
 }
 
 // testKey builds a key with a deterministic hash for user at createdAt.
-func testKey(id, userID string, createdAt time.Time) store.Key {
+func testKey(id, userID string, createdAt time.Time) keys.Key {
 	hash := make([]byte, 64)
 	for i := range hash {
 		hash[i] = "0123456789abcdef"[(i+len(id))%16]
@@ -60,8 +61,8 @@ func testKey(id, userID string, createdAt time.Time) store.Key {
 	if len(start) > 4 {
 		start = start[:4]
 	}
-	return store.Key{
+	return keys.Key{
 		ID: id, UserID: userID, Name: "key " + id, Hash: string(hash), Start: "sk_" + start,
-		Scopes: store.AllScopes, CreatedAt: createdAt.UTC().Truncate(time.Millisecond),
+		Scopes: keys.AllScopes, CreatedAt: createdAt.UTC().Truncate(time.Millisecond),
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/faults"
 	"keygate/tools/dynamolocal"
@@ -24,15 +25,15 @@ func TestPutUserProfile(t *testing.T) {
 	steps := []struct {
 		name    string
 		profile store.UserProfile
-		want    store.User // CreatedAt is checked apart
+		want    keys.User // CreatedAt is checked apart
 	}{
-		{"create with a name", store.UserProfile{Name: ptr("Ada")}, store.User{ID: "u1", Name: "Ada"}},
-		{"set the email only", store.UserProfile{Email: ptr("ada@example.com")}, store.User{ID: "u1", Name: "Ada", Email: "ada@example.com"}},
-		{"nothing set", store.UserProfile{}, store.User{ID: "u1", Name: "Ada", Email: "ada@example.com"}},
-		{"set both", store.UserProfile{Name: ptr("Ada L."), Email: ptr("ada@example.org")}, store.User{ID: "u1", Name: "Ada L.", Email: "ada@example.org"}},
-		{"clear the name", store.UserProfile{Name: ptr("")}, store.User{ID: "u1", Email: "ada@example.org"}},
+		{"create with a name", store.UserProfile{Name: ptr("Ada")}, keys.User{ID: "u1", Name: "Ada"}},
+		{"set the email only", store.UserProfile{Email: ptr("ada@example.com")}, keys.User{ID: "u1", Name: "Ada", Email: "ada@example.com"}},
+		{"nothing set", store.UserProfile{}, keys.User{ID: "u1", Name: "Ada", Email: "ada@example.com"}},
+		{"set both", store.UserProfile{Name: ptr("Ada L."), Email: ptr("ada@example.org")}, keys.User{ID: "u1", Name: "Ada L.", Email: "ada@example.org"}},
+		{"clear the name", store.UserProfile{Name: ptr("")}, keys.User{ID: "u1", Email: "ada@example.org"}},
 	}
-	var created store.User
+	var created keys.User
 	for _, tt := range steps {
 		calls.Reset()
 		got, err := st.PutUserProfile(ctx, "u1", tt.profile)
@@ -84,15 +85,15 @@ func TestProfileUpdateDoesNotReEnableAUser(t *testing.T) {
 	if !got.Disabled || got.Name != name {
 		t.Errorf("PutUserProfile: got %+v, want Frank, still disabled", got)
 	}
-	if v, err := st.Verify(ctx, k.ID, k.Hash); err != nil || v.Result != store.VerifyUserDisabled {
-		t.Errorf("Verify after the profile update: got %v, %v, want %v", v.Result, err, store.VerifyUserDisabled)
+	if v, err := st.Verify(ctx, k.ID, k.Hash); err != nil || v.Result != keys.VerifyUserDisabled {
+		t.Errorf("Verify after the profile update: got %v, %v, want %v", v.Result, err, keys.VerifyUserDisabled)
 	}
 
 	enabled, err := st.SetUserDisabled(ctx, "frank", false)
 	if err != nil || enabled.Disabled || enabled.Name != name {
 		t.Errorf("SetUserDisabled(false): got %+v, %v, want Frank, enabled", enabled, err)
 	}
-	if v, err := st.Verify(ctx, k.ID, k.Hash); err != nil || v.Result != store.VerifyValid {
-		t.Errorf("Verify after enabling: got %v, %v, want %v", v.Result, err, store.VerifyValid)
+	if v, err := st.Verify(ctx, k.ID, k.Hash); err != nil || v.Result != keys.VerifyValid {
+		t.Errorf("Verify after enabling: got %v, %v, want %v", v.Result, err, keys.VerifyValid)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 )
 
 // maxNameLen bounds user and workspace names written by operators.
@@ -20,8 +21,8 @@ const maxNameLen = 200
 // retry repairs an earlier call that failed half-way. It writes every field,
 // so it can undo a concurrent change; edits of a live user belong to
 // PutUserProfile and SetUserDisabled, which write only their own fields.
-func (s *Store) PutUser(ctx context.Context, u User) error {
-	if err := checkID("user", u.ID); err != nil {
+func (s *Store) PutUser(ctx context.Context, u keys.User) error {
+	if err := keys.CheckID("user", u.ID); err != nil {
 		return err
 	}
 	if len(u.Name) > maxNameLen || len(u.Email) > maxNameLen {
@@ -49,15 +50,15 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 // syncKeyMarks marks or clears the user's keys, then reads the user again:
 // if a concurrent disable or enable changed it meanwhile, it syncs once more
 // so the marks end as the user item says. It returns the user as last read.
-func (s *Store) syncKeyMarks(ctx context.Context, userID string, disabled bool) (User, error) {
-	var u User
+func (s *Store) syncKeyMarks(ctx context.Context, userID string, disabled bool) (keys.User, error) {
+	var u keys.User
 	for range 3 {
 		if err := s.markUserKeys(ctx, userID, disabled); err != nil {
-			return User{}, err
+			return keys.User{}, err
 		}
 		var err error
 		if u, err = s.GetUser(ctx, userID); err != nil {
-			return User{}, err
+			return keys.User{}, err
 		}
 		if u.Disabled == disabled {
 			break
@@ -68,9 +69,9 @@ func (s *Store) syncKeyMarks(ctx context.Context, userID string, disabled bool) 
 }
 
 // GetUser returns the user or a NotFound error.
-func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
-	if err := checkID("user", id); err != nil {
-		return User{}, err
+func (s *Store) GetUser(ctx context.Context, id string) (keys.User, error) {
+	if err := keys.CheckID("user", id); err != nil {
+		return keys.User{}, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
@@ -78,10 +79,10 @@ func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return User{}, fmt.Errorf("store: get user: %w", err)
+		return keys.User{}, fmt.Errorf("store: get user: %w", err)
 	}
 	if len(out.Item) == 0 {
-		return User{}, apperr.Errorf(apperr.NotFound, "user %s not found", id)
+		return keys.User{}, apperr.Errorf(apperr.NotFound, "user %s not found", id)
 	}
 	return decodeUser(out.Item), nil
 }
@@ -97,12 +98,12 @@ type UserProfile struct {
 // are set, and returns the user as stored. It never writes Disabled, so it
 // cannot undo a concurrent SetUserDisabled, and it never touches key marks
 // (they follow Disabled alone). One UpdateItem.
-func (s *Store) PutUserProfile(ctx context.Context, id string, p UserProfile) (User, error) {
-	if err := checkID("user", id); err != nil {
-		return User{}, err
+func (s *Store) PutUserProfile(ctx context.Context, id string, p UserProfile) (keys.User, error) {
+	if err := keys.CheckID("user", id); err != nil {
+		return keys.User{}, err
 	}
 	if p.Name != nil && len(*p.Name) > maxNameLen || p.Email != nil && len(*p.Email) > maxNameLen {
-		return User{}, apperr.Errorf(apperr.BadRequest, "user name and email must be at most %d bytes", maxNameLen)
+		return keys.User{}, apperr.Errorf(apperr.BadRequest, "user name and email must be at most %d bytes", maxNameLen)
 	}
 	values := map[string]types.AttributeValue{
 		":type": str(typeUser), ":id": str(id), ":f": boolean(false), ":now": millis(s.Now()),
@@ -128,7 +129,7 @@ func (s *Store) PutUserProfile(ctx context.Context, id string, p UserProfile) (U
 		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if err != nil {
-		return User{}, fmt.Errorf("store: put user profile: %w", err)
+		return keys.User{}, fmt.Errorf("store: put user profile: %w", err)
 	}
 	return decodeUser(out.Attributes), nil
 }
@@ -138,9 +139,9 @@ func (s *Store) PutUserProfile(ctx context.Context, id string, p UserProfile) (U
 // usage; enabling clears the marks. Only the disabled attribute of the user
 // is written, and a retry repairs marks an earlier call left half-done. It
 // returns the user as last read, or NotFound for an unknown user.
-func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (User, error) {
-	if err := checkID("user", id); err != nil {
-		return User{}, err
+func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (keys.User, error) {
+	if err := keys.CheckID("user", id); err != nil {
+		return keys.User{}, err
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
@@ -151,9 +152,9 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (
 	})
 	if err != nil {
 		if conditionFailed(err) {
-			return User{}, apperr.Errorf(apperr.NotFound, "user %s not found", id)
+			return keys.User{}, apperr.Errorf(apperr.NotFound, "user %s not found", id)
 		}
-		return User{}, fmt.Errorf("store: set user disabled: %w", err)
+		return keys.User{}, fmt.Errorf("store: set user disabled: %w", err)
 	}
 	// The user item alone already makes the authorizer deny; the key marks
 	// stop those denials from counting as usage.
@@ -188,8 +189,8 @@ func (s *Store) markUserKeys(ctx context.Context, userID string, disabled bool) 
 	return nil
 }
 
-func decodeUser(item map[string]types.AttributeValue) User {
-	return User{
+func decodeUser(item map[string]types.AttributeValue) keys.User {
+	return keys.User{
 		ID:        getS(item, "userId"),
 		Name:      getS(item, "name"),
 		Email:     getS(item, "email"),

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -14,7 +15,7 @@ func TestUsersAndWorkspaces(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("put and get user", func(t *testing.T) {
-		if err := st.PutUser(ctx, store.User{ID: "u1", Name: "Ada", Email: "ada@example.com"}); err != nil {
+		if err := st.PutUser(ctx, keys.User{ID: "u1", Name: "Ada", Email: "ada@example.com"}); err != nil {
 			t.Fatalf("PutUser: %v", err)
 		}
 		got, err := st.GetUser(ctx, "u1")
@@ -27,7 +28,7 @@ func TestUsersAndWorkspaces(t *testing.T) {
 	})
 	t.Run("update keeps createdAt", func(t *testing.T) {
 		before, _ := st.GetUser(ctx, "u1")
-		if err := st.PutUser(ctx, store.User{ID: "u1", Name: "Ada L."}); err != nil {
+		if err := st.PutUser(ctx, keys.User{ID: "u1", Name: "Ada L."}); err != nil {
 			t.Fatalf("PutUser: %v", err)
 		}
 		after, _ := st.GetUser(ctx, "u1")
@@ -45,7 +46,7 @@ func TestUsersAndWorkspaces(t *testing.T) {
 		}
 	})
 	t.Run("workspace", func(t *testing.T) {
-		if err := st.PutWorkspace(ctx, store.Workspace{ID: "ws_1", Name: "Main"}); err != nil {
+		if err := st.PutWorkspace(ctx, keys.Workspace{ID: "ws_1", Name: "Main"}); err != nil {
 			t.Fatalf("PutWorkspace: %v", err)
 		}
 		got, err := st.GetWorkspace(ctx, "ws_1")
@@ -79,14 +80,14 @@ func TestInvalidIDsWriteNothing(t *testing.T) {
 	bad := []string{"", "a b", "../etc", "x#y", "a/b", "ü", "*", string(make([]byte, 65))}
 	for _, id := range bad {
 		calls := map[string]func() error{
-			"PutUser": func() error { return st.PutUser(ctx, store.User{ID: id}) },
+			"PutUser": func() error { return st.PutUser(ctx, keys.User{ID: id}) },
 			"PutUserProfile": func() error {
 				_, err := st.PutUserProfile(ctx, id, store.UserProfile{})
 				return err
 			},
-			"PutWorkspace": func() error { return st.PutWorkspace(ctx, store.Workspace{ID: id}) },
+			"PutWorkspace": func() error { return st.PutWorkspace(ctx, keys.Workspace{ID: id}) },
 			"PutMembership": func() error {
-				return st.PutMembership(ctx, store.Membership{UserID: id, WorkspaceID: "w", Role: store.RoleOwner})
+				return st.PutMembership(ctx, keys.Membership{UserID: id, WorkspaceID: "w", Role: keys.RoleOwner})
 			},
 			"CreateKey": func() error { return st.CreateKey(ctx, testKey(id, "u", st.Now())) },
 		}

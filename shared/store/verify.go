@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"keygate/shared/keys"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -37,12 +38,12 @@ var (
 // the old item (ReturnValuesOnConditionCheckFailure=ALL_OLD), which tells an
 // expired key from an unknown one without a second call.
 //
-// The outcome is a Verification value; only infrastructure failure is an error.
-// A key of a disabled user is VerifyUserDisabled when its mark is present;
-// callers still check the user item (see Principal), which is authoritative.
-func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, error) {
-	if !ValidID(keyID) {
-		return Verification{Result: VerifyNotFound}, nil
+// The outcome is a keys.Verification value; only infrastructure failure is an error.
+// A key of a disabled user is keys.VerifyUserDisabled when its mark is present;
+// callers still check the user item (see keys.Principal), which is authoritative.
+func (s *Store) Verify(ctx context.Context, keyID, hash string) (keys.Verification, error) {
+	if !keys.ValidID(keyID) {
+		return keys.Verification{Result: keys.VerifyNotFound}, nil
 	}
 	now := s.Now().UnixMilli()
 	// One id per verification, the same in every SDK retry of the request.
@@ -65,34 +66,34 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string) (Verification, e
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if err == nil {
-		return Verification{Result: VerifyValid, Key: decodeKey(out.Attributes)}, nil
+		return keys.Verification{Result: keys.VerifyValid, Key: decodeKey(out.Attributes)}, nil
 	}
 	var ccf *types.ConditionalCheckFailedException
 	if !errors.As(err, &ccf) {
-		return Verification{}, fmt.Errorf("store: verify key: %w", err)
+		return keys.Verification{}, fmt.Errorf("store: verify key: %w", err)
 	}
 	return classifyFailure(ccf.Item, hash, useID, now), nil
 }
 
 // classifyFailure tells why the condition failed from the old item.
-func classifyFailure(old map[string]types.AttributeValue, hash, useID string, nowMillis int64) Verification {
+func classifyFailure(old map[string]types.AttributeValue, hash, useID string, nowMillis int64) keys.Verification {
 	if len(old) == 0 {
-		return Verification{Result: VerifyNotFound}
+		return keys.Verification{Result: keys.VerifyNotFound}
 	}
 	if subtle.ConstantTimeCompare([]byte(getS(old, "hash")), []byte(hash)) != 1 {
-		return Verification{Result: VerifyNotFound}
+		return keys.Verification{Result: keys.VerifyNotFound}
 	}
 	key := decodeKey(old)
 	if getS(old, "lastUseId") == useID {
 		// An earlier attempt of this same request was applied and its
 		// response lost: the key verified, and its use is counted once.
-		return Verification{Result: VerifyValid, Key: key}
+		return keys.Verification{Result: keys.VerifyValid, Key: key}
 	}
 	if exp, ok := getN(old, "expiresAt"); ok && exp <= nowMillis {
-		return Verification{Result: VerifyExpired, Key: key}
+		return keys.Verification{Result: keys.VerifyExpired, Key: key}
 	}
 	if getBool(old, "userDisabled") {
-		return Verification{Result: VerifyUserDisabled, Key: key}
+		return keys.Verification{Result: keys.VerifyUserDisabled, Key: key}
 	}
-	return Verification{Result: VerifyNotFound}
+	return keys.Verification{Result: keys.VerifyNotFound}
 }

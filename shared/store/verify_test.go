@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/testkit/faults"
 	"keygate/tools/dynamolocal"
@@ -29,7 +30,7 @@ func TestVerifyOutcomes(t *testing.T) {
 	later := now.Add(time.Hour)
 	future.ExpiresAt = &later
 	disabled := testKey("carolkey00000001", "carol", now.Add(-time.Hour))
-	for _, k := range []store.Key{valid, expired, future, disabled} {
+	for _, k := range []keys.Key{valid, expired, future, disabled} {
 		if err := st.CreateKey(ctx, k); err != nil {
 			t.Fatal(err)
 		}
@@ -42,16 +43,16 @@ func TestVerifyOutcomes(t *testing.T) {
 	tests := []struct {
 		name      string
 		id, hash  string
-		want      store.VerifyResult
+		want      keys.VerifyResult
 		wantUsage int64 // usageCount after the call
 	}{
-		{"valid key counts usage", valid.ID, valid.Hash, store.VerifyValid, 1},
-		{"valid key with future expiry", future.ID, future.Hash, store.VerifyValid, 1},
-		{"wrong secret is not found", valid.ID, wrongHash, store.VerifyNotFound, 1},
-		{"unknown key", "nosuchkey0000001", valid.Hash, store.VerifyNotFound, -1},
-		{"malformed id", "../x", valid.Hash, store.VerifyNotFound, -1},
-		{"expired key", expired.ID, expired.Hash, store.VerifyExpired, 0},
-		{"disabled user", disabled.ID, disabled.Hash, store.VerifyUserDisabled, 0},
+		{"valid key counts usage", valid.ID, valid.Hash, keys.VerifyValid, 1},
+		{"valid key with future expiry", future.ID, future.Hash, keys.VerifyValid, 1},
+		{"wrong secret is not found", valid.ID, wrongHash, keys.VerifyNotFound, 1},
+		{"unknown key", "nosuchkey0000001", valid.Hash, keys.VerifyNotFound, -1},
+		{"malformed id", "../x", valid.Hash, keys.VerifyNotFound, -1},
+		{"expired key", expired.ID, expired.Hash, keys.VerifyExpired, 0},
+		{"disabled user", disabled.ID, disabled.Hash, keys.VerifyUserDisabled, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +63,7 @@ func TestVerifyOutcomes(t *testing.T) {
 			if got.Result != tt.want {
 				t.Errorf("result: got %v, want %v", got.Result, tt.want)
 			}
-			if tt.want == store.VerifyValid {
+			if tt.want == keys.VerifyValid {
 				if got.Key.UserID != "alice" || got.Key.LastUsedAt == nil || !got.Key.LastUsedAt.Equal(now) {
 					t.Errorf("key: got %+v, want alice's key used at %v", got.Key, now)
 				}
@@ -105,7 +106,7 @@ func TestVerifyConcurrentUsageIsExact(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			v, err := st.Verify(ctx, k.ID, k.Hash)
-			if err == nil && v.Result != store.VerifyValid {
+			if err == nil && v.Result != keys.VerifyValid {
 				t.Errorf("result: got %v, want valid", v.Result)
 			}
 			errs <- err
@@ -148,7 +149,7 @@ var reEnables = []struct {
 	reEnable func(ctx context.Context, st *store.Store, userID string) error
 }{
 	{"PutUser", func(ctx context.Context, st *store.Store, userID string) error {
-		return st.PutUser(ctx, store.User{ID: userID, Name: "User " + userID})
+		return st.PutUser(ctx, keys.User{ID: userID, Name: "User " + userID})
 	}},
 	{"SetUserDisabled", func(ctx context.Context, st *store.Store, userID string) error {
 		_, err := st.SetUserDisabled(ctx, userID, false)
@@ -175,7 +176,7 @@ func TestReEnablingAUserClearsKeyMarks(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, err := st.Verify(ctx, k.ID, k.Hash)
-			if err != nil || v.Result != store.VerifyValid {
+			if err != nil || v.Result != keys.VerifyValid {
 				t.Errorf("after re-enabling: got %v, %v, want valid", v.Result, err)
 			}
 		})
@@ -191,13 +192,13 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 			ctx := context.Background()
 			st := store.New(client, table)
 			seedUser(t, st, "erin", "")
-			var keys []store.Key
+			var stored []keys.Key
 			for i := range 3 {
 				k := testKey(fmt.Sprintf("erinkey%09d", i), "erin", st.Now())
 				if err := st.CreateKey(ctx, k); err != nil {
 					t.Fatal(err)
 				}
-				keys = append(keys, k)
+				stored = append(stored, k)
 			}
 			if _, err := st.SetUserDisabled(ctx, "erin", true); err != nil {
 				t.Fatal(err)
@@ -212,9 +213,9 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 			if err := tt.reEnable(ctx, st, "erin"); err != nil {
 				t.Fatalf("retried %s: %v", tt.name, err)
 			}
-			for _, k := range keys {
+			for _, k := range stored {
 				v, err := st.Verify(ctx, k.ID, k.Hash)
-				if err != nil || v.Result != store.VerifyValid {
+				if err != nil || v.Result != keys.VerifyValid {
 					t.Errorf("key %s after the retried enable: got %v, %v, want valid", k.ID, v.Result, err)
 				}
 			}

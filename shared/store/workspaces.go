@@ -9,11 +9,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 )
 
 // PutWorkspace creates or updates a workspace.
-func (s *Store) PutWorkspace(ctx context.Context, w Workspace) error {
-	if err := checkID("workspace", w.ID); err != nil {
+func (s *Store) PutWorkspace(ctx context.Context, w keys.Workspace) error {
+	if err := keys.CheckID("workspace", w.ID); err != nil {
 		return err
 	}
 	if len(w.Name) > maxNameLen {
@@ -35,9 +36,9 @@ func (s *Store) PutWorkspace(ctx context.Context, w Workspace) error {
 }
 
 // GetWorkspace returns the workspace or a NotFound error.
-func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
-	if err := checkID("workspace", id); err != nil {
-		return Workspace{}, err
+func (s *Store) GetWorkspace(ctx context.Context, id string) (keys.Workspace, error) {
+	if err := keys.CheckID("workspace", id); err != nil {
+		return keys.Workspace{}, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
@@ -45,12 +46,12 @@ func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) 
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return Workspace{}, fmt.Errorf("store: get workspace: %w", err)
+		return keys.Workspace{}, fmt.Errorf("store: get workspace: %w", err)
 	}
 	if len(out.Item) == 0 {
-		return Workspace{}, apperr.Errorf(apperr.NotFound, "workspace %s not found", id)
+		return keys.Workspace{}, apperr.Errorf(apperr.NotFound, "workspace %s not found", id)
 	}
-	return Workspace{
+	return keys.Workspace{
 		ID:        getS(out.Item, "workspaceId"),
 		Name:      getS(out.Item, "name"),
 		CreatedAt: getTime(out.Item, "createdAt"),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 )
@@ -26,7 +27,7 @@ func TestAPIFailsChosenCalls(t *testing.T) {
 			client, table := dynamolocal.NewTestTable(t)
 			api := FailAll(client, tt.when, OpUpdateItem)
 			st := store.New(api, table)
-			err := st.PutWorkspace(t.Context(), store.Workspace{ID: "ws1", Name: "one"})
+			err := st.PutWorkspace(t.Context(), keys.Workspace{ID: "ws1", Name: "one"})
 			if !errors.Is(err, ErrInjected) {
 				t.Fatalf("PutWorkspace: got %v, want ErrInjected", err)
 			}
@@ -52,7 +53,7 @@ func TestWrapCountsOnly(t *testing.T) {
 	client, table := dynamolocal.NewTestTable(t)
 	api := Wrap(client)
 	st := store.New(api, table)
-	if err := st.PutWorkspace(t.Context(), store.Workspace{ID: "ws1", Name: "one"}); err != nil {
+	if err := st.PutWorkspace(t.Context(), keys.Workspace{ID: "ws1", Name: "one"}); err != nil {
 		t.Fatalf("PutWorkspace: %v", err)
 	}
 	if _, err := st.GetWorkspace(t.Context(), "ws1"); err != nil {
@@ -89,7 +90,7 @@ func TestDelay(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
 			id := fmt.Sprintf("ws%d", i)
-			if err := store.New(api, table).PutWorkspace(ctx, store.Workspace{ID: id, Name: "one"}); !errors.Is(err, tt.wantErr) {
+			if err := store.New(api, table).PutWorkspace(ctx, keys.Workspace{ID: id, Name: "one"}); !errors.Is(err, tt.wantErr) {
 				t.Fatalf("PutWorkspace: got %v, want %v", err, tt.wantErr)
 			}
 			_, err := store.New(client, table).GetWorkspace(t.Context(), id)

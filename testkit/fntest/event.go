@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/access"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 // Test API Gateway identifiers, as in the request context of a real event.
@@ -88,7 +88,7 @@ func (r Request) Event() events.APIGatewayProxyRequest {
 
 // Authorizer returns requestContext.authorizer as API Gateway fills it after
 // the authorizer allowed a key: the context of access.Allow plus principalId.
-func Authorizer(tb testing.TB, userID, keyID string, scopes []store.Scope, memberships ...store.Membership) map[string]interface{} {
+func Authorizer(tb testing.TB, userID, keyID string, scopes []keys.Scope, memberships ...keys.Membership) map[string]interface{} {
 	tb.Helper()
 	base, err := access.ParseMethodARN(methodARN)
 	if err != nil {

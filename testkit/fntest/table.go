@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -42,20 +43,20 @@ func Snapshot(tb testing.TB, client *dynamodb.Client, table string) []string {
 }
 
 // Seed puts a user, a workspace and its membership (role) in the table.
-func Seed(tb testing.TB, st *store.Store, userID, workspaceID string, role store.Role) store.Membership {
+func Seed(tb testing.TB, st *store.Store, userID, workspaceID string, role keys.Role) keys.Membership {
 	tb.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	if err := st.PutUser(ctx, store.User{ID: userID, Name: "User " + userID, Email: userID + "@example.com", CreatedAt: now}); err != nil {
+	if err := st.PutUser(ctx, keys.User{ID: userID, Name: "User " + userID, Email: userID + "@example.com", CreatedAt: now}); err != nil {
 		tb.Fatalf("put user: %v", err)
 	}
 	if workspaceID == "" {
-		return store.Membership{}
+		return keys.Membership{}
 	}
-	if err := st.PutWorkspace(ctx, store.Workspace{ID: workspaceID, Name: "Workspace " + workspaceID, CreatedAt: now}); err != nil {
+	if err := st.PutWorkspace(ctx, keys.Workspace{ID: workspaceID, Name: "Workspace " + workspaceID, CreatedAt: now}); err != nil {
 		tb.Fatalf("put workspace: %v", err)
 	}
-	m := store.Membership{UserID: userID, WorkspaceID: workspaceID, Role: role, CreatedAt: now}
+	m := keys.Membership{UserID: userID, WorkspaceID: workspaceID, Role: role, CreatedAt: now}
 	if err := st.PutMembership(ctx, m); err != nil {
 		tb.Fatalf("put membership: %v", err)
 	}

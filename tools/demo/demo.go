@@ -7,6 +7,7 @@ import (
 
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 )
 
@@ -64,7 +65,7 @@ func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: generate key: %w", err)
 	}
-	err = st.CreateKey(ctx, store.NewKey(k, UserID, KeyName, store.AllScopes, st.Now(), nil))
+	err = st.CreateKey(ctx, keys.NewKey(k, UserID, KeyName, keys.AllScopes, st.Now(), nil))
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: create key: %w", err)
 	}
@@ -75,13 +76,13 @@ func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 // create writes the demo user, workspace and owner membership.
 func create(ctx context.Context, st *store.Store) error {
 	now := st.Now()
-	if err := st.PutUser(ctx, store.User{ID: UserID, Name: "Demo User", Email: "demo@example.com", CreatedAt: now}); err != nil {
+	if err := st.PutUser(ctx, keys.User{ID: UserID, Name: "Demo User", Email: "demo@example.com", CreatedAt: now}); err != nil {
 		return fmt.Errorf("demo: create user: %w", err)
 	}
-	if err := st.PutWorkspace(ctx, store.Workspace{ID: WorkspaceID, Name: "Demo Workspace", CreatedAt: now}); err != nil {
+	if err := st.PutWorkspace(ctx, keys.Workspace{ID: WorkspaceID, Name: "Demo Workspace", CreatedAt: now}); err != nil {
 		return fmt.Errorf("demo: create workspace: %w", err)
 	}
-	err := st.PutMembership(ctx, store.Membership{UserID: UserID, WorkspaceID: WorkspaceID, Role: store.RoleOwner, CreatedAt: now})
+	err := st.PutMembership(ctx, keys.Membership{UserID: UserID, WorkspaceID: WorkspaceID, Role: keys.RoleOwner, CreatedAt: now})
 	if err != nil {
 		return fmt.Errorf("demo: create membership: %w", err)
 	}
@@ -93,11 +94,11 @@ func revokeOld(ctx context.Context, st *store.Store) (int, error) {
 	var old []string
 	cursor := ""
 	for {
-		keys, next, err := st.ListKeys(ctx, UserID, 100, cursor)
+		page, next, err := st.ListKeys(ctx, UserID, 100, cursor)
 		if err != nil {
 			return 0, fmt.Errorf("demo: list keys: %w", err)
 		}
-		for _, k := range keys {
+		for _, k := range page {
 			if k.Name == KeyName {
 				old = append(old, k.ID)
 			}
@@ -128,7 +129,7 @@ func SeedSampleKey(ctx context.Context, st *store.Store, createdAt time.Time) (a
 	if err != nil {
 		return apikey.Key{}, fmt.Errorf("demo: generate sample key: %w", err)
 	}
-	k := store.NewKey(gen, SampleUserID, SampleKeyName, store.AllScopes, createdAt, nil)
+	k := keys.NewKey(gen, SampleUserID, SampleKeyName, keys.AllScopes, createdAt, nil)
 	k.ID, k.Start = SampleKeyID, apikey.DefaultPrefix+"_"+SampleKeyID[:8]
 	if err := st.CreateKey(ctx, k); err != nil {
 		return apikey.Key{}, fmt.Errorf("demo: create sample key: %w", err)

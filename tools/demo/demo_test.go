@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 )
@@ -29,17 +30,17 @@ func TestSeed(t *testing.T) {
 	})
 	t.Run("owner of the demo workspace", func(t *testing.T) {
 		m, err := st.GetMembership(t.Context(), UserID, WorkspaceID)
-		if err != nil || m.Role != store.RoleOwner {
+		if err != nil || m.Role != keys.RoleOwner {
 			t.Errorf("got %v %v, want owner", m.Role, err)
 		}
 	})
 	t.Run("fresh key with all scopes verifies", func(t *testing.T) {
 		v, err := st.Verify(t.Context(), second.KeyID, apikey.Hash(second.Token))
-		if err != nil || v.Result != store.VerifyValid {
+		if err != nil || v.Result != keys.VerifyValid {
 			t.Fatalf("got %v %v, want valid", v.Result, err)
 		}
-		if len(v.Key.Scopes) != len(store.AllScopes) {
-			t.Errorf("got scopes %v, want %v", v.Key.Scopes, store.AllScopes)
+		if len(v.Key.Scopes) != len(keys.AllScopes) {
+			t.Errorf("got scopes %v, want %v", v.Key.Scopes, keys.AllScopes)
 		}
 	})
 	t.Run("previous demo key revoked", func(t *testing.T) {
@@ -47,7 +48,7 @@ func TestSeed(t *testing.T) {
 			t.Errorf("got %d revoked, want 1", second.Revoked)
 		}
 		v, err := st.Verify(t.Context(), first.KeyID, apikey.Hash(first.Token))
-		if err != nil || v.Result != store.VerifyNotFound {
+		if err != nil || v.Result != keys.VerifyNotFound {
 			t.Errorf("got %v %v, want not_found", v.Result, err)
 		}
 	})

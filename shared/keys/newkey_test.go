@@ -1,4 +1,4 @@
-package store_test
+package keys_test
 
 import (
 	"reflect"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"keygate/shared/apikey"
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 func TestNewKeyKeepsNoToken(t *testing.T) {
@@ -19,25 +19,25 @@ func TestNewKeyKeepsNoToken(t *testing.T) {
 	exp := now.Add(time.Hour)
 	tests := []struct {
 		name      string
-		scopes    []store.Scope
+		scopes    []keys.Scope
 		expiresAt *time.Time
-		want      store.Key
+		want      keys.Key
 	}{
 		{
 			name: "never expires",
-			want: store.Key{ID: gen.ID, UserID: "alice", Name: "ci", Hash: gen.Hash, Start: gen.Start, CreatedAt: now},
+			want: keys.Key{ID: gen.ID, UserID: "alice", Name: "ci", Hash: gen.Hash, Start: gen.Start, CreatedAt: now},
 		},
 		{
 			name:      "scoped, expiring",
-			scopes:    []store.Scope{store.ScopeRead},
+			scopes:    []keys.Scope{keys.ScopeRead},
 			expiresAt: &exp,
-			want: store.Key{ID: gen.ID, UserID: "alice", Name: "ci", Hash: gen.Hash, Start: gen.Start,
-				Scopes: []store.Scope{store.ScopeRead}, CreatedAt: now, ExpiresAt: &exp},
+			want: keys.Key{ID: gen.ID, UserID: "alice", Name: "ci", Hash: gen.Hash, Start: gen.Start,
+				Scopes: []keys.Scope{keys.ScopeRead}, CreatedAt: now, ExpiresAt: &exp},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := store.NewKey(gen, "alice", "ci", tt.scopes, now, tt.expiresAt)
+			got := keys.NewKey(gen, "alice", "ci", tt.scopes, now, tt.expiresAt)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}

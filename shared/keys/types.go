@@ -1,4 +1,4 @@
-package store
+package keys
 
 import (
 	"fmt"
@@ -28,8 +28,8 @@ func ValidID(id string) bool {
 	return true
 }
 
-// checkID returns a BadRequest error naming what is invalid.
-func checkID(kind, id string) error {
+// CheckID returns a BadRequest error naming what is invalid.
+func CheckID(kind, id string) error {
 	if !ValidID(id) {
 		return apperr.Errorf(apperr.BadRequest, "invalid %s id: must match ^[A-Za-z0-9_-]{1,64}$", kind)
 	}

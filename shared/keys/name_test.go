@@ -1,11 +1,11 @@
-package store_test
+package keys_test
 
 import (
 	"regexp"
 	"strings"
 	"testing"
 
-	"keygate/shared/store"
+	"keygate/shared/keys"
 )
 
 func TestNormalizeKeyName(t *testing.T) {
@@ -26,7 +26,7 @@ func TestNormalizeKeyName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := store.NormalizeKeyName(tt.in)
+			got, err := keys.NormalizeKeyName(tt.in)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Errorf("got %q, %v, want %q, error %v", got, err, tt.want, tt.wantErr)
 			}
@@ -43,7 +43,7 @@ func FuzzValidID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := store.ValidID(s), idDefinition.MatchString(s); got != want {
+		if got, want := keys.ValidID(s), idDefinition.MatchString(s); got != want {
 			t.Fatalf("ValidID(%q) = %v, want %v", s, got, want)
 		}
 	})
