@@ -11,9 +11,7 @@ import (
 
 	"keygate/shared/access"
 	"keygate/shared/apikey"
-	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/shared/store"
 )
 
 // ErrUnauthorized is the error API Gateway turns into a 401: its message must
@@ -54,17 +52,17 @@ type Config struct {
 	MaxAllowLatency time.Duration
 }
 
-// Handler is the authorizer. Build it once with New; it is safe for
-// concurrent use.
+// Handler is the authorizer: a transport of API Gateway's REQUEST event
+// over keys.Verifier. Build it once with New; it is safe for concurrent use.
 type Handler struct {
-	store  *store.Store
-	cfg    Config
-	logger *slog.Logger
+	verifier *keys.Verifier
+	cfg      Config
+	logger   *slog.Logger
 }
 
 // New returns a Handler that verifies keys against st. Zero Config fields take
 // their defaults; a nil logger discards logs.
-func New(st *store.Store, cfg Config, logger *slog.Logger) *Handler {
+func New(st keys.VerifyStore, cfg Config, logger *slog.Logger) *Handler {
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = apikey.DefaultPrefix
 	}
@@ -77,7 +75,7 @@ func New(st *store.Store, cfg Config, logger *slog.Logger) *Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: st, cfg: cfg, logger: logger}
+	return &Handler{verifier: keys.NewVerifier(st, cfg.KeyPrefix), cfg: cfg, logger: logger}
 }
 
 // Decisions as logged.
@@ -91,13 +89,11 @@ const (
 // Reasons logged for 401s (the first two) and 500s; they never reach the
 // client.
 const (
-	reasonNoHeader    = "HEADER_MISSING_OR_MALFORMED"
-	reasonBadToken    = "TOKEN_MALFORMED"
-	reasonMethodARN   = "METHOD_ARN_INVALID"
-	reasonInfra       = "INFRASTRUCTURE"
-	reasonBadGrant    = "STORED_DATA_INVALID"
-	reasonUnknownCase = "VERIFY_RESULT_UNKNOWN"
-	reasonAllowLate   = "ALLOW_TOO_LATE"
+	reasonNoHeader  = "HEADER_MISSING_OR_MALFORMED"
+	reasonMethodARN = "METHOD_ARN_INVALID"
+	reasonInfra     = "INFRASTRUCTURE"
+	reasonBadGrant  = "STORED_DATA_INVALID"
+	reasonAllowLate = "ALLOW_TOO_LATE"
 )
 
 // Handle authorizes one API Gateway REQUEST event.
@@ -111,49 +107,31 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if !ok {
 		return h.unauthorized(ctx, start, reasonNoHeader)
 	}
-	keyID, err := apikey.Parse(token, h.cfg.KeyPrefix)
-	if err != nil {
-		return h.unauthorized(ctx, start, reasonBadToken)
-	}
+	// The method ARN comes from API Gateway, never from the client: one that
+	// does not parse is a configuration error, answered before any I/O.
 	base, err := access.ParseMethodARN(req.MethodArn)
 	if err != nil {
-		return h.fail(ctx, start, keyID, "", reasonMethodARN, err)
+		return h.fail(ctx, start, "", "", reasonMethodARN, err)
 	}
 
 	ctx, cancel := h.bound(ctx)
 	defer cancel()
 	if ctx.Err() != nil {
-		return h.fail(ctx, start, keyID, "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
+		return h.fail(ctx, start, "", "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
 	}
-	v, err := h.store.Verify(ctx, keyID, apikey.Hash(token))
-	if err != nil {
-		return h.fail(ctx, start, keyID, "", infraReason(ctx), err)
-	}
-	switch v.Result {
-	case keys.VerifyValid:
-	case keys.VerifyNotFound:
-		return h.deny(ctx, start, base, keyID, "", access.ReasonKeyInvalid)
-	case keys.VerifyExpired:
-		return h.deny(ctx, start, base, keyID, v.Key.UserID, access.ReasonKeyExpired)
-	case keys.VerifyUserDisabled:
-		return h.deny(ctx, start, base, keyID, v.Key.UserID, access.ReasonUserDisabled)
-	default:
-		return h.fail(ctx, start, keyID, v.Key.UserID, reasonUnknownCase, fmt.Errorf("authorizer: verify result %v", v.Result))
-	}
-
-	userID := v.Key.UserID
-	p, err := h.store.Principal(ctx, userID)
+	d, err := h.verifier.Verify(ctx, token, keys.Facts{Now: time.Now(), SourceIP: req.RequestContext.Identity.SourceIP})
 	switch {
-	case apperr.Is(err, apperr.NotFound):
-		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
-	case apperr.Is(err, apperr.BadRequest): // the key's stored userId is not a valid id
-		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
+	case errors.Is(err, keys.ErrStoredData):
+		return h.fail(ctx, start, d.KeyID, d.UserID, reasonBadGrant, err)
 	case err != nil:
-		return h.fail(ctx, start, keyID, userID, infraReason(ctx), err)
-	case p.User.Disabled:
-		return h.deny(ctx, start, base, keyID, userID, access.ReasonUserDisabled)
+		return h.fail(ctx, start, d.KeyID, d.UserID, infraReason(ctx), err)
+	case d.Outcome == keys.Unauthorized:
+		return h.unauthorized(ctx, start, string(d.Reason))
+	case d.Outcome == keys.Deny:
+		return h.deny(ctx, start, base, d.KeyID, d.UserID, d.Reason)
 	}
-	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: v.Key.Scopes, Memberships: p.Memberships})
+	keyID, userID := d.KeyID, d.UserID
+	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships})
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	}
@@ -212,7 +190,7 @@ func (h *Handler) unauthorized(ctx context.Context, start time.Time, reason stri
 	return events.APIGatewayCustomAuthorizerResponse{}, ErrUnauthorized
 }
 
-func (h *Handler) deny(ctx context.Context, start time.Time, base, keyID, userID string, reason access.Reason) (events.APIGatewayCustomAuthorizerResponse, error) {
+func (h *Handler) deny(ctx context.Context, start time.Time, base, keyID, userID string, reason keys.Reason) (events.APIGatewayCustomAuthorizerResponse, error) {
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
 		slog.String("decision", decisionDeny),
 		slog.String("reason", string(reason)),

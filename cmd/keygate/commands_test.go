@@ -247,7 +247,7 @@ func TestKeyCommands(t *testing.T) {
 		t.Errorf("key revoke: got %+v, want %s revoked", rv, k.ID)
 	}
 	st := store.New(e.client, e.table)
-	if v, err := st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey)); err != nil || v.Result != keys.VerifyNotFound {
+	if v, err := st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey), time.Now()); err != nil || v.Result != keys.VerifyNotFound {
 		t.Errorf("verify a revoked key: got %v, %v, want not_found", v.Result, err)
 	}
 	e.mustRunJSON(t, &ls, "key", "ls", "u1")

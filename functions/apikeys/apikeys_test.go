@@ -63,7 +63,7 @@ func TestCreate(t *testing.T) {
 			if stored.Hash != apikey.Hash(k.APIKey) {
 				t.Errorf("stored hash: got %s, want the SHA-256 of the token", stored.Hash)
 			}
-			v, err := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey))
+			v, err := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey), time.Now())
 			if err != nil || v.Result != keys.VerifyValid {
 				t.Errorf("Verify: got %v, %v; want valid", v.Result, err)
 			}
@@ -139,7 +139,7 @@ func TestGetRenameDelete(t *testing.T) {
 	if want := []string{fntest.RestAPIID + "/" + fntest.Stage}; !slices.Equal(e.flusher.calls, want) {
 		t.Errorf("flushes: got %v, want %v", e.flusher.calls, want)
 	}
-	v, err := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey))
+	v, err := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey), time.Now())
 	if err != nil || v.Result != keys.VerifyNotFound {
 		t.Errorf("Verify after delete: got %v, %v; want not_found", v.Result, err)
 	}
@@ -180,7 +180,7 @@ func TestRotate(t *testing.T) {
 				t.Errorf("flushes: got %d, want 1", e.flusher.count())
 			}
 			ctx := context.Background()
-			if v, _ := e.st.Verify(ctx, k.ID, apikey.Hash(k.APIKey)); v.Result != keys.VerifyValid {
+			if v, _ := e.st.Verify(ctx, k.ID, apikey.Hash(k.APIKey), time.Now()); v.Result != keys.VerifyValid {
 				t.Errorf("new key: got %v, want valid", v.Result)
 			}
 			stored, err := e.st.GetKey(ctx, alice, old.ID)
@@ -285,7 +285,7 @@ func TestFlushFailureStillRevokes(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("delete: got %d, want 204", resp.StatusCode)
 	}
-	if v, _ := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey)); v.Result != keys.VerifyNotFound {
+	if v, _ := e.st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey), time.Now()); v.Result != keys.VerifyNotFound {
 		t.Errorf("Verify: got %v, want not_found", v.Result)
 	}
 	if !strings.Contains(e.logs.String(), "authorizer cache flush failed") || !strings.Contains(e.logs.String(), `"level":"ERROR"`) {

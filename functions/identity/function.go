@@ -138,4 +138,4 @@ func (f *Function) roleIn(ctx context.Context, id access.Identity, wsID string) 
 }
 
 // errNotMember is the answer for a workspace the caller does not belong to.
-var errNotMember = apperr.Errorf(apperr.Forbidden, "Insufficient access")
+var errNotMember = apperr.ForbiddenBecause(string(keys.ReasonNotAMember))

@@ -20,20 +20,6 @@ const (
 	keyPrincipalID = "principalId"
 )
 
-// Reason says why the authorizer denied a request. It is logged and put in the
-// Deny context for gateway response templates; it never holds secrets.
-type Reason string
-
-// The Deny reasons.
-const (
-	// ReasonKeyInvalid: unknown or deleted key, or a wrong secret.
-	ReasonKeyInvalid Reason = "KEY_INVALID"
-	// ReasonKeyExpired: the key verified but its expiry has passed.
-	ReasonKeyExpired Reason = "KEY_EXPIRED"
-	// ReasonUserDisabled: the key's user is disabled or no longer exists.
-	ReasonUserDisabled Reason = "USER_DISABLED"
-)
-
 // AnonymousPrincipal is the principalId of a Deny whose user is unknown.
 const AnonymousPrincipal = "anonymous"
 

@@ -9,7 +9,7 @@ import (
 // Deny returns an explicit Deny of every route of the API stage base, with
 // reason in the context. principalID is the user id when known; an empty or
 // invalid one becomes AnonymousPrincipal.
-func Deny(base, principalID string, reason Reason) events.APIGatewayCustomAuthorizerResponse {
+func Deny(base, principalID string, reason keys.Reason) events.APIGatewayCustomAuthorizerResponse {
 	if !keys.ValidID(principalID) {
 		principalID = AnonymousPrincipal
 	}

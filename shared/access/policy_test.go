@@ -123,11 +123,11 @@ func TestAllowRejectsInvalidIDs(t *testing.T) {
 func TestDeny(t *testing.T) {
 	tests := []struct {
 		name, principal, want string
-		reason                Reason
+		reason                keys.Reason
 	}{
-		{"known user", "u1", "u1", ReasonUserDisabled},
-		{"unknown user", "", AnonymousPrincipal, ReasonKeyInvalid},
-		{"invalid user id", "u 1", AnonymousPrincipal, ReasonKeyExpired},
+		{"known user", "u1", "u1", keys.ReasonUserDisabled},
+		{"unknown user", "", AnonymousPrincipal, keys.ReasonKeyInvalid},
+		{"invalid user id", "u 1", AnonymousPrincipal, keys.ReasonKeyExpired},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

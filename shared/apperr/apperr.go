@@ -25,20 +25,45 @@ const (
 // internalMessage is what clients see for any error that is not an *Error.
 const internalMessage = "Internal server error"
 
-// Error is an application error: a code and a message safe to show clients.
+// ForbiddenMessage is the message of every FORBIDDEN error, the spec's:
+// {"error":{"code":"FORBIDDEN","message":"Insufficient access"}}.
+const ForbiddenMessage = "Insufficient access"
+
+// Error is an application error: a code and a message safe to show clients,
+// and for a refusal the reason, which goes to a header and the log but never
+// into the body.
 type Error struct {
 	Code    Code
 	Message string
+	Reason  string
 }
 
 // Error returns the code and message.
 func (e *Error) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, e.Reason)
+	}
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
 }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ForbiddenBecause returns the FORBIDDEN error with the spec's message and
+// reason (an upper-case word such as ADMIN_SCOPE_REQUIRED) as its detail.
+func ForbiddenBecause(reason string) *Error {
+	return &Error{Code: Forbidden, Message: ForbiddenMessage, Reason: reason}
+}
+
+// ReasonOf returns the reason of the first *Error in err's chain, or "".
+func ReasonOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // CodeOf returns the code of the first *Error in err's chain, Internal when

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 )
 
@@ -186,4 +187,22 @@ func (r VerifyResult) String() string {
 type Verification struct {
 	Result VerifyResult
 	Key    Key
+}
+
+// successor is the key that replaces k in a rotation: a copy of k, so every
+// attribute k carries (name, scopes, expiry, and any added later) passes to
+// it, with a new token's id, hash and start, created at now, and without
+// k's usage or rotation state.
+func (k Key) successor(prefix string, now time.Time) (Key, string, error) {
+	gen, err := apikey.Generate(prefix)
+	if err != nil {
+		return Key{}, "", err
+	}
+	next := k
+	next.ID, next.Hash, next.Start = gen.ID, gen.Hash, gen.Start
+	next.CreatedAt = now
+	next.LastUsedAt = nil
+	next.UsageCount = 0
+	next.ReplacedBy = ""
+	return next, gen.Token, nil
 }

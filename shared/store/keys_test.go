@@ -245,7 +245,7 @@ func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
 	if after := len(scan(t, client, table)); after != before {
 		t.Errorf("items after refused rotations: got %d, want %d", after, before)
 	}
-	if v, err := st.Verify(ctx, old.ID, old.Hash); err != nil || v.Result != keys.VerifyValid {
+	if v, err := st.Verify(ctx, old.ID, old.Hash, st.Now()); err != nil || v.Result != keys.VerifyValid {
 		t.Errorf("old key during its grace period: got %v, %v, want valid", v.Result, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"keygate/shared/keys"
 	"keygate/shared/store"
@@ -64,7 +65,7 @@ func TestVerifyRetriedAfterALostResponseCountsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := store.New(client, table).Verify(ctx, k.ID, k.Hash)
+	v, err := store.New(client, table).Verify(ctx, k.ID, k.Hash, time.Now())
 	if err != nil || v.Result != keys.VerifyValid {
 		t.Fatalf("Verify through a lost response: got %v, %v, want valid", v.Result, err)
 	}

@@ -85,7 +85,7 @@ func TestProfileUpdateDoesNotReEnableAUser(t *testing.T) {
 	if !got.Disabled || got.Name != name {
 		t.Errorf("PutUserProfile: got %+v, want Frank, still disabled", got)
 	}
-	if v, err := st.Verify(ctx, k.ID, k.Hash); err != nil || v.Result != keys.VerifyUserDisabled {
+	if v, err := st.Verify(ctx, k.ID, k.Hash, st.Now()); err != nil || v.Result != keys.VerifyUserDisabled {
 		t.Errorf("Verify after the profile update: got %v, %v, want %v", v.Result, err, keys.VerifyUserDisabled)
 	}
 
@@ -93,7 +93,7 @@ func TestProfileUpdateDoesNotReEnableAUser(t *testing.T) {
 	if err != nil || enabled.Disabled || enabled.Name != name {
 		t.Errorf("SetUserDisabled(false): got %+v, %v, want Frank, enabled", enabled, err)
 	}
-	if v, err := st.Verify(ctx, k.ID, k.Hash); err != nil || v.Result != keys.VerifyValid {
+	if v, err := st.Verify(ctx, k.ID, k.Hash, st.Now()); err != nil || v.Result != keys.VerifyValid {
 		t.Errorf("Verify after enabling: got %v, %v, want %v", v.Result, err, keys.VerifyValid)
 	}
 }

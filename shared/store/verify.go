@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"keygate/shared/keys"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -31,7 +32,7 @@ var (
 	verifyOne           = num(1)
 )
 
-// Verify checks a presented key and records its use in ONE conditional
+// Verify checks a presented key at time at and records its use in ONE conditional
 // UpdateItem: the condition checks existence, hash, expiry and the user's
 // disabled mark; the update adds 1 to usageCount and sets lastUsedAt. Usage is
 // counted only when the key verifies. On a failed condition DynamoDB returns
@@ -41,11 +42,11 @@ var (
 // The outcome is a keys.Verification value; only infrastructure failure is an error.
 // A key of a disabled user is keys.VerifyUserDisabled when its mark is present;
 // callers still check the user item (see keys.Principal), which is authoritative.
-func (s *Store) Verify(ctx context.Context, keyID, hash string) (keys.Verification, error) {
+func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (keys.Verification, error) {
 	if !keys.ValidID(keyID) {
 		return keys.Verification{Result: keys.VerifyNotFound}, nil
 	}
-	now := s.Now().UnixMilli()
+	now := at.UTC().Truncate(keys.TimePrecision).UnixMilli()
 	// One id per verification, the same in every SDK retry of the request.
 	var idBytes [12]byte
 	_, _ = rand.Read(idBytes[:]) // never fails: it crashes the program instead

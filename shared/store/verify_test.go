@@ -56,7 +56,7 @@ func TestVerifyOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := st.Verify(ctx, tt.id, tt.hash)
+			got, err := st.Verify(ctx, tt.id, tt.hash, st.Now())
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -105,7 +105,7 @@ func TestVerifyConcurrentUsageIsExact(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := st.Verify(ctx, k.ID, k.Hash)
+			v, err := st.Verify(ctx, k.ID, k.Hash, st.Now())
 			if err == nil && v.Result != keys.VerifyValid {
 				t.Errorf("result: got %v, want valid", v.Result)
 			}
@@ -135,7 +135,7 @@ func TestVerifyFailsOnInfrastructureError(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := store.New(client, "any")
-	got, err := st.Verify(context.Background(), "somekey000000001", "abc")
+	got, err := st.Verify(context.Background(), "somekey000000001", "abc", st.Now())
 	if err == nil {
 		t.Fatalf("Verify against a dead endpoint: got %v and nil error, want an error", got.Result)
 	}
@@ -175,7 +175,7 @@ func TestReEnablingAUserClearsKeyMarks(t *testing.T) {
 			if err := tt.reEnable(ctx, st, "dave"); err != nil {
 				t.Fatal(err)
 			}
-			v, err := st.Verify(ctx, k.ID, k.Hash)
+			v, err := st.Verify(ctx, k.ID, k.Hash, st.Now())
 			if err != nil || v.Result != keys.VerifyValid {
 				t.Errorf("after re-enabling: got %v, %v, want valid", v.Result, err)
 			}
@@ -214,7 +214,7 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 				t.Fatalf("retried %s: %v", tt.name, err)
 			}
 			for _, k := range stored {
-				v, err := st.Verify(ctx, k.ID, k.Hash)
+				v, err := st.Verify(ctx, k.ID, k.Hash, st.Now())
 				if err != nil || v.Result != keys.VerifyValid {
 					t.Errorf("key %s after the retried enable: got %v, %v, want valid", k.ID, v.Result, err)
 				}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"testing"
+	"time"
 
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
@@ -35,7 +36,7 @@ func TestSeed(t *testing.T) {
 		}
 	})
 	t.Run("fresh key with all scopes verifies", func(t *testing.T) {
-		v, err := st.Verify(t.Context(), second.KeyID, apikey.Hash(second.Token))
+		v, err := st.Verify(t.Context(), second.KeyID, apikey.Hash(second.Token), time.Now())
 		if err != nil || v.Result != keys.VerifyValid {
 			t.Fatalf("got %v %v, want valid", v.Result, err)
 		}
@@ -47,7 +48,7 @@ func TestSeed(t *testing.T) {
 		if second.Revoked != 1 {
 			t.Errorf("got %d revoked, want 1", second.Revoked)
 		}
-		v, err := st.Verify(t.Context(), first.KeyID, apikey.Hash(first.Token))
+		v, err := st.Verify(t.Context(), first.KeyID, apikey.Hash(first.Token), time.Now())
 		if err != nil || v.Result != keys.VerifyNotFound {
 			t.Errorf("got %v %v, want not_found", v.Result, err)
 		}

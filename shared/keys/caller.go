@@ -1,0 +1,74 @@
+package keys
+
+import (
+	"context"
+
+	"keygate/shared/apperr"
+)
+
+// Caller is who asks for a change: an API key (KeyID set) acting for its
+// user, or an operator of the admin CLI (Operator set) acting for UserID.
+type Caller struct {
+	// UserID is the user whose keys are managed.
+	UserID string
+	// KeyID is the calling key; "" for an operator.
+	KeyID string
+	// Scopes are the calling key's scopes as the authorizer saw them.
+	Scopes []Scope
+	// Operator names the operator (CLI); "" for a key.
+	Operator string
+}
+
+// OperatorCaller returns the Caller of an operator acting for userID: operators
+// are trusted with every scope and no expiry, as the table's owners.
+func OperatorCaller(name, userID string) Caller {
+	return Caller{UserID: userID, Operator: name, Scopes: AllScopes}
+}
+
+// manager checks that c may manage keys and returns the key that bounds what
+// it may do: the calling key as stored now (its scopes and expiry are
+// authoritative, the authorizer's context may be a cached copy), or for an
+// operator a key without limits. A key needs the admin scope, must still
+// exist, not be expired, and not be in a rotation grace period: a key being
+// retired cannot mint keys or touch its replacement.
+func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
+	if err := CheckID("user", c.UserID); err != nil {
+		return Key{}, err
+	}
+	if c.KeyID == "" {
+		if c.Operator == "" {
+			return Key{}, apperr.Errorf(apperr.Internal, "keys: a caller without key or operator")
+		}
+		return Key{UserID: c.UserID, Scopes: AllScopes}, nil
+	}
+	if !holds(c.Scopes, []Scope{ScopeAdmin}) {
+		return Key{}, forbidden(ReasonAdminScopeRequired)
+	}
+	k, err := s.store.GetKey(ctx, c.UserID, c.KeyID)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		return Key{}, forbidden(ReasonCallerKeyGone)
+	case err != nil:
+		return Key{}, err
+	case k.Expired(s.Now()):
+		return Key{}, forbidden(ReasonCallerKeyGone)
+	case k.ReplacedBy != "":
+		return Key{}, forbidden(ReasonCallerInGrace)
+	case !holds(k.Scopes, []Scope{ScopeAdmin}):
+		return Key{}, forbidden(ReasonAdminScopeRequired)
+	}
+	return k, nil
+}
+
+// target reads one of the caller's keys that manager may change: a key with
+// a scope the manager lacks outranks it.
+func (s *Service) target(ctx context.Context, manager Key, keyID string) (Key, error) {
+	k, err := s.store.GetKey(ctx, manager.UserID, keyID)
+	if err != nil {
+		return Key{}, err
+	}
+	if !holds(manager.Scopes, k.Scopes) {
+		return Key{}, forbidden(ReasonKeyOutranksCaller)
+	}
+	return k, nil
+}

@@ -1,0 +1,63 @@
+package keys
+
+import (
+	"context"
+	"time"
+
+	"keygate/shared/apikey"
+)
+
+// CreateRequest is what a caller asks of a new key. Name is checked with
+// NormalizeKeyName; Scopes nil inherits the calling key's scopes; ExpiresAt
+// nil inherits the calling key's expiry (none for an operator).
+type CreateRequest struct {
+	Name      string
+	Scopes    []Scope
+	ExpiresAt *time.Time
+}
+
+// Issued is a key as just created or rotated, with its token: the only time
+// the token exists outside the client.
+type Issued struct {
+	Key   Key
+	Token string
+}
+
+// Create makes a new key for the caller's user. A key never outranks or
+// outlives the key that made it: its scopes are a subset of the caller's and
+// its expiry is no later than the caller's.
+func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issued, error) {
+	name, err := NormalizeKeyName(req.Name)
+	if err != nil {
+		return Issued{}, err
+	}
+	now := s.Now()
+	var expiresAt *time.Time
+	if req.ExpiresAt != nil {
+		t, err := CheckExpiry(*req.ExpiresAt, now)
+		if err != nil {
+			return Issued{}, err
+		}
+		expiresAt = &t
+	}
+	parent, err := s.manager(ctx, c)
+	if err != nil {
+		return Issued{}, err
+	}
+	scopes, err := childScopes(parent, req.Scopes)
+	if err != nil {
+		return Issued{}, err
+	}
+	if expiresAt, err = childExpiry(parent, expiresAt); err != nil {
+		return Issued{}, err
+	}
+	gen, err := apikey.Generate(s.cfg.KeyPrefix)
+	if err != nil {
+		return Issued{}, err
+	}
+	k := NewKey(gen, c.UserID, name, scopes, now, expiresAt)
+	if err := s.store.CreateKey(ctx, k); err != nil {
+		return Issued{}, err
+	}
+	return Issued{Key: k, Token: gen.Token}, nil
+}

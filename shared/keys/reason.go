@@ -1,0 +1,36 @@
+package keys
+
+// Reason says why a request was refused. It never reaches a response body
+// (every 403 body is the spec's); transports put it in the X-Keygate-Reason
+// header, the authorizer's context and the log.
+type Reason string
+
+// The reasons of the verification pipeline (Verify).
+const (
+	// ReasonTokenMalformed: the token fails the format check (no I/O).
+	ReasonTokenMalformed Reason = "TOKEN_MALFORMED"
+	// ReasonKeyInvalid: unknown or deleted key, or a wrong secret.
+	ReasonKeyInvalid Reason = "KEY_INVALID"
+	// ReasonKeyExpired: the key verified but its expiry has passed.
+	ReasonKeyExpired Reason = "KEY_EXPIRED"
+	// ReasonUserDisabled: the key's user is disabled or no longer exists.
+	ReasonUserDisabled Reason = "USER_DISABLED"
+)
+
+// The reasons of the key-management rules.
+const (
+	// ReasonAdminScopeRequired: managing keys needs the admin scope.
+	ReasonAdminScopeRequired Reason = "ADMIN_SCOPE_REQUIRED"
+	// ReasonScopeNotHeld: a key may only grant scopes it holds itself.
+	ReasonScopeNotHeld Reason = "SCOPE_NOT_HELD"
+	// ReasonKeyOutranksCaller: the target key has a scope the caller lacks.
+	ReasonKeyOutranksCaller Reason = "KEY_OUTRANKS_CALLER"
+	// ReasonCallerInGrace: the calling key was rotated and is in its grace
+	// period; only its replacement may manage keys.
+	ReasonCallerInGrace Reason = "CALLER_IN_GRACE_PERIOD"
+	// ReasonCallerKeyGone: the calling key no longer exists or has expired
+	// (an authorizer answer cached before its revocation).
+	ReasonCallerKeyGone Reason = "CALLER_KEY_INVALID"
+	// ReasonNotAMember: the caller has no role in the workspace asked for.
+	ReasonNotAMember Reason = "NOT_A_MEMBER"
+)

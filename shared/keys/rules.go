@@ -1,0 +1,91 @@
+package keys
+
+import (
+	"slices"
+	"time"
+
+	"keygate/shared/apperr"
+)
+
+// Limits of a key's attributes, the same for the API and the CLI.
+const (
+	// MaxExpiryYears is how far ahead a key's expiry may be.
+	MaxExpiryYears = 5
+	// MaxGracePeriod is the longest rotation grace period.
+	MaxGracePeriod = 7 * 24 * time.Hour
+)
+
+// TimePrecision is the precision of every stored time: expiry, creation and
+// last use are kept in epoch milliseconds.
+const TimePrecision = time.Millisecond
+
+// CheckExpiry applies the expiry rule to a requested expiry: after now, at
+// most MaxExpiryYears ahead, kept to the millisecond. It returns the expiry
+// as it will be stored.
+func CheckExpiry(t, now time.Time) (time.Time, error) {
+	t = t.UTC().Truncate(TimePrecision)
+	if !t.After(now) {
+		return time.Time{}, apperr.Errorf(apperr.BadRequest, "expiresAt must be in the future")
+	}
+	if t.After(now.AddDate(MaxExpiryYears, 0, 0)) {
+		return time.Time{}, apperr.Errorf(apperr.BadRequest, "expiresAt must be at most %d years ahead", MaxExpiryYears)
+	}
+	return t, nil
+}
+
+// CheckGrace applies the rotation grace rule: 0 (the old key is deleted at
+// once) up to MaxGracePeriod, in whole seconds.
+func CheckGrace(d time.Duration) error {
+	if d < 0 || d > MaxGracePeriod || d%time.Second != 0 {
+		return apperr.Errorf(apperr.BadRequest, "gracePeriodSeconds must be a whole number from 0 to %d", int64(MaxGracePeriod/time.Second))
+	}
+	return nil
+}
+
+// forbidden is the error of a management rule: the spec's 403 message, with
+// the reason for the header and the log.
+func forbidden(reason Reason) error {
+	return apperr.ForbiddenBecause(string(reason))
+}
+
+// holds reports whether every scope of want is in have.
+func holds(have, want []Scope) bool {
+	for _, s := range want {
+		if !slices.Contains(have, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// childScopes are the scopes of a key made by parent: the requested ones,
+// which parent must hold all of, or parent's own when none are requested.
+func childScopes(parent Key, requested []Scope) ([]Scope, error) {
+	if requested == nil {
+		return slices.Clone(parent.Scopes), nil
+	}
+	if len(requested) == 0 {
+		return nil, apperr.Errorf(apperr.BadRequest, "scopes must not be empty: omit it to inherit the calling key's scopes")
+	}
+	if !holds(parent.Scopes, requested) {
+		return nil, forbidden(ReasonScopeNotHeld)
+	}
+	return requested, nil
+}
+
+// childExpiry is the expiry of a key made by parent: a child never outlives
+// its creator, so no expiry means parent's, and a later one is refused.
+func childExpiry(parent Key, requested *time.Time) (*time.Time, error) {
+	if parent.ExpiresAt == nil {
+		return requested, nil
+	}
+	if requested == nil {
+		t := *parent.ExpiresAt
+		return &t, nil
+	}
+	if requested.After(*parent.ExpiresAt) {
+		return nil, apperr.Errorf(apperr.BadRequest, "expiresAt must not be after the calling key's expiry (%s): a key never outlives the key that made it",
+			parent.ExpiresAt.UTC().Format(time.RFC3339Nano))
+	}
+	return requested, nil
+}

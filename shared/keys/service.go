@@ -1,0 +1,53 @@
+package keys
+
+import (
+	"log/slog"
+	"time"
+
+	"keygate/shared/apikey"
+)
+
+// Service runs the use cases that read and change keys. Build it once with
+// NewService; it is safe for concurrent use.
+type Service struct {
+	store   Store
+	cfg     Config
+	cursors cursorSealer
+}
+
+// Config configures a Service.
+type Config struct {
+	// KeyPrefix starts every token (default apikey.DefaultPrefix).
+	KeyPrefix string
+	// Now is the clock (default time.Now); tests inject one.
+	Now func() time.Time
+	// CursorKey authenticates list cursors, so a cursor changed by a client
+	// is refused (at least 32 bytes; see cursor.go).
+	CursorKey []byte
+	// ReflushAfter, when above 0, is how long after the first authorizer
+	// cache flush a revocation flushes again (see Revoke).
+	ReflushAfter time.Duration
+	// Logger receives the flush failures (nil: slog.Default()).
+	Logger *slog.Logger
+}
+
+// NewService returns a Service on st.
+func NewService(st Store, cfg Config) (*Service, error) {
+	if cfg.KeyPrefix == "" {
+		cfg.KeyPrefix = apikey.DefaultPrefix
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	sealer, err := newCursorSealer(cfg.CursorKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: st, cfg: cfg, cursors: sealer}, nil
+}
+
+// Now is the service's current time at the precision times are stored.
+func (s *Service) Now() time.Time { return s.cfg.Now().UTC().Truncate(TimePrecision) }

@@ -1,0 +1,178 @@
+package keys
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"keygate/shared/apikey"
+	"keygate/shared/apperr"
+)
+
+// ErrStoredData wraps the error of a verification that read stored data it
+// cannot trust (a key whose user id is not a valid id): never an Allow.
+var ErrStoredData = errors.New("keys: stored data invalid")
+
+// Facts are what Verify knows of the request besides the token.
+type Facts struct {
+	// Now is the time of the request.
+	Now time.Time
+	// SourceIP is the client's address as API Gateway saw it
+	// (requestContext.identity.sourceIp).
+	SourceIP string
+}
+
+// Outcome is the verdict of a verification.
+type Outcome int
+
+// The outcomes, as API Gateway answers them: Unauthorized 401, Deny 403.
+const (
+	Unauthorized Outcome = iota
+	Deny
+	Allow
+)
+
+// String names the outcome for logs.
+func (o Outcome) String() string {
+	switch o {
+	case Allow:
+		return "allow"
+	case Deny:
+		return "deny"
+	}
+	return "unauthorized"
+}
+
+// Decision is the value Verify returns. Allow carries the key and its
+// user's principal; Deny and Unauthorized carry a Reason, and the key id and
+// user id when they are known (for the log).
+type Decision struct {
+	Outcome   Outcome
+	Reason    Reason
+	KeyID     string
+	UserID    string
+	Key       Key
+	Principal Principal
+}
+
+// Verifier runs the verification pipeline. Build it once with NewVerifier.
+type Verifier struct {
+	store  VerifyStore
+	prefix string
+}
+
+// NewVerifier returns a Verifier of tokens with prefix (default
+// apikey.DefaultPrefix) against st.
+func NewVerifier(st VerifyStore, prefix string) *Verifier {
+	if prefix == "" {
+		prefix = apikey.DefaultPrefix
+	}
+	return &Verifier{store: st, prefix: prefix}
+}
+
+// verification is the state a check reads and advances.
+type verification struct {
+	token  string
+	facts  Facts
+	hash   string
+	result VerifyResult
+	d      Decision
+}
+
+func (v *verification) refuse(o Outcome, r Reason) {
+	v.d.Outcome, v.d.Reason = o, r
+}
+
+// check is one step of the pipeline. It does nothing once the decision is no
+// longer Allow; only infrastructure failure is an error.
+type check func(ctx context.Context, vr *Verifier, v *verification) error
+
+// pipeline is the order of the checks: the format first (no I/O), then the
+// one conditional UpdateItem (existence, hash, expiry and usage counting),
+// then the one Query of the user. A new check is one function here plus the
+// attributes it reads, which the key check's write returns.
+var pipeline = []check{
+	checkToken,
+	checkKey,
+	checkExpiry,
+	checkUser,
+}
+
+// Verify runs the pipeline on a presented token. The Decision is a value;
+// the error is an infrastructure failure, on which the caller must not
+// allow.
+func (vr *Verifier) Verify(ctx context.Context, token string, f Facts) (Decision, error) {
+	v := &verification{token: token, facts: f, d: Decision{Outcome: Allow}}
+	for _, c := range pipeline {
+		if v.d.Outcome != Allow {
+			break
+		}
+		if err := c(ctx, vr, v); err != nil {
+			return v.d, err
+		}
+	}
+	return v.d, nil
+}
+
+// checkToken rejects a malformed token without any I/O.
+func checkToken(_ context.Context, vr *Verifier, v *verification) error {
+	id, err := apikey.Parse(v.token, vr.prefix)
+	if err != nil {
+		v.refuse(Unauthorized, ReasonTokenMalformed)
+		return nil
+	}
+	v.d.KeyID, v.hash = id, apikey.Hash(v.token)
+	return nil
+}
+
+// checkKey is the conditional write: the key exists, its hash matches, and
+// its use is counted.
+func checkKey(ctx context.Context, vr *Verifier, v *verification) error {
+	res, err := vr.store.Verify(ctx, v.d.KeyID, v.hash, v.facts.Now)
+	if err != nil {
+		return err
+	}
+	v.result, v.d.Key, v.d.UserID = res.Result, res.Key, res.Key.UserID
+	switch res.Result {
+	case VerifyValid, VerifyExpired, VerifyUserDisabled:
+	case VerifyNotFound:
+		v.refuse(Deny, ReasonKeyInvalid)
+	default:
+		return fmt.Errorf("%w: verify result %v", ErrStoredData, res.Result)
+	}
+	return nil
+}
+
+// checkExpiry refuses an expired key: the write's condition found it so, or
+// the key it returned says so.
+func checkExpiry(_ context.Context, _ *Verifier, v *verification) error {
+	if v.result == VerifyExpired || v.d.Key.Expired(v.facts.Now) {
+		v.refuse(Deny, ReasonKeyExpired)
+	}
+	return nil
+}
+
+// checkUser reads the user's profile and memberships: a disabled or missing
+// user is refused. The key's disabled mark, when present, refuses without
+// the read.
+func checkUser(ctx context.Context, vr *Verifier, v *verification) error {
+	if v.result == VerifyUserDisabled {
+		v.refuse(Deny, ReasonUserDisabled)
+		return nil
+	}
+	p, err := vr.store.Principal(ctx, v.d.UserID)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		v.refuse(Deny, ReasonUserDisabled)
+	case apperr.Is(err, apperr.BadRequest): // the key's stored userId is not a valid id
+		return fmt.Errorf("%w: key %s has an invalid user id: %w", ErrStoredData, v.d.KeyID, err)
+	case err != nil:
+		return err
+	case p.User.Disabled:
+		v.refuse(Deny, ReasonUserDisabled)
+	default:
+		v.d.Principal = p
+	}
+	return nil
+}
