@@ -75,8 +75,8 @@ fuzz: ## run every fuzz target for FUZZTIME each (not part of make test)
 
 .PHONY: invoke
 invoke: tools ## run a function's real bootstrap under the Runtime API harness: make invoke FN=AuthorizerFunction EVENT=events/authorizer-valid-key.json
-	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
-	$(GO) run ./tools/localapi invoke -function $(FN) -event $(EVENT)
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json" >&2; exit 2; }
+	@$(GO) run ./tools/localapi invoke -function $(FN) -event $(EVENT)
 
 .PHONY: build
 build: ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>

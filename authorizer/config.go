@@ -25,7 +25,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c := Config{TableName: base.TableName, DynamoDBEndpoint: base.DynamoDBEndpoint, LogLevel: base.LogLevel, KeyPrefix: prefix}
+	c := Config{TableName: base.TableName, DynamoDBEndpoint: base.DynamoDBEndpoint, Region: base.Region, LogLevel: base.LogLevel, KeyPrefix: prefix}
 	if cacheOn {
 		c.MaxAllowLatency = access.MaxAllowLatency
 	}

@@ -36,6 +36,8 @@ type Config struct {
 	// build the one DynamoDB client (New does not read them).
 	TableName        string
 	DynamoDBEndpoint string
+	// Region is the AWS region ("" with a custom endpoint: us-east-1).
+	Region string
 	// LogLevel is the level of the logger main builds.
 	LogLevel slog.Level
 	// KeyPrefix is the token prefix (default apikey.DefaultPrefix).

@@ -17,8 +17,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/apikey"
-	"keygate/shared/keys"
-	"keygate/shared/store"
 	"keygate/testkit/testlog"
 	"keygate/tools/demo"
 	"keygate/tools/gateway"
@@ -44,6 +42,12 @@ var authorizerWant = map[string]string{
 	"authorizer-malformed-token.json": "Unauthorized",
 	"authorizer-missing-header.json":  "Unauthorized",
 	"authorizer-wrong-scheme.json":    "Unauthorized",
+}
+
+// denyReason is the reason each Deny sample must give.
+var denyReason = map[string]string{
+	"authorizer-expired-key.json": "KEY_EXPIRED",
+	"authorizer-unknown-key.json": "KEY_INVALID",
 }
 
 // proxyWant is the status each proxy function's sample event answers with
@@ -79,39 +83,6 @@ func lastRank(file string) int {
 // runLast is the sample that must run after the others: it deletes the key
 // the get, rename and rotate samples act on.
 const runLast = "apikeys-delete.json"
-
-// seedSampleKeys stores the keys the authorizer samples name: the
-// valid-key token as a live key of the demo user, the expired-key token as
-// an expired one. Unparseable placeholders are left out (their events then
-// cannot Allow, and the test says so).
-func seedSampleKeys(tb testing.TB, st *store.Store) {
-	tb.Helper()
-	for file, expired := range map[string]bool{"authorizer-valid-key.json": false, "authorizer-expired-key.json": true} {
-		raw, err := os.ReadFile(filepath.Join("..", "events", file))
-		if err != nil {
-			tb.Fatalf("sample event: %v", err)
-		}
-		var ev events.APIGatewayCustomAuthorizerRequestTypeRequest
-		if err := json.Unmarshal(raw, &ev); err != nil {
-			tb.Fatal(err)
-		}
-		token := strings.TrimSpace(strings.TrimPrefix(ev.Headers["Authorization"], "Bearer"))
-		id, err := apikey.Parse(token, apikey.DefaultPrefix)
-		if err != nil {
-			tb.Fatalf("%s: its token is not a well-formed key (%v): the sample cannot show its case", file, err)
-		}
-		created := time.Now().Add(-2 * time.Hour)
-		k := keys.Key{ID: id, UserID: demo.UserID, Name: file, Hash: apikey.Hash(token), Start: token[:len(apikey.DefaultPrefix)+9],
-			Scopes: keys.AllScopes, CreatedAt: created}
-		if expired {
-			exp := time.Now().Add(-time.Hour)
-			k.ExpiresAt = &exp
-		}
-		if err := st.CreateKey(tb.Context(), k); err != nil {
-			tb.Fatalf("%s: %v", file, err)
-		}
-	}
-}
 
 // connectRecorder is a loopback HTTPS proxy that refuses every tunnel: the
 // ApiKeysFunction bootstrap builds a real API Gateway client, with no
@@ -149,12 +120,9 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 	if _, err := demo.Seed(t.Context(), s.st, apikey.DefaultPrefix); err != nil {
 		t.Fatal(err)
 	}
-	seedSampleKeys(t, s.st)
-	sample, err := demo.SeedSampleKey(t.Context(), s.st, time.Now().Add(-time.Hour))
-	if err != nil {
+	if _, err := demo.SeedSamples(t.Context(), s.st); err != nil {
 		t.Fatal(err)
 	}
-	s.tokens = append(s.tokens, sample.Token)
 	proxy := newConnectRecorder(t)
 	tmpl, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
 	if err != nil {
@@ -261,8 +229,9 @@ func checkAuthorizerAnswer(t *testing.T, name string, resp lambdarun.Response) {
 		t.Fatalf("got error %v, want a %s policy", resp.Err, want)
 	}
 	policy := struct {
-		PrincipalID    string          `json:"principalId"`
-		PolicyDocument json.RawMessage `json:"policyDocument"`
+		PrincipalID    string            `json:"principalId"`
+		PolicyDocument json.RawMessage   `json:"policyDocument"`
+		Context        map[string]string `json:"context"`
 	}{}
 	if err := json.Unmarshal(resp.Payload, &policy); err != nil {
 		t.Fatal(err)
@@ -279,6 +248,8 @@ func checkAuthorizerAnswer(t *testing.T, name string, resp lambdarun.Response) {
 		t.Errorf("got %s, want an Allow of whoami for %s", resp.Payload, demo.UserID)
 	case want == "Deny" && allowed:
 		t.Errorf("got %s, want a policy that allows nothing", resp.Payload)
+	case want == "Deny" && policy.Context["reason"] != denyReason[name]:
+		t.Errorf("got reason %q, want %q: the sample must show its own case", policy.Context["reason"], denyReason[name])
 	}
 }
 

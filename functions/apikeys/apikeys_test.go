@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"keygate/functions/apikeys"
-	"keygate/functions/internal/fnenv"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
@@ -79,7 +77,8 @@ func TestListPages(t *testing.T) {
 		ids = append(ids, e.create(t, alice, fmt.Sprintf(`{"name":"k%d"}`, i)).ID)
 	}
 	e.create(t, bob, `{"name":"bob's"}`)
-	slices.Reverse(ids) // newest first
+	slices.Reverse(ids)                          // newest first
+	ids = append(ids, fntest.CallerKeyID(alice)) // the calling key, seeded first
 
 	var got []string
 	cursor := ""
@@ -111,8 +110,8 @@ func TestListPages(t *testing.T) {
 	}
 
 	l := decode[listJSON](t, e.do(t, fntest.Request{Method: "GET", Path: "/open/apikeys", Authorizer: as(t, alice)}), http.StatusOK)
-	if len(l.Items) != 5 || l.NextCursor != nil {
-		t.Errorf("default page: got %d items, cursor %v; want 5, null", len(l.Items), l.NextCursor)
+	if len(l.Items) != len(ids) || l.NextCursor != nil {
+		t.Errorf("default page: got %d items, cursor %v; want %d, null", len(l.Items), l.NextCursor, len(ids))
 	}
 }
 
@@ -349,7 +348,9 @@ func TestTokenNeverLeaks(t *testing.T) {
 func TestDeleteFlushesTwiceWithTheCacheOn(t *testing.T) {
 	e := newEnv(t)
 	logger, _ := testlog.New()
-	e.fn = apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger, ReflushAfter: 10 * time.Millisecond}, e.st, e.flusher)
+	cfg := testConfig(logger, func() time.Time { return e.now })
+	cfg.ReflushAfter = 10 * time.Millisecond
+	e.fn = e.newFunction(t, cfg)
 	k := e.create(t, alice, `{"name":"short-lived"}`)
 	resp := e.do(t, fntest.Request{Method: "DELETE", Path: "/open/apikeys/" + k.ID, Authorizer: as(t, alice)})
 	if resp.StatusCode != http.StatusNoContent {

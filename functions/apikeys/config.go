@@ -1,12 +1,15 @@
 package apikeys
 
 import (
+	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"keygate/functions/internal/fnenv"
 	"keygate/shared/access"
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 )
 
 // Config configures the apikeys function.
@@ -16,12 +19,17 @@ type Config struct {
 	fnenv.Common
 	// KeyPrefix starts every token (KEY_PREFIX, default "sk").
 	KeyPrefix string
+	// CursorKey authenticates list cursors (CURSOR_KEY, at least 32
+	// bytes; the template generates it in Secrets Manager).
+	CursorKey []byte
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// ReflushAfter is how long after the first authorizer-cache flush a
 	// delete or rotation flushes again (0: no second flush); with the cache
-	// on, ConfigFromEnv sets access.ReflushDelay. See flush.
+	// on, ConfigFromEnv sets access.ReflushDelay (see keys.Service).
 	ReflushAfter time.Duration
+	// Now is the clock (nil: time.Now); tests inject one.
+	Now func() time.Time
 }
 
 // ConfigFromEnv reads the configuration once, at start.
@@ -34,6 +42,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	cursorKey := strings.TrimSpace(getenv("CURSOR_KEY"))
+	if len(cursorKey) < keys.MinCursorKeyLen {
+		return Config{}, errors.New("CURSOR_KEY is required: at least 32 characters of random (template.yaml generates it)")
+	}
 	// With the cache off there is nothing a second flush could catch.
 	cacheOn, err := access.CacheMayBeOn(getenv)
 	if err != nil {
@@ -43,5 +55,5 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cacheOn {
 		reflush = access.ReflushDelay
 	}
-	return Config{Common: c, KeyPrefix: prefix, ReflushAfter: reflush}, nil
+	return Config{Common: c, KeyPrefix: prefix, CursorKey: []byte(cursorKey), ReflushAfter: reflush}, nil
 }

@@ -8,6 +8,9 @@ import (
 	"keygate/shared/access"
 )
 
+// cursorKey is a CURSOR_KEY long enough to be accepted.
+const cursorKey = "0123456789abcdef0123456789abcdef"
+
 func TestConfigFromEnv(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -16,9 +19,11 @@ func TestConfigFromEnv(t *testing.T) {
 		wantPrefix string
 		wantOrigin string
 	}{
-		{"defaults", map[string]string{"TABLE_NAME": "t"}, false, "sk", "*"},
-		{"custom", map[string]string{"TABLE_NAME": "t", "KEY_PREFIX": "tj", "CORS_ALLOW_ORIGIN": "https://app.example.com", "LOG_LEVEL": "debug"}, false, "tj", "https://app.example.com"},
-		{"no table", map[string]string{}, true, "", ""},
+		{"defaults", map[string]string{"TABLE_NAME": "t", "CURSOR_KEY": cursorKey}, false, "sk", "*"},
+		{"custom", map[string]string{"TABLE_NAME": "t", "CURSOR_KEY": cursorKey, "KEY_PREFIX": "tj", "CORS_ALLOW_ORIGIN": "https://app.example.com", "LOG_LEVEL": "debug"}, false, "tj", "https://app.example.com"},
+		{"no table", map[string]string{"CURSOR_KEY": cursorKey}, true, "", ""},
+		{"no cursor key", map[string]string{"TABLE_NAME": "t"}, true, "", ""},
+		{"cursor key too short", map[string]string{"TABLE_NAME": "t", "CURSOR_KEY": "short"}, true, "", ""},
 		{"bad prefix", map[string]string{"TABLE_NAME": "t", "KEY_PREFIX": "Bad_Prefix"}, true, "", ""},
 		{"bad log level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, true, "", ""},
 		{"two origins", map[string]string{"TABLE_NAME": "t", "CORS_ALLOW_ORIGIN": "https://a, https://b"}, true, "", ""},
@@ -53,7 +58,7 @@ func TestReflushOnlyWithTheCacheOn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{"TABLE_NAME": "t", "AUTHORIZER_CACHE_TTL": tt.ttl}
+			env := map[string]string{"TABLE_NAME": "t", "CURSOR_KEY": cursorKey, "AUTHORIZER_CACHE_TTL": tt.ttl}
 			cfg, err := apikeys.ConfigFromEnv(func(k string) string { return env[k] })
 			if err != nil {
 				t.Fatal(err)

@@ -1,11 +1,9 @@
 package apikeys
 
 import (
-	"fmt"
 	"net/http"
-	"time"
 
-	"keygate/shared/apikey"
+	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
 )
@@ -19,53 +17,47 @@ type createRequest struct {
 
 // create handles POST /open/apikeys: a new key for the caller, its token
 // returned this once.
-func (f *Function) create(w http.ResponseWriter, r *http.Request) {
-	id, err := f.admin(r)
+func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
 	var in createRequest
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
-	now := f.st.Now()
-	name, err := validName(in.Name)
+	req, err := in.toDomain()
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
-	scopes, err := grantScopes(in.Scopes, id.Scopes)
+	issued, err := f.keys.Create(r.Context(), c, req)
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
-	expiresAt, err := validExpiry(in.ExpiresAt, now)
-	if err != nil {
-		f.fail(w, r, err)
-		return
-	}
-	k, token, err := f.newKey(id.UserID, name, scopes, now, expiresAt)
-	if err != nil {
-		f.fail(w, r, err)
-		return
-	}
-	if err := f.st.CreateKey(r.Context(), k); err != nil {
-		f.fail(w, r, err)
-		return
-	}
-	f.logger.InfoContext(r.Context(), "api key created", "userId", id.UserID, "keyId", k.ID, "byKeyId", id.KeyID)
-	httpapi.JSON(w, http.StatusCreated, createdKeyJSON{keyJSON: toKeyJSON(k), APIKey: token})
+	f.logger.InfoContext(r.Context(), "api key created", "userId", c.UserID, "keyId", issued.Key.ID, "byKeyId", c.KeyID)
+	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(issued))
+	return nil
 }
 
-// newKey is the step create and rotate share: a fresh token and the key to
-// store for it (its hash, never the token). The token is returned apart, for
-// the one answer that shows it.
-func (f *Function) newKey(userID, name string, scopes []keys.Scope, now time.Time, expiresAt *time.Time) (keys.Key, string, error) {
-	gen, err := apikey.Generate(f.cfg.KeyPrefix)
-	if err != nil {
-		return keys.Key{}, "", fmt.Errorf("generate key: %w", err)
+// toDomain checks the fields' syntax; the rules are keys.Service's.
+func (in createRequest) toDomain() (keys.CreateRequest, error) {
+	if in.Name == nil {
+		return keys.CreateRequest{}, apperr.Errorf(apperr.BadRequest, "name is required")
 	}
-	return keys.NewKey(gen, userID, name, scopes, now, expiresAt), gen.Token, nil
+	req := keys.CreateRequest{Name: *in.Name}
+	if in.Scopes != nil {
+		scopes, err := keys.ParseScopes(*in.Scopes)
+		if err != nil {
+			return keys.CreateRequest{}, err
+		}
+		req.Scopes = scopes
+	}
+	if in.ExpiresAt != nil {
+		t, err := parseTime("expiresAt", *in.ExpiresAt)
+		if err != nil {
+			return keys.CreateRequest{}, err
+		}
+		req.ExpiresAt = &t
+	}
+	return req, nil
 }

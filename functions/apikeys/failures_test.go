@@ -17,7 +17,10 @@ import (
 func TestInfrastructureErrorIsHidden(t *testing.T) {
 	e := newEnv(t)
 	logger, logs := testlog.New()
-	fn := apikeys.New(apikeys.Config{Logger: logger}, store.New(e.client, "no-such-table"), e.flusher)
+	fn, err := apikeys.New(testConfig(logger, nil), store.New(e.client, "no-such-table"), e.flusher)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range []fntest.Request{
 		{Method: "GET", Path: "/open/apikeys"},
 		{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x"}`},

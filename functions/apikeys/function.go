@@ -4,57 +4,79 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
 	"keygate/shared/access"
-	"keygate/shared/apikey"
-	"keygate/shared/apperr"
+	"keygate/shared/apigw"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
-	"keygate/shared/store"
+	"keygate/shared/routes"
 )
 
-// Function serves the /open/apikeys routes.
+// FlushHeader tells the client whether the authorizer cache was flushed
+// after a delete or rotation: done, failed (a cached answer may accept the
+// old key until the TTL ends) or skipped (no cache to flush).
+const FlushHeader = "X-Keygate-Cache-Flush"
+
+// Function serves the /open/apikeys routes: a transport over keys.Service.
 type Function struct {
-	cfg     Config
-	st      *store.Store
-	flusher CacheFlusher
+	keys    *keys.Service
+	flusher apigw.StageFlusher
 	logger  *slog.Logger
 	httpapi.Lambda
 }
 
 // New builds the function once per Lambda instance. flusher may be nil when
 // no authorizer cache exists (flushing is then skipped).
-func New(cfg Config, st *store.Store, flusher CacheFlusher) *Function {
-	if cfg.KeyPrefix == "" {
-		cfg.KeyPrefix = apikey.DefaultPrefix
+func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
 	}
-	f := &Function{cfg: cfg, st: st, flusher: flusher, logger: cfg.Logger}
-	if f.logger == nil {
-		f.logger = slog.Default()
+	svc, err := keys.NewService(st, keys.Config{KeyPrefix: cfg.KeyPrefix, Now: cfg.Now, CursorKey: cfg.CursorKey,
+		ReflushAfter: cfg.ReflushAfter, Logger: logger})
+	if err != nil {
+		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /open/apikeys", f.create)
-	mux.HandleFunc("GET /open/apikeys", f.list)
-	mux.HandleFunc("GET /open/apikeys/{keyId}", f.get)
-	mux.HandleFunc("PATCH /open/apikeys/{keyId}", f.rename)
-	mux.HandleFunc("DELETE /open/apikeys/{keyId}", f.delete)
-	mux.HandleFunc("POST /open/apikeys/{keyId}/rotate", f.rotate)
-	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
-	return f
+	f := &Function{keys: svc, flusher: flusher, logger: logger}
+	mux, err := httpapi.NewMux(routes.ApiKeysFunction, map[string]httpapi.HandlerFunc{
+		"POST /open/apikeys":                f.create,
+		"GET /open/apikeys":                 f.list,
+		"GET /open/apikeys/{keyId}":         f.get,
+		"PATCH /open/apikeys/{keyId}":       f.rename,
+		"DELETE /open/apikeys/{keyId}":      f.delete,
+		"POST /open/apikeys/{keyId}/rotate": f.rotate,
+	}, logger)
+	if err != nil {
+		return nil, err
+	}
+	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: logger})
+	return f, nil
 }
 
-// admin returns the caller's identity, which must carry the admin scope.
-func (f *Function) admin(r *http.Request) (access.Identity, error) {
+// caller is the key that made the request, as the authorizer's context
+// names it.
+func caller(r *http.Request) (keys.Caller, error) {
 	id, err := access.IdentityFromContext(r.Context())
 	if err != nil {
-		return access.Identity{}, err // a configuration error: 500, logged
+		return keys.Caller{}, err // a configuration error: 500, logged
 	}
-	if !id.HasScope(keys.ScopeAdmin) {
-		return access.Identity{}, apperr.Errorf(apperr.Forbidden, "Insufficient access: managing API keys needs a key with the admin scope")
-	}
-	return id, nil
+	return keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}, nil
 }
 
-// fail writes err in the error envelope.
-func (f *Function) fail(w http.ResponseWriter, r *http.Request, err error) {
-	httpapi.Error(w, r, f.logger, err)
+// stageCache is the authorizer cache of the stage that served r, or nil
+// when it cannot be named (then nothing is flushed, and the log says so).
+func (f *Function) stageCache(r *http.Request) keys.CacheFlusher {
+	if f.flusher == nil {
+		return nil
+	}
+	rc, ok := core.GetAPIGatewayContextFromContext(r.Context())
+	if !ok || rc.APIID == "" || rc.Stage == "" {
+		f.logger.WarnContext(r.Context(), "authorizer cache not flushed: no API id or stage in the request context")
+		return nil
+	}
+	return apigw.Stage{Flusher: f.flusher, RestAPIID: rc.APIID, Name: rc.Stage}
 }
+
+// Logger is the function's logger.
+func (f *Function) Logger() *slog.Logger { return f.logger }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -58,6 +59,7 @@ type env struct {
 	client    *dynamodb.Client
 	table     string
 	st        *store.Store // for seeding and checking, not recorded
+	fnStore   *store.Store // the function's, recorded by calls
 	fn        *apikeys.Function
 	calls     *iamcheck.Recorder // the function's DynamoDB requests
 	flusher   *fakeFlusher
@@ -77,12 +79,32 @@ func newEnv(tb testing.TB) *env {
 	e.st = store.New(client, table).WithClock(clock)
 	fntest.Seed(tb, e.st, alice, "ws1", keys.RoleOwner)
 	fntest.Seed(tb, e.st, bob, "ws2", keys.RoleOwner)
+	fntest.SeedCallerKey(tb, e.st, alice)
+	fntest.SeedCallerKey(tb, e.st, bob)
 	logger, logs := testlog.New()
 	e.logs = logs
-	fnStore := store.New(e.calls.Client(client), table).WithClock(clock)
-	e.fn = apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger}, fnStore, e.flusher)
+	e.fnStore = store.New(e.calls.Client(client), table)
+	e.fn = e.newFunction(tb, testConfig(logger, clock))
 	e.validator = openapitest.New(tb)
 	return e
+}
+
+// testCursorKey authenticates the cursors of the tests' functions.
+var testCursorKey = []byte("test-cursor-key-0123456789abcdef-0123456789")
+
+// testConfig is the function's configuration in these tests.
+func testConfig(logger *slog.Logger, clock func() time.Time) apikeys.Config {
+	return apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger, CursorKey: testCursorKey, Now: clock}
+}
+
+// newFunction builds the function on the recorded store with cfg.
+func (e *env) newFunction(tb testing.TB, cfg apikeys.Config) *apikeys.Function {
+	tb.Helper()
+	fn, err := apikeys.New(cfg, e.fnStore, e.flusher)
+	if err != nil {
+		tb.Fatalf("apikeys.New: %v", err)
+	}
+	return fn
 }
 
 // as returns the authorizer context of a key of user with scopes.
@@ -91,7 +113,7 @@ func as(tb testing.TB, user string, scopes ...keys.Scope) map[string]interface{}
 	if len(scopes) == 0 {
 		scopes = keys.AllScopes
 	}
-	return fntest.Authorizer(tb, user, user+"Key0000000001", scopes)
+	return fntest.Authorizer(tb, user, fntest.CallerKeyID(user), scopes)
 }
 
 // do sends r through Handle (the api-proxy adapter) and checks what every

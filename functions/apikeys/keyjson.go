@@ -1,6 +1,7 @@
 package apikeys
 
 import (
+	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"time"
 )
@@ -32,6 +33,22 @@ type createdKeyJSON struct {
 type listJSON struct {
 	Items      []keyJSON `json:"items"`
 	NextCursor *string   `json:"nextCursor"`
+}
+
+func toCreatedJSON(i keys.Issued) createdKeyJSON {
+	return createdKeyJSON{keyJSON: toKeyJSON(i.Key), APIKey: i.Token}
+}
+
+// maxGraceSeconds is keys.MaxGracePeriod in the API's unit.
+const maxGraceSeconds = int64(keys.MaxGracePeriod / time.Second)
+
+// parseTime reads an RFC 3339 date-time field.
+func parseTime(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, apperr.Errorf(apperr.BadRequest, "%s must be an RFC 3339 date-time such as 2030-01-02T15:04:05Z", field)
+	}
+	return t, nil
 }
 
 func toKeyJSON(k keys.Key) keyJSON {

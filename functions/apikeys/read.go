@@ -6,57 +6,50 @@ import (
 
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
+	"keygate/shared/keys"
 )
 
 // list handles GET /open/apikeys?limit=&cursor=: the caller's keys, newest
 // first, a page at a time.
-func (f *Function) list(w http.ResponseWriter, r *http.Request) {
-	id, err := f.admin(r)
+func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
-	limit := defaultLimit
+	limit := keys.DefaultPageSize
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			f.fail(w, r, apperr.Errorf(apperr.BadRequest, "limit must be an integer from 1 to %d", maxLimit))
-			return
+		if err != nil || n < 1 || n > keys.MaxPageSize {
+			return apperr.Errorf(apperr.BadRequest, "limit must be an integer from 1 to %d", keys.MaxPageSize)
 		}
 		limit = n
 	}
-	cursor := q.Get("cursor")
-	if len(cursor) > maxCursorLen {
-		f.fail(w, r, apperr.Errorf(apperr.BadRequest, "invalid cursor"))
-		return
-	}
-	keys, next, err := f.st.ListKeys(r.Context(), id.UserID, limit, cursor)
+	page, err := f.keys.List(r.Context(), c, limit, q.Get("cursor"))
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
-	out := listJSON{Items: make([]keyJSON, 0, len(keys))}
-	for _, k := range keys {
+	out := listJSON{Items: make([]keyJSON, 0, len(page.Keys))}
+	for _, k := range page.Keys {
 		out.Items = append(out.Items, toKeyJSON(k))
 	}
-	if next != "" {
-		out.NextCursor = &next
+	if page.NextCursor != "" {
+		out.NextCursor = &page.NextCursor
 	}
 	httpapi.JSON(w, http.StatusOK, out)
+	return nil
 }
 
 // get handles GET /open/apikeys/{keyId}.
-func (f *Function) get(w http.ResponseWriter, r *http.Request) {
-	id, err := f.admin(r)
+func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
-	k, err := f.st.GetKey(r.Context(), id.UserID, r.PathValue("keyId"))
+	k, err := f.keys.Get(r.Context(), c, r.PathValue("keyId"))
 	if err != nil {
-		f.fail(w, r, err)
-		return
+		return err
 	}
 	httpapi.JSON(w, http.StatusOK, toKeyJSON(k))
+	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"keygate/functions/apikeys"
-	"keygate/shared/keys"
 	"keygate/testkit/fntest"
 	"keygate/testkit/testlog"
 	"keygate/tools/demo"
@@ -19,9 +17,8 @@ func TestSampleEvents(t *testing.T) {
 	clock := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	e.st = e.st.WithClock(func() time.Time { return clock })
 	logger, _ := testlog.New()
-	e.fn = apikeys.New(apikeys.Config{Logger: logger}, e.st, e.flusher)
-	fntest.Seed(t, e.st, fntest.SampleUserID, fntest.SampleWorkspaceID, keys.RoleOwner)
-	if _, err := demo.SeedSampleKey(context.Background(), e.st, clock.Add(-time.Hour)); err != nil {
+	e.fn = e.newFunction(t, testConfig(logger, func() time.Time { return clock }))
+	if _, err := demo.SeedSamples(context.Background(), e.st); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {

@@ -24,7 +24,11 @@ func newFunction(tb testing.TB, env map[string]string) *config.Function {
 		tb.Fatalf("ConfigFromEnv: %v", err)
 	}
 	cfg.Logger, _ = testlog.New()
-	return config.New(cfg)
+	f, err := config.New(cfg)
+	if err != nil {
+		tb.Fatalf("config.New: %v", err)
+	}
+	return f
 }
 
 func handle(tb testing.TB, f *config.Function, v *openapitest.Validator, r fntest.Request) events.APIGatewayProxyResponse {

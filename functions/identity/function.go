@@ -9,6 +9,7 @@ import (
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
+	"keygate/shared/routes"
 	"keygate/shared/store"
 )
 
@@ -20,17 +21,24 @@ type Function struct {
 }
 
 // New builds the function once per Lambda instance.
-func New(cfg Config, st *store.Store) *Function {
+func New(cfg Config, st *store.Store) (*Function, error) {
 	f := &Function{st: st, logger: cfg.Logger}
 	if f.logger == nil {
 		f.logger = slog.Default()
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /open/auth/whoami", f.whoami)
-	mux.HandleFunc("GET /open/workspace/{workspaceId}", f.workspace)
+	mux, err := httpapi.NewMux(routes.IdentityFunction, map[string]httpapi.HandlerFunc{
+		"GET /open/auth/whoami":             f.whoami,
+		"GET /open/workspace/{workspaceId}": f.workspace,
+	}, f.logger)
+	if err != nil {
+		return nil, err
+	}
 	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
-	return f
+	return f, nil
 }
+
+// Logger is the function's logger.
+func (f *Function) Logger() *slog.Logger { return f.logger }
 
 // workspaceRoleJSON is one membership in whoami.
 type workspaceRoleJSON struct {
@@ -55,11 +63,10 @@ type workspaceJSON struct {
 
 // whoami handles GET /open/auth/whoami. When the authorizer left the
 // memberships out (too many for its context), they are read from the store.
-func (f *Function) whoami(w http.ResponseWriter, r *http.Request) {
+func (f *Function) whoami(w http.ResponseWriter, r *http.Request) error {
 	id, err := access.IdentityFromContext(r.Context())
 	if err != nil {
-		httpapi.Error(w, r, f.logger, err)
-		return
+		return err
 	}
 	out := whoamiJSON{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes, Workspaces: []workspaceRoleJSON{}}
 	if out.Scopes == nil {
@@ -68,8 +75,7 @@ func (f *Function) whoami(w http.ResponseWriter, r *http.Request) {
 	if id.WorkspacesOverflow {
 		ms, err := f.st.ListMemberships(r.Context(), id.UserID)
 		if err != nil {
-			httpapi.Error(w, r, f.logger, err)
-			return
+			return err
 		}
 		for _, m := range ms {
 			out.Workspaces = append(out.Workspaces, workspaceRoleJSON{WorkspaceID: m.WorkspaceID, Role: m.Role})
@@ -80,41 +86,38 @@ func (f *Function) whoami(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	httpapi.JSON(w, http.StatusOK, out)
+	return nil
 }
 
 // workspace handles GET /open/workspace/{workspaceId}: 404 for an unknown
 // workspace, 403 when the caller is not a member or the key has neither the
 // read nor the write scope (as the authorizer's policy already decides).
-func (f *Function) workspace(w http.ResponseWriter, r *http.Request) {
+func (f *Function) workspace(w http.ResponseWriter, r *http.Request) error {
 	id, err := access.IdentityFromContext(r.Context())
 	if err != nil {
-		httpapi.Error(w, r, f.logger, err)
-		return
+		return err
 	}
 	if !id.HasScope(keys.ScopeRead) && !id.HasScope(keys.ScopeWrite) {
 		// The policy grants workspace routes to read or write keys only.
-		httpapi.Error(w, r, f.logger, errNotMember)
-		return
+		return errNotMember
 	}
 	// Membership first: a non-member learns nothing about whether the
 	// workspace exists, as under the authorizer's per-workspace policy,
 	// where API Gateway answers 403 before this function runs.
 	wsID := r.PathValue("workspaceId")
 	if !keys.ValidID(wsID) {
-		httpapi.Error(w, r, f.logger, errNotMember)
-		return
+		return errNotMember
 	}
 	role, err := f.roleIn(r.Context(), id, wsID)
 	if err != nil {
-		httpapi.Error(w, r, f.logger, err)
-		return
+		return err
 	}
 	ws, err := f.st.GetWorkspace(r.Context(), wsID)
 	if err != nil {
-		httpapi.Error(w, r, f.logger, err)
-		return
+		return err
 	}
 	httpapi.JSON(w, http.StatusOK, workspaceJSON{WorkspaceID: ws.ID, Name: ws.Name, Role: role})
+	return nil
 }
 
 // roleIn returns the caller's role in the workspace, from the authorizer

@@ -41,10 +41,13 @@ func newEnv(tb testing.TB) *env {
 	logger, _ := testlog.New()
 	calls := &iamcheck.Recorder{}
 	fnStore := store.New(calls.Client(client), table)
+	fn, err := identity.New(identity.Config{Common: fnenv.Common{AllowOrigin: "https://app.example.com"}, Logger: logger}, fnStore)
+	if err != nil {
+		tb.Fatalf("identity.New: %v", err)
+	}
 	return &env{
 		client: client, table: table, st: store.New(client, table), calls: calls,
-		fn:        identity.New(identity.Config{Common: fnenv.Common{AllowOrigin: "https://app.example.com"}, Logger: logger}, fnStore),
-		validator: openapitest.New(tb),
+		fn: fn, validator: openapitest.New(tb),
 	}
 }
 

@@ -4,18 +4,20 @@ import (
 	"cmp"
 	"errors"
 	"keygate/shared/keys"
+	"keygate/shared/routes"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// The route paths an Allow policy names, after "<base>/<METHOD>".
+// userResources are the resources of the route table's user routes, each
+// with the scope it needs; the policy names those the key's scopes hold.
+var userResources = routes.UserResources()
+
+// The parts of the workspace resources, after "<base>/<METHOD>".
 const (
-	pathWhoami      = "/open/auth/whoami"
-	pathAPIKeys     = "/open/apikeys"
-	pathAPIKeysAll  = "/open/apikeys/*"
-	pathWorkspace   = "/open/workspace/"
+	pathWorkspace   = routes.WorkspacePrefix
 	pathAllChildren = "/*"
 	methodAll       = "*"
 	methodGET       = "GET"
@@ -104,11 +106,12 @@ func Allow(base string, g Grant) (Result, error) {
 
 	// Size of each mode, exactly as json.Marshal will write it. The
 	// resources are sized from the same parts buildResources writes.
+	held := heldScopes{read: read, write: write, admin: admin}
 	user := newSizer(g.UserID)
-	user.resource(base, methodGET, pathWhoami, "", "")
-	if admin {
-		user.resource(base, methodAll, pathAPIKeys, "", "")
-		user.resource(base, methodAll, pathAPIKeysAll, "", "")
+	for _, r := range userResources {
+		if held.has(r.Scope) {
+			user.resource(base, r.Method, r.Path, "", "")
+		}
 	}
 	user.entry(KeyUserID, len(g.UserID))
 	user.entry(KeyKeyID, len(g.KeyID))
@@ -140,7 +143,7 @@ func Allow(base string, g Grant) (Result, error) {
 		}
 	}
 
-	resources := buildResources(base, admin, ws, mode, wildMethod, chosen.resources, chosen.chars)
+	resources := buildResources(base, held, ws, mode, wildMethod, chosen.resources, chosen.chars)
 	ctx := make(map[string]interface{}, 4)
 	ctx[KeyUserID] = g.UserID
 	ctx[KeyKeyID] = g.KeyID
@@ -167,6 +170,24 @@ func Allow(base string, g Grant) (Result, error) {
 		Skipped: skipped,
 		size:    chosen.n,
 	}, nil
+}
+
+// heldScopes are the known scopes a key holds.
+type heldScopes struct{ read, write, admin bool }
+
+// has reports whether the key holds s; "" (any key) is always held.
+func (h heldScopes) has(s keys.Scope) bool {
+	switch s {
+	case "":
+		return true
+	case keys.ScopeRead:
+		return h.read
+	case keys.ScopeWrite:
+		return h.write
+	case keys.ScopeAdmin:
+		return h.admin
+	}
+	return false
 }
 
 // scopeSet reports which known scopes are present; unknown ones grant nothing.
@@ -236,7 +257,7 @@ func wildcardMethod(ws []workspaceGrant) string {
 // whole list costs two allocations. n and size are the count and total length
 // of the resources, as the sizer that chose mode added them up, so the
 // builder never grows.
-func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wildMethod string, n, size int) []string {
+func buildResources(base string, held heldScopes, ws []workspaceGrant, mode Mode, wildMethod string, n, size int) []string {
 	var b strings.Builder
 	b.Grow(size)
 	var endsBuf [24]int // on the stack for the usual handful of resources
@@ -253,10 +274,10 @@ func buildResources(base string, admin bool, ws []workspaceGrant, mode Mode, wil
 		b.WriteString(suffix)
 		ends = append(ends, b.Len())
 	}
-	add(methodGET, pathWhoami, "", "")
-	if admin {
-		add(methodAll, pathAPIKeys, "", "")
-		add(methodAll, pathAPIKeysAll, "", "")
+	for _, r := range userResources {
+		if held.has(r.Scope) {
+			add(r.Method, r.Path, "", "")
+		}
 	}
 	if mode == ModeExact {
 		for _, w := range ws {

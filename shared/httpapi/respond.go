@@ -39,22 +39,38 @@ func NoContent(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// ReasonHeader carries the reason of a refusal (a 403's detail), which
+// never goes into the body.
+const ReasonHeader = "X-Keygate-Reason"
+
 // Error writes err in the error envelope with the status of its code. The
 // message is apperr.MessageOf(err): an infrastructure error is logged at
 // error level on logger (with the request's method and route) and the client
-// only sees "Internal server error".
+// only sees "Internal server error". Every 403 body is the spec's,
+// {"error":{"code":"FORBIDDEN","message":"Insufficient access"}}; its reason
+// goes in the X-Keygate-Reason header and the log.
 func Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	code := apperr.CodeOf(err)
 	if code == "" {
 		code = apperr.Internal
 	}
-	if code == apperr.Internal {
-		if logger == nil {
-			logger = slog.Default()
-		}
+	message := apperr.MessageOf(err)
+	switch code {
+	case apperr.Internal:
 		logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("method", r.Method), slog.String("route", r.Pattern),
 			slog.String("err", err.Error()))
+	case apperr.Forbidden:
+		message = apperr.ForbiddenMessage
+		reason := apperr.ReasonOf(err)
+		if reason != "" {
+			w.Header().Set(ReasonHeader, reason)
+		}
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request refused",
+			slog.String("method", r.Method), slog.String("route", r.Pattern), slog.String("reason", reason))
 	}
-	JSON(w, Status(code), ErrorBody{Error: ErrorDetail{Code: code, Message: apperr.MessageOf(err)}})
+	JSON(w, Status(code), ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
 }

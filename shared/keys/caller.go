@@ -26,9 +26,9 @@ func OperatorCaller(name, userID string) Caller {
 }
 
 // manager checks that c may manage keys and returns the key that bounds what
-// it may do: the calling key as stored now (its scopes and expiry are
-// authoritative, the authorizer's context may be a cached copy), or for an
-// operator a key without limits. A key needs the admin scope, must still
+// it may do: the calling key as stored now (its expiry and rotation state
+// are authoritative: the authorizer's answer may be cached), with the scopes
+// both it and c hold, or for an operator a key without limits. A key needs the admin scope, must still
 // exist, not be expired, and not be in a rotation grace period: a key being
 // retired cannot mint keys or touch its replacement.
 func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
@@ -54,7 +54,9 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 		return Key{}, forbidden(ReasonCallerKeyGone)
 	case k.ReplacedBy != "":
 		return Key{}, forbidden(ReasonCallerInGrace)
-	case !holds(k.Scopes, []Scope{ScopeAdmin}):
+	}
+	k.Scopes = common(k.Scopes, c.Scopes)
+	if !holds(k.Scopes, []Scope{ScopeAdmin}) {
 		return Key{}, forbidden(ReasonAdminScopeRequired)
 	}
 	return k, nil

@@ -58,6 +58,17 @@ func holds(have, want []Scope) bool {
 	return true
 }
 
+// common returns the scopes in both a and b, in a's order.
+func common(a, b []Scope) []Scope {
+	out := make([]Scope, 0, len(a))
+	for _, s := range a {
+		if slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // childScopes are the scopes of a key made by parent: the requested ones,
 // which parent must hold all of, or parent's own when none are requested.
 func childScopes(parent Key, requested []Scope) ([]Scope, error) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"keygate/shared/awsenv"
+	"keygate/shared/store"
 )
 
 // Base holds the settings every keygate Lambda reads.
@@ -58,4 +59,39 @@ func Main(name string, run func(context.Context) error) {
 // NewLogger returns the JSON logger the Lambdas write to stdout.
 func NewLogger(level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+}
+
+// Deps are what a Lambda's wiring takes from outside its environment. The
+// bootstrap passes only Getenv; the local gateway and tests also pass their
+// logger and DynamoDB client. Each function's Wire is the one place that
+// turns them into a handler.
+type Deps struct {
+	// Getenv reads the function's environment (os.Getenv on Lambda).
+	Getenv func(string) string
+	// Logger receives the function's logs; nil builds the JSON logger on
+	// stdout at LOG_LEVEL, as CloudWatch reads it.
+	Logger *slog.Logger
+	// DynamoDB is the client to use; nil builds one from the environment.
+	DynamoDB store.API
+}
+
+// LoggerFor returns d.Logger, or the JSON logger at level.
+func (d Deps) LoggerFor(level slog.Level) *slog.Logger {
+	if d.Logger != nil {
+		return d.Logger
+	}
+	return NewLogger(level)
+}
+
+// Store returns the store on table, with d.DynamoDB or a client built once
+// from the environment (endpoint and region from b).
+func (d Deps) Store(ctx context.Context, b Base) (*store.Store, error) {
+	if d.DynamoDB != nil {
+		return store.New(d.DynamoDB, b.TableName), nil
+	}
+	client, err := store.NewClient(ctx, store.ClientOptions{Endpoint: b.DynamoDBEndpoint, Region: b.Region, Getenv: d.Getenv})
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb client: %w", err)
+	}
+	return store.New(client, b.TableName), nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 )
@@ -61,4 +62,36 @@ func Seed(tb testing.TB, st *store.Store, userID, workspaceID string, role keys.
 		tb.Fatalf("put membership: %v", err)
 	}
 	return m
+}
+
+// CallerKeyID is the id of the calling key of user's requests in tests
+// (SeedCallerKey stores it): 16 base62 characters, as a real key id, made
+// from the user id so each user's differs.
+func CallerKeyID(userID string) string {
+	id := []byte("0000000000000000")
+	n := 0
+	for _, c := range []byte(userID + "Caller") {
+		if n < len(id) && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			id[n] = c
+			n++
+		}
+	}
+	return string(id)
+}
+
+// SeedCallerKey stores the calling key of user's requests (CallerKeyID),
+// with every scope and no expiry: the key management rules read the caller's
+// key from the table. Its token is never used.
+func SeedCallerKey(tb testing.TB, st *store.Store, userID string) keys.Key {
+	tb.Helper()
+	gen, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	k := keys.NewKey(gen, userID, "caller", keys.AllScopes, time.Now().UTC().Truncate(time.Millisecond), nil)
+	k.ID = CallerKeyID(userID)
+	if err := st.CreateKey(context.Background(), k); err != nil {
+		tb.Fatalf("seed caller key: %v", err)
+	}
+	return k
 }

@@ -46,14 +46,9 @@ type Seeded struct {
 func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 	out := Seeded{UserID: UserID, WorkspaceID: WorkspaceID}
 	_, err := st.GetUser(ctx, UserID)
-	switch {
-	case apperr.CodeOf(err) == apperr.NotFound:
-		if err := create(ctx, st); err != nil {
-			return Seeded{}, err
-		}
-		out.Created = true
-	case err != nil:
-		return Seeded{}, fmt.Errorf("demo: read user: %w", err)
+	out.Created = apperr.CodeOf(err) == apperr.NotFound
+	if err := ensureUser(ctx, st); err != nil {
+		return Seeded{}, err
 	}
 	n, err := revokeOld(ctx, st)
 	if err != nil {
@@ -73,8 +68,16 @@ func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 	return out, nil
 }
 
-// create writes the demo user, workspace and owner membership.
-func create(ctx context.Context, st *store.Store) error {
+// ensureUser writes the demo user, workspace and owner membership unless
+// the user exists.
+func ensureUser(ctx context.Context, st *store.Store) error {
+	_, err := st.GetUser(ctx, UserID)
+	switch {
+	case err == nil:
+		return nil
+	case apperr.CodeOf(err) != apperr.NotFound:
+		return fmt.Errorf("demo: read user: %w", err)
+	}
 	now := st.Now()
 	if err := st.PutUser(ctx, keys.User{ID: UserID, Name: "Demo User", Email: "demo@example.com", CreatedAt: now}); err != nil {
 		return fmt.Errorf("demo: create user: %w", err)
@@ -82,7 +85,7 @@ func create(ctx context.Context, st *store.Store) error {
 	if err := st.PutWorkspace(ctx, keys.Workspace{ID: WorkspaceID, Name: "Demo Workspace", CreatedAt: now}); err != nil {
 		return fmt.Errorf("demo: create workspace: %w", err)
 	}
-	err := st.PutMembership(ctx, keys.Membership{UserID: UserID, WorkspaceID: WorkspaceID, Role: keys.RoleOwner, CreatedAt: now})
+	err = st.PutMembership(ctx, keys.Membership{UserID: UserID, WorkspaceID: WorkspaceID, Role: keys.RoleOwner, CreatedAt: now})
 	if err != nil {
 		return fmt.Errorf("demo: create membership: %w", err)
 	}
@@ -116,23 +119,71 @@ func revokeOld(ctx context.Context, st *store.Store) (int, error) {
 	return len(old), nil
 }
 
-// SampleKeyName is the name of the key SeedSampleKey stores.
+// The tokens of the authorizer's sample events (events/authorizer-valid-key.json
+// and authorizer-expired-key.json). They are public, so SeedSamples stores
+// them only in the local stack's table: never seed them into a deployed one.
+const (
+	SampleValidToken   = "sk_ValidKeyExample0PlaceholderSecretReplaceWithARealKeyGateKey3bME1E"
+	SampleExpiredToken = "sk_ExpiredKeyExamplPlaceholderSecretReplaceWithAnExpiredKey0002EUfMn"
+)
+
+// SampleKeyName is the name of the key the apikeys get, rename, rotate and
+// delete samples act on.
 const SampleKeyName = "CI deploy"
 
-// SeedSampleKey stores the key the apikeys get, rename, rotate and delete
-// sample events act on: SampleKeyID of SampleUserID, all scopes, created at
-// createdAt. Its id is fixed, so no token verifies against it; the returned
-// apikey.Key (whose token and hash the stored key was made from) is only for
-// callers that scan logs for secrets.
-func SeedSampleKey(ctx context.Context, st *store.Store, createdAt time.Time) (apikey.Key, error) {
+// Samples are the keys SeedSamples stored.
+type Samples struct {
+	// Valid is the key of SampleValidToken, the caller of the apikeys
+	// and identity samples (their authorizer context names it).
+	Valid keys.Key
+	// Expired is the key of SampleExpiredToken, expired an hour ago.
+	Expired keys.Key
+	// Target is SampleKeyID, the key the apikeys samples act on. Its token
+	// is random and never shown: no request authenticates with it.
+	Target keys.Key
+}
+
+// SeedSamples makes every sample event in events/ do what its name says
+// against the local stack's data: the demo user and workspace, and the three
+// sample keys, each deleted and written anew (so a sample that rotated or
+// deleted one works again next time). make run and make invoke call it.
+func SeedSamples(ctx context.Context, st *store.Store) (Samples, error) {
+	if err := ensureUser(ctx, st); err != nil {
+		return Samples{}, err
+	}
+	now := st.Now()
+	valid, err := sampleKey(SampleValidToken, "sample: valid key", now.Add(-2*time.Hour), nil)
+	if err != nil {
+		return Samples{}, err
+	}
+	expiredAt := now.Add(-time.Hour)
+	expired, err := sampleKey(SampleExpiredToken, "sample: expired key", now.Add(-2*time.Hour), &expiredAt)
+	if err != nil {
+		return Samples{}, err
+	}
 	gen, err := apikey.Generate(apikey.DefaultPrefix)
 	if err != nil {
-		return apikey.Key{}, fmt.Errorf("demo: generate sample key: %w", err)
+		return Samples{}, fmt.Errorf("demo: generate sample key: %w", err)
 	}
-	k := keys.NewKey(gen, SampleUserID, SampleKeyName, keys.AllScopes, createdAt, nil)
-	k.ID, k.Start = SampleKeyID, apikey.DefaultPrefix+"_"+SampleKeyID[:8]
-	if err := st.CreateKey(ctx, k); err != nil {
-		return apikey.Key{}, fmt.Errorf("demo: create sample key: %w", err)
+	target := keys.NewKey(gen, SampleUserID, SampleKeyName, keys.AllScopes, now.Add(-time.Hour), nil)
+	target.ID, target.Start = SampleKeyID, apikey.DefaultPrefix+"_"+SampleKeyID[:8]
+	for _, k := range []keys.Key{valid, expired, target} {
+		if err := st.DeleteKey(ctx, SampleUserID, k.ID); err != nil && apperr.CodeOf(err) != apperr.NotFound {
+			return Samples{}, fmt.Errorf("demo: reset sample key: %w", err)
+		}
+		if err := st.CreateKey(ctx, k); err != nil {
+			return Samples{}, fmt.Errorf("demo: create sample key %s: %w", k.Name, err)
+		}
 	}
-	return gen, nil
+	return Samples{Valid: valid, Expired: expired, Target: target}, nil
+}
+
+// sampleKey is the stored key of a sample token of the demo user.
+func sampleKey(token, name string, createdAt time.Time, expiresAt *time.Time) (keys.Key, error) {
+	id, err := apikey.Parse(token, apikey.DefaultPrefix)
+	if err != nil {
+		return keys.Key{}, fmt.Errorf("demo: sample token %s: %w", name, err)
+	}
+	return keys.Key{ID: id, UserID: SampleUserID, Name: name, Hash: apikey.Hash(token),
+		Start: token[:len(apikey.DefaultPrefix)+1+8], Scopes: keys.AllScopes, CreatedAt: createdAt, ExpiresAt: expiresAt}, nil
 }

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"keygate/shared/store"
+	"keygate/tools/demo"
 	"keygate/tools/gateway/inproc"
 	"keygate/tools/lambdarun"
 	"keygate/tools/modroot"
@@ -38,7 +42,7 @@ func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fn, ok := t.Functions[*fnID]
 	if !ok {
-		return fmt.Errorf("template %s has no function %s", sf.template, *fnID)
+		return fmt.Errorf("template %s has no function %q: want one of %s", sf.template, *fnID, strings.Join(slices.Sorted(maps.Keys(t.Functions)), ", "))
 	}
 	pkg, err := lambdarun.PackageOf(*fnID)
 	if err != nil {
@@ -60,12 +64,17 @@ func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	endpoint := sf.endpoint
 	if usesDynamoDB(fn.Policies) {
-		ep, _, stopDB, err := sf.database(ctx, stderr)
+		ep, client, stopDB, err := sf.database(ctx, stderr)
 		if err != nil {
 			return err
 		}
 		defer stopDB()
 		endpoint = ep
+		// Every sample in events/ acts on these; reset them so it does
+		// what its name says however often it runs.
+		if _, err := demo.SeedSamples(ctx, store.New(client, sf.table)); err != nil {
+			return err
+		}
 	}
 	env, err := inproc.Env(t, *fnID, sf.table, endpoint, region)
 	if err != nil {

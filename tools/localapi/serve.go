@@ -34,6 +34,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The port first: a second make run in the same clone must fail here,
+	// before it touches the data the first one serves (its demo key).
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another make run still running?)", *addr, err)
+	}
+	defer ln.Close()
 	endpoint, client, stopDB, err := sf.database(ctx, stderr)
 	if err != nil {
 		return err
@@ -49,18 +56,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	seeded, err := demo.Seed(ctx, store.New(client, sf.table), prefix)
+	st := store.New(client, sf.table)
+	seeded, err := demo.Seed(ctx, st, prefix)
 	if err != nil {
+		return err
+	}
+	if _, err := demo.SeedSamples(ctx, st); err != nil {
 		return err
 	}
 	gw, err := inproc.New(ctx, inproc.Options{
 		Template: t, Endpoint: endpoint, Table: sf.table, Region: region,
 		GatewayLogger: logger, FunctionLogger: logger,
 	})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
-// Command bootstrap is the ConfigFunction Lambda: it reads Tianji's public
-// settings from the environment once and starts the Lambda runtime.
+// Command bootstrap is the ConfigFunction Lambda: config.Wire builds it
+// from the environment, then the Lambda runtime starts.
 package main
 
 import (
@@ -15,13 +15,12 @@ import (
 
 func main() { lambdaenv.Main("config", run) }
 
-func run(context.Context) error {
-	cfg, err := config.ConfigFromEnv(os.Getenv)
+func run(ctx context.Context) error {
+	fn, err := config.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv})
 	if err != nil {
 		return err
 	}
-	cfg.Logger = lambdaenv.NewLogger(cfg.LogLevel)
-	slog.SetDefault(cfg.Logger)
-	lambda.Start(config.New(cfg).Handle)
+	slog.SetDefault(fn.Logger())
+	lambda.Start(fn.Handle)
 	return nil
 }

@@ -1,6 +1,5 @@
-// Command bootstrap is the IdentityFunction Lambda: it wires the environment,
-// the DynamoDB client and the identity function, then starts the Lambda
-// runtime.
+// Command bootstrap is the IdentityFunction Lambda: identity.Wire builds it
+// from the environment, then the Lambda runtime starts.
 package main
 
 import (
@@ -12,23 +11,16 @@ import (
 
 	"keygate/functions/identity"
 	"keygate/shared/lambdaenv"
-	"keygate/shared/store"
 )
 
 func main() { lambdaenv.Main("identity", run) }
 
 func run(ctx context.Context) error {
-	cfg, err := identity.ConfigFromEnv(os.Getenv)
+	fn, err := identity.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv})
 	if err != nil {
 		return err
 	}
-	cfg.Logger = lambdaenv.NewLogger(cfg.LogLevel)
-	slog.SetDefault(cfg.Logger)
-	db, err := store.NewClient(ctx, store.ClientOptions{Endpoint: cfg.DynamoDBEndpoint, Region: cfg.Region})
-	if err != nil {
-		return err
-	}
-	fn := identity.New(cfg, store.New(db, cfg.TableName))
+	slog.SetDefault(fn.Logger())
 	lambda.Start(fn.Handle)
 	return nil
 }

@@ -2,12 +2,15 @@ package inproc
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -16,6 +19,9 @@ import (
 	"keygate/functions/apikeys"
 	"keygate/functions/config"
 	"keygate/functions/identity"
+	"keygate/shared/apigw"
+	"keygate/shared/lambdaenv"
+	"keygate/shared/routes"
 	"keygate/shared/store"
 	"keygate/tools/gateway"
 	"keygate/tools/samtemplate"
@@ -54,9 +60,9 @@ type Options struct {
 	ExtraFunctions map[string]gateway.Function
 }
 
-// The gateway is the apikeys function's CacheFlusher, reached through
-// lateFlusher; a compile-time check, since gateway may not import apikeys.
-var _ apikeys.CacheFlusher = (*gateway.Gateway)(nil)
+// The gateway is the apikeys function's cache, reached through
+// lateFlusher; a compile-time check, since gateway may not import apigw.
+var _ apigw.StageFlusher = (*gateway.Gateway)(nil)
 
 // lateFlusher forwards to the gateway, which exists only after the
 // functions are built.
@@ -164,8 +170,23 @@ func Env(t *samtemplate.Template, id, table, endpoint, region string) (map[strin
 	env["TABLE_NAME"] = table
 	env["DYNAMODB_ENDPOINT"] = endpoint
 	env["AWS_REGION"] = region
+	for k, v := range env {
+		if strings.HasPrefix(v, "{{resolve:secretsmanager:") {
+			env[k] = localSecret
+		}
+	}
 	return env, nil
 }
+
+// localSecret stands in for the values template.yaml resolves from Secrets
+// Manager at deploy time (CURSOR_KEY): random, generated once per process,
+// so every function of this local stack agrees on it and a cursor of an
+// earlier run is refused, as a cursor altered by a client would be.
+var localSecret = func() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // never fails: it crashes the program instead
+	return hex.EncodeToString(b[:])
+}()
 
 func (b builder) getenv(id string) (func(string) string, error) {
 	env, err := Env(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
@@ -175,74 +196,52 @@ func (b builder) getenv(id string) (func(string) string, error) {
 	return func(k string) string { return env[k] }, nil
 }
 
-// store builds the one DynamoDB client a main builds, unless api is
-// given, and a Store on it.
-func (b builder) store(api store.API, endpoint, region, table string) (*store.Store, error) {
-	if api != nil {
-		return store.New(api, table), nil
-	}
-	client, err := store.NewClient(b.ctx, store.ClientOptions{Endpoint: endpoint, Region: region})
-	if err != nil {
-		return nil, err
-	}
-	return store.New(client, table), nil
-}
-
 // handlerFunc is what every keygate function offers.
 type handlerFunc interface {
 	Handle(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
 	Handler() http.Handler
 }
 
+// wirings are the functions' Wire, the same their bootstraps call, by
+// logical ID: the local gateway adds only its logger, its DynamoDB client
+// (when a test injects one) and itself as the apikeys function's cache.
+var wirings = map[string]func(context.Context, lambdaenv.Deps, apigw.StageFlusher) (handlerFunc, error){
+	routes.ApiKeysFunction: func(ctx context.Context, d lambdaenv.Deps, f apigw.StageFlusher) (handlerFunc, error) {
+		return apikeys.Wire(ctx, d, f)
+	},
+	routes.IdentityFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
+		return identity.Wire(ctx, d)
+	},
+	routes.ConfigFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
+		return config.Wire(ctx, d)
+	},
+}
+
+// deps are the wiring inputs of function id.
+func (b builder) deps(id string, api store.API) (lambdaenv.Deps, error) {
+	getenv, err := b.getenv(id)
+	if err != nil {
+		return lambdaenv.Deps{}, err
+	}
+	return lambdaenv.Deps{Getenv: getenv, Logger: b.opts.FunctionLogger.With("function", id), DynamoDB: api}, nil
+}
+
 // function builds one proxy-integration function by logical ID; errors
 // name the function.
 func (b builder) function(id string) (handlerFunc, error) {
-	f, err := b.build(id)
+	wire, ok := wirings[id]
+	if !ok {
+		return nil, fmt.Errorf("%s: no wiring for this function (tools/gateway/inproc wirings)", id)
+	}
+	d, err := b.deps(id, b.opts.API)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	f, err := wire(b.ctx, d, b.flusher)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
 	return f, nil
-}
-
-// build runs the function's ConfigFromEnv and New, as its main.go does.
-func (b builder) build(id string) (handlerFunc, error) {
-	getenv, err := b.getenv(id)
-	if err != nil {
-		return nil, err
-	}
-	logger := b.opts.FunctionLogger.With("function", id)
-	switch id {
-	case "ApiKeysFunction":
-		cfg, err := apikeys.ConfigFromEnv(getenv)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Logger = logger
-		st, err := b.store(b.opts.API, cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
-		if err != nil {
-			return nil, err
-		}
-		return apikeys.New(cfg, st, b.flusher), nil
-	case "IdentityFunction":
-		cfg, err := identity.ConfigFromEnv(getenv)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Logger = logger
-		st, err := b.store(b.opts.API, cfg.DynamoDBEndpoint, cfg.Region, cfg.TableName)
-		if err != nil {
-			return nil, err
-		}
-		return identity.New(cfg, st), nil
-	case "ConfigFunction":
-		cfg, err := config.ConfigFromEnv(getenv)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Logger = logger
-		return config.New(cfg), nil
-	}
-	return nil, fmt.Errorf("no in-process constructor for function %s", id)
 }
 
 // Handler builds function id as the local gateway does and returns its
@@ -257,24 +256,20 @@ func Handler(ctx context.Context, t *samtemplate.Template, id, table, endpoint s
 	return f.Handler(), nil
 }
 
-// authorizer builds the REQUEST authorizer as authorizer/bootstrap does.
+// authorizer builds the REQUEST authorizer with its Wire, as
+// authorizer/bootstrap does.
 func (b builder) authorizer(id string) (gateway.Authorizer, error) {
-	getenv, err := b.getenv(id)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := authorizer.ConfigFromEnv(getenv)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", id, err)
-	}
 	api := b.opts.AuthorizerAPI
 	if api == nil {
 		api = b.opts.API
 	}
-	st, err := b.store(api, cfg.DynamoDBEndpoint, getenv("AWS_REGION"), cfg.TableName)
+	d, err := b.deps(id, api)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	h := authorizer.New(st, cfg, b.opts.FunctionLogger.With("function", id))
+	h, err := authorizer.Wire(b.ctx, d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
 	return h.Handle, nil
 }

@@ -1,4 +1,4 @@
-package apikeys_test
+package apigw_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 
-	"keygate/functions/apikeys"
+	"keygate/shared/apigw"
 )
 
 // TestAPIGatewayFlusher sends the real SDK request to a local HTTP server
@@ -32,7 +32,7 @@ func TestAPIGatewayFlusher(t *testing.T) {
 		Credentials:      aws.AnonymousCredentials{},
 		RetryMaxAttempts: 1,
 	})
-	f := apikeys.NewAPIGatewayFlusher(client)
+	f := apigw.NewFlusher(client)
 	if err := f.FlushAuthorizerCache(context.Background(), "abc123", "prod"); err != nil {
 		t.Fatalf("flush: %v", err)
 	}

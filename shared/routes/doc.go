@@ -1,0 +1,7 @@
+// Package routes is keygate's one route table: every route of the HTTP API,
+// the Lambda that serves it, whether it needs a key, and the IAM resource of
+// the authorizer's policy that covers it. The policy (shared/access), the
+// functions' muxes (shared/httpapi.NewMux), the OpenAPI document's test and
+// the template's test all read this table, so a route is declared once here
+// and in template.yaml, which the tests hold to it.
+package routes

@@ -1,0 +1,125 @@
+package routes
+
+import (
+	"keygate/shared/keys"
+)
+
+// The functions of template.yaml that serve HTTP routes, by logical id.
+const (
+	ConfigFunction   = "ConfigFunction"
+	IdentityFunction = "IdentityFunction"
+	ApiKeysFunction  = "ApiKeysFunction"
+)
+
+// Auth tells whether a route needs a key.
+type Auth int
+
+// The kinds of route.
+const (
+	// Key routes run behind the REQUEST authorizer.
+	Key Auth = iota
+	// Public routes need no key (Auth: NONE in the template).
+	Public
+)
+
+// Grant is how the authorizer's Allow policy names a key route.
+type Grant int
+
+// The grants.
+const (
+	// GrantNone: a public route, not in any policy.
+	GrantNone Grant = iota
+	// GrantUser: named once for every key that holds Scope, with Resource.
+	GrantUser
+	// GrantWorkspace: named per workspace of the caller, with the method
+	// the caller's role and scopes allow (see shared/access).
+	GrantWorkspace
+)
+
+// Route is one method and path of the API.
+type Route struct {
+	// Method and Path are as API Gateway and template.yaml write them
+	// ({name} for a path parameter).
+	Method, Path string
+	// Function is the logical id of the function that serves it.
+	Function string
+	// Auth tells whether it needs a key.
+	Auth Auth
+	// Grant and Scope say how the Allow policy covers it: a GrantUser
+	// route is in the policy of every key that holds Scope ("" for any
+	// key), under Resource (method and path after the stage, IAM
+	// wildcards allowed).
+	Grant    Grant
+	Scope    keys.Scope
+	Resource Resource
+}
+
+// Resource is the method and path part of an execute-api resource ARN,
+// after "<api>/<stage>/".
+type Resource struct {
+	Method, Path string
+}
+
+// Pattern is the route as a net/http ServeMux pattern ("GET /open/x/{id}").
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+var (
+	whoami       = Resource{"GET", "/open/auth/whoami"}
+	apikeys      = Resource{"*", "/open/apikeys"}
+	apikeysItems = Resource{"*", "/open/apikeys/*"}
+)
+
+// table is the route table. Order matters only for the policy: user
+// resources are named in the order they first appear.
+var table = []Route{
+	{Method: "GET", Path: "/open/global/config", Function: ConfigFunction, Auth: Public},
+	{Method: "GET", Path: "/open/_document", Function: ConfigFunction, Auth: Public},
+	{Method: "GET", Path: "/open/auth/whoami", Function: IdentityFunction, Grant: GrantUser, Resource: whoami},
+	{Method: "GET", Path: "/open/workspace/{workspaceId}", Function: IdentityFunction, Grant: GrantWorkspace},
+	{Method: "GET", Path: "/open/apikeys", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeys},
+	{Method: "POST", Path: "/open/apikeys", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeys},
+	{Method: "GET", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
+	{Method: "PATCH", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
+	{Method: "DELETE", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
+	{Method: "POST", Path: "/open/apikeys/{keyId}/rotate", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
+}
+
+// All returns every route, in table order.
+func All() []Route { return append([]Route(nil), table...) }
+
+// Of returns the routes function serves, in table order.
+func Of(function string) []Route {
+	var out []Route
+	for _, r := range table {
+		if r.Function == function {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// UserResources returns the resources of the GrantUser routes, each once, in
+// table order, with the scope each needs.
+func UserResources() []ScopedResource {
+	var out []ScopedResource
+	seen := map[Resource]bool{}
+	for _, r := range table {
+		if r.Grant != GrantUser || seen[r.Resource] {
+			continue
+		}
+		seen[r.Resource] = true
+		out = append(out, ScopedResource{Resource: r.Resource, Scope: r.Scope})
+	}
+	return out
+}
+
+// ScopedResource is a policy resource and the scope a key needs for it (""
+// for any key).
+type ScopedResource struct {
+	Resource
+	Scope keys.Scope
+}
+
+// WorkspacePrefix starts the path of every GrantWorkspace route; the policy
+// names "<METHOD>/open/workspace/<id>" and ".../<id>/*" for each workspace.
+const WorkspacePrefix = "/open/workspace/"
