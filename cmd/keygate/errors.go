@@ -62,10 +62,15 @@ func (c *cli) describe(err error) string {
 	return err.Error()
 }
 
-// where names the DynamoDB the command talks to.
+// where names the DynamoDB the command talks to, and where its endpoint
+// came from: a DYNAMODB_ENDPOINT left in the shell from an earlier make run
+// is the usual cause of "connection refused".
 func (c *cli) where() string {
 	if c.g.endpoint != "" {
-		return c.g.endpoint
+		if c.g.endpoint == c.getenv("DYNAMODB_ENDPOINT") {
+			return c.g.endpoint + " (from DYNAMODB_ENDPOINT in your environment; unset it or pass --endpoint)"
+		}
+		return c.g.endpoint + " (from --endpoint)"
 	}
 	if c.g.region != "" {
 		return "AWS " + c.g.region

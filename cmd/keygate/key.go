@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"keygate/shared/apikey"
+	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 )
@@ -14,7 +15,7 @@ import (
 // keyCreate: keygate key create <userId> --name NAME [--scopes ...] [--expires ...]
 func (c *cli) keyCreate(args []string) error {
 	fs := c.newFlagSet("key create", "<userId>",
-		"Create an API key for an enabled user and print its token. The token is shown this once;\nonly its SHA-256 hash is stored.")
+		"Create an API key for an enabled user and print its token. The token is shown this once;\nonly its SHA-256 hash is stored. The API's rules apply (shared/keys): a name of 1 to 100\ncharacters, known scopes, an expiry at most 5 years ahead, kept to the millisecond.")
 	name := fs.String("name", "", "what the key is for (required)")
 	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin (default all three)")
 	expires := fs.String("expires", "", "expiry: an RFC 3339 `time` (2030-01-02T15:04:05Z) or a duration from now (720h, 30d); default never")
@@ -28,16 +29,17 @@ func (c *cli) keyCreate(args []string) error {
 	if envPrefixErr != nil && !fs.isSet("prefix") {
 		return usageErrorf("key create: %v", envPrefixErr)
 	}
-	userID := pos[0]
-	keyName, err := checkKeyName(*name)
-	if err != nil {
-		return err
+	if strings.TrimSpace(*name) == "" {
+		return usageErrorf("key create: --name is required")
+	}
+	if _, err := keys.NormalizeKeyName(*name); err != nil {
+		return usageErrorf("key create: --name: %s", apperr.MessageOf(err))
 	}
 	sc, err := parseScopes(*scopes)
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
+	now := time.Now()
 	exp, err := parseExpires(*expires, now)
 	if err != nil {
 		return err
@@ -45,24 +47,20 @@ func (c *cli) keyCreate(args []string) error {
 	if !apikey.ValidPrefix(*prefix) {
 		return usageErrorf("key create: invalid --prefix %q: want ^[a-z][a-z0-9]{0,15}$", *prefix)
 	}
-	st, err := c.connect()
+	svc, err := c.keyService(*prefix)
 	if err != nil {
 		return err
 	}
-	gen, err := apikey.Generate(*prefix)
+	issued, err := svc.Create(c.ctx, c.operator(pos[0]), keys.CreateRequest{Name: *name, Scopes: sc, ExpiresAt: exp})
 	if err != nil {
-		return err
-	}
-	k := keys.NewKey(gen, userID, keyName, sc, now, exp)
-	if err := st.CreateKey(c.ctx, k); err != nil {
 		return err
 	}
 	if *quiet {
-		_, err = fmt.Fprintln(c.stdout, gen.Token)
+		_, err = fmt.Fprintln(c.stdout, issued.Token)
 		return err
 	}
-	v := viewKey(k)
-	v.APIKey = gen.Token
+	v := viewKey(issued.Key)
+	v.APIKey = issued.Token
 	return c.emit(v, func() error {
 		if err := c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "start", v.Start,
 			"scopes", strings.Join(v.Scopes, ","), "expires", orDash(v.ExpiresAt), "token", v.APIKey); err != nil {
@@ -120,24 +118,58 @@ func (c *cli) keyList(args []string) error {
 	})
 }
 
-// keyRevoke: keygate key revoke <userId> <keyId>
+// keyRevoke: keygate key revoke <userId> <keyId> [--rest-api-id ID --stage NAME]
 func (c *cli) keyRevoke(args []string) error {
 	fs := c.newFlagSet("key revoke", "<userId> <keyId>",
-		"Delete one of a user's keys. Verification refuses it at once; an API Gateway that cached\nthe authorizer's answer keeps accepting it until the cache TTL ends (DELETE /open/apikeys/{keyId} flushes it).")
-	pos, st, err := c.parseAndConnect(fs, args)
+		"Delete one of a user's keys: verification refuses it at once. With --rest-api-id and --stage\n(the stack's RestApiId and StageName outputs) it also flushes that stage's authorizer cache, as\nDELETE /open/apikeys/{keyId} does; without them an API Gateway that cached the authorizer's\nanswer keeps accepting the key until that answer expires, at most AuthorizerCacheTtl seconds.")
+	apiID := fs.String("rest-api-id", c.getenv("KEYGATE_REST_API_ID"), "flush the authorizer cache of this REST API `id` (env KEYGATE_REST_API_ID)")
+	stage := fs.String("stage", c.getenv("KEYGATE_STAGE"), "... of this stage `name` (env KEYGATE_STAGE)")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if err := st.DeleteKey(c.ctx, pos[0], pos[1]); err != nil {
+	if (*apiID == "") != (*stage == "") {
+		return usageErrorf("key revoke: --rest-api-id and --stage go together")
+	}
+	if *apiID != "" && (!keys.ValidID(*apiID) || !keys.ValidID(*stage)) {
+		return usageErrorf("key revoke: invalid --rest-api-id or --stage: want ^[A-Za-z0-9_-]{1,64}$")
+	}
+	svc, err := c.keyService("")
+	if err != nil {
+		return err
+	}
+	var cache keys.CacheFlusher
+	if *apiID != "" {
+		if cache, err = c.stageCache(*apiID, *stage); err != nil {
+			return err
+		}
+	}
+	flush, err := svc.Revoke(c.ctx, c.operator(pos[0]), pos[1], cache)
+	if err != nil {
 		return err
 	}
 	revoked := struct {
-		ID      string `json:"id"`
-		UserID  string `json:"userId"`
-		Revoked bool   `json:"revoked"`
-	}{pos[1], pos[0], true}
+		ID         string `json:"id"`
+		UserID     string `json:"userId"`
+		Revoked    bool   `json:"revoked"`
+		CacheFlush string `json:"cacheFlush"`
+	}{pos[1], pos[0], true, flush.String()}
 	return c.emit(revoked, func() error {
-		_, err := fmt.Fprintf(c.stdout, "revoked key %s of user %s\n", pos[1], pos[0])
+		if _, err := fmt.Fprintf(c.stdout, "revoked key %s of user %s\n", pos[1], pos[0]); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintln(c.stdout, flushNote(flush))
 		return err
 	})
+}
+
+// flushNote says plainly what a revocation's flush outcome means.
+func flushNote(f keys.Flush) string {
+	switch f {
+	case keys.FlushDone:
+		return "authorizer cache flushed: the key stops working everywhere now"
+	case keys.FlushFailed:
+		return "authorizer cache flush FAILED (see the error above): an API Gateway that cached the key's answer accepts it until that answer expires, at most AuthorizerCacheTtl seconds"
+	}
+	return "authorizer cache not flushed (no --rest-api-id/--stage): if caching is on, an API Gateway that cached the key's answer accepts it until that answer expires, at most AuthorizerCacheTtl seconds"
 }

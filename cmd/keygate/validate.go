@@ -45,19 +45,6 @@ func checkKeyID(id string) error {
 	return usageErrorf("invalid key id: must match ^[A-Za-z0-9_-]{1,64}$ (the id, not the token)")
 }
 
-// checkKeyName applies the API's key-name rule (keys.NormalizeKeyName) and
-// returns the trimmed name.
-func checkKeyName(name string) (string, error) {
-	if strings.TrimSpace(name) == "" {
-		return "", usageErrorf("key create: --name is required")
-	}
-	n, err := keys.NormalizeKeyName(name)
-	if err != nil {
-		return "", usageErrorf("key create: --name: %s", apperr.MessageOf(err))
-	}
-	return n, nil
-}
-
 // parseScopes reads a comma-separated scope list; empty means all scopes.
 func parseScopes(s string) ([]keys.Scope, error) {
 	if strings.TrimSpace(s) == "" {
@@ -94,10 +81,10 @@ func parseExpires(s string, now time.Time) (*time.Time, error) {
 	} else {
 		return nil, usageErrorf("key create: --expires %q: want an RFC 3339 time (2030-01-02T15:04:05Z) or a duration (720h, 30d)", s)
 	}
-	if !t.After(now) {
-		return nil, usageErrorf("key create: --expires %q is not in the future", s)
+	t, err := keys.CheckExpiry(t, now)
+	if err != nil {
+		return nil, usageErrorf("key create: --expires %q: %s", s, apperr.MessageOf(err))
 	}
-	t = t.Truncate(time.Second)
 	return &t, nil
 }
 
@@ -105,7 +92,7 @@ func parseExpires(s string, now time.Time) (*time.Time, error) {
 func parseDuration(s string) (time.Duration, bool) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 || n > 100*365 {
+		if err != nil || n <= 0 || n > 1<<20 {
 			return 0, false
 		}
 		return time.Duration(n) * 24 * time.Hour, true

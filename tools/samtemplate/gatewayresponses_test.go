@@ -28,11 +28,12 @@ func specBody(tb testing.TB, page, heading string) string {
 	return body
 }
 
-// TestSpecBodies: the 401 and 403 gateway responses are the spec's bodies byte for byte. The
-// spec (../shared/spec/000_*.txt) is preferred; testdata keeps a copy for when it is absent.
+// TestSpecBodies: the 401 and 403 gateway responses are the spec's bodies byte for byte, as
+// the project keeps them: testdata/*.json, cut from the spec page it keeps in
+// e2e/testdata/spec-000.txt (this test checks the cut too).
 func TestSpecBodies(t *testing.T) {
 	tpl := loadTemplate(t, nil)
-	spec := sharedFile(t, filepath.Join("spec", "000_dfd6c646472c41fc.txt"))
+	spec := filepath.Join(repoRoot(t), "e2e", "testdata", "spec-000.txt")
 	cases := []struct {
 		typ, heading, file string
 		status             int
@@ -43,12 +44,8 @@ func TestSpecBodies(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.typ, func(t *testing.T) {
 			want := string(readFile(t, filepath.Join("testdata", c.file)))
-			if spec != "" {
-				fromSpec := specBody(t, string(readFile(t, spec)), c.heading)
-				if fromSpec != want {
-					t.Fatalf("testdata/%s differs from the spec:\n got %q\nwant %q", c.file, want, fromSpec)
-				}
-				want = fromSpec
+			if fromSpec := specBody(t, string(readFile(t, spec)), c.heading); fromSpec != want {
+				t.Fatalf("testdata/%s differs from the spec page:\n got %q\nwant %q", c.file, want, fromSpec)
 			}
 			gr, ok := tpl.GatewayResponses[c.typ]
 			if !ok {

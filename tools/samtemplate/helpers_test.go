@@ -19,25 +19,6 @@ func repoRoot(tb testing.TB) string {
 	return root
 }
 
-// sharedFile returns the path of rel (e.g. "design.md") inside the product's shared/ folder,
-// which lives beside the repository (../shared from the root, as in CI), or "" when absent.
-// It walks up from the repository root so that a checkout nested deeper still finds it.
-func sharedFile(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir := filepath.Dir(repoRoot(tb))
-	for {
-		p := filepath.Join(dir, "shared", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
 // loadTemplate loads the repository's template.yaml.
 func loadTemplate(tb testing.TB, overrides map[string]string) *samtemplate.Template {
 	tb.Helper()

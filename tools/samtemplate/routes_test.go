@@ -1,118 +1,43 @@
 package samtemplate_test
 
 import (
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"keygate/shared/routes"
 	"keygate/tools/samtemplate"
 )
 
-// designRoute is one row of the design's route table, expanded per method.
-type designRoute struct {
-	Method, Path, FunctionID string
-	Authorized               bool
-}
-
-func (r designRoute) String() string {
+// routeString is a route as "METHOD PATH FUNCTION AUTH" for comparison.
+func routeString(method, path, function string, authorized bool) string {
 	auth := "key"
-	if !r.Authorized {
+	if !authorized {
 		auth = "none"
 	}
-	return r.Method + " " + r.Path + " " + r.FunctionID + " " + auth
+	return method + " " + path + " " + function + " " + auth
 }
 
-// publicExtras are routes the template serves beyond design.md's table: issue 5 adds the
-// public API document, served by the config function.
-var publicExtras = []designRoute{
-	{Method: "GET", Path: "/open/_document", FunctionID: "ConfigFunction", Authorized: false},
-}
-
-// designFunctions maps the design table's function column to logical IDs.
-var designFunctions = map[string]string{
-	"config": "ConfigFunction", "identity": "IdentityFunction", "apikeys": "ApiKeysFunction",
-}
-
-var designRow = regexp.MustCompile("^\\| `([A-Z, ]+) (/[^`]+)` \\| ([a-z]+)[^|]*\\| ([a-z]+)")
-
-// parseDesignRoutes reads the "HTTP API" route table of design.md.
-func parseDesignRoutes(tb testing.TB, text string) []string {
-	tb.Helper()
-	_, section, ok := strings.Cut(text, "## HTTP API")
-	if !ok {
-		tb.Fatal("design.md has no \"## HTTP API\" section")
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
-	var out []string
-	for _, line := range strings.Split(section, "\n") {
-		m := designRow.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		fn, ok := designFunctions[m[4]]
-		if !ok {
-			tb.Fatalf("design.md: unknown function %q in %q", m[4], line)
-		}
-		for _, method := range strings.Split(m[1], ",") {
-			out = append(out, designRoute{Method: strings.TrimSpace(method), Path: m[2], FunctionID: fn,
-				Authorized: m[3] != "none"}.String())
-		}
-	}
-	if len(out) == 0 {
-		tb.Fatal("design.md: no routes found in the HTTP API table")
-	}
-	slices.Sort(out)
-	return out
-}
-
-// expectedRoutes returns the design's routes from testdata, checked against design.md itself
-// when ../shared is present.
-func expectedRoutes(tb testing.TB) []string {
-	tb.Helper()
+// TestRoutesMatchTheRouteTable: the template's API events are exactly the
+// route table's routes (shared/routes), with the same function and auth,
+// both ways: the policy and the functions' muxes read that table.
+func TestRoutesMatchTheRouteTable(t *testing.T) {
 	var want []string
-	for _, line := range strings.Split(string(readFile(tb, filepath.Join("testdata", "design-routes.txt"))), "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			want = append(want, line)
-		}
+	for _, r := range routes.All() {
+		want = append(want, routeString(r.Method, r.Path, r.Function, r.Auth == routes.Key))
 	}
-	slices.Sort(want)
-	if p := sharedFile(tb, "design.md"); p != "" {
-		got := parseDesignRoutes(tb, string(readFile(tb, p)))
-		if !slices.Equal(got, want) {
-			tb.Fatalf("testdata/design-routes.txt is out of date with %s:\n got %v\nwant %v", p, want, got)
-		}
+	var got []string
+	for _, r := range loadTemplate(t, nil).Routes {
+		got = append(got, routeString(r.Method, r.Path, r.FunctionID, r.Authorized))
 	}
-	for _, r := range publicExtras {
-		want = append(want, r.String())
-	}
-	slices.Sort(want)
-	return want
-}
-
-func templateRoutes(routes []samtemplate.Route) []string {
-	out := make([]string, 0, len(routes))
-	for _, r := range routes {
-		out = append(out, designRoute{r.Method, r.Path, r.FunctionID, r.Authorized}.String())
-	}
-	slices.Sort(out)
-	return out
-}
-
-// TestRoutesMatchDesign: every route of the template is in the design's route table (plus
-// issue 5's public document) with the right function and auth, and vice versa.
-func TestRoutesMatchDesign(t *testing.T) {
-	want := expectedRoutes(t)
-	got := templateRoutes(loadTemplate(t, nil).Routes)
 	for _, r := range got {
 		if !slices.Contains(want, r) {
-			t.Errorf("template route %q is not in the design", r)
+			t.Errorf("template route %q is not in shared/routes", r)
 		}
 	}
 	for _, r := range want {
 		if !slices.Contains(got, r) {
-			t.Errorf("design route %q is not in the template", r)
+			t.Errorf("route %q of shared/routes is not in the template", r)
 		}
 	}
 }
@@ -144,7 +69,15 @@ func TestAuthorizerIsDefault(t *testing.T) {
 			t.Errorf("got %v, want %v", got, 0)
 		}
 	})
-	public := []string{"GET /open/_document", "GET /open/global/config"}
+	var public []string
+	for _, r := range routes.All() {
+		if r.Auth == routes.Public {
+			public = append(public, r.Pattern())
+		}
+	}
+	if want := []string{"GET /open/global/config", "GET /open/_document"}; !slices.Equal(public, want) {
+		t.Errorf("public routes: got %v, want %v", public, want)
+	}
 	for _, r := range tpl.Routes {
 		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
 			wantAuth := !slices.Contains(public, r.Method+" "+r.Path)
