@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"keygate/shared/apperr"
@@ -20,7 +21,8 @@ const MaxBodyBytes = 64 << 10
 // DecodeJSON reads r's body into dst strictly: the Content-Type must be
 // application/json (parameters such as charset allowed; otherwise 415), the
 // body at most MaxBodyBytes (413) and exactly one JSON value with no unknown
-// fields and nothing after it (400). An empty body is a 400.
+// fields, field names exactly as documented (case included), none twice,
+// and nothing after it (400). An empty body is a 400.
 func DecodeJSON(r *http.Request, dst any) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -84,8 +86,12 @@ func checkJSONContentType(ct string) error {
 	return nil
 }
 
-// decodeStrict decodes exactly one JSON value into dst.
+// decodeStrict decodes exactly one JSON value into dst. Field names must
+// match exactly, and none may appear twice (checkFields).
 func decodeStrict(body []byte, dst any) error {
+	if err := checkFields(body, reflect.TypeOf(dst)); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

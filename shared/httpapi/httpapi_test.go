@@ -74,9 +74,14 @@ func TestErrorHidesInternalText(t *testing.T) {
 }
 
 func TestDecodeJSON(t *testing.T) {
+	type limit struct {
+		Limit *int `json:"limit"`
+	}
 	type in struct {
-		Name *string `json:"name"`
-		N    *int    `json:"n"`
+		Name   *string   `json:"name"`
+		N      *int      `json:"n"`
+		Limit  *limit    `json:"rateLimit"`
+		Scopes *[]string `json:"scopes"`
 	}
 	tests := []struct {
 		name, contentType, body string
@@ -96,6 +101,16 @@ func TestDecodeJSON(t *testing.T) {
 		{"unknown field", "application/json", `{"name":"a","admin":true}`, apperr.BadRequest},
 		{"trailing data", "application/json", `{"name":"a"}{"name":"b"}`, apperr.BadRequest},
 		{"trailing garbage", "application/json", `{"name":"a"} x`, apperr.BadRequest},
+		{"upper-case field", "application/json", `{"Name":"a"}`, apperr.BadRequest},
+		{"all-caps field", "application/json", `{"name":"a","N":1}`, apperr.BadRequest},
+		{"duplicate field", "application/json", `{"name":"a","name":"b"}`, apperr.BadRequest},
+		{"duplicate field, other value", "application/json", `{"n":1,"name":"a","n":2}`, apperr.BadRequest},
+		{"nested object", "application/json", `{"rateLimit":{"limit":1}}`, ""},
+		{"nested case mismatch", "application/json", `{"rateLimit":{"Limit":1}}`, apperr.BadRequest},
+		{"nested duplicate", "application/json", `{"rateLimit":{"limit":1,"limit":2}}`, apperr.BadRequest},
+		{"nested unknown", "application/json", `{"rateLimit":{"limit":1,"burst":2}}`, apperr.BadRequest},
+		{"array of strings", "application/json", `{"scopes":["read","write"]}`, ""},
+		{"null nested", "application/json", `{"rateLimit":null}`, ""},
 		{"too large", "application/json", `{"name":"` + strings.Repeat("a", httpapi.MaxBodyBytes) + `"}`, apperr.PayloadTooLarge},
 	}
 	for _, tt := range tests {
