@@ -37,8 +37,8 @@ run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0
 
 .PHONY: test
 test: tools fmt-check vet ## run every check and test
-	@echo "==> go test (DynamoDB Local is started by the tests themselves)"
-	@$(GO) test -v $(TEST_FLAGS) $(PKGS) 2>&1 | scripts/test-summary
+	@echo "==> go test (one DynamoDB Local shared by every package: tools/testrun)"
+	@$(GO) run ./tools/testrun -v $(TEST_FLAGS) $(PKGS) 2>&1 | scripts/test-summary
 
 .PHONY: fmt-check
 fmt-check: ## fail if any Go file is not gofmt-formatted

@@ -209,8 +209,10 @@ func TestKeyCommands(t *testing.T) {
 	if _, err := apikey.Parse(token, apikey.DefaultPrefix); err != nil {
 		t.Errorf("key create --quiet: got %q, want only a token (%v)", token, err)
 	}
-	out := e.mustRun(t, "key", "create", "u1", "--name", "text", "--prefix", "tj", "--expires", "2099-01-02T03:04:05Z")
-	for _, want := range []string{"tj_", "read,write,admin", "2099-01-02T03:04:05Z", "only time"} {
+	// The API's precision: an expiry keeps its milliseconds.
+	expires := time.Now().UTC().AddDate(1, 0, 0).Truncate(time.Second).Add(123 * time.Millisecond).Format(time.RFC3339Nano)
+	out := e.mustRun(t, "key", "create", "u1", "--name", "text", "--prefix", "tj", "--expires", expires)
+	for _, want := range []string{"tj_", "read,write,admin", expires, "only time"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("key create: got %q, want it to contain %q", out, want)
 		}
@@ -241,10 +243,11 @@ func TestKeyCommands(t *testing.T) {
 		ID      string `json:"id"`
 		UserID  string `json:"userId"`
 		Revoked bool   `json:"revoked"`
+		Flush   string `json:"cacheFlush"`
 	}
 	e.mustRunJSON(t, &rv, "key", "revoke", "u1", k.ID)
-	if !rv.Revoked || rv.ID != k.ID {
-		t.Errorf("key revoke: got %+v, want %s revoked", rv, k.ID)
+	if !rv.Revoked || rv.ID != k.ID || rv.Flush != "skipped" {
+		t.Errorf("key revoke: got %+v, want %s revoked, cache flush skipped (no stage given)", rv, k.ID)
 	}
 	st := store.New(e.client, e.table)
 	if v, err := st.Verify(context.Background(), k.ID, apikey.Hash(k.APIKey), time.Now()); err != nil || v.Result != keys.VerifyNotFound {

@@ -11,9 +11,8 @@ import (
 )
 
 // The JSON shapes the CLI prints: camelCase names and absent optional values
-// null, as in the HTTP API's answers; but times are RFC 3339 UTC to the
-// second (2030-01-02T15:04:05Z), where the HTTP API writes milliseconds, and
-// a key carries its userId.
+// null, and times in keys.TimeFormat (RFC 3339 UTC with milliseconds), as in
+// the HTTP API's answers; a key also carries its userId.
 
 type userView struct {
 	ID        string `json:"id"`
@@ -83,7 +82,7 @@ func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.UTC().Format(keys.TimeFormat)
 }
 
 func formatTimePtr(t *time.Time) *string {

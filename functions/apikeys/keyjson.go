@@ -6,9 +6,8 @@ import (
 	"time"
 )
 
-// timeFormat is RFC 3339 in UTC with milliseconds, as JavaScript's
-// Date.prototype.toISOString writes it (and as the store keeps times).
-const timeFormat = "2006-01-02T15:04:05.000Z"
+// timeFormat is keys.TimeFormat: RFC 3339 in UTC with milliseconds.
+const timeFormat = keys.TimeFormat
 
 // keyJSON is a key as clients see it: never the token, never the hash.
 type keyJSON struct {

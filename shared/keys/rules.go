@@ -19,6 +19,10 @@ const (
 // last use are kept in epoch milliseconds.
 const TimePrecision = time.Millisecond
 
+// TimeFormat is how the API and the CLI write times: RFC 3339 in UTC with
+// milliseconds, as JavaScript's Date.prototype.toISOString writes them.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
 // CheckExpiry applies the expiry rule to a requested expiry: after now, at
 // most MaxExpiryYears ahead, kept to the millisecond. It returns the expiry
 // as it will be stored.

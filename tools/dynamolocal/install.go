@@ -96,17 +96,24 @@ func Install(ctx context.Context, log io.Writer) (string, error) {
 	if err := checkIntegrity(data, Integrity); err != nil {
 		return "", err
 	}
-	staging := dir + ".partial"
-	_ = os.RemoveAll(staging)
-	if err := unpackEmulator(data, staging); err != nil {
-		_ = os.RemoveAll(staging)
-		return "", err
-	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return "", err
 	}
-	_ = os.RemoveAll(dir)
+	// Unpack beside the destination and rename into place: test binaries
+	// of several packages may install at the same time, and the first
+	// rename wins; the others find the jar there and use it.
+	staging, err := os.MkdirTemp(filepath.Dir(dir), ".partial-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(staging)
+	if err := unpackEmulator(data, staging); err != nil {
+		return "", err
+	}
 	if err := os.Rename(staging, dir); err != nil {
+		if done, ok := Installed(); ok {
+			return done, nil
+		}
 		return "", fmt.Errorf("dynamolocal: move emulator into place: %w", err)
 	}
 	fmt.Fprintf(log, "dynamolocal: DynamoDB Local unpacked into %s\n", dir)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"sync"
 	"testing"
@@ -16,7 +17,12 @@ import (
 	"keygate/shared/store"
 )
 
-// The one server shared by the tests of a test binary.
+// SharedEndpointEnv names the variable through which `make test` hands every
+// test binary the one DynamoDB Local it started (tools/testrun).
+const SharedEndpointEnv = "KEYGATE_TEST_DYNAMODB_ENDPOINT"
+
+// The one server of a test binary: make test's (SharedEndpointEnv), the
+// user's (DYNAMODB_ENDPOINT), or one started for this binary.
 var shared struct {
 	once     sync.Once
 	server   *Server
@@ -24,18 +30,28 @@ var shared struct {
 	err      error
 }
 
-// Endpoint returns the DynamoDB endpoint tests use: $DYNAMODB_ENDPOINT, or a
-// DynamoDB Local started once for this test binary. It fails the test, with
-// the command that installs what is missing, when it cannot start one.
-func Endpoint(tb testing.TB) string {
-	tb.Helper()
+// setUp finds or starts the test binary's DynamoDB Local, once, installing
+// the emulator first when it is missing (the first run of go test ./... in
+// a fresh clone needs nothing but Java and npm).
+func setUp() {
 	shared.once.Do(func() {
-		if ep := os.Getenv("DYNAMODB_ENDPOINT"); ep != "" {
-			shared.endpoint = ep
-			return
+		for _, name := range []string{SharedEndpointEnv, "DYNAMODB_ENDPOINT"} {
+			if ep := os.Getenv(name); ep != "" {
+				shared.endpoint = ep
+				if !answers(ep) {
+					shared.err = fmt.Errorf("%s=%s (set in the environment) does not answer: unset it and the tests start DynamoDB Local themselves", name, ep)
+				}
+				return
+			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
+		if _, ok := Installed(); !ok {
+			if _, err := Install(ctx, os.Stderr); err != nil {
+				shared.err = fmt.Errorf("%w\ninstall it with: %s", err, InstallHint)
+				return
+			}
+		}
 		s, err := Start(ctx, Options{})
 		if err != nil {
 			shared.err = err
@@ -45,15 +61,35 @@ func Endpoint(tb testing.TB) string {
 		shared.endpoint = s.Endpoint()
 		fmt.Fprintf(os.Stderr, "dynamolocal: DynamoDB Local started at %s (pid %d)\n", s.Endpoint(), s.PID())
 	})
+}
+
+// answers reports whether anything answers HTTP at endpoint.
+func answers(endpoint string) bool {
+	return ping(&http.Client{Timeout: 5 * time.Second}, endpoint)
+}
+
+// Endpoint returns the DynamoDB endpoint tests use: make test's shared
+// server, $DYNAMODB_ENDPOINT, or a DynamoDB Local started once for this test
+// binary. It fails the test when there is none (Main has already said why,
+// once).
+func Endpoint(tb testing.TB) string {
+	tb.Helper()
+	setUp()
 	if shared.err != nil {
 		tb.Fatalf("DynamoDB Local: %v", shared.err)
 	}
 	return shared.endpoint
 }
 
-// Main runs the tests of a package and then stops the DynamoDB Local they
-// shared. Call it from TestMain.
+// Main runs the tests of a package that needs DynamoDB and then stops the
+// DynamoDB Local they shared, if it started one. Call it from TestMain.
+// When no DynamoDB can be had it says why once and runs no test.
 func Main(m *testing.M) {
+	setUp()
+	if shared.err != nil {
+		fmt.Fprintf(os.Stderr, "dynamolocal: no DynamoDB for these tests: %v\n", shared.err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if shared.server != nil {
 		if err := shared.server.Stop(); err != nil {
