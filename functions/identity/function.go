@@ -10,18 +10,26 @@ import (
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
 	"keygate/shared/routes"
-	"keygate/shared/store"
 )
+
+// Directory is what the identity routes read of storage: memberships when
+// the authorizer's context could not carry them, and workspaces.
+// *store.Store implements it.
+type Directory interface {
+	ListMemberships(ctx context.Context, userID string) ([]keys.Membership, error)
+	GetMembership(ctx context.Context, userID, workspaceID string) (keys.Membership, error)
+	GetWorkspace(ctx context.Context, id string) (keys.Workspace, error)
+}
 
 // Function serves the identity routes.
 type Function struct {
-	st     *store.Store
+	st     Directory
 	logger *slog.Logger
 	httpapi.Lambda
 }
 
 // New builds the function once per Lambda instance.
-func New(cfg Config, st *store.Store) (*Function, error) {
+func New(cfg Config, st Directory) (*Function, error) {
 	f := &Function{st: st, logger: cfg.Logger}
 	if f.logger == nil {
 		f.logger = slog.Default()

@@ -10,6 +10,9 @@ const (
 	allowHeaders = "Authorization, Content-Type"
 	allowMethods = "GET, POST, PATCH, DELETE, OPTIONS"
 	maxAge       = "600"
+	// exposeHeaders lets browser clients read why a request was refused
+	// and whether a revocation flushed the authorizer cache.
+	exposeHeaders = "X-Keygate-Reason, X-Keygate-Cache-Flush"
 )
 
 // SetCORS sets the CORS response headers for origin (DefaultAllowOrigin when
@@ -22,6 +25,7 @@ func SetCORS(h http.Header, origin string) {
 	h.Set("Access-Control-Allow-Headers", allowHeaders)
 	h.Set("Access-Control-Allow-Methods", allowMethods)
 	h.Set("Access-Control-Max-Age", maxAge)
+	h.Set("Access-Control-Expose-Headers", exposeHeaders)
 	if origin != "*" {
 		h.Add("Vary", "Origin")
 	}

@@ -114,7 +114,10 @@ func (f *stackFlags) database(ctx context.Context, log io.Writer) (endpoint stri
 	defer cancel()
 	if _, err := store.EnsureTable(tctx, c, f.table); err != nil {
 		stop()
-		return "", nil, func() {}, fmt.Errorf("table %s: %w", f.table, err)
+		if f.endpoint != "" && f.endpoint == os.Getenv("DYNAMODB_ENDPOINT") {
+			return "", nil, func() {}, fmt.Errorf("DynamoDB at %s, from DYNAMODB_ENDPOINT in your environment (an earlier make run's?): %w; unset it and make run starts its own", f.endpoint, err)
+		}
+		return "", nil, func() {}, fmt.Errorf("table %s at %s: %w", f.table, endpoint, err)
 	}
 	return endpoint, c, stop, nil
 }

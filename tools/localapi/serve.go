@@ -81,7 +81,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"demoUser", seeded.UserID, "demoKeyId", seeded.KeyID)
 	fmt.Fprintf(stdout, "KEYGATE_URL=%s\nKEYGATE_API_KEY=%s\nKEYGATE_WORKSPACE_ID=%s\n", url, seeded.Token, seeded.WorkspaceID)
 	fmt.Fprintf(stdout, "curl -H \"Authorization: Bearer %s\" %s/open/auth/whoami\n", seeded.Token, url)
-	fmt.Fprintf(stdout, "# admin CLI on the same data: DYNAMODB_ENDPOINT=%s KEYGATE_TABLE=%s go run ./cmd/keygate key ls %s\n",
+	fmt.Fprintf(stdout, "# admin CLI on the same data: go run ./cmd/keygate --endpoint %s --table %s key ls %s\n",
 		endpoint, sf.table, seeded.UserID)
 
 	select {
