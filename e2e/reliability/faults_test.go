@@ -78,6 +78,7 @@ func TestAuthorizerFailsClosedOnFaultyEndpoints(t *testing.T) {
 	}
 	for _, kind := range faults.Kinds {
 		t.Run(kind.String(), func(t *testing.T) {
+			t.Parallel() // each kind has its own fault server, table and stack; most wait on deadlines
 			srv := faults.New(t, kind)
 			client, err := store.NewClient(t.Context(), store.ClientOptions{Endpoint: srv.URL})
 			if err != nil {
@@ -187,6 +188,7 @@ func TestKeyWritesFailIn500Envelope(t *testing.T) {
 	}
 	for _, kind := range faults.Kinds {
 		t.Run("endpoint/"+kind.String(), func(t *testing.T) {
+			t.Parallel() // each kind has its own fault server, table and stack; most wait on deadlines
 			srv := faults.New(t, kind)
 			fc, err := store.NewClient(t.Context(), store.ClientOptions{Endpoint: srv.URL})
 			if err != nil {
