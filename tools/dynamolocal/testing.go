@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -87,7 +88,7 @@ func Endpoint(tb testing.TB) string {
 func Main(m *testing.M) {
 	setUp()
 	if shared.err != nil {
-		fmt.Fprintf(os.Stderr, "dynamolocal: no DynamoDB for these tests: %v\n", shared.err)
+		fmt.Fprintf(os.Stderr, "dynamolocal: no DynamoDB for these tests: %s\n", strings.TrimPrefix(shared.err.Error(), "dynamolocal: "))
 		os.Exit(1)
 	}
 	code := m.Run()
