@@ -33,7 +33,7 @@ tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Ja
 
 .PHONY: run
 run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000
-	$(GO) run ./tools/localapi
+	@$(GO) run ./tools/localapi
 
 .PHONY: test
 test: tools fmt-check vet ## run every check and test
