@@ -19,7 +19,7 @@ func TestHandleOutcomes(t *testing.T) {
 	future := f.key("alice", []keys.Scope{keys.ScopeRead}, ptr(time.Now().Add(time.Hour)))
 	expired := f.key("alice", keys.AllScopes, ptr(time.Now().Add(-time.Minute)))
 	deleted := f.key("alice", keys.AllScopes, nil)
-	if err := f.seed.DeleteKey(t.Context(), "alice", deleted.ID); err != nil {
+	if err := f.seed.DeleteKey(t.Context(), "alice", deleted.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	disabled := f.key("bob", keys.AllScopes, nil)
@@ -170,7 +170,7 @@ func TestHandlePolicyByRoleAndScope(t *testing.T) {
 	f.user("alice", map[string]keys.Role{"ws-own": keys.RoleOwner, "ws-adm": keys.RoleAdmin, "ws-ro": keys.RoleReadOnly})
 	r := func(method, path string) string { return testBase + "/" + method + path }
 	whoami := []string{r("GET", "/open/auth/whoami")}
-	keyRoutes := []string{r("*", "/open/apikeys"), r("*", "/open/apikeys/*")}
+	keyRoutes := []string{r("*", "/open/apikeys"), r("*", "/open/apikeys/*"), r("GET", "/open/audit")}
 	ws := func(adm, own, ro string) []string { // in workspace id order: ws-adm, ws-own, ws-ro
 		var out []string
 		for _, w := range [][2]string{{adm, "ws-adm"}, {own, "ws-own"}, {ro, "ws-ro"}} {

@@ -166,7 +166,7 @@ func (f *fixture) storeKey(userID string, k apikey.Key, scopes []keys.Scope, exp
 	f.tb.Helper()
 	f.secrets = append(f.secrets, k.Token, k.Hash)
 	err := f.seed.CreateKey(f.tb.Context(), keys.Key{ID: k.ID, UserID: userID, Name: "test", Hash: k.Hash, Start: k.Start,
-		Scopes: scopes, CreatedAt: time.Now(), ExpiresAt: expiresAt})
+		Scopes: scopes, CreatedAt: time.Now(), ExpiresAt: expiresAt}, nil)
 	if err != nil {
 		f.tb.Fatal(err)
 	}

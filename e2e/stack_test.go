@@ -129,7 +129,7 @@ func (s *stack) key(tb testing.TB, userID string, scopes ...keys.Scope) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	err = s.st.CreateKey(tb.Context(), keys.Key{ID: k.ID, UserID: userID, Name: "test key", Hash: k.Hash, Start: k.Start, Scopes: scopes, CreatedAt: s.st.Now()})
+	err = s.st.CreateKey(tb.Context(), keys.Key{ID: k.ID, UserID: userID, Name: "test key", Hash: k.Hash, Start: k.Start, Scopes: scopes, CreatedAt: s.st.Now()}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

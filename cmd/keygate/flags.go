@@ -17,6 +17,7 @@ type globals struct {
 	region   string
 	json     bool
 	timeout  time.Duration
+	actor    string
 }
 
 // defaultTimeout bounds a whole command, table creation included.
@@ -32,6 +33,7 @@ func globalsFromEnv(getenv func(string) string) globals {
 		table:    table,
 		endpoint: getenv("DYNAMODB_ENDPOINT"),
 		region:   getenv("AWS_REGION"),
+		actor:    getenv("KEYGATE_ACTOR"),
 		timeout:  defaultTimeout,
 	}
 }
@@ -60,7 +62,8 @@ func (c *cli) newFlagSet(path, args, summary string) *flagSet {
 	fs.StringVar(&c.g.region, "region", c.g.region, "AWS `region` (env AWS_REGION; us-east-1 with --endpoint)")
 	fs.BoolVar(&c.g.json, "json", c.g.json, "print JSON")
 	fs.DurationVar(&c.g.timeout, "timeout", c.g.timeout, "give up after this `duration`")
-	fs.global = map[string]bool{"table": true, "endpoint": true, "region": true, "json": true, "timeout": true}
+	fs.StringVar(&c.g.actor, "actor", c.g.actor, "the operator `name` the audit log records for key changes (env KEYGATE_ACTOR; default the OS user)")
+	fs.global = map[string]bool{"table": true, "endpoint": true, "region": true, "json": true, "timeout": true, "actor": true}
 	return fs
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ func (c *cli) keyCreate(args []string) error {
 	envPrefix, envPrefixErr := apikey.PrefixFromEnv(c.getenv)
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
 	quiet := fs.Bool("quiet", false, "print only the token")
+	allow := fs.String("allow", "", "comma-separated `CIDRs` (or addresses) the key works from; default any address")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -47,11 +49,17 @@ func (c *cli) keyCreate(args []string) error {
 	if !apikey.ValidPrefix(*prefix) {
 		return usageErrorf("key create: invalid --prefix %q: want ^[a-z][a-z0-9]{0,15}$", *prefix)
 	}
+	var cidrs []netip.Prefix
+	if fs.isSet("allow") {
+		if cidrs, err = parseAllow("key create", *allow); err != nil {
+			return err
+		}
+	}
 	svc, err := c.keyService(*prefix)
 	if err != nil {
 		return err
 	}
-	issued, err := svc.Create(c.ctx, c.operator(pos[0]), keys.CreateRequest{Name: *name, Scopes: sc, ExpiresAt: exp})
+	issued, err := svc.Create(c.ctx, c.operator(pos[0]), keys.CreateRequest{Name: *name, Scopes: sc, ExpiresAt: exp, AllowedCIDRs: cidrs})
 	if err != nil {
 		return err
 	}
@@ -63,7 +71,8 @@ func (c *cli) keyCreate(args []string) error {
 	v.APIKey = issued.Token
 	return c.emit(v, func() error {
 		if err := c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "start", v.Start,
-			"scopes", strings.Join(v.Scopes, ","), "expires", orDash(v.ExpiresAt), "token", v.APIKey); err != nil {
+			"scopes", strings.Join(v.Scopes, ","), "expires", orDash(v.ExpiresAt), "allow", allowText(v.AllowedCIDRs),
+			"token", v.APIKey); err != nil {
 			return err
 		}
 		_, err := fmt.Fprintln(c.stdout, "\nThis is the only time the token is shown; store it now.")
@@ -116,6 +125,75 @@ func (c *cli) keyList(args []string) error {
 	return c.emit(list[keyView]{Items: views}, func() error {
 		return c.printTable([]string{"ID", "NAME", "START", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "USES"}, rows)
 	})
+}
+
+// keyUpdate: keygate key update <userId> <keyId> [--name NAME] [--allow CIDRs | --allow-any]
+func (c *cli) keyUpdate(args []string) error {
+	fs := c.newFlagSet("key update", "<userId> <keyId>",
+		"Rename one of a user's keys or change the networks it works from. The change and its\naudit event are written together.")
+	name := fs.String("name", "", "the key's new `name`")
+	allow := fs.String("allow", "", "comma-separated `CIDRs` (or addresses) the key works from, replacing its allowlist")
+	anyAddr := fs.Bool("allow-any", false, "remove the allowlist: the key works from any address")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	var ch keys.KeyChanges
+	if fs.isSet("name") {
+		if _, err := keys.NormalizeKeyName(*name); err != nil {
+			return usageErrorf("key update: --name: %s", apperr.MessageOf(err))
+		}
+		ch.Name = name
+	}
+	switch {
+	case fs.isSet("allow") && *anyAddr:
+		return usageErrorf("key update: --allow and --allow-any exclude each other")
+	case fs.isSet("allow"):
+		ch.SetAllowedCIDRs = true
+		if ch.AllowedCIDRs, err = parseAllow("key update", *allow); err != nil {
+			return err
+		}
+	case *anyAddr:
+		ch.SetAllowedCIDRs = true
+	}
+	if ch.Name == nil && !ch.SetAllowedCIDRs {
+		return usageErrorf("key update: nothing to change: pass --name, --allow or --allow-any")
+	}
+	svc, err := c.keyService("")
+	if err != nil {
+		return err
+	}
+	k, err := svc.Update(c.ctx, c.operator(pos[0]), pos[1], ch)
+	if err != nil {
+		return err
+	}
+	v := viewKey(k)
+	return c.emit(v, func() error {
+		return c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "allow", allowText(v.AllowedCIDRs))
+	})
+}
+
+// parseAllow reads a comma-separated allowlist with the API's rule.
+func parseAllow(cmd, s string) ([]netip.Prefix, error) {
+	var entries []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			entries = append(entries, e)
+		}
+	}
+	cidrs, err := keys.ParseCIDRs(entries)
+	if err != nil {
+		return nil, usageErrorf("%s: --allow: %s", cmd, apperr.MessageOf(err))
+	}
+	return cidrs, nil
+}
+
+// allowText is an allowlist as text: "any" for none.
+func allowText(cidrs []string) string {
+	if cidrs == nil {
+		return "any"
+	}
+	return strings.Join(cidrs, ",")
 }
 
 // keyRevoke: keygate key revoke <userId> <keyId> [--rest-api-id ID --stage NAME]

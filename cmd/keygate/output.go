@@ -45,6 +45,8 @@ type keyView struct {
 	ExpiresAt  *string  `json:"expiresAt"`
 	LastUsedAt *string  `json:"lastUsedAt"`
 	UsageCount int64    `json:"usageCount"`
+	// AllowedCIDRs is null for a key usable from any address.
+	AllowedCIDRs []string `json:"allowedCidrs"`
 	// APIKey is the token, set only by key create.
 	APIKey string `json:"apiKey,omitempty"`
 }
@@ -74,7 +76,7 @@ func viewKey(k keys.Key) keyView {
 	return keyView{
 		ID: k.ID, UserID: k.UserID, Name: k.Name, Start: k.Start, Scopes: scopes,
 		CreatedAt: formatTime(k.CreatedAt), ExpiresAt: formatTimePtr(k.ExpiresAt),
-		LastUsedAt: formatTimePtr(k.LastUsedAt), UsageCount: k.UsageCount,
+		LastUsedAt: formatTimePtr(k.LastUsedAt), UsageCount: k.UsageCount, AllowedCIDRs: keys.FormatCIDRs(k.AllowedCIDRs),
 	}
 }
 

@@ -71,7 +71,11 @@ var groups = []group{
 	{"key", "API keys", []command{
 		{"create", "create a key for a user and print its token, once", (*cli).keyCreate},
 		{"ls", "list a user's keys, newest first", (*cli).keyList},
+		{"update", "rename a user's key or change its IP allowlist", (*cli).keyUpdate},
 		{"revoke", "delete a user's key", (*cli).keyRevoke},
+	}},
+	{"audit", "the audit log of key changes", []command{
+		{"ls", "list a user's audit events, newest first", (*cli).auditList},
 	}},
 }
 

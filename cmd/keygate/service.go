@@ -4,7 +4,11 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/user"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
@@ -25,18 +29,35 @@ func (c *cli) keyService(prefix string) (*keys.Service, error) {
 	// unpredictable for this process.
 	cursorKey := make([]byte, keys.MinCursorKeyLen)
 	_, _ = rand.Read(cursorKey) // never fails: it crashes the program instead
+	retention := keys.DefaultAuditRetention
+	if v := strings.TrimSpace(c.getenv("AUDIT_RETENTION_DAYS")); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 {
+			return nil, usageErrorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", v)
+		}
+		retention = time.Duration(days) * 24 * time.Hour
+	}
 	return keys.NewService(st, keys.Config{KeyPrefix: prefix, CursorKey: cursorKey, ReflushAfter: access.ReflushDelay,
-		Logger: c.logger()})
+		Logger: c.logger(), AuditRetention: retention})
 }
 
-// operator is the caller of the CLI's changes: the operator, named by the
-// OS user, acting for userID.
+// operator is the caller of the CLI's changes: the operator, named by
+// --actor or the OS user, acting for userID. The audit log records it, with
+// the machine's host name as the source.
 func (c *cli) operator(userID string) keys.Caller {
-	name := "operator"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
+	name := strings.TrimSpace(c.g.actor)
+	if name == "" {
+		name = "operator"
+		if u, err := user.Current(); err == nil && u.Username != "" {
+			name = u.Username
+		}
 	}
-	return keys.OperatorCaller(name, userID)
+	caller := keys.OperatorCaller(name, userID)
+	caller.UserAgent = "keygate-cli"
+	if host, err := os.Hostname(); err == nil {
+		caller.SourceIP = host
+	}
+	return caller
 }
 
 // stageCache is the authorizer cache of a deployed stage, reached with the

@@ -53,7 +53,7 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 	}
 	create := func(user string, key apikey.Key, scopes []keys.Scope, expires *time.Time) {
 		err := e.st.CreateKey(ctx, keys.Key{ID: key.ID, UserID: user, Name: "corpus", Hash: key.Hash,
-			Start: key.Start, Scopes: scopes, CreatedAt: time.Now().UTC().Add(-time.Hour), ExpiresAt: expires})
+			Start: key.Start, Scopes: scopes, CreatedAt: time.Now().UTC().Add(-time.Hour), ExpiresAt: expires}, nil)
 		if err != nil {
 			tb.Fatalf("CreateKey: %v", err)
 		}
@@ -62,7 +62,7 @@ func seedCorpus(tb testing.TB, e *env) corpusKeys {
 
 	del := gen()
 	create(e.alice.UserID, del, keys.AllScopes, nil)
-	if err := e.st.DeleteKey(ctx, e.alice.UserID, del.ID); err != nil {
+	if err := e.st.DeleteKey(ctx, e.alice.UserID, del.ID, nil); err != nil {
 		tb.Fatalf("DeleteKey: %v", err)
 	}
 	k.deleted = del.Token

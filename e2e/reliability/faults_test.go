@@ -152,7 +152,8 @@ func TestAuthorizerFailsClosedOnPartialFailure(t *testing.T) {
 	}
 }
 
-// keyWrites are the key operations that must be all or nothing.
+// keyWrites are the key operations that must be all or nothing: each is one
+// transaction with its audit event.
 var keyWrites = []struct {
 	name         string
 	method, path string
@@ -162,8 +163,8 @@ var keyWrites = []struct {
 	{"create", http.MethodPost, "/open/apikeys", `{"name":"ci"}`, faults.OpTransactWriteItems},
 	{"rotate", http.MethodPost, "/open/apikeys/%s/rotate", `{}`, faults.OpTransactWriteItems},
 	{"rotate with grace", http.MethodPost, "/open/apikeys/%s/rotate", `{"gracePeriodSeconds":60}`, faults.OpTransactWriteItems},
-	{"delete", http.MethodDelete, "/open/apikeys/%s", ``, faults.OpDeleteItem},
-	{"rename", http.MethodPatch, "/open/apikeys/%s", `{"name":"renamed"}`, faults.OpUpdateItem},
+	{"delete", http.MethodDelete, "/open/apikeys/%s", ``, faults.OpTransactWriteItems},
+	{"rename", http.MethodPatch, "/open/apikeys/%s", `{"name":"renamed"}`, faults.OpTransactWriteItems},
 }
 
 // TestKeyWritesFailIn500Envelope fails the functions' DynamoDB calls before
@@ -215,21 +216,24 @@ var lostResponses = []struct {
 	removed, added           int
 	complete                 func(tb testing.TB, e *env)
 }{
-	{"create", http.MethodPost, "/open/apikeys", `{"name":"ci"}`, faults.OpTransactWriteItems, 0, 1,
+	{"create", http.MethodPost, "/open/apikeys", `{"name":"ci"}`, faults.OpTransactWriteItems, 0, 2,
 		func(tb testing.TB, e *env) {
+			checkOneEvent(tb, e, keys.EventKeyCreated)
 			others := otherKeys(tb, e)
 			if len(others) != 1 || others[0].Name != "ci" {
 				tb.Fatalf("keys besides alice's: got %+v, want one named ci", others)
 			}
 			checkComplete(tb, others[0])
 		}},
-	{"rotate", http.MethodPost, "/open/apikeys/%s/rotate", `{}`, faults.OpTransactWriteItems, 1, 1,
+	{"rotate", http.MethodPost, "/open/apikeys/%s/rotate", `{}`, faults.OpTransactWriteItems, 1, 2,
 		func(tb testing.TB, e *env) {
+			checkOneEvent(tb, e, keys.EventKeyRotated)
 			checkGone(tb, e)
 			checkSuccessor(tb, e)
 		}},
-	{"rotate with grace", http.MethodPost, "/open/apikeys/%s/rotate", `{"gracePeriodSeconds":60}`, faults.OpTransactWriteItems, 1, 2,
+	{"rotate with grace", http.MethodPost, "/open/apikeys/%s/rotate", `{"gracePeriodSeconds":60}`, faults.OpTransactWriteItems, 1, 3,
 		func(tb testing.TB, e *env) {
+			checkOneEvent(tb, e, keys.EventKeyRotated)
 			old, err := e.st.GetKey(context.Background(), e.alice.UserID, e.alice.KeyID)
 			if err != nil {
 				tb.Fatalf("old key: %v, want it kept for the grace period", err)
@@ -239,8 +243,9 @@ var lostResponses = []struct {
 				tb.Errorf("old key: got expiresAt %v replacedBy %q, want a future expiry and %q", old.ExpiresAt, old.ReplacedBy, next.ID)
 			}
 		}},
-	{"delete", http.MethodDelete, "/open/apikeys/%s", ``, faults.OpDeleteItem, 1, 0,
+	{"delete", http.MethodDelete, "/open/apikeys/%s", ``, faults.OpTransactWriteItems, 1, 1,
 		func(tb testing.TB, e *env) {
+			checkOneEvent(tb, e, keys.EventKeyRevoked)
 			checkGone(tb, e)
 			if others := otherKeys(tb, e); len(others) != 0 {
 				tb.Errorf("keys besides alice's: got %+v, want none", others)
@@ -287,6 +292,19 @@ func otherKeys(tb testing.TB, e *env) []keys.Key {
 		}
 	}
 	return out
+}
+
+// checkOneEvent fails the test unless alice's audit log holds exactly one
+// event, of type t: a write's event is part of its complete result.
+func checkOneEvent(tb testing.TB, e *env, t keys.EventType) {
+	tb.Helper()
+	evs, _, err := e.st.ListEvents(context.Background(), e.alice.UserID, keys.EventQuery{}, 100, "")
+	if err != nil {
+		tb.Fatalf("list events: %v", err)
+	}
+	if len(evs) != 1 || evs[0].Type != t {
+		tb.Errorf("audit log: got %+v, want one %s event", evs, t)
+	}
 }
 
 // checkGone fails the test unless alice's seeded key is entirely gone.

@@ -66,7 +66,7 @@ func Seed(ctx context.Context, st *store.Store, name, prefix string, scopes ...k
 	if err != nil {
 		return p, err
 	}
-	if err := st.CreateKey(ctx, keys.NewKey(k, p.UserID, "seed", scopes, now, nil)); err != nil {
+	if err := st.CreateKey(ctx, keys.NewKey(k, p.UserID, "seed", scopes, now, nil), nil); err != nil {
 		return p, fmt.Errorf("seed key: %w", err)
 	}
 	p.Token, p.KeyID, p.Hash = k.Token, k.ID, k.Hash

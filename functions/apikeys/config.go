@@ -2,6 +2,7 @@ package apikeys
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -30,6 +31,9 @@ type Config struct {
 	ReflushAfter time.Duration
 	// Now is the clock (nil: time.Now); tests inject one.
 	Now func() time.Time
+	// AuditRetention is how long audit events are kept
+	// (AUDIT_RETENTION_DAYS, default 90).
+	AuditRetention time.Duration
 }
 
 // ConfigFromEnv reads the configuration once, at start.
@@ -55,5 +59,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cacheOn {
 		reflush = access.ReflushDelay
 	}
-	return Config{Common: c, KeyPrefix: prefix, CursorKey: []byte(cursorKey), ReflushAfter: reflush}, nil
+	days, err := fnenv.Int(getenv, "AUDIT_RETENTION_DAYS", int(keys.DefaultAuditRetention/(24*time.Hour)))
+	if err != nil || days < 1 {
+		return Config{}, fmt.Errorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", getenv("AUDIT_RETENTION_DAYS"))
+	}
+	return Config{Common: c, KeyPrefix: prefix, CursorKey: []byte(cursorKey), ReflushAfter: reflush,
+		AuditRetention: time.Duration(days) * 24 * time.Hour}, nil
 }

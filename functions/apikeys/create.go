@@ -10,9 +10,10 @@ import (
 
 // createRequest is the body of POST /open/apikeys.
 type createRequest struct {
-	Name      *string   `json:"name"`
-	Scopes    *[]string `json:"scopes"`
-	ExpiresAt *string   `json:"expiresAt"`
+	Name         *string   `json:"name"`
+	Scopes       *[]string `json:"scopes"`
+	ExpiresAt    *string   `json:"expiresAt"`
+	AllowedCIDRs *[]string `json:"allowedCidrs"`
 }
 
 // create handles POST /open/apikeys: a new key for the caller, its token
@@ -58,6 +59,13 @@ func (in createRequest) toDomain() (keys.CreateRequest, error) {
 			return keys.CreateRequest{}, err
 		}
 		req.ExpiresAt = &t
+	}
+	if in.AllowedCIDRs != nil {
+		cidrs, err := keys.ParseCIDRs(*in.AllowedCIDRs)
+		if err != nil {
+			return keys.CreateRequest{}, err
+		}
+		req.AllowedCIDRs = cidrs
 	}
 	return req, nil
 }

@@ -34,7 +34,7 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		logger = slog.Default()
 	}
 	svc, err := keys.NewService(st, keys.Config{KeyPrefix: cfg.KeyPrefix, Now: cfg.Now, CursorKey: cfg.CursorKey,
-		ReflushAfter: cfg.ReflushAfter, Logger: logger})
+		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention})
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +43,10 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		"POST /open/apikeys":                f.create,
 		"GET /open/apikeys":                 f.list,
 		"GET /open/apikeys/{keyId}":         f.get,
-		"PATCH /open/apikeys/{keyId}":       f.rename,
+		"PATCH /open/apikeys/{keyId}":       f.update,
 		"DELETE /open/apikeys/{keyId}":      f.delete,
 		"POST /open/apikeys/{keyId}/rotate": f.rotate,
+		"GET /open/audit":                   f.audit,
 	}, logger)
 	if err != nil {
 		return nil, err
@@ -61,7 +62,11 @@ func caller(r *http.Request) (keys.Caller, error) {
 	if err != nil {
 		return keys.Caller{}, err // a configuration error: 500, logged
 	}
-	return keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}, nil
+	c := keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}
+	if rc, ok := core.GetAPIGatewayContextFromContext(r.Context()); ok {
+		c.SourceIP, c.UserAgent, c.RequestID = rc.Identity.SourceIP, rc.Identity.UserAgent, rc.RequestID
+	}
+	return c, nil
 }
 
 // stageCache is the authorizer cache of the stage that served r, or nil

@@ -151,7 +151,9 @@ type keyJSON struct {
 	ExpiresAt  *string  `json:"expiresAt"`
 	LastUsedAt *string  `json:"lastUsedAt"`
 	UsageCount int64    `json:"usageCount"`
-	APIKey     string   `json:"apiKey"`
+	// AllowedCIDRs is null for a key usable from any address.
+	AllowedCIDRs []string `json:"allowedCidrs"`
+	APIKey       string   `json:"apiKey"`
 }
 
 type listJSON struct {

@@ -19,6 +19,8 @@ type keyJSON struct {
 	ExpiresAt  *string      `json:"expiresAt"`
 	LastUsedAt *string      `json:"lastUsedAt"`
 	UsageCount int64        `json:"usageCount"`
+	// AllowedCIDRs is null for a key usable from any address.
+	AllowedCIDRs []string `json:"allowedCidrs"`
 }
 
 // createdKeyJSON is the answer of create and rotate: the only time the token
@@ -56,14 +58,15 @@ func toKeyJSON(k keys.Key) keyJSON {
 		scopes = []keys.Scope{}
 	}
 	return keyJSON{
-		ID:         k.ID,
-		Name:       k.Name,
-		Start:      k.Start,
-		Scopes:     scopes,
-		CreatedAt:  formatTime(k.CreatedAt),
-		ExpiresAt:  formatTimePtr(k.ExpiresAt),
-		LastUsedAt: formatTimePtr(k.LastUsedAt),
-		UsageCount: k.UsageCount,
+		ID:           k.ID,
+		Name:         k.Name,
+		Start:        k.Start,
+		Scopes:       scopes,
+		CreatedAt:    formatTime(k.CreatedAt),
+		ExpiresAt:    formatTimePtr(k.ExpiresAt),
+		LastUsedAt:   formatTimePtr(k.LastUsedAt),
+		UsageCount:   k.UsageCount,
+		AllowedCIDRs: keys.FormatCIDRs(k.AllowedCIDRs),
 	}
 }
 

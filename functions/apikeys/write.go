@@ -5,27 +5,36 @@ import (
 
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
+	"keygate/shared/keys"
 )
 
-// renameRequest is the body of PATCH /open/apikeys/{keyId}.
-type renameRequest struct {
-	Name *string `json:"name"`
+// updateRequest is the body of PATCH /open/apikeys/{keyId}: each field
+// absent is left alone; allowedCidrs null removes the allowlist.
+type updateRequest struct {
+	Name         *string                    `json:"name"`
+	AllowedCIDRs httpapi.Optional[[]string] `json:"allowedCidrs"`
 }
 
-// rename handles PATCH /open/apikeys/{keyId}: a new name.
-func (f *Function) rename(w http.ResponseWriter, r *http.Request) error {
+// update handles PATCH /open/apikeys/{keyId}: a new name, a new allowlist.
+func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 	c, err := caller(r)
 	if err != nil {
 		return err
 	}
-	var in renameRequest
+	var in updateRequest
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if in.Name == nil {
-		return apperr.Errorf(apperr.BadRequest, "name is required")
+	if in.Name == nil && !in.AllowedCIDRs.Set {
+		return apperr.Errorf(apperr.BadRequest, "nothing to change: send name or allowedCidrs")
 	}
-	k, err := f.keys.Rename(r.Context(), c, r.PathValue("keyId"), *in.Name)
+	ch := keys.KeyChanges{Name: in.Name, SetAllowedCIDRs: in.AllowedCIDRs.Set}
+	if in.AllowedCIDRs.Set && !in.AllowedCIDRs.Null {
+		if ch.AllowedCIDRs, err = keys.ParseCIDRs(in.AllowedCIDRs.Value); err != nil {
+			return err
+		}
+	}
+	k, err := f.keys.Update(r.Context(), c, r.PathValue("keyId"), ch)
 	if err != nil {
 		return err
 	}

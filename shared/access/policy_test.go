@@ -29,7 +29,7 @@ func res(method, path string) string { return testBase + "/" + method + path }
 
 func TestAllowRolesAndScopes(t *testing.T) {
 	whoami := res("GET", "/open/auth/whoami")
-	keyRoutes := []string{res("*", "/open/apikeys"), res("*", "/open/apikeys/*")}
+	keyRoutes := []string{res("*", "/open/apikeys"), res("*", "/open/apikeys/*"), res("GET", "/open/audit")}
 	ws := func(method, id string) []string {
 		return []string{res(method, "/open/workspace/"+id), res(method, "/open/workspace/"+id+"/*")}
 	}
@@ -192,7 +192,8 @@ func TestAllowSizeFallback(t *testing.T) {
 			ctx := r.Response.Context
 			switch tt.wantMode {
 			case ModeExact:
-				if got, want := len(r.Response.PolicyDocument.Statement[0].Resource), 1+2+2*tt.n; got != want {
+				// whoami, the three admin resources (keys, key items, audit), two per workspace
+				if got, want := len(r.Response.PolicyDocument.Statement[0].Resource), 1+3+2*tt.n; got != want {
 					t.Errorf("got %d resources, want %d", got, want)
 				}
 			case ModeWorkspaceWildcard:
@@ -233,10 +234,10 @@ func TestFallbackThresholds(t *testing.T) {
 		role                keys.Role
 		wantExact, wantWild int
 	}{
-		{"cuid2 ids owner", 25, keys.RoleOwner, 29, 221},
-		{"cuid2 ids readOnly", 25, keys.RoleReadOnly, 28, 202},
-		{"64-char ids owner", 64, keys.RoleOwner, 19, 99},
-		{"10-char ids owner", 10, keys.RoleOwner, 36, 416},
+		{"cuid2 ids owner", 25, keys.RoleOwner, 29, 218},
+		{"cuid2 ids readOnly", 25, keys.RoleReadOnly, 28, 200},
+		{"64-char ids owner", 64, keys.RoleOwner, 19, 98},
+		{"10-char ids owner", 10, keys.RoleOwner, 35, 412},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,7 +268,7 @@ func TestFallbackThresholds(t *testing.T) {
 func fallbackWant(scopes []keys.Scope, wsRes string) []string {
 	want := []string{res("GET", "/open/auth/whoami")}
 	if slices.Contains(scopes, keys.ScopeAdmin) {
-		want = append(want, res("*", "/open/apikeys"), res("*", "/open/apikeys/*"))
+		want = append(want, res("*", "/open/apikeys"), res("*", "/open/apikeys/*"), res("GET", "/open/audit"))
 	}
 	return append(want, wsRes)
 }

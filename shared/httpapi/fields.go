@@ -30,6 +30,11 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t != nil {
+		if vt, ok := reflect.New(t).Interface().(valueTyper); ok {
+			t = vt.valueType()
+		}
+	}
 	switch tok {
 	case json.Delim('{'):
 		return walkObject(dec, t, path)

@@ -17,6 +17,9 @@ type Caller struct {
 	Scopes []Scope
 	// Operator names the operator (CLI); "" for a key.
 	Operator string
+	// SourceIP, UserAgent and RequestID describe the request, for the
+	// audit log.
+	SourceIP, UserAgent, RequestID string
 }
 
 // OperatorCaller returns the Caller of an operator acting for userID: operators

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"keygate/shared/apikey"
@@ -9,11 +10,14 @@ import (
 
 // CreateRequest is what a caller asks of a new key. Name is checked with
 // NormalizeKeyName; Scopes nil inherits the calling key's scopes; ExpiresAt
-// nil inherits the calling key's expiry (none for an operator).
+// nil inherits the calling key's expiry (none for an operator);
+// AllowedCIDRs nil inherits the calling key's allowlist (none for an
+// operator), and a list must lie inside it (ParseCIDRs checks the syntax).
 type CreateRequest struct {
-	Name      string
-	Scopes    []Scope
-	ExpiresAt *time.Time
+	Name         string
+	Scopes       []Scope
+	ExpiresAt    *time.Time
+	AllowedCIDRs []netip.Prefix
 }
 
 // Issued is a key as just created or rotated, with its token: the only time
@@ -24,8 +28,9 @@ type Issued struct {
 }
 
 // Create makes a new key for the caller's user. A key never outranks or
-// outlives the key that made it: its scopes are a subset of the caller's and
-// its expiry is no later than the caller's.
+// outlives the key that made it: its scopes are a subset of the caller's,
+// its expiry no later, and its allowlist inside the caller's. The key and
+// its key.created audit event are written together.
 func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issued, error) {
 	name, err := NormalizeKeyName(req.Name)
 	if err != nil {
@@ -51,12 +56,17 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if expiresAt, err = childExpiry(parent, expiresAt); err != nil {
 		return Issued{}, err
 	}
+	cidrs, err := childCIDRs(parent, req.AllowedCIDRs)
+	if err != nil {
+		return Issued{}, err
+	}
 	gen, err := apikey.Generate(s.cfg.KeyPrefix)
 	if err != nil {
 		return Issued{}, err
 	}
 	k := NewKey(gen, c.UserID, name, scopes, now, expiresAt)
-	if err := s.store.CreateKey(ctx, k); err != nil {
+	k.AllowedCIDRs = cidrs
+	if err := s.store.CreateKey(ctx, k, s.newEvent(c, EventKeyCreated, k.ID, keyAttributes(k))); err != nil {
 		return Issued{}, err
 	}
 	return Issued{Key: k, Token: gen.Token}, nil

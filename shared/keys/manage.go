@@ -2,6 +2,8 @@ package keys
 
 import (
 	"context"
+	"net/netip"
+	"slices"
 	"time"
 
 	"keygate/shared/apperr"
@@ -51,20 +53,50 @@ func (s *Service) List(ctx context.Context, c Caller, limit int, cursor string) 
 	return Page{Keys: ks, NextCursor: s.cursors.seal(m.UserID, next)}, nil
 }
 
-// Rename gives one of the caller's keys a new name.
-func (s *Service) Rename(ctx context.Context, c Caller, keyID, name string) (Key, error) {
-	name, err := NormalizeKeyName(name)
-	if err != nil {
-		return Key{}, err
+// Update changes the name or the allowlist of one of the caller's keys
+// (nil or false leaves one as it is), with the rules of Create: a new
+// allowlist must lie inside the caller's, and a key whose scopes outrank
+// the caller's cannot be changed by it. An update that changes nothing is
+// no write and no event. The change and its key.updated event, which names
+// each changed attribute with its old and new value, are written together.
+func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChanges) (Key, error) {
+	if ch.Name != nil {
+		name, err := NormalizeKeyName(*ch.Name)
+		if err != nil {
+			return Key{}, err
+		}
+		ch.Name = &name
 	}
 	m, err := s.manager(ctx, c)
 	if err != nil {
 		return Key{}, err
 	}
-	if _, err := s.target(ctx, m, keyID); err != nil {
+	old, err := s.target(ctx, m, keyID)
+	if err != nil {
 		return Key{}, err
 	}
-	return s.store.RenameKey(ctx, m.UserID, keyID, name)
+	if ch.SetAllowedCIDRs && !cidrsWithin(ch.AllowedCIDRs, m.AllowedCIDRs) {
+		return Key{}, forbidden(ReasonCIDRsBeyondCaller)
+	}
+	changes := map[string]any{}
+	if ch.Name != nil && *ch.Name != old.Name {
+		changes["name"] = map[string]any{"from": old.Name, "to": *ch.Name}
+	}
+	if ch.SetAllowedCIDRs && !slices.Equal(ch.AllowedCIDRs, old.AllowedCIDRs) {
+		changes["allowedCidrs"] = map[string]any{"from": cidrsOrNil(old.AllowedCIDRs), "to": cidrsOrNil(ch.AllowedCIDRs)}
+	}
+	if len(changes) == 0 {
+		return old, nil
+	}
+	return s.store.UpdateKey(ctx, m.UserID, keyID, ch, s.newEvent(c, EventKeyUpdated, keyID, changes))
+}
+
+// cidrsOrNil is an allowlist as an audit event records it.
+func cidrsOrNil(ps []netip.Prefix) any {
+	if ps == nil {
+		return nil
+	}
+	return FormatCIDRs(ps)
 }
 
 // Revoke deletes one of the caller's keys: every verification of it fails
@@ -76,10 +108,12 @@ func (s *Service) Revoke(ctx context.Context, c Caller, keyID string, cache Cach
 	if err != nil {
 		return FlushSkipped, err
 	}
-	if _, err := s.target(ctx, m, keyID); err != nil {
+	k, err := s.target(ctx, m, keyID)
+	if err != nil {
 		return FlushSkipped, err
 	}
-	if err := s.store.DeleteKey(ctx, m.UserID, keyID); err != nil {
+	ev := s.newEvent(c, EventKeyRevoked, keyID, map[string]any{"name": k.Name})
+	if err := s.store.DeleteKey(ctx, m.UserID, keyID, ev); err != nil {
 		return FlushSkipped, err
 	}
 	return s.flush(ctx, cache, keyID), nil
@@ -126,7 +160,9 @@ func (s *Service) Rotate(ctx context.Context, c Caller, keyID string, grace time
 		}
 		oldExpiresAt = &t
 	}
-	if err := s.store.RotateKey(ctx, m.UserID, old.ID, next, oldExpiresAt); err != nil {
+	ev := s.newEvent(c, EventKeyRotated, old.ID, map[string]any{
+		"newKeyId": next.ID, "gracePeriodSeconds": int64(grace / time.Second), "oldExpiresAt": timeOrNil(oldExpiresAt)})
+	if err := s.store.RotateKey(ctx, m.UserID, old.ID, next, oldExpiresAt, ev); err != nil {
 		return Rotated{}, err
 	}
 	return Rotated{Issued: Issued{Key: next, Token: token}, OldKeyID: old.ID, Flush: s.flush(ctx, cache, old.ID)}, nil

@@ -15,6 +15,9 @@ const (
 	ReasonKeyExpired Reason = "KEY_EXPIRED"
 	// ReasonUserDisabled: the key's user is disabled or no longer exists.
 	ReasonUserDisabled Reason = "USER_DISABLED"
+	// ReasonIPNotAllowed: the request's source address is outside the
+	// key's allowlist.
+	ReasonIPNotAllowed Reason = "IP_NOT_ALLOWED"
 )
 
 // The reasons of the key-management rules.
@@ -31,6 +34,9 @@ const (
 	// ReasonCallerKeyGone: the calling key no longer exists or has expired
 	// (an authorizer answer cached before its revocation).
 	ReasonCallerKeyGone Reason = "CALLER_KEY_INVALID"
+	// ReasonCIDRsBeyondCaller: a key's allowlist would reach addresses the
+	// calling key's allowlist does not.
+	ReasonCIDRsBeyondCaller Reason = "CIDRS_BEYOND_CALLER"
 	// ReasonNotAMember: the caller has no role in the workspace asked for.
 	ReasonNotAMember Reason = "NOT_A_MEMBER"
 )

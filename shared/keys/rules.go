@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"net/netip"
 	"slices"
 	"time"
 
@@ -84,6 +85,19 @@ func childScopes(parent Key, requested []Scope) ([]Scope, error) {
 	}
 	if !holds(parent.Scopes, requested) {
 		return nil, forbidden(ReasonScopeNotHeld)
+	}
+	return requested, nil
+}
+
+// childCIDRs is the allowlist of a key made by parent: nil inherits
+// parent's; a list must lie inside parent's, so a key never reaches from
+// more addresses than the key that made it.
+func childCIDRs(parent Key, requested []netip.Prefix) ([]netip.Prefix, error) {
+	if requested == nil {
+		return parent.AllowedCIDRs, nil
+	}
+	if !cidrsWithin(requested, parent.AllowedCIDRs) {
+		return nil, forbidden(ReasonCIDRsBeyondCaller)
 	}
 	return requested, nil
 }

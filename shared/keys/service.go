@@ -11,6 +11,7 @@ import (
 // NewService; it is safe for concurrent use.
 type Service struct {
 	store   Store
+	audit   AuditStore
 	cfg     Config
 	cursors cursorSealer
 }
@@ -29,7 +30,12 @@ type Config struct {
 	ReflushAfter time.Duration
 	// Logger receives the flush failures (nil: slog.Default()).
 	Logger *slog.Logger
+	// AuditRetention is how long audit events are kept (0: forever).
+	AuditRetention time.Duration
 }
+
+// DefaultAuditRetention is the template's AuditRetentionDays default.
+const DefaultAuditRetention = 90 * 24 * time.Hour
 
 // NewService returns a Service on st.
 func NewService(st Store, cfg Config) (*Service, error) {
@@ -46,7 +52,11 @@ func NewService(st Store, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, cfg: cfg, cursors: sealer}, nil
+	svc := &Service{store: st, cfg: cfg, cursors: sealer}
+	if a, ok := st.(AuditStore); ok {
+		svc.audit = a
+	}
+	return svc, nil
 }
 
 // Now is the service's current time at the precision times are stored.

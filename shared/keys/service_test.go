@@ -111,7 +111,7 @@ func TestChildNeverOutranksItsCreator(t *testing.T) {
 		wantRefusal(t, err, keys.ReasonScopeNotHeld)
 	})
 	t.Run("cannot rename a key with more scopes", func(t *testing.T) {
-		_, err := f.svc.Rename(ctx, narrow, wide.ID, "mine now")
+		_, err := f.svc.Update(ctx, narrow, wide.ID, keys.KeyChanges{Name: ptr("mine now")})
 		wantRefusal(t, err, keys.ReasonKeyOutranksCaller)
 	})
 	t.Run("cannot revoke a key with more scopes", func(t *testing.T) {
@@ -129,7 +129,7 @@ func TestChildNeverOutranksItsCreator(t *testing.T) {
 		}
 	})
 	t.Run("may manage a key within its scopes", func(t *testing.T) {
-		if _, err := f.svc.Rename(ctx, narrow, peer.ID, "renamed"); err != nil {
+		if _, err := f.svc.Update(ctx, narrow, peer.ID, keys.KeyChanges{Name: ptr("renamed")}); err != nil {
 			t.Errorf("rename: %v", err)
 		}
 		if _, err := f.svc.Revoke(ctx, narrow, peer.ID, nil); err != nil {
@@ -158,7 +158,7 @@ func TestKeyInGraceCannotManageKeys(t *testing.T) {
 	for name, call := range map[string]func() error{
 		"create":               func() error { _, err := f.svc.Create(ctx, old, keys.CreateRequest{Name: "x"}); return err },
 		"list":                 func() error { _, err := f.svc.List(ctx, old, 10, ""); return err },
-		"rename":               func() error { _, err := f.svc.Rename(ctx, old, other.ID, "x"); return err },
+		"rename":               func() error { _, err := f.svc.Update(ctx, old, other.ID, keys.KeyChanges{Name: ptr("x")}); return err },
 		"revoke its successor": func() error { _, err := f.svc.Revoke(ctx, old, rot.Key.ID, nil); return err },
 		"rotate":               func() error { _, err := f.svc.Rotate(ctx, old, other.ID, 0, nil); return err },
 	} {

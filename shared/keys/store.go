@@ -2,24 +2,36 @@ package keys
 
 import (
 	"context"
+	"net/netip"
 	"time"
 )
 
+// KeyChanges are the attributes an update sets; nil or false leaves one as
+// it is.
+type KeyChanges struct {
+	Name *string
+	// SetAllowedCIDRs replaces the allowlist with AllowedCIDRs (nil: none).
+	SetAllowedCIDRs bool
+	AllowedCIDRs    []netip.Prefix
+}
+
 // Store is what the use cases need of storage; shared/store implements it
-// on DynamoDB. Each method is one conditional write or one read, so nothing
-// is half-written. Not found is an apperr NotFound error.
+// on DynamoDB. Each write is one transaction that also writes its audit
+// event ev (nil only for data seeded outside the use cases: local demo
+// data, tests), so a change and its event exist together or not at all.
+// Not found is an apperr NotFound error.
 type Store interface {
 	// CreateKey writes a new key for an existing, enabled user.
-	CreateKey(ctx context.Context, k Key) error
+	CreateKey(ctx context.Context, k Key, ev *Event) error
 	// GetKey reads one of the user's keys (another user's is NotFound).
 	GetKey(ctx context.Context, userID, keyID string) (Key, error)
-	// RenameKey sets the name of one of the user's keys.
-	RenameKey(ctx context.Context, userID, keyID, name string) (Key, error)
+	// UpdateKey applies ch to one of the user's keys and returns it.
+	UpdateKey(ctx context.Context, userID, keyID string, ch KeyChanges, ev *Event) (Key, error)
 	// DeleteKey deletes one of the user's keys.
-	DeleteKey(ctx context.Context, userID, keyID string) error
+	DeleteKey(ctx context.Context, userID, keyID string, ev *Event) error
 	// RotateKey writes next and deletes the old key (oldExpiresAt nil) or
-	// lets it expire at oldExpiresAt, in one transaction.
-	RotateKey(ctx context.Context, userID, oldKeyID string, next Key, oldExpiresAt *time.Time) error
+	// lets it expire at oldExpiresAt.
+	RotateKey(ctx context.Context, userID, oldKeyID string, next Key, oldExpiresAt *time.Time, ev *Event) error
 	// ListKeys reads a page of the user's keys, newest first; the cursor is
 	// the store's own position ("" for the first page and after the last).
 	ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]Key, string, error)

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"net/netip"
 	"reflect"
 	"testing"
 	"time"
@@ -57,8 +58,12 @@ func fillNonZero(tb testing.TB, f reflect.Value, name string) {
 		fillNonZero(tb, p.Elem(), name)
 		f.Set(p)
 	case reflect.Struct:
-		if f.Type() == reflect.TypeOf(time.Time{}) {
+		switch f.Type() {
+		case reflect.TypeOf(time.Time{}):
 			f.Set(reflect.ValueOf(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+			return
+		case reflect.TypeOf(netip.Prefix{}):
+			f.Set(reflect.ValueOf(netip.MustParsePrefix("203.0.113.0/24")))
 			return
 		}
 		for i := range f.NumField() {

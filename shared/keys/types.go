@@ -2,6 +2,7 @@ package keys
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"keygate/shared/apikey"
@@ -145,6 +146,9 @@ type Key struct {
 	// ReplacedBy is the id of the key that replaced this one in a rotation
 	// with a grace period; "" for a current key.
 	ReplacedBy string
+	// AllowedCIDRs, when not nil, are the only networks the key works
+	// from (see ParseCIDRs); nil allows every address.
+	AllowedCIDRs []netip.Prefix
 }
 
 // Expired reports whether the key's expiry is at or before now.

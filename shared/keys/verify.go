@@ -90,12 +90,14 @@ type check func(ctx context.Context, vr *Verifier, v *verification) error
 
 // pipeline is the order of the checks: the format first (no I/O), then the
 // one conditional UpdateItem (existence, hash, expiry and usage counting),
-// then the one Query of the user. A new check is one function here plus the
+// the checks of what that write returned (expiry, source address), then the
+// one Query of the user, which a refused address is spared. A new check is one function here plus the
 // attributes it reads, which the key check's write returns.
 var pipeline = []check{
 	checkToken,
 	checkKey,
 	checkExpiry,
+	checkSourceIP,
 	checkUser,
 }
 
@@ -149,6 +151,17 @@ func checkKey(ctx context.Context, vr *Verifier, v *verification) error {
 func checkExpiry(_ context.Context, _ *Verifier, v *verification) error {
 	if v.result == VerifyExpired || v.d.Key.Expired(v.facts.Now) {
 		v.refuse(Deny, ReasonKeyExpired)
+	}
+	return nil
+}
+
+// checkSourceIP refuses a request from outside the key's allowlist. It reads
+// the allowlist from the item the key check's write returned: no I/O. The
+// write has already counted the use (DynamoDB's conditions cannot match
+// CIDRs), so a refused request is in usageCount.
+func checkSourceIP(_ context.Context, _ *Verifier, v *verification) error {
+	if !AllowsSource(v.d.Key.AllowedCIDRs, v.facts.SourceIP) {
+		v.refuse(Deny, ReasonIPNotAllowed)
 	}
 	return nil
 }

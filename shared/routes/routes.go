@@ -67,6 +67,7 @@ var (
 	whoami       = Resource{"GET", "/open/auth/whoami"}
 	apikeys      = Resource{"*", "/open/apikeys"}
 	apikeysItems = Resource{"*", "/open/apikeys/*"}
+	audit        = Resource{"GET", "/open/audit"}
 )
 
 // table is the route table. Order matters only for the policy: user
@@ -82,6 +83,7 @@ var table = []Route{
 	{Method: "PATCH", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "DELETE", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "POST", Path: "/open/apikeys/{keyId}/rotate", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
+	{Method: "GET", Path: "/open/audit", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: audit},
 }
 
 // All returns every route, in table order.

@@ -65,6 +65,7 @@ func TestUserResources(t *testing.T) {
 		{Resource: routes.Resource{Method: "GET", Path: "/open/auth/whoami"}},
 		{Resource: routes.Resource{Method: "*", Path: "/open/apikeys"}, Scope: "admin"},
 		{Resource: routes.Resource{Method: "*", Path: "/open/apikeys/*"}, Scope: "admin"},
+		{Resource: routes.Resource{Method: "GET", Path: "/open/audit"}, Scope: "admin"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)

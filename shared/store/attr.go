@@ -2,6 +2,7 @@ package store
 
 import (
 	"keygate/shared/keys"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -110,6 +111,41 @@ func getScopes(item map[string]types.AttributeValue, name string) []keys.Scope {
 		if s, ok := v.(*types.AttributeValueMemberS); ok {
 			out = append(out, keys.Scope(s.Value))
 		}
+	}
+	return out
+}
+
+// attrAllowedCIDRs holds a key's allowlist: a list of CIDR strings in
+// canonical order (a list, not a set: DynamoDB has no empty sets, and the
+// order is the one ParseCIDRs gives).
+const attrAllowedCIDRs = "allowedCidrs"
+
+func cidrsValue(ps []netip.Prefix) types.AttributeValue {
+	l := make([]types.AttributeValue, len(ps))
+	for i, p := range ps {
+		l[i] = str(p.String())
+	}
+	return &types.AttributeValueMemberL{Value: l}
+}
+
+// getCIDRs decodes an allowlist; an entry that does not parse (never
+// written by keygate) makes the list match nothing rather than everything.
+func getCIDRs(item map[string]types.AttributeValue, name string) []netip.Prefix {
+	l, ok := item[name].(*types.AttributeValueMemberL)
+	if !ok {
+		return nil
+	}
+	out := make([]netip.Prefix, 0, len(l.Value))
+	for _, v := range l.Value {
+		s, ok := v.(*types.AttributeValueMemberS)
+		if !ok {
+			return []netip.Prefix{}
+		}
+		p, err := netip.ParsePrefix(s.Value)
+		if err != nil {
+			return []netip.Prefix{}
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,18 +19,18 @@ import (
 // "unknown" for a while after expiry.
 const expiredKeyRetention = 30 * 24 * time.Hour
 
-// CreateKey stores a new key for an existing, enabled user. It never
-// overwrites: an id that exists already is a Conflict. The check of the user
-// and the write are one transaction.
-func (s *Store) CreateKey(ctx context.Context, k keys.Key) error {
+// CreateKey stores a new key for an existing, enabled user, and ev (when
+// not nil). It never overwrites: an id that exists already is a Conflict.
+// The check of the user, the key and the event are one transaction.
+func (s *Store) CreateKey(ctx context.Context, k keys.Key, ev *keys.Event) error {
 	if err := validateNewKey(k); err != nil {
 		return err
 	}
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: []types.TransactWriteItem{
+		TransactItems: append([]types.TransactWriteItem{
 			s.activeUserCheck(k.UserID),
 			s.putNewKey(k),
-		},
+		}, s.eventItems(ev)...),
 	})
 	if err != nil {
 		switch i, _ := failedItem(err); i {
@@ -66,53 +67,82 @@ func (s *Store) GetKey(ctx context.Context, userID, keyID string) (keys.Key, err
 	return decodeKey(out.Item), nil
 }
 
-// RenameKey changes the name of one of the user's keys and returns it.
-func (s *Store) RenameKey(ctx context.Context, userID, keyID, name string) (keys.Key, error) {
+// UpdateKey applies ch to one of the user's keys, writing ev (when not nil)
+// in the same transaction, and returns the key as stored. Another user's key
+// is NotFound.
+func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.KeyChanges, ev *keys.Event) (keys.Key, error) {
 	if err := keys.CheckID("user", userID); err != nil {
 		return keys.Key{}, err
 	}
 	if !keys.ValidID(keyID) {
 		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
-	name, err := keys.NormalizeKeyName(name)
-	if err != nil {
-		return keys.Key{}, err
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{":u": str(userID)}
+	var set, remove []string
+	if ch.Name != nil {
+		name, err := keys.NormalizeKeyName(*ch.Name)
+		if err != nil {
+			return keys.Key{}, err
+		}
+		names["#name"], values[":name"] = "name", str(name)
+		set = append(set, "#name = :name")
 	}
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(s.table),
-		Key:                       keyItemKey(keyID),
-		ConditionExpression:       aws.String("userId = :u"),
-		UpdateExpression:          aws.String("SET #name = :name"),
-		ExpressionAttributeNames:  map[string]string{"#name": "name"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID), ":name": str(name)},
-		ReturnValues:              types.ReturnValueAllNew,
-	})
-	if err != nil {
-		if conditionFailed(err) {
+	if ch.SetAllowedCIDRs {
+		if ch.AllowedCIDRs == nil {
+			remove = append(remove, attrAllowedCIDRs)
+		} else {
+			values[":cidrs"] = cidrsValue(ch.AllowedCIDRs)
+			set = append(set, attrAllowedCIDRs+" = :cidrs")
+		}
+	}
+	if len(set) == 0 && len(remove) == 0 {
+		return s.GetKey(ctx, userID, keyID)
+	}
+	expr := ""
+	if len(set) > 0 {
+		expr = "SET " + strings.Join(set, ", ")
+	}
+	if len(remove) > 0 {
+		expr += " REMOVE " + strings.Join(remove, ", ")
+	}
+	update := &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID),
+		ConditionExpression: aws.String("userId = :u"), UpdateExpression: aws.String(strings.TrimSpace(expr)),
+		ExpressionAttributeValues: values,
+	}
+	if len(names) > 0 {
+		update.ExpressionAttributeNames = names
+	}
+	items := append([]types.TransactWriteItem{{Update: update}}, s.eventItems(ev)...)
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		if i, _ := failedItem(err); i == 0 {
 			return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 		}
-		return keys.Key{}, fmt.Errorf("store: rename key: %w", err)
+		return keys.Key{}, fmt.Errorf("store: update key: %w", err)
 	}
-	return decodeKey(out.Attributes), nil
+	return s.GetKey(ctx, userID, keyID)
 }
 
-// DeleteKey deletes one of the user's keys; the next verification of it
-// fails. Another user's key is NotFound.
-func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
+// DeleteKey deletes one of the user's keys, writing ev (when not nil) in the
+// same transaction; the next verification of it fails. Another user's key
+// is NotFound.
+func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Event) error {
 	if err := keys.CheckID("user", userID); err != nil {
 		return err
 	}
 	if !keys.ValidID(keyID) {
 		return apperr.Errorf(apperr.NotFound, "key not found")
 	}
-	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+	del := types.TransactWriteItem{Delete: &types.Delete{
 		TableName:                 aws.String(s.table),
 		Key:                       keyItemKey(keyID),
 		ConditionExpression:       aws.String("userId = :u"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID)},
-	})
-	if err != nil {
-		if conditionFailed(err) {
+	}}
+	items := append([]types.TransactWriteItem{del}, s.eventItems(ev)...)
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		if i, _ := failedItem(err); i == 0 {
 			return apperr.Errorf(apperr.NotFound, "key not found")
 		}
 		return fmt.Errorf("store: delete key: %w", err)
@@ -123,9 +153,9 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string) error {
 // RotateKey replaces one of the user's keys by newKey in one transaction:
 // newKey is created and the old key is deleted (oldExpiresAt nil) or set to
 // expire at oldExpiresAt and marked as replaced by newKey. Either all of it
-// happens or none. A key that was already replaced is a Conflict: rotating it
+// happens or none, ev included. A key that was already replaced is a Conflict: rotating it
 // again would hand out a second successor that expires with the grace period.
-func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time) error {
+func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time, ev *keys.Event) error {
 	if err := keys.CheckID("user", userID); err != nil {
 		return err
 	}
@@ -161,7 +191,7 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 		}
 	}
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: []types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)},
+		TransactItems: append([]types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)}, s.eventItems(ev)...),
 	})
 	if err != nil {
 		i, oldItem := failedItem(err)
@@ -250,22 +280,26 @@ func encodeKey(k keys.Key) map[string]types.AttributeValue {
 	if k.LastUsedAt != nil {
 		item["lastUsedAt"] = millis(*k.LastUsedAt)
 	}
+	if k.AllowedCIDRs != nil {
+		item[attrAllowedCIDRs] = cidrsValue(k.AllowedCIDRs)
+	}
 	return item
 }
 
 func decodeKey(item map[string]types.AttributeValue) keys.Key {
 	usage, _ := getN(item, "usageCount")
 	return keys.Key{
-		ID:         getS(item, "keyId"),
-		UserID:     getS(item, "userId"),
-		Name:       getS(item, "name"),
-		Hash:       getS(item, "hash"),
-		Start:      getS(item, "start"),
-		Scopes:     getScopes(item, "scopes"),
-		CreatedAt:  getTime(item, "createdAt"),
-		ExpiresAt:  getTimePtr(item, "expiresAt"),
-		LastUsedAt: getTimePtr(item, "lastUsedAt"),
-		UsageCount: usage,
-		ReplacedBy: getS(item, "replacedBy"),
+		ID:           getS(item, "keyId"),
+		UserID:       getS(item, "userId"),
+		Name:         getS(item, "name"),
+		Hash:         getS(item, "hash"),
+		Start:        getS(item, "start"),
+		Scopes:       getScopes(item, "scopes"),
+		CreatedAt:    getTime(item, "createdAt"),
+		ExpiresAt:    getTimePtr(item, "expiresAt"),
+		LastUsedAt:   getTimePtr(item, "lastUsedAt"),
+		UsageCount:   usage,
+		ReplacedBy:   getS(item, "replacedBy"),
+		AllowedCIDRs: getCIDRs(item, attrAllowedCIDRs),
 	}
 }

@@ -19,14 +19,14 @@ func TestKeyLifecycle(t *testing.T) {
 	k := testKey("key0000000000001", "alice", st.Now())
 
 	t.Run("create", func(t *testing.T) {
-		if err := st.CreateKey(ctx, k); err != nil {
+		if err := st.CreateKey(ctx, k, nil); err != nil {
 			t.Fatalf("CreateKey: %v", err)
 		}
 	})
 	t.Run("create never overwrites", func(t *testing.T) {
 		dup := k
 		dup.Name = "other"
-		if got := apperr.CodeOf(st.CreateKey(ctx, dup)); got != apperr.Conflict {
+		if got := apperr.CodeOf(st.CreateKey(ctx, dup, nil)); got != apperr.Conflict {
 			t.Errorf("got %q, want %q", got, apperr.Conflict)
 		}
 		got, _ := st.GetKey(ctx, "alice", k.ID)
@@ -44,7 +44,7 @@ func TestKeyLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("rename", func(t *testing.T) {
-		got, err := st.RenameKey(ctx, "alice", k.ID, "CI pipeline")
+		got, err := st.UpdateKey(ctx, "alice", k.ID, keys.KeyChanges{Name: ptr("CI pipeline")}, nil)
 		if err != nil || got.Name != "CI pipeline" {
 			t.Errorf("got %+v, %v, want renamed", got, err)
 		}
@@ -55,12 +55,12 @@ func TestKeyLifecycle(t *testing.T) {
 		err  error
 	}{
 		{"get another user's key", func() error { _, err := st.GetKey(ctx, "bob", k.ID); return err }()},
-		{"rename another user's key", func() error { _, err := st.RenameKey(ctx, "bob", k.ID, "x"); return err }()},
-		{"delete another user's key", st.DeleteKey(ctx, "bob", k.ID)},
+		{"rename another user's key", func() error { _, err := st.UpdateKey(ctx, "bob", k.ID, keys.KeyChanges{Name: ptr("x")}, nil); return err }()},
+		{"delete another user's key", st.DeleteKey(ctx, "bob", k.ID, nil)},
 		{"get unknown key", func() error { _, err := st.GetKey(ctx, "alice", "nope"); return err }()},
 		{"get path traversal id", func() error { _, err := st.GetKey(ctx, "alice", "../KEY"); return err }()},
-		{"rename unknown key", func() error { _, err := st.RenameKey(ctx, "alice", "nope", "x"); return err }()},
-		{"create for unknown user", st.CreateKey(ctx, testKey("key0000000000009", "ghost", st.Now()))},
+		{"rename unknown key", func() error { _, err := st.UpdateKey(ctx, "alice", "nope", keys.KeyChanges{Name: ptr("x")}, nil); return err }()},
+		{"create for unknown user", st.CreateKey(ctx, testKey("key0000000000009", "ghost", st.Now()), nil)},
 	}
 	for _, tt := range hidden {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,13 +74,13 @@ func TestKeyLifecycle(t *testing.T) {
 	}
 
 	t.Run("delete", func(t *testing.T) {
-		if err := st.DeleteKey(ctx, "alice", k.ID); err != nil {
+		if err := st.DeleteKey(ctx, "alice", k.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.GetKey(ctx, "alice", k.ID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("get after delete: got %v, want NotFound", err)
 		}
-		if got := apperr.CodeOf(st.DeleteKey(ctx, "alice", k.ID)); got != apperr.NotFound {
+		if got := apperr.CodeOf(st.DeleteKey(ctx, "alice", k.ID, nil)); got != apperr.NotFound {
 			t.Errorf("second delete: got %q, want NotFound", got)
 		}
 	})
@@ -99,11 +99,11 @@ func TestListKeysNewestFirstWithCursor(t *testing.T) {
 	const n = 7
 	for i := 0; i < n; i++ {
 		k := testKey(fmt.Sprintf("alicekey%08d", i), "alice", base.Add(time.Duration(i)*time.Minute))
-		if err := st.CreateKey(ctx, k); err != nil {
+		if err := st.CreateKey(ctx, k, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := st.CreateKey(ctx, testKey("bobkey0000000001", "bob", base)); err != nil {
+	if err := st.CreateKey(ctx, testKey("bobkey0000000001", "bob", base), nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -163,14 +163,14 @@ func TestRotateKeyIsAllOrNothing(t *testing.T) {
 	seedUser(t, st, "alice", "")
 	seedUser(t, st, "bob", "")
 	old := testKey("oldkey0000000001", "alice", st.Now())
-	if err := st.CreateKey(ctx, old); err != nil {
+	if err := st.CreateKey(ctx, old, nil); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("with grace the old key gets an expiry", func(t *testing.T) {
 		grace := st.Now().Add(time.Hour)
 		next := testKey("newkey0000000001", "alice", st.Now())
-		if err := st.RotateKey(ctx, "alice", old.ID, next, &grace); err != nil {
+		if err := st.RotateKey(ctx, "alice", old.ID, next, &grace, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := st.GetKey(ctx, "alice", old.ID)
@@ -183,7 +183,7 @@ func TestRotateKeyIsAllOrNothing(t *testing.T) {
 	})
 	t.Run("without grace the old key is deleted", func(t *testing.T) {
 		next := testKey("newkey0000000002", "alice", st.Now())
-		if err := st.RotateKey(ctx, "alice", "newkey0000000001", next, nil); err != nil {
+		if err := st.RotateKey(ctx, "alice", "newkey0000000001", next, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.GetKey(ctx, "alice", "newkey0000000001"); apperr.CodeOf(err) != apperr.NotFound {
@@ -197,9 +197,9 @@ func TestRotateKeyIsAllOrNothing(t *testing.T) {
 		err  error
 		want apperr.Code
 	}{
-		{"another user's key", st.RotateKey(ctx, "bob", "newkey0000000002", testKey("newkey0000000003", "bob", st.Now()), nil), apperr.NotFound},
-		{"unknown key", st.RotateKey(ctx, "alice", "missing", testKey("newkey0000000004", "alice", st.Now()), nil), apperr.NotFound},
-		{"new id taken", st.RotateKey(ctx, "alice", "newkey0000000002", testKey(old.ID, "alice", st.Now()), nil), apperr.Conflict},
+		{"another user's key", st.RotateKey(ctx, "bob", "newkey0000000002", testKey("newkey0000000003", "bob", st.Now()), nil, nil), apperr.NotFound},
+		{"unknown key", st.RotateKey(ctx, "alice", "missing", testKey("newkey0000000004", "alice", st.Now()), nil, nil), apperr.NotFound},
+		{"new id taken", st.RotateKey(ctx, "alice", "newkey0000000002", testKey(old.ID, "alice", st.Now()), nil, nil), apperr.Conflict},
 	}
 	for _, tt := range failures {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,11 +222,11 @@ func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
 	ctx := context.Background()
 	seedUser(t, st, "alice", "")
 	old := testKey("graceoldkey00001", "alice", st.Now())
-	if err := st.CreateKey(ctx, old); err != nil {
+	if err := st.CreateKey(ctx, old, nil); err != nil {
 		t.Fatal(err)
 	}
 	grace := st.Now().Add(time.Hour)
-	if err := st.RotateKey(ctx, "alice", old.ID, testKey("gracenewkey00001", "alice", st.Now()), &grace); err != nil {
+	if err := st.RotateKey(ctx, "alice", old.ID, testKey("gracenewkey00001", "alice", st.Now()), &grace, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := st.GetKey(ctx, "alice", old.ID)
@@ -236,7 +236,7 @@ func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
 	before := len(scan(t, client, table))
 	for name, until := range map[string]*time.Time{"with grace": &grace, "without grace": nil} {
 		t.Run(name, func(t *testing.T) {
-			err := st.RotateKey(ctx, "alice", old.ID, testKey("gracenewkey00002", "alice", st.Now()), until)
+			err := st.RotateKey(ctx, "alice", old.ID, testKey("gracenewkey00002", "alice", st.Now()), until, nil)
 			if got := apperr.CodeOf(err); got != apperr.Conflict {
 				t.Errorf("second rotation: got %q (%v), want %q", got, err, apperr.Conflict)
 			}

@@ -57,7 +57,7 @@ func TestVerifyRetriedAfterALostResponseCountsOnce(t *testing.T) {
 	st := store.New(direct, table)
 	seedUser(t, st, "frank", "")
 	k := testKey("frankkey00000001", "frank", st.Now())
-	if err := st.CreateKey(ctx, k); err != nil {
+	if err := st.CreateKey(ctx, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	proxy, updates := lostResponseProxy(t, dynamolocal.Endpoint(t))

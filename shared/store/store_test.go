@@ -66,3 +66,5 @@ func testKey(id, userID string, createdAt time.Time) keys.Key {
 		Scopes: keys.AllScopes, CreatedAt: createdAt.UTC().Truncate(time.Millisecond),
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

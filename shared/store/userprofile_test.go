@@ -70,7 +70,7 @@ func TestProfileUpdateDoesNotReEnableAUser(t *testing.T) {
 	ctx := context.Background()
 	seedUser(t, st, "frank", "")
 	k := testKey("frankkey00000001", "frank", st.Now())
-	if err := st.CreateKey(ctx, k); err != nil {
+	if err := st.CreateKey(ctx, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	disabled, err := st.SetUserDisabled(ctx, "frank", true)

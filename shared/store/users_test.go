@@ -89,7 +89,7 @@ func TestInvalidIDsWriteNothing(t *testing.T) {
 			"PutMembership": func() error {
 				return st.PutMembership(ctx, keys.Membership{UserID: id, WorkspaceID: "w", Role: keys.RoleOwner})
 			},
-			"CreateKey": func() error { return st.CreateKey(ctx, testKey(id, "u", st.Now())) },
+			"CreateKey": func() error { return st.CreateKey(ctx, testKey(id, "u", st.Now()), nil) },
 		}
 		for name, call := range calls {
 			t.Run(name+"/"+id, func(t *testing.T) {

@@ -31,7 +31,7 @@ func TestVerifyOutcomes(t *testing.T) {
 	future.ExpiresAt = &later
 	disabled := testKey("carolkey00000001", "carol", now.Add(-time.Hour))
 	for _, k := range []keys.Key{valid, expired, future, disabled} {
-		if err := st.CreateKey(ctx, k); err != nil {
+		if err := st.CreateKey(ctx, k, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestVerifyConcurrentUsageIsExact(t *testing.T) {
 	ctx := context.Background()
 	seedUser(t, st, "alice", "")
 	k := testKey("concurrentkey001", "alice", st.Now())
-	if err := st.CreateKey(ctx, k); err != nil {
+	if err := st.CreateKey(ctx, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	const n = 200
@@ -166,7 +166,7 @@ func TestReEnablingAUserClearsKeyMarks(t *testing.T) {
 			ctx := context.Background()
 			seedUser(t, st, "dave", "")
 			k := testKey("davekey000000001", "dave", st.Now())
-			if err := st.CreateKey(ctx, k); err != nil {
+			if err := st.CreateKey(ctx, k, nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := st.SetUserDisabled(ctx, "dave", true); err != nil {
@@ -195,7 +195,7 @@ func TestRetriedReEnableRepairsKeyMarks(t *testing.T) {
 			var stored []keys.Key
 			for i := range 3 {
 				k := testKey(fmt.Sprintf("erinkey%09d", i), "erin", st.Now())
-				if err := st.CreateKey(ctx, k); err != nil {
+				if err := st.CreateKey(ctx, k, nil); err != nil {
 					t.Fatal(err)
 				}
 				stored = append(stored, k)

@@ -90,7 +90,7 @@ func SeedCallerKey(tb testing.TB, st *store.Store, userID string) keys.Key {
 	}
 	k := keys.NewKey(gen, userID, "caller", keys.AllScopes, time.Now().UTC().Truncate(time.Millisecond), nil)
 	k.ID = CallerKeyID(userID)
-	if err := st.CreateKey(context.Background(), k); err != nil {
+	if err := st.CreateKey(context.Background(), k, nil); err != nil {
 		tb.Fatalf("seed caller key: %v", err)
 	}
 	return k

@@ -60,7 +60,7 @@ func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: generate key: %w", err)
 	}
-	err = st.CreateKey(ctx, keys.NewKey(k, UserID, KeyName, keys.AllScopes, st.Now(), nil))
+	err = st.CreateKey(ctx, keys.NewKey(k, UserID, KeyName, keys.AllScopes, st.Now(), nil), nil)
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: create key: %w", err)
 	}
@@ -112,7 +112,7 @@ func revokeOld(ctx context.Context, st *store.Store) (int, error) {
 		cursor = next
 	}
 	for _, id := range old {
-		if err := st.DeleteKey(ctx, UserID, id); err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		if err := st.DeleteKey(ctx, UserID, id, nil); err != nil && apperr.CodeOf(err) != apperr.NotFound {
 			return 0, fmt.Errorf("demo: delete old demo key: %w", err)
 		}
 	}
@@ -168,10 +168,10 @@ func SeedSamples(ctx context.Context, st *store.Store) (Samples, error) {
 	target := keys.NewKey(gen, SampleUserID, SampleKeyName, keys.AllScopes, now.Add(-time.Hour), nil)
 	target.ID, target.Start = SampleKeyID, apikey.DefaultPrefix+"_"+SampleKeyID[:8]
 	for _, k := range []keys.Key{valid, expired, target} {
-		if err := st.DeleteKey(ctx, SampleUserID, k.ID); err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		if err := st.DeleteKey(ctx, SampleUserID, k.ID, nil); err != nil && apperr.CodeOf(err) != apperr.NotFound {
 			return Samples{}, fmt.Errorf("demo: reset sample key: %w", err)
 		}
-		if err := st.CreateKey(ctx, k); err != nil {
+		if err := st.CreateKey(ctx, k, nil); err != nil {
 			return Samples{}, fmt.Errorf("demo: create sample key %s: %w", k.Name, err)
 		}
 	}

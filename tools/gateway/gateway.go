@@ -20,9 +20,14 @@ type Function func(ctx context.Context, req events.APIGatewayProxyRequest) (even
 // AuthorizerConfig describes the API's REQUEST authorizer.
 type AuthorizerConfig struct {
 	Name string
-	// IdentityHeader is the identity source, e.g. "Authorization". A
-	// request without it gets UNAUTHORIZED and the authorizer is not called.
+	// IdentityHeader is the identity source, e.g. "Authorization". With
+	// caching on, a request without it gets UNAUTHORIZED and the authorizer
+	// is not called; with caching off the authorizer decides (API Gateway
+	// validates identity sources only to build the cache key).
 	IdentityHeader string
+	// IdentityContext are context variables among the identity sources
+	// (only "identity.sourceIp" is supported): part of the cache key.
+	IdentityContext []string
 	// TTL is the result cache TTL (ReauthorizeEvery); 0 turns caching off.
 	TTL     time.Duration
 	Handler Authorizer
@@ -106,6 +111,11 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Authorizer != nil {
 		if cfg.Authorizer.IdentityHeader == "" {
 			return nil, errors.New("gateway: authorizer without identity header")
+		}
+		for _, c := range cfg.Authorizer.IdentityContext {
+			if c != "identity.sourceIp" {
+				return nil, fmt.Errorf("gateway: identity source context.%s is not emulated (only identity.sourceIp)", c)
+			}
 		}
 		ttl = cfg.Authorizer.TTL
 	}

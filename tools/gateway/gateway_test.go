@@ -182,6 +182,23 @@ func TestAuthorizerEvent(t *testing.T) {
 	}
 }
 
+// TestMissingIdentitySourceWithCacheOn: with caching on, API Gateway answers
+// a request without its identity source 401 without calling the authorizer.
+func TestMissingIdentitySourceWithCacheOn(t *testing.T) {
+	for _, token := range []string{"", "   "} {
+		h := newHarness(t, 300*time.Second, func(events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+			return allow("u1", nil, "*"), nil
+		})
+		status, _, body := h.do(t, "GET", "/open/workspace/w1", token, "")
+		if status != 401 || body != body401 {
+			t.Errorf("token %q: got %d %s, want 401 %s", token, status, body, body401)
+		}
+		if n := h.auth.calls.Load(); n != 0 {
+			t.Errorf("token %q: authorizer called %d times, want 0", token, n)
+		}
+	}
+}
+
 func TestAuthorizerOutcomes(t *testing.T) {
 	deny := events.APIGatewayCustomAuthorizerResponse{PrincipalID: "u1", PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{
 		Version: "2012-10-17", Statement: []events.IAMPolicyStatement{{Effect: "Deny", Action: []string{"execute-api:Invoke"}, Resource: []string{testARN + "*"}}},
@@ -196,8 +213,10 @@ func TestAuthorizerOutcomes(t *testing.T) {
 		wantBody   string
 		wantCalled bool
 	}{
-		{"missing header", "", events.APIGatewayCustomAuthorizerResponse{}, nil, false, 401, body401, false},
-		{"blank header", "   ", events.APIGatewayCustomAuthorizerResponse{}, nil, false, 401, body401, false},
+		// With caching off API Gateway does not validate identity sources:
+		// the authorizer runs and answers the missing header itself.
+		{"missing header, cache off", "", events.APIGatewayCustomAuthorizerResponse{}, errors.New("Unauthorized"), false, 401, body401, true},
+		{"blank header, cache off", "   ", events.APIGatewayCustomAuthorizerResponse{}, errors.New("Unauthorized"), false, 401, body401, true},
 		{"Unauthorized error", "Bearer x", events.APIGatewayCustomAuthorizerResponse{}, errors.New("Unauthorized"), false, 401, body401, true},
 		{"other error", "Bearer x", events.APIGatewayCustomAuthorizerResponse{}, errors.New("dynamodb down"), false, 500, "", true},
 		{"panic", "Bearer x", events.APIGatewayCustomAuthorizerResponse{}, nil, true, 500, "", true},

@@ -102,9 +102,16 @@ func (a authResult) contextWithPrincipal() map[string]string {
 func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authResult, string, bool) {
 	az := g.cfg.Authorizer
 	identity := strings.TrimSpace(q.r.Header.Get(az.IdentityHeader))
-	if identity == "" {
+	if identity == "" && g.cache.enabled() {
 		o.decision = "missing_identity_source"
 		return authResult{}, ResponseUnauthorized, false
+	}
+	// The cache key is every identity source's value: the header and, when
+	// the template names it, the source address.
+	for _, c := range az.IdentityContext {
+		if c == "identity.sourceIp" {
+			identity += "\x00" + q.sourceIP
+		}
 	}
 	res, ok := g.cache.get(identity)
 	if ok {

@@ -19,7 +19,8 @@ func FromTemplate(t *samtemplate.Template) Config {
 	if t.Authorizer.Name != "" {
 		cfg.Authorizer = &AuthorizerConfig{
 			Name:           t.Authorizer.Name,
-			IdentityHeader: t.Authorizer.IdentityHeader,
+			IdentityHeader:  t.Authorizer.IdentityHeader,
+			IdentityContext: t.Authorizer.IdentityContext,
 			TTL:            time.Duration(t.Authorizer.TTLSeconds) * time.Second,
 		}
 	}

@@ -73,6 +73,9 @@ func authorizer(r *resolver, auth *yaml.Node) (Authorizer, error) {
 	if a.IdentityHeaders, err = r.list(get(id, "Headers")); err != nil {
 		return a, err
 	}
+	if a.IdentityContext, err = r.list(get(id, "Context")); err != nil {
+		return a, err
+	}
 	if a.PayloadType == "TOKEN" {
 		a.IdentityHeaders = []string{"Authorization"}
 		if h := get(id, "Header"); h != nil {

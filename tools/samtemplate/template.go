@@ -52,6 +52,7 @@ type Authorizer struct {
 	PayloadType     string   // "REQUEST" or "TOKEN"
 	IdentityHeader  string   // the first identity header, e.g. "Authorization"
 	IdentityHeaders []string // all identity headers
+	IdentityContext []string // context variables in the identity sources, e.g. "identity.sourceIp"
 	TTLSeconds      int      // ReauthorizeEvery (API Gateway's default 300 when absent)
 }
 

@@ -1,0 +1,155 @@
+package keys
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"keygate/shared/apperr"
+)
+
+// EventType names a change recorded in the audit log.
+type EventType string
+
+// The audit event types of key changes (webhook changes add their own).
+const (
+	EventKeyCreated EventType = "key.created"
+	EventKeyUpdated EventType = "key.updated"
+	EventKeyRotated EventType = "key.rotated"
+	EventKeyRevoked EventType = "key.revoked"
+)
+
+// KeyEventTypes are the event types of key changes, in the order above.
+var KeyEventTypes = []EventType{EventKeyCreated, EventKeyUpdated, EventKeyRotated, EventKeyRevoked}
+
+// Event is one audit log entry: a change to one of a user's keys, who made
+// it and from where. It never holds a token, a hash or any other secret:
+// Changes names attributes and their public values only.
+type Event struct {
+	ID     string
+	Type   EventType
+	At     time.Time
+	UserID string
+	Actor  Actor
+	// KeyID is the key changed ("" for events about no key).
+	KeyID string
+	// Changes says what changed: for a create the new key's attributes, for
+	// an update each changed attribute as {"from":…,"to":…}.
+	Changes map[string]any
+	// Expires is when the log forgets the event (Config.AuditRetention);
+	// zero keeps it.
+	Expires time.Time
+}
+
+// Actor is who made a change: an API key (KeyID) or an operator of the CLI
+// (Operator), and the request's source address, user agent and id.
+type Actor struct {
+	KeyID     string
+	Operator  string
+	SourceIP  string
+	UserAgent string
+	RequestID string
+}
+
+// AuditStore reads the audit log; shared/store implements it. Events are
+// written by the Store methods that make the changes, in the same
+// transaction.
+type AuditStore interface {
+	ListEvents(ctx context.Context, userID string, q EventQuery, limit int, position string) ([]Event, string, error)
+}
+
+// EventQuery filters the audit log: by key and by type ("" for any).
+type EventQuery struct {
+	KeyID string
+	Type  EventType
+}
+
+// EventPage is one page of audit events, newest first.
+type EventPage struct {
+	Events     []Event
+	NextCursor string
+}
+
+// ParseEventType returns the known event type named s.
+func ParseEventType(s string) (EventType, error) {
+	for _, t := range KeyEventTypes {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	return "", apperr.Errorf(apperr.BadRequest, "unknown event type %q: want one of key.created, key.updated, key.rotated, key.revoked", s)
+}
+
+// newEvent is the event of a change c makes to keyID now.
+func (s *Service) newEvent(c Caller, t EventType, keyID string, changes map[string]any) *Event {
+	var b [10]byte
+	_, _ = rand.Read(b[:]) // never fails: it crashes the program instead
+	if changes == nil {
+		changes = map[string]any{}
+	}
+	now := s.Now()
+	var expires time.Time
+	if s.cfg.AuditRetention > 0 {
+		expires = now.Add(s.cfg.AuditRetention)
+	}
+	return &Event{
+		ID: "evt" + hex.EncodeToString(b[:]), Type: t, At: now, Expires: expires, UserID: c.UserID, KeyID: keyID,
+		Actor:   Actor{KeyID: c.KeyID, Operator: c.Operator, SourceIP: c.SourceIP, UserAgent: c.UserAgent, RequestID: c.RequestID},
+		Changes: changes,
+	}
+}
+
+// Events returns a page of the caller's audit log, newest first; the
+// caller must be allowed to manage keys. cursor is "" or a NextCursor this
+// service issued for the same user.
+func (s *Service) Events(ctx context.Context, c Caller, q EventQuery, limit int, cursor string) (EventPage, error) {
+	m, err := s.manager(ctx, c)
+	if err != nil {
+		return EventPage{}, err
+	}
+	if q.KeyID != "" && !ValidID(q.KeyID) {
+		return EventPage{}, apperr.Errorf(apperr.BadRequest, "keyId must match ^[A-Za-z0-9_-]{1,64}$")
+	}
+	position, err := s.cursors.open(m.UserID+"/audit", cursor)
+	if err != nil {
+		return EventPage{}, err
+	}
+	if s.audit == nil {
+		return EventPage{}, apperr.Errorf(apperr.Internal, "keys: no audit store")
+	}
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	evs, next, err := s.audit.ListEvents(ctx, m.UserID, q, min(limit, MaxPageSize), position)
+	if err != nil {
+		return EventPage{}, err
+	}
+	return EventPage{Events: evs, NextCursor: s.cursors.seal(m.UserID+"/audit", next)}, nil
+}
+
+// keyAttributes are the public attributes of k an audit event records.
+func keyAttributes(k Key) map[string]any {
+	out := map[string]any{"name": k.Name, "scopes": scopeNames(k.Scopes), "expiresAt": timeOrNil(k.ExpiresAt)}
+	if k.AllowedCIDRs != nil {
+		out["allowedCidrs"] = FormatCIDRs(k.AllowedCIDRs)
+	} else {
+		out["allowedCidrs"] = nil
+	}
+	return out
+}
+
+func scopeNames(ss []Scope) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func timeOrNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(TimeFormat)
+}
