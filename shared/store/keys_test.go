@@ -55,11 +55,17 @@ func TestKeyLifecycle(t *testing.T) {
 		err  error
 	}{
 		{"get another user's key", func() error { _, err := st.GetKey(ctx, "bob", k.ID); return err }()},
-		{"rename another user's key", func() error { _, err := st.UpdateKey(ctx, "bob", k.ID, keys.KeyChanges{Name: ptr("x")}, nil); return err }()},
+		{"rename another user's key", func() error {
+			_, err := st.UpdateKey(ctx, "bob", k.ID, keys.KeyChanges{Name: ptr("x")}, nil)
+			return err
+		}()},
 		{"delete another user's key", st.DeleteKey(ctx, "bob", k.ID, nil)},
 		{"get unknown key", func() error { _, err := st.GetKey(ctx, "alice", "nope"); return err }()},
 		{"get path traversal id", func() error { _, err := st.GetKey(ctx, "alice", "../KEY"); return err }()},
-		{"rename unknown key", func() error { _, err := st.UpdateKey(ctx, "alice", "nope", keys.KeyChanges{Name: ptr("x")}, nil); return err }()},
+		{"rename unknown key", func() error {
+			_, err := st.UpdateKey(ctx, "alice", "nope", keys.KeyChanges{Name: ptr("x")}, nil)
+			return err
+		}()},
 		{"create for unknown user", st.CreateKey(ctx, testKey("key0000000000009", "ghost", st.Now()), nil)},
 	}
 	for _, tt := range hidden {

@@ -18,10 +18,10 @@ func FromTemplate(t *samtemplate.Template) Config {
 	}
 	if t.Authorizer.Name != "" {
 		cfg.Authorizer = &AuthorizerConfig{
-			Name:           t.Authorizer.Name,
+			Name:            t.Authorizer.Name,
 			IdentityHeader:  t.Authorizer.IdentityHeader,
 			IdentityContext: t.Authorizer.IdentityContext,
-			TTL:            time.Duration(t.Authorizer.TTLSeconds) * time.Second,
+			TTL:             time.Duration(t.Authorizer.TTLSeconds) * time.Second,
 		}
 	}
 	for typ, gr := range t.GatewayResponses {
