@@ -18,7 +18,9 @@ type keyJSON struct {
 	ExpiresAt  *string  `json:"expiresAt"`
 	LastUsedAt *string  `json:"lastUsedAt"`
 	UsageCount int64    `json:"usageCount"`
-	APIKey     string   `json:"apiKey"`
+	// AllowedCIDRs is null for a key usable from any address.
+	AllowedCIDRs []string `json:"allowedCidrs"`
+	APIKey       string   `json:"apiKey"`
 }
 
 // cli builds the admin CLI and returns a function that runs it against the

@@ -239,6 +239,7 @@ func TestAdminScopeRequired(t *testing.T) {
 			{Method: "PATCH", Path: "/open/apikeys/" + k.ID, Body: `{"name":"x"}`},
 			{Method: "DELETE", Path: "/open/apikeys/" + k.ID},
 			{Method: "POST", Path: "/open/apikeys/" + k.ID + "/rotate"},
+			{Method: "GET", Path: "/open/audit"},
 		} {
 			t.Run(fmt.Sprintf("%v %s %s", scopes, r.Method, r.Path), func(t *testing.T) {
 				r.Authorizer = auth

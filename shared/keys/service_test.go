@@ -19,17 +19,19 @@ func TestMain(m *testing.M) { dynamolocal.Main(m) }
 // fixture is a Service on a fresh DynamoDB Local table with user alice and
 // a clock the test moves.
 type fixture struct {
-	st  *store.Store
-	svc *keys.Service
-	now time.Time
+	st        *store.Store
+	svc       *keys.Service
+	now       time.Time
+	retention time.Duration
 }
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
-	f := &fixture{st: store.New(client, table), now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	f := &fixture{st: store.New(client, table), now: time.Now().UTC().Truncate(time.Second), retention: keys.DefaultAuditRetention}
 	fntest.Seed(tb, f.st, "alice", "ws1", keys.RoleOwner)
-	svc, err := keys.NewService(f.st, keys.Config{Now: func() time.Time { return f.now }, CursorKey: []byte(strings.Repeat("k", 32))})
+	svc, err := keys.NewService(f.st, keys.Config{Now: func() time.Time { return f.now }, CursorKey: []byte(strings.Repeat("k", 32)),
+		AuditRetention: f.retention})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -54,6 +54,8 @@ func TestAuthorizerIsDefault(t *testing.T) {
 		{"function", a.FunctionID, "AuthorizerFunction"},
 		{"payload type", a.PayloadType, "REQUEST"},
 		{"identity headers", strings.Join(a.IdentityHeaders, ","), "Authorization"},
+		// The source address is in the cache key, for keys with an IP allowlist.
+		{"identity context", strings.Join(a.IdentityContext, ","), "identity.sourceIp"},
 		{"TTL from AuthorizerCacheTtl", a.TTLSeconds, 300},
 		{"API", tpl.API, "KeygateApi"},
 	}
