@@ -2,6 +2,7 @@ package authorizer
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"keygate/shared/access"
@@ -11,8 +12,9 @@ import (
 
 // BenchmarkAuthorizeNonIO measures the work of one uncached Allow besides the
 // two DynamoDB calls: header lookup, Bearer parsing, token parse, hash,
-// methodArn parse, policy and context for three workspaces, and the JSON the
-// Lambda runtime writes.
+// methodArn parse, the source-address check against a full 20-network
+// allowlist (the address matches the last one), policy and context for three
+// workspaces, and the JSON the Lambda runtime writes.
 func BenchmarkAuthorizeNonIO(b *testing.B) {
 	k, err := apikey.Generate(apikey.DefaultPrefix)
 	if err != nil {
@@ -27,6 +29,15 @@ func BenchmarkAuthorizeNonIO(b *testing.B) {
 		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1c", Role: keys.RoleAdmin},
 		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1d", Role: keys.RoleReadOnly},
 	}
+	var nets []string
+	for i := range keys.MaxAllowedCIDRs {
+		nets = append(nets, fmt.Sprintf("10.%d.0.0/16", i))
+	}
+	allowlist, err := keys.ParseCIDRs(nets)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sourceIP := fmt.Sprintf("10.%d.7.7", keys.MaxAllowedCIDRs-1)
 	b.ReportAllocs()
 	for b.Loop() {
 		value, ok := authorizationValue(headers, multi)
@@ -43,6 +54,9 @@ func BenchmarkAuthorizeNonIO(b *testing.B) {
 		}
 		if h := apikey.Hash(token); len(h) != 64 {
 			b.Fatal("hash")
+		}
+		if !keys.AllowsSource(allowlist, sourceIP) {
+			b.Fatal("source refused")
 		}
 		base, err := access.ParseMethodARN(methodARN)
 		if err != nil {
