@@ -1,9 +1,11 @@
 package authorizer
 
 import (
+	"errors"
 	"keygate/shared/access"
 	"keygate/shared/apikey"
 	"keygate/shared/lambdaenv"
+	"strings"
 )
 
 // ConfigFromEnv reads the authorizer's configuration once, at start: the
@@ -25,7 +27,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c := Config{TableName: base.TableName, DynamoDBEndpoint: base.DynamoDBEndpoint, Region: base.Region, LogLevel: base.LogLevel, KeyPrefix: prefix}
+	usage := UsageKeys{Open: strings.TrimSpace(getenv("USAGE_KEY_OPEN")), Throttled: strings.TrimSpace(getenv("USAGE_KEY_THROTTLED")),
+		Exhausted: strings.TrimSpace(getenv("USAGE_KEY_EXHAUSTED"))}
+	if (usage.Open == "") != (usage.Throttled == "") || (usage.Open == "") != (usage.Exhausted == "") {
+		return Config{}, errors.New("USAGE_KEY_OPEN, USAGE_KEY_THROTTLED and USAGE_KEY_EXHAUSTED go together")
+	}
+	c := Config{UsageKeys: usage, TableName: base.TableName, DynamoDBEndpoint: base.DynamoDBEndpoint, Region: base.Region, LogLevel: base.LogLevel, KeyPrefix: prefix}
 	if cacheOn {
 		c.MaxAllowLatency = access.MaxAllowLatency
 	}

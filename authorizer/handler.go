@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -47,11 +48,37 @@ type Config struct {
 	DeadlineMargin time.Duration
 	// Timeout bounds the calls when the context has no deadline (default 3 s).
 	Timeout time.Duration
+	// Now is the clock (nil: time.Now); tests inject one.
+	Now func() time.Time
+	// UsageKeys are the values of the template's API Gateway API keys, one
+	// per usage plan: the authorizer names one as usageIdentifierKey, and
+	// its plan lets the request through (Open) or answers 429 (Throttled,
+	// Exhausted). Empty (a stack without usage plans): a limited request is
+	// denied (403) instead.
+	UsageKeys UsageKeys
 	// MaxAllowLatency, when above 0, is the longest an Allow may take from
 	// the start of its key check; a later one fails closed instead, so that
 	// a key revoked meanwhile cannot stay cached (access.MaxAllowLatency).
 	// 0 (the authorizer cache is off) sets no bound.
 	MaxAllowLatency time.Duration
+}
+
+// UsageKeys are the API key values of the usage plans open, throttled and
+// exhausted (template.yaml).
+type UsageKeys struct {
+	Open, Throttled, Exhausted string
+}
+
+// forLimit is the usage key that answers a request in state l, or "" when
+// none is configured.
+func (u UsageKeys) forLimit(l keys.Limited) string {
+	switch l {
+	case keys.RateLimited:
+		return u.Throttled
+	case keys.QuotaExceeded:
+		return u.Exhausted
+	}
+	return u.Open
 }
 
 // Handler is the authorizer: a transport of API Gateway's REQUEST event
@@ -76,6 +103,9 @@ func New(st keys.VerifyStore, cfg Config, logger *slog.Logger) *Handler {
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	return &Handler{verifier: keys.NewVerifier(st, cfg.KeyPrefix), cfg: cfg, logger: logger}
 }
@@ -121,7 +151,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if ctx.Err() != nil {
 		return h.fail(ctx, start, "", "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
 	}
-	d, err := h.verifier.Verify(ctx, token, keys.Facts{Now: time.Now(), SourceIP: req.RequestContext.Identity.SourceIP})
+	d, err := h.verifier.Verify(ctx, token, keys.Facts{Now: h.cfg.Now(), SourceIP: req.RequestContext.Identity.SourceIP})
 	switch {
 	case errors.Is(err, keys.ErrStoredData):
 		return h.fail(ctx, start, d.KeyID, d.UserID, reasonBadGrant, err)
@@ -133,7 +163,15 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 		return h.deny(ctx, start, base, d.KeyID, d.UserID, d.Reason)
 	}
 	keyID, userID := d.KeyID, d.UserID
-	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships})
+	usageKey := h.cfg.UsageKeys.forLimit(d.Limit.Limited)
+	if usageKey == "" && d.Limit.Limited != keys.WithinLimits {
+		// No usage plan to answer 429: refuse rather than admit beyond the
+		// key's limits.
+		return h.deny(ctx, start, base, keyID, userID, keys.Reason(strings.ToUpper(d.Limit.Limited.String())))
+	}
+	policy, state := access.LimitFields(d.Key, d.Limit)
+	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships,
+		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state})
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	}
@@ -148,6 +186,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 		slog.String("keyId", keyID),
 		slog.String("userId", userID),
 		slog.String("policyMode", r.Mode.String()),
+		slog.String("limits", d.Limit.Limited.String()),
 		slog.Int("skippedMemberships", r.Skipped),
 		durationMs(start),
 	)

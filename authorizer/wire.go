@@ -18,5 +18,6 @@ func Wire(ctx context.Context, d lambdaenv.Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Now = d.Now
 	return New(st, cfg, d.LoggerFor(cfg.LogLevel)), nil
 }

@@ -34,6 +34,10 @@ type Config struct {
 	// AuditRetention is how long audit events are kept
 	// (AUDIT_RETENTION_DAYS, default 90).
 	AuditRetention time.Duration
+	// Limits cap the keys' rate limits and quotas and give their defaults
+	// (MAX_RATE_LIMIT, MAX_BURST, MAX_QUOTA, DEFAULT_RATE_LIMIT,
+	// DEFAULT_QUOTA).
+	Limits keys.Limits
 }
 
 // ConfigFromEnv reads the configuration once, at start.
@@ -63,6 +67,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil || days < 1 {
 		return Config{}, fmt.Errorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", getenv("AUDIT_RETENTION_DAYS"))
 	}
+	limits, err := keys.LimitSettings{MaxRatePerSecond: getenv("MAX_RATE_LIMIT"), MaxBurst: getenv("MAX_BURST"), MaxQuota: getenv("MAX_QUOTA"),
+		DefaultRate: getenv("DEFAULT_RATE_LIMIT"), DefaultQuota: getenv("DEFAULT_QUOTA")}.Parse()
+	if err != nil {
+		return Config{}, err
+	}
 	return Config{Common: c, KeyPrefix: prefix, CursorKey: []byte(cursorKey), ReflushAfter: reflush,
-		AuditRetention: time.Duration(days) * 24 * time.Hour}, nil
+		AuditRetention: time.Duration(days) * 24 * time.Hour, Limits: limits}, nil
 }

@@ -10,10 +10,12 @@ import (
 
 // createRequest is the body of POST /open/apikeys.
 type createRequest struct {
-	Name         *string   `json:"name"`
-	Scopes       *[]string `json:"scopes"`
-	ExpiresAt    *string   `json:"expiresAt"`
-	AllowedCIDRs *[]string `json:"allowedCidrs"`
+	Name         *string           `json:"name"`
+	Scopes       *[]string         `json:"scopes"`
+	ExpiresAt    *string           `json:"expiresAt"`
+	AllowedCIDRs *[]string         `json:"allowedCidrs"`
+	RateLimit    *rateLimitRequest `json:"rateLimit"`
+	Quota        *quotaRequest     `json:"quota"`
 }
 
 // create handles POST /open/apikeys: a new key for the caller, its token
@@ -36,7 +38,7 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.logger.InfoContext(r.Context(), "api key created", "userId", c.UserID, "keyId", issued.Key.ID, "byKeyId", c.KeyID)
-	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(issued))
+	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(issued, f.keys.Now()))
 	return nil
 }
 
@@ -66,6 +68,20 @@ func (in createRequest) toDomain() (keys.CreateRequest, error) {
 			return keys.CreateRequest{}, err
 		}
 		req.AllowedCIDRs = cidrs
+	}
+	if in.RateLimit != nil {
+		r, err := in.RateLimit.toDomain()
+		if err != nil {
+			return keys.CreateRequest{}, err
+		}
+		req.RateLimit = &r
+	}
+	if in.Quota != nil {
+		q, err := in.Quota.toDomain()
+		if err != nil {
+			return keys.CreateRequest{}, err
+		}
+		req.Quota = &q
 	}
 	return req, nil
 }

@@ -153,7 +153,16 @@ type keyJSON struct {
 	UsageCount int64    `json:"usageCount"`
 	// AllowedCIDRs is null for a key usable from any address.
 	AllowedCIDRs []string `json:"allowedCidrs"`
-	APIKey       string   `json:"apiKey"`
+	RateLimit    *struct {
+		Limit, WindowSeconds, Burst int64
+	} `json:"rateLimit"`
+	Quota *struct {
+		Limit    int64  `json:"limit"`
+		Period   string `json:"period"`
+		Used     int64  `json:"used"`
+		ResetsAt string `json:"resetsAt"`
+	} `json:"quota"`
+	APIKey string `json:"apiKey"`
 }
 
 type listJSON struct {

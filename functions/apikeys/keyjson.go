@@ -20,7 +20,9 @@ type keyJSON struct {
 	LastUsedAt *string      `json:"lastUsedAt"`
 	UsageCount int64        `json:"usageCount"`
 	// AllowedCIDRs is null for a key usable from any address.
-	AllowedCIDRs []string `json:"allowedCidrs"`
+	AllowedCIDRs []string       `json:"allowedCidrs"`
+	RateLimit    *rateLimitJSON `json:"rateLimit"`
+	Quota        *quotaJSON     `json:"quota"`
 }
 
 // createdKeyJSON is the answer of create and rotate: the only time the token
@@ -36,8 +38,8 @@ type listJSON struct {
 	NextCursor *string   `json:"nextCursor"`
 }
 
-func toCreatedJSON(i keys.Issued) createdKeyJSON {
-	return createdKeyJSON{keyJSON: toKeyJSON(i.Key), APIKey: i.Token}
+func toCreatedJSON(i keys.Issued, now time.Time) createdKeyJSON {
+	return createdKeyJSON{keyJSON: toKeyJSON(i.Key, now), APIKey: i.Token}
 }
 
 // maxGraceSeconds is keys.MaxGracePeriod in the API's unit.
@@ -52,7 +54,7 @@ func parseTime(field, s string) (time.Time, error) {
 	return t, nil
 }
 
-func toKeyJSON(k keys.Key) keyJSON {
+func toKeyJSON(k keys.Key, now time.Time) keyJSON {
 	scopes := k.Scopes
 	if scopes == nil {
 		scopes = []keys.Scope{}
@@ -67,6 +69,8 @@ func toKeyJSON(k keys.Key) keyJSON {
 		LastUsedAt:   formatTimePtr(k.LastUsedAt),
 		UsageCount:   k.UsageCount,
 		AllowedCIDRs: keys.FormatCIDRs(k.AllowedCIDRs),
+		RateLimit:    toRateJSON(k.RateLimit),
+		Quota:        toQuotaJSON(k.Quota, k.QuotaState, now),
 	}
 }
 

@@ -31,7 +31,7 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := listJSON{Items: make([]keyJSON, 0, len(page.Keys))}
 	for _, k := range page.Keys {
-		out.Items = append(out.Items, toKeyJSON(k))
+		out.Items = append(out.Items, toKeyJSON(k, f.keys.Now()))
 	}
 	if page.NextCursor != "" {
 		out.NextCursor = &page.NextCursor
@@ -50,6 +50,6 @@ func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpapi.JSON(w, http.StatusOK, toKeyJSON(k))
+	httpapi.JSON(w, http.StatusOK, toKeyJSON(k, f.keys.Now()))
 	return nil
 }

@@ -37,6 +37,6 @@ func (f *Function) rotate(w http.ResponseWriter, r *http.Request) error {
 	f.logger.InfoContext(r.Context(), "api key rotated", "userId", c.UserID, "oldKeyId", rot.OldKeyID,
 		"keyId", rot.Key.ID, "gracePeriodSeconds", int64(grace/time.Second), "byKeyId", c.KeyID, "cacheFlush", rot.Flush.String())
 	w.Header().Set(FlushHeader, rot.Flush.String())
-	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(rot.Issued))
+	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(rot.Issued, f.keys.Now()))
 	return nil
 }

@@ -19,6 +19,7 @@ func Wire(ctx context.Context, d lambdaenv.Deps, flusher apigw.StageFlusher) (*F
 		return nil, err
 	}
 	cfg.Logger = d.LoggerFor(cfg.LogLevel)
+	cfg.Now = d.Now
 	st, err := d.Store(ctx, cfg.Base)
 	if err != nil {
 		return nil, err

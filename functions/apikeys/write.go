@@ -11,8 +11,10 @@ import (
 // updateRequest is the body of PATCH /open/apikeys/{keyId}: each field
 // absent is left alone; allowedCidrs null removes the allowlist.
 type updateRequest struct {
-	Name         *string                    `json:"name"`
-	AllowedCIDRs httpapi.Optional[[]string] `json:"allowedCidrs"`
+	Name         *string                            `json:"name"`
+	AllowedCIDRs httpapi.Optional[[]string]         `json:"allowedCidrs"`
+	RateLimit    httpapi.Optional[rateLimitRequest] `json:"rateLimit"`
+	Quota        httpapi.Optional[quotaRequest]     `json:"quota"`
 }
 
 // update handles PATCH /open/apikeys/{keyId}: a new name, a new allowlist.
@@ -25,20 +27,34 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if in.Name == nil && !in.AllowedCIDRs.Set {
-		return apperr.Errorf(apperr.BadRequest, "nothing to change: send name or allowedCidrs")
+	if in.Name == nil && !in.AllowedCIDRs.Set && !in.RateLimit.Set && !in.Quota.Set {
+		return apperr.Errorf(apperr.BadRequest, "nothing to change: send name, allowedCidrs, rateLimit or quota")
 	}
-	ch := keys.KeyChanges{Name: in.Name, SetAllowedCIDRs: in.AllowedCIDRs.Set}
+	ch := keys.KeyChanges{Name: in.Name, SetAllowedCIDRs: in.AllowedCIDRs.Set, SetRateLimit: in.RateLimit.Set, SetQuota: in.Quota.Set}
 	if in.AllowedCIDRs.Set && !in.AllowedCIDRs.Null {
 		if ch.AllowedCIDRs, err = keys.ParseCIDRs(in.AllowedCIDRs.Value); err != nil {
 			return err
 		}
 	}
+	if in.RateLimit.Set && !in.RateLimit.Null {
+		r, err := in.RateLimit.Value.toDomain()
+		if err != nil {
+			return err
+		}
+		ch.RateLimit = &r
+	}
+	if in.Quota.Set && !in.Quota.Null {
+		q, err := in.Quota.Value.toDomain()
+		if err != nil {
+			return err
+		}
+		ch.Quota = &q
+	}
 	k, err := f.keys.Update(r.Context(), c, r.PathValue("keyId"), ch)
 	if err != nil {
 		return err
 	}
-	httpapi.JSON(w, http.StatusOK, toKeyJSON(k))
+	httpapi.JSON(w, http.StatusOK, toKeyJSON(k, f.keys.Now()))
 	return nil
 }
 

@@ -16,6 +16,12 @@ const (
 	KeyWorkspacesOverflow = "workspacesOverflow"
 	// KeyReason holds the reason of a Deny.
 	KeyReason = "reason"
+	// KeyRateLimitPolicy and KeyRateLimit describe a limited key's limits
+	// and where it stands, as "name;q=..;w=.." and "name;r=..;t=.." items
+	// separated by commas (RateLimitHeaders turns them into the IETF
+	// draft's RateLimit-Policy and RateLimit headers).
+	KeyRateLimitPolicy = "rateLimitPolicy"
+	KeyRateLimit       = "rateLimit"
 	// keyPrincipalID is added by API Gateway next to the context.
 	keyPrincipalID = "principalId"
 )

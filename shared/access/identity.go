@@ -32,6 +32,9 @@ type Identity struct {
 	// the context (ModeOverflow): Workspaces is empty and callers must look
 	// memberships up in the store.
 	WorkspacesOverflow bool
+	// RateLimitPolicy and RateLimit are the key's limits as the
+	// authorizer saw them ("" for a key without limits).
+	RateLimitPolicy, RateLimit string
 }
 
 // HasScope reports whether the key carries scope s.
@@ -90,6 +93,20 @@ func IdentityFromAuthorizer(m map[string]interface{}) (Identity, error) {
 	}
 	if id.Scopes, err = parseScopes(scopes); err != nil {
 		return Identity{}, err
+	}
+	for _, k := range []string{KeyRateLimitPolicy, KeyRateLimit} {
+		if _, ok := m[k]; !ok {
+			continue
+		}
+		v, err := stringField(m, k, false)
+		if err != nil {
+			return Identity{}, err
+		}
+		if k == KeyRateLimitPolicy {
+			id.RateLimitPolicy = v
+		} else {
+			id.RateLimit = v
+		}
 	}
 	overflow, hasOverflow := m[KeyWorkspacesOverflow]
 	_, hasList := m[KeyWorkspaces]

@@ -70,6 +70,14 @@ type Grant struct {
 	KeyID       string
 	Scopes      []keys.Scope
 	Memberships []keys.Membership
+	// UsageKey is the API Gateway API key value whose usage plan answers
+	// the request (the open plan, or the throttled or exhausted one that
+	// answer 429); "" sends none.
+	UsageKey string
+	// RateLimitPolicy and RateLimit describe the key's limits for the
+	// functions' RateLimit-Policy and RateLimit headers (RateLimitHeaders);
+	// "" when the key has none.
+	RateLimitPolicy, RateLimit string
 }
 
 // Result is an Allow response and how it was built.
@@ -116,6 +124,13 @@ func Allow(base string, g Grant) (Result, error) {
 	user.entry(KeyUserID, len(g.UserID))
 	user.entry(KeyKeyID, len(g.KeyID))
 	user.entry(KeyScopes, len(scopes))
+	if g.RateLimitPolicy != "" {
+		user.entry(KeyRateLimitPolicy, len(g.RateLimitPolicy))
+		user.entry(KeyRateLimit, len(g.RateLimit))
+	}
+	if g.UsageKey != "" {
+		user.n += len(`,"usageIdentifierKey":""`) + len(g.UsageKey)
+	}
 
 	exact := user
 	exact.entry(KeyWorkspaces, wsList)
@@ -148,6 +163,9 @@ func Allow(base string, g Grant) (Result, error) {
 	ctx[KeyUserID] = g.UserID
 	ctx[KeyKeyID] = g.KeyID
 	ctx[KeyScopes] = scopes
+	if g.RateLimitPolicy != "" {
+		ctx[KeyRateLimitPolicy], ctx[KeyRateLimit] = g.RateLimitPolicy, g.RateLimit
+	}
 	if mode == ModeOverflow {
 		ctx[KeyWorkspacesOverflow] = overflowTrue
 	} else {
@@ -164,7 +182,8 @@ func Allow(base string, g Grant) (Result, error) {
 					Resource: resources,
 				}},
 			},
-			Context: ctx,
+			Context:            ctx,
+			UsageIdentifierKey: g.UsageKey,
 		},
 		Mode:    mode,
 		Skipped: skipped,

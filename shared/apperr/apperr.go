@@ -18,7 +18,8 @@ const (
 	Conflict             Code = "CONFLICT"
 	PayloadTooLarge      Code = "PAYLOAD_TOO_LARGE"
 	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
-	TooManyRequests      Code = "TOO_MANY_REQUESTS"
+	RateLimited          Code = "RATE_LIMITED"
+	QuotaExceeded        Code = "QUOTA_EXCEEDED"
 	Internal             Code = "INTERNAL_SERVER_ERROR"
 )
 

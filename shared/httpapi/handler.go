@@ -9,6 +9,7 @@ import (
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 
+	"keygate/shared/access"
 	"keygate/shared/apperr"
 )
 
@@ -38,6 +39,10 @@ func Wrap(mux *http.ServeMux, o Options) http.Handler {
 		SetCORS(w.Header(), o.AllowOrigin)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-store")
+		// A limited key's RateLimit headers, from the authorizer's view.
+		if id, err := access.IdentityFromContext(r.Context()); err == nil {
+			access.SetRateLimitHeaders(w.Header(), id)
+		}
 		rec := &statusRecorder{ResponseWriter: w}
 		route := serve(mux, rec, r, logger)
 		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route),

@@ -20,7 +20,7 @@ func TestStatusTable(t *testing.T) {
 	want := map[apperr.Code]int{
 		apperr.BadRequest: 400, apperr.Unauthorized: 401, apperr.Forbidden: 403, apperr.NotFound: 404,
 		apperr.Conflict: 409, apperr.PayloadTooLarge: 413, apperr.UnsupportedMediaType: 415,
-		apperr.TooManyRequests: 429, apperr.Internal: 500, "SOMETHING_ELSE": 500,
+		apperr.RateLimited: 429, apperr.QuotaExceeded: 429, apperr.Internal: 500, "SOMETHING_ELSE": 500,
 	}
 	for code, status := range want {
 		t.Run(string(code), func(t *testing.T) {
@@ -29,8 +29,8 @@ func TestStatusTable(t *testing.T) {
 			}
 		})
 	}
-	if got := len(httpapi.Codes()); got != 9 {
-		t.Errorf("Codes: got %d, want 9", got)
+	if got := len(httpapi.Codes()); got != 10 {
+		t.Errorf("Codes: got %d, want 10", got)
 	}
 }
 

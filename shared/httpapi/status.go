@@ -17,7 +17,8 @@ var statusByCode = map[apperr.Code]int{
 	apperr.Conflict:             http.StatusConflict,
 	apperr.PayloadTooLarge:      http.StatusRequestEntityTooLarge,
 	apperr.UnsupportedMediaType: http.StatusUnsupportedMediaType,
-	apperr.TooManyRequests:      http.StatusTooManyRequests,
+	apperr.RateLimited:          http.StatusTooManyRequests,
+	apperr.QuotaExceeded:        http.StatusTooManyRequests,
 	apperr.Internal:             http.StatusInternalServerError,
 }
 

@@ -136,7 +136,23 @@ func keyAttributes(k Key) map[string]any {
 	} else {
 		out["allowedCidrs"] = nil
 	}
+	out["rateLimit"], out["quota"] = rateOrNil(k.RateLimit), quotaOrNil(k.Quota)
 	return out
+}
+
+// rateOrNil and quotaOrNil are limits as audit events record them.
+func rateOrNil(r *RateLimit) any {
+	if r == nil {
+		return nil
+	}
+	return map[string]any{"limit": r.Limit, "windowSeconds": int64(r.Window / time.Second), "burst": r.Burst}
+}
+
+func quotaOrNil(q *Quota) any {
+	if q == nil {
+		return nil
+	}
+	return map[string]any{"limit": q.Limit, "period": string(q.Period)}
 }
 
 func scopeNames(ss []Scope) []string {

@@ -18,6 +18,10 @@ type CreateRequest struct {
 	Scopes       []Scope
 	ExpiresAt    *time.Time
 	AllowedCIDRs []netip.Prefix
+	// RateLimit and Quota nil take the calling key's, or else the
+	// deployment's defaults (Limits.DefaultRate, DefaultQuota).
+	RateLimit *RateLimit
+	Quota     *Quota
 }
 
 // Issued is a key as just created or rotated, with its token: the only time
@@ -60,12 +64,16 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if err != nil {
 		return Issued{}, err
 	}
+	rate, quota, err := s.childLimits(parent, req.RateLimit, req.Quota)
+	if err != nil {
+		return Issued{}, err
+	}
 	gen, err := apikey.Generate(s.cfg.KeyPrefix)
 	if err != nil {
 		return Issued{}, err
 	}
 	k := NewKey(gen, c.UserID, name, scopes, now, expiresAt)
-	k.AllowedCIDRs = cidrs
+	k.AllowedCIDRs, k.RateLimit, k.Quota = cidrs, rate, quota
 	if err := s.store.CreateKey(ctx, k, s.newEvent(c, EventKeyCreated, k.ID, keyAttributes(k))); err != nil {
 		return Issued{}, err
 	}

@@ -78,6 +78,27 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if ch.SetAllowedCIDRs && !cidrsWithin(ch.AllowedCIDRs, m.AllowedCIDRs) {
 		return Key{}, forbidden(ReasonCIDRsBeyondCaller)
 	}
+	// Removing a limit is raising it: only a caller without that limit may.
+	if ch.SetRateLimit {
+		if ch.RateLimit == nil && m.RateLimit != nil {
+			return Key{}, forbidden(ReasonLimitsBeyondCaller)
+		}
+		if ch.RateLimit != nil {
+			if err := s.checkRate(m, *ch.RateLimit); err != nil {
+				return Key{}, err
+			}
+		}
+	}
+	if ch.SetQuota {
+		if ch.Quota == nil && m.Quota != nil {
+			return Key{}, forbidden(ReasonLimitsBeyondCaller)
+		}
+		if ch.Quota != nil {
+			if err := s.checkQuota(m, *ch.Quota); err != nil {
+				return Key{}, err
+			}
+		}
+	}
 	changes := map[string]any{}
 	if ch.Name != nil && *ch.Name != old.Name {
 		changes["name"] = map[string]any{"from": old.Name, "to": *ch.Name}
@@ -85,10 +106,24 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if ch.SetAllowedCIDRs && !slices.Equal(ch.AllowedCIDRs, old.AllowedCIDRs) {
 		changes["allowedCidrs"] = map[string]any{"from": cidrsOrNil(old.AllowedCIDRs), "to": cidrsOrNil(ch.AllowedCIDRs)}
 	}
+	if ch.SetRateLimit && !equalPtr(ch.RateLimit, old.RateLimit) {
+		changes["rateLimit"] = map[string]any{"from": rateOrNil(old.RateLimit), "to": rateOrNil(ch.RateLimit)}
+	}
+	if ch.SetQuota && !equalPtr(ch.Quota, old.Quota) {
+		changes["quota"] = map[string]any{"from": quotaOrNil(old.Quota), "to": quotaOrNil(ch.Quota)}
+	}
 	if len(changes) == 0 {
 		return old, nil
 	}
 	return s.store.UpdateKey(ctx, m.UserID, keyID, ch, s.newEvent(c, EventKeyUpdated, keyID, changes))
+}
+
+// equalPtr reports whether a and b are both nil or point to equal values.
+func equalPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // cidrsOrNil is an allowlist as an audit event records it.

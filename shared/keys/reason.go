@@ -37,6 +37,9 @@ const (
 	// ReasonCIDRsBeyondCaller: a key's allowlist would reach addresses the
 	// calling key's allowlist does not.
 	ReasonCIDRsBeyondCaller Reason = "CIDRS_BEYOND_CALLER"
+	// ReasonLimitsBeyondCaller: a key's rate limit or quota would exceed
+	// the calling key's own.
+	ReasonLimitsBeyondCaller Reason = "LIMITS_BEYOND_CALLER"
 	// ReasonNotAMember: the caller has no role in the workspace asked for.
 	ReasonNotAMember Reason = "NOT_A_MEMBER"
 )

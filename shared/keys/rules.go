@@ -102,6 +102,54 @@ func childCIDRs(parent Key, requested []netip.Prefix) ([]netip.Prefix, error) {
 	return requested, nil
 }
 
+// childLimits are the rate limit and quota of a key made by parent: a
+// requested one within the deployment's caps and never above parent's (a
+// key never outranks its creator); none requested takes parent's, or the
+// deployment's default.
+func (s *Service) childLimits(parent Key, rate *RateLimit, quota *Quota) (*RateLimit, *Quota, error) {
+	if rate == nil {
+		rate = parent.RateLimit
+		if rate == nil {
+			rate = s.cfg.Limits.DefaultRate
+		}
+	} else if err := s.checkRate(parent, *rate); err != nil {
+		return nil, nil, err
+	}
+	if quota == nil {
+		quota = parent.Quota
+		if quota == nil {
+			quota = s.cfg.Limits.DefaultQuota
+		}
+	} else if err := s.checkQuota(parent, *quota); err != nil {
+		return nil, nil, err
+	}
+	return rate, quota, nil
+}
+
+// checkRate applies the caps and the caller's own rate limit to r.
+func (s *Service) checkRate(caller Key, r RateLimit) error {
+	if err := s.cfg.Limits.CheckRateLimit(r); err != nil {
+		return err
+	}
+	if p := caller.RateLimit; p != nil && (float64(r.Limit)/r.Window.Seconds() > float64(p.Limit)/p.Window.Seconds() || r.Burst > p.Burst) {
+		return forbidden(ReasonLimitsBeyondCaller)
+	}
+	return nil
+}
+
+// checkQuota applies the caps and the caller's own quota to q: a daily
+// quota fits under a monthly one of at least its size, a monthly one never
+// under a daily one.
+func (s *Service) checkQuota(caller Key, q Quota) error {
+	if err := s.cfg.Limits.CheckQuota(q); err != nil {
+		return err
+	}
+	if p := caller.Quota; p != nil && (q.Limit > p.Limit || p.Period == QuotaDay && q.Period == QuotaMonth) {
+		return forbidden(ReasonLimitsBeyondCaller)
+	}
+	return nil
+}
+
 // childExpiry is the expiry of a key made by parent: a child never outlives
 // its creator, so no expiry means parent's, and a later one is refused.
 func childExpiry(parent Key, requested *time.Time) (*time.Time, error) {

@@ -32,6 +32,9 @@ type Config struct {
 	Logger *slog.Logger
 	// AuditRetention is how long audit events are kept (0: forever).
 	AuditRetention time.Duration
+	// Limits cap the rate limits and quotas keys may carry and give the
+	// defaults of keys created without one (zero: DefaultLimits).
+	Limits Limits
 }
 
 // DefaultAuditRetention is the template's AuditRetentionDays default.
@@ -47,6 +50,11 @@ func NewService(st Store, cfg Config) (*Service, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Limits.MaxRatePerSecond == 0 && cfg.Limits.MaxBurst == 0 && cfg.Limits.MaxQuota == 0 {
+		d := DefaultLimits
+		d.DefaultRate, d.DefaultQuota = cfg.Limits.DefaultRate, cfg.Limits.DefaultQuota
+		cfg.Limits = d
 	}
 	sealer, err := newCursorSealer(cfg.CursorKey)
 	if err != nil {

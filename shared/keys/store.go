@@ -13,6 +13,13 @@ type KeyChanges struct {
 	// SetAllowedCIDRs replaces the allowlist with AllowedCIDRs (nil: none).
 	SetAllowedCIDRs bool
 	AllowedCIDRs    []netip.Prefix
+	// SetRateLimit and SetQuota replace the rate limit or the quota (nil:
+	// none). A new rate limit keeps its counter; a new quota starts its
+	// period's count afresh only when the period changes.
+	SetRateLimit bool
+	RateLimit    *RateLimit
+	SetQuota     bool
+	Quota        *Quota
 }
 
 // Store is what the use cases need of storage; shared/store implements it

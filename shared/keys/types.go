@@ -149,6 +149,11 @@ type Key struct {
 	// AllowedCIDRs, when not nil, are the only networks the key works
 	// from (see ParseCIDRs); nil allows every address.
 	AllowedCIDRs []netip.Prefix
+	// RateLimit and Quota, when not nil, limit the key's requests.
+	RateLimit *RateLimit
+	Quota     *Quota
+	// QuotaState is the quota used in its period, as last counted.
+	QuotaState QuotaState
 }
 
 // Expired reports whether the key's expiry is at or before now.
@@ -163,12 +168,19 @@ type VerifyResult int
 const (
 	// VerifyNotFound: no such key, a deleted key, or a wrong secret.
 	VerifyNotFound VerifyResult = iota
-	// VerifyValid: the key exists, its hash matches and it has not expired.
+	// VerifyValid: the key exists, its hash matches and it has not expired;
+	// its use was counted (within its limits).
 	VerifyValid
 	// VerifyExpired: the hash matches but the key has expired.
 	VerifyExpired
 	// VerifyUserDisabled: the hash matches but the key's user is disabled.
 	VerifyUserDisabled
+	// VerifyThrottled: the key is valid but its rate limit refuses the
+	// request now; nothing was counted.
+	VerifyThrottled
+	// VerifyQuotaExceeded: the key is valid but its quota for the period
+	// is used up; nothing was counted.
+	VerifyQuotaExceeded
 )
 
 // String names the result for logs.
@@ -182,15 +194,24 @@ func (r VerifyResult) String() string {
 		return "not_found"
 	case VerifyUserDisabled:
 		return "user_disabled"
+	case VerifyThrottled:
+		return "throttled"
+	case VerifyQuotaExceeded:
+		return "quota_exceeded"
 	}
 	return fmt.Sprintf("VerifyResult(%d)", int(r))
 }
 
 // Verification is the result of Verify. Key is set for every result but
-// VerifyNotFound.
+// VerifyNotFound. For a limited key, RetryAfter says when a refused request
+// may succeed, and RateRemaining how many more the rate limit admits now.
 type Verification struct {
-	Result VerifyResult
-	Key    Key
+	Result        VerifyResult
+	Key           Key
+	RetryAfter    time.Duration
+	RateRemaining int64
+	// RateReset is how long until the rate limit's full burst is back.
+	RateReset time.Duration
 }
 
 // successor is the key that replaces k in a rotation: a copy of k, so every

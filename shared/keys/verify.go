@@ -44,9 +44,9 @@ func (o Outcome) String() string {
 	return "unauthorized"
 }
 
-// Decision is the value Verify returns. Allow carries the key and its
-// user's principal; Deny and Unauthorized carry a Reason, and the key id and
-// user id when they are known (for the log).
+// Decision is the value Verify returns. Allow carries the key, its user's
+// principal and the state of its limits; Deny and Unauthorized carry a
+// Reason, and the key id and user id when they are known (for the log).
 type Decision struct {
 	Outcome   Outcome
 	Reason    Reason
@@ -54,6 +54,44 @@ type Decision struct {
 	UserID    string
 	Key       Key
 	Principal Principal
+	Limit     LimitState
+}
+
+// Limited tells whether an Allowed request is within its key's limits.
+type Limited int
+
+// The limit states. API Gateway answers a limited request with 429 (the
+// authorizer picks the usage plan that does).
+const (
+	WithinLimits Limited = iota
+	RateLimited
+	QuotaExceeded
+)
+
+// String names the state for logs.
+func (l Limited) String() string {
+	switch l {
+	case RateLimited:
+		return "rate_limited"
+	case QuotaExceeded:
+		return "quota_exceeded"
+	}
+	return "within_limits"
+}
+
+// LimitState is where a verified request stands against its key's limits.
+type LimitState struct {
+	Limited Limited
+	// RetryAfter is when a limited request may succeed.
+	RetryAfter time.Duration
+	// RateRemaining is how many more requests the rate limit admits now;
+	// RateReset how long until its full burst is back.
+	RateRemaining int64
+	RateReset     time.Duration
+	// QuotaRemaining is what is left of the quota in this period, and
+	// QuotaReset how long until the period ends.
+	QuotaRemaining int64
+	QuotaReset     time.Duration
 }
 
 // Verifier runs the verification pipeline. Build it once with NewVerifier.
@@ -77,6 +115,7 @@ type verification struct {
 	facts  Facts
 	hash   string
 	result VerifyResult
+	limits Verification
 	d      Decision
 }
 
@@ -99,6 +138,8 @@ var pipeline = []check{
 	checkExpiry,
 	checkSourceIP,
 	checkUser,
+	checkRateLimit,
+	checkQuota,
 }
 
 // Verify runs the pipeline on a presented token. The Decision is a value;
@@ -136,8 +177,9 @@ func checkKey(ctx context.Context, vr *Verifier, v *verification) error {
 		return err
 	}
 	v.result, v.d.Key, v.d.UserID = res.Result, res.Key, res.Key.UserID
+	v.limits = res
 	switch res.Result {
-	case VerifyValid, VerifyExpired, VerifyUserDisabled:
+	case VerifyValid, VerifyExpired, VerifyUserDisabled, VerifyThrottled, VerifyQuotaExceeded:
 	case VerifyNotFound:
 		v.refuse(Deny, ReasonKeyInvalid)
 	default:
@@ -162,6 +204,36 @@ func checkExpiry(_ context.Context, _ *Verifier, v *verification) error {
 func checkSourceIP(_ context.Context, _ *Verifier, v *verification) error {
 	if !AllowsSource(v.d.Key.AllowedCIDRs, v.facts.SourceIP) {
 		v.refuse(Deny, ReasonIPNotAllowed)
+	}
+	return nil
+}
+
+// checkRateLimit records where the request stands against the key's rate
+// limit: the key check's write counted it only when the limit admitted it.
+// A limited request stays an Allow: API Gateway answers it 429 through the
+// usage plan the authorizer names.
+func checkRateLimit(_ context.Context, _ *Verifier, v *verification) error {
+	if v.d.Key.RateLimit == nil {
+		return nil
+	}
+	v.d.Limit.RateRemaining, v.d.Limit.RateReset = v.limits.RateRemaining, v.limits.RateReset
+	if v.result == VerifyThrottled {
+		v.d.Limit.Limited, v.d.Limit.RetryAfter = RateLimited, v.limits.RetryAfter
+	}
+	return nil
+}
+
+// checkQuota records where the request stands against the key's quota.
+func checkQuota(_ context.Context, _ *Verifier, v *verification) error {
+	q := v.d.Key.Quota
+	if q == nil || v.d.Limit.Limited != WithinLimits {
+		return nil
+	}
+	v.d.Limit.QuotaRemaining = max(0, q.Limit-q.UsedAt(v.d.Key.QuotaState, v.facts.Now))
+	v.d.Limit.QuotaReset = q.ResetsAt(v.facts.Now).Sub(v.facts.Now)
+	if v.result == VerifyQuotaExceeded {
+		v.d.Limit.Limited, v.d.Limit.RetryAfter = QuotaExceeded, v.d.Limit.QuotaReset
+		v.d.Limit.QuotaRemaining = 0
 	}
 	return nil
 }

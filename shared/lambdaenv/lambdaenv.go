@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"keygate/shared/awsenv"
 	"keygate/shared/store"
@@ -73,6 +74,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// DynamoDB is the client to use; nil builds one from the environment.
 	DynamoDB store.API
+	// Now is the clock (nil: time.Now); tests of limits and expiry inject
+	// one.
+	Now func() time.Time
 }
 
 // LoggerFor returns d.Logger, or the JSON logger at level.

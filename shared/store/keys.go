@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,6 +96,26 @@ func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.Key
 		} else {
 			values[":cidrs"] = cidrsValue(ch.AllowedCIDRs)
 			set = append(set, attrAllowedCIDRs+" = :cidrs")
+		}
+	}
+	setAttrs := func(attrs map[string]types.AttributeValue) {
+		for _, name := range slices.Sorted(maps.Keys(attrs)) {
+			values[":"+name] = attrs[name]
+			set = append(set, name+" = :"+name)
+		}
+	}
+	if ch.SetRateLimit {
+		if ch.RateLimit == nil {
+			remove = append(remove, rateAttrNames...)
+		} else {
+			setAttrs(rateAttrs(*ch.RateLimit))
+		}
+	}
+	if ch.SetQuota {
+		if ch.Quota == nil {
+			remove = append(remove, quotaAttrNames...)
+		} else {
+			setAttrs(quotaAttrs(*ch.Quota))
 		}
 	}
 	if len(set) == 0 && len(remove) == 0 {
@@ -283,10 +305,20 @@ func encodeKey(k keys.Key) map[string]types.AttributeValue {
 	if k.AllowedCIDRs != nil {
 		item[attrAllowedCIDRs] = cidrsValue(k.AllowedCIDRs)
 	}
+	if k.RateLimit != nil {
+		maps.Copy(item, rateAttrs(*k.RateLimit))
+	}
+	if k.Quota != nil {
+		maps.Copy(item, quotaAttrs(*k.Quota))
+		if k.QuotaState.Period != "" {
+			item[attrQPeriod], item[attrQUsed] = str(k.QuotaState.Period), num(k.QuotaState.Used)
+		}
+	}
 	return item
 }
 
 func decodeKey(item map[string]types.AttributeValue) keys.Key {
+	quota, quotaState := decodeQuota(item)
 	usage, _ := getN(item, "usageCount")
 	return keys.Key{
 		ID:           getS(item, "keyId"),
@@ -301,5 +333,8 @@ func decodeKey(item map[string]types.AttributeValue) keys.Key {
 		UsageCount:   usage,
 		ReplacedBy:   getS(item, "replacedBy"),
 		AllowedCIDRs: getCIDRs(item, attrAllowedCIDRs),
+		RateLimit:    decodeRate(item),
+		Quota:        quota,
+		QuotaState:   quotaState,
 	}
 }

@@ -22,11 +22,12 @@ type Store struct {
 	db    API
 	table string
 	now   func() time.Time
+	hints *limitHints
 }
 
 // New returns a Store on the named table.
 func New(client API, table string) *Store {
-	return &Store{db: client, table: table, now: time.Now}
+	return &Store{db: client, table: table, now: time.Now, hints: &limitHints{}}
 }
 
 // WithClock returns a copy of the store that reads the time from now, so

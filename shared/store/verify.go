@@ -7,94 +7,288 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"keygate/shared/keys"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/keys"
 )
 
-// verifyCondition admits an existing key whose hash matches, that has not
+// keyCondition admits an existing key whose hash matches, that has not
 // expired and whose user is not disabled, unless this very verification was
 // already applied (lastUseId): an SDK retry after a lost response must not
 // count the use twice.
-const verifyCondition = "attribute_exists(pk) AND #hash = :hash AND " +
+const keyCondition = "attribute_exists(pk) AND #hash = :hash AND " +
 	"(attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_not_exists(userDisabled) AND " +
 	"(attribute_not_exists(lastUseId) OR lastUseId <> :use)"
 
-// The parts of Verify's request that never change, built once rather than on
-// every call of the authorizer's hot path. The SDK only reads them.
-var (
-	verifyConditionExpr = aws.String(verifyCondition)
-	verifyUpdateExpr    = aws.String("SET lastUsedAt = :now, lastUseId = :use ADD usageCount :one")
-	verifyNames         = map[string]string{"#hash": "hash"}
-	verifyOne           = num(1)
+// The steady write of a verification depends on which limits the key has:
+// its condition admits a request within them when their state is current
+// (the rate limit's next admission is due while its arrival time has not
+// fallen behind now; the quota's count is of this period and below its
+// limit), and its update advances exactly their counters, so a key without
+// limits carries no limit attributes. A key whose limits are not those the
+// expression expects, or whose state is not current (an idle rate limit, a
+// new quota period), fails the condition; Verify then writes the next state
+// from the old item in one more call and remembers the key's limits for its
+// next verification (limitHints).
+type limitKind int
+
+const (
+	noLimits limitKind = iota
+	rateOnly
+	quotaOnly
+	rateAndQuota
 )
 
-// Verify checks a presented key at time at and records its use in ONE conditional
-// UpdateItem: the condition checks existence, hash, expiry and the user's
-// disabled mark; the update adds 1 to usageCount and sets lastUsedAt. Usage is
-// counted only when the key verifies. On a failed condition DynamoDB returns
-// the old item (ReturnValuesOnConditionCheckFailure=ALL_OLD), which tells an
-// expired key from an unknown one without a second call.
+const (
+	condNoRate    = "attribute_not_exists(rlT)"
+	condNoQuota   = "attribute_not_exists(qLimit)"
+	condRateDue   = "rlTat >= :now AND rlAllowAt <= :now"
+	condQuotaLeft = "((qKind = :day AND qPeriod = :pday) OR (qKind = :month AND qPeriod = :pmonth)) AND qUsed < qLimit"
+	updateBase    = "SET lastUsedAt = :now, lastUseId = :use"
+	updateRate    = ", rlTat = rlTat + rlT, rlAllowAt = rlAllowAt + rlT"
+)
+
+// steadyWrite is the condition and update of one kind, built once rather
+// than on every call of the authorizer's hot path. The SDK only reads them.
+type steadyWrite struct {
+	cond, update *string
+	quota        bool // uses the quota's values
+}
+
+var steadyWrites = [...]steadyWrite{
+	noLimits:     {aws.String(keyCondition + " AND " + condNoRate + " AND " + condNoQuota), aws.String(updateBase + " ADD usageCount :one"), false},
+	rateOnly:     {aws.String(keyCondition + " AND " + condRateDue + " AND " + condNoQuota), aws.String(updateBase + updateRate + " ADD usageCount :one"), false},
+	quotaOnly:    {aws.String(keyCondition + " AND " + condNoRate + " AND " + condQuotaLeft), aws.String(updateBase + " ADD usageCount :one, qUsed :one"), true},
+	rateAndQuota: {aws.String(keyCondition + " AND " + condRateDue + " AND " + condQuotaLeft), aws.String(updateBase + updateRate + " ADD usageCount :one, qUsed :one"), true},
+}
+
+// kindOf is the kind of limits an item carries.
+func kindOf(item map[string]types.AttributeValue) limitKind {
+	_, rate := item[attrRLT]
+	_, quota := item[attrQLimit]
+	switch {
+	case rate && quota:
+		return rateAndQuota
+	case rate:
+		return rateOnly
+	case quota:
+		return quotaOnly
+	}
+	return noLimits
+}
+
+// The parts of the requests that never change.
+var (
+	verifyNames = map[string]string{"#hash": "hash"}
+	verifyOne   = num(1)
+	verifyDay   = str(string(keys.QuotaDay))
+	verifyMonth = str(string(keys.QuotaMonth))
+)
+
+// maxVerifyAttempts bounds the writes of one verification: the steady one,
+// a reset of the limits' state, and retries when concurrent verifications
+// of the same key changed it in between. Past it Verify fails (closed).
+const maxVerifyAttempts = 4
+
+// Verify checks a presented key at time at and records its use in ONE
+// conditional UpdateItem in the steady state: the condition checks
+// existence, hash, expiry, the user's disabled mark and the key's rate limit
+// and quota; the update adds 1 to usageCount, sets lastUsedAt and advances
+// the limits' counters. Usage is counted only when the key verifies within
+// its limits. On a failed condition DynamoDB returns the old item
+// (ReturnValuesOnConditionCheckFailure=ALL_OLD), which tells an expired key
+// from an unknown one, and a limited request from a limits' state that only
+// needs its reset (an idle rate limit, a new quota period) — written then by
+// one more conditional UpdateItem, at most once per key per window or
+// period. The outcome is a Verification value; only infrastructure failure
+// is an error.
 //
-// The outcome is a keys.Verification value; only infrastructure failure is an error.
-// A key of a disabled user is keys.VerifyUserDisabled when its mark is present;
-// callers still check the user item (see keys.Principal), which is authoritative.
+// A key of a disabled user is VerifyUserDisabled when its mark is present;
+// callers still check the user item (see Principal), which is authoritative.
 func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (keys.Verification, error) {
 	if !keys.ValidID(keyID) {
 		return keys.Verification{Result: keys.VerifyNotFound}, nil
 	}
-	now := at.UTC().Truncate(keys.TimePrecision).UnixMilli()
-	// One id per verification, the same in every SDK retry of the request.
+	now := at.UTC().Truncate(keys.TimePrecision)
+	nowMs := now.UnixMilli()
+	// One id per verification, the same in every attempt and SDK retry.
 	var idBytes [12]byte
 	_, _ = rand.Read(idBytes[:]) // never fails: it crashes the program instead
 	useID := base64.RawURLEncoding.EncodeToString(idBytes[:])
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.table),
-		Key:                      keyItemKey(keyID),
-		ConditionExpression:      verifyConditionExpr,
-		UpdateExpression:         verifyUpdateExpr,
-		ExpressionAttributeNames: verifyNames,
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":hash": str(hash),
-			":now":  num(now),
-			":one":  verifyOne,
-			":use":  str(useID),
-		},
+	values := map[string]types.AttributeValue{
+		":hash": str(hash), ":now": num(nowMs), ":one": verifyOne, ":use": str(useID),
+	}
+	w := steadyWrites[s.hints.get(keyID)]
+	if w.quota {
+		values[":day"], values[":month"] = verifyDay, verifyMonth
+		values[":pday"] = str(keys.Quota{Period: keys.QuotaDay}.PeriodKey(now))
+		values[":pmonth"] = str(keys.Quota{Period: keys.QuotaMonth}.PeriodKey(now))
+	}
+	in := &dynamodb.UpdateItemInput{
+		TableName:                           aws.String(s.table),
+		Key:                                 keyItemKey(keyID),
+		ConditionExpression:                 w.cond,
+		UpdateExpression:                    w.update,
+		ExpressionAttributeNames:            verifyNames,
+		ExpressionAttributeValues:           values,
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	if err == nil {
-		return keys.Verification{Result: keys.VerifyValid, Key: decodeKey(out.Attributes)}, nil
 	}
-	var ccf *types.ConditionalCheckFailedException
-	if !errors.As(err, &ccf) {
-		return keys.Verification{}, fmt.Errorf("store: verify key: %w", err)
+	for range maxVerifyAttempts {
+		out, err := s.db.UpdateItem(ctx, in)
+		if err == nil {
+			s.hints.set(keyID, kindOf(out.Attributes))
+			return admitted(out.Attributes, nowMs), nil
+		}
+		var ccf *types.ConditionalCheckFailedException
+		if !errors.As(err, &ccf) {
+			return keys.Verification{}, fmt.Errorf("store: verify key: %w", err)
+		}
+		v, done := classifyFailure(ccf.Item, hash, useID, nowMs)
+		if done {
+			return v, nil
+		}
+		s.hints.set(keyID, kindOf(ccf.Item))
+		// The key is valid; its limits' state needs a reset, or was
+		// changed by a concurrent verification: write exactly the next
+		// state of what was read.
+		var limited keys.Verification
+		if in, limited = s.nextLimits(keyID, ccf.Item, values, now); in == nil {
+			return limited, nil
+		}
 	}
-	return classifyFailure(ccf.Item, hash, useID, now), nil
+	return keys.Verification{}, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
 }
 
-// classifyFailure tells why the condition failed from the old item.
-func classifyFailure(old map[string]types.AttributeValue, hash, useID string, nowMillis int64) keys.Verification {
+// admitted is the Verification of a counted use, from the item as written.
+func admitted(item map[string]types.AttributeValue, nowMs int64) keys.Verification {
+	v := keys.Verification{Result: keys.VerifyValid, Key: decodeKey(item)}
+	if rs, ok := readRateState(item); ok {
+		v.RateRemaining, v.RateReset = rs.remaining(nowMs)
+	}
+	return v
+}
+
+// classifyFailure tells why the condition failed from the old item. done is
+// false when the key itself is valid and only its limits' state refused the
+// steady write.
+func classifyFailure(old map[string]types.AttributeValue, hash, useID string, nowMillis int64) (keys.Verification, bool) {
 	if len(old) == 0 {
-		return keys.Verification{Result: keys.VerifyNotFound}
+		return keys.Verification{Result: keys.VerifyNotFound}, true
 	}
 	if subtle.ConstantTimeCompare([]byte(getS(old, "hash")), []byte(hash)) != 1 {
-		return keys.Verification{Result: keys.VerifyNotFound}
+		return keys.Verification{Result: keys.VerifyNotFound}, true
 	}
-	key := decodeKey(old)
 	if getS(old, "lastUseId") == useID {
 		// An earlier attempt of this same request was applied and its
 		// response lost: the key verified, and its use is counted once.
-		return keys.Verification{Result: keys.VerifyValid, Key: key}
+		return admitted(old, nowMillis), true
 	}
+	key := decodeKey(old)
 	if exp, ok := getN(old, "expiresAt"); ok && exp <= nowMillis {
-		return keys.Verification{Result: keys.VerifyExpired, Key: key}
+		return keys.Verification{Result: keys.VerifyExpired, Key: key}, true
 	}
 	if getBool(old, "userDisabled") {
-		return keys.Verification{Result: keys.VerifyUserDisabled, Key: key}
+		return keys.Verification{Result: keys.VerifyUserDisabled, Key: key}, true
 	}
-	return keys.Verification{Result: keys.VerifyNotFound}
+	return keys.Verification{Key: key}, false
+}
+
+// nextLimits builds the write that advances the limits of a valid key from
+// the state old holds, or returns nil and the refusal when a limit refuses
+// the request now (nothing is counted then). Its condition asserts that
+// state, so a concurrent change sends Verify round again.
+func (s *Store) nextLimits(keyID string, old map[string]types.AttributeValue, base map[string]types.AttributeValue, now time.Time) (*dynamodb.UpdateItemInput, keys.Verification) {
+	nowMs := now.UnixMilli()
+	key := decodeKey(old)
+	values := make(map[string]types.AttributeValue, len(base)+8)
+	for k, v := range base {
+		values[k] = v
+	}
+	values[":now"], values[":use"], values[":one"] = base[":now"], base[":use"], verifyOne
+	cond := []string{keyCondition}
+	set := []string{"lastUsedAt = :now", "lastUseId = :use"}
+	add := []string{"usageCount :one"}
+	if rs, ok := readRateState(old); ok {
+		switch {
+		case rs.allowAt > nowMs:
+			return nil, keys.Verification{Result: keys.VerifyThrottled, Key: key, RetryAfter: time.Duration(rs.allowAt-nowMs) * time.Millisecond,
+				RateReset: time.Duration(max(0, rs.tat-nowMs)) * time.Millisecond}
+		case rs.tat < nowMs: // idle: restart from now
+			values[":oldTat"], values[":newTat"], values[":newAllow"] = num(rs.tat), num(nowMs+rs.t), num(nowMs+rs.t-rs.tau)
+			cond = append(cond, "(attribute_not_exists(rlTat) OR rlTat = :oldTat)")
+		default:
+			values[":oldTat"], values[":newTat"], values[":newAllow"] = num(rs.tat), num(rs.tat+rs.t), num(rs.tat+rs.t-rs.tau)
+			cond = append(cond, "rlTat = :oldTat")
+		}
+		set = append(set, "rlTat = :newTat", "rlAllowAt = :newAllow")
+	}
+	if q, state := decodeQuota(old); q != nil {
+		period := q.PeriodKey(now)
+		switch {
+		case state.Period == period && state.Used >= q.Limit:
+			reset := q.ResetsAt(now).Sub(now)
+			return nil, keys.Verification{Result: keys.VerifyQuotaExceeded, Key: key, RetryAfter: reset}
+		case state.Period != period: // a new period: its first use
+			values[":qp"], values[":oldQp"] = str(period), str(state.Period)
+			cond = append(cond, "(attribute_not_exists(qPeriod) OR qPeriod = :oldQp)")
+			set = append(set, "qPeriod = :qp", "qUsed = :one")
+		default:
+			values[":qp"] = str(period)
+			cond = append(cond, "qPeriod = :qp AND qUsed < qLimit")
+			add = append(add, "qUsed :one")
+		}
+	}
+	return &dynamodb.UpdateItemInput{
+		TableName:                           aws.String(s.table),
+		Key:                                 keyItemKey(keyID),
+		ConditionExpression:                 aws.String(strings.Join(cond, " AND ")),
+		UpdateExpression:                    aws.String("SET " + strings.Join(set, ", ") + " ADD " + strings.Join(add, ", ")),
+		ExpressionAttributeNames:            verifyNames,
+		ExpressionAttributeValues:           onlyUsed(values, cond, set, add),
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}, keys.Verification{}
+}
+
+// onlyUsed keeps the values the expressions name: DynamoDB refuses unused
+// expression attribute values.
+func onlyUsed(values map[string]types.AttributeValue, parts ...[]string) map[string]types.AttributeValue {
+	text := ""
+	for _, p := range parts {
+		text += strings.Join(p, " ") + " "
+	}
+	out := make(map[string]types.AttributeValue, len(values))
+	for k, v := range values {
+		if containsToken(text, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// containsToken reports whether name (":now") occurs in text as a whole
+// token, not as the prefix of a longer one (":nowMinus").
+func containsToken(text, name string) bool {
+	for i := strings.Index(text, name); i >= 0; {
+		end := i + len(name)
+		if end == len(text) || !isNameChar(text[end]) {
+			return true
+		}
+		j := strings.Index(text[end:], name)
+		if j < 0 {
+			return false
+		}
+		i = end + j
+	}
+	return false
+}
+
+func isNameChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }

@@ -19,9 +19,10 @@ const unauthorizedMessage = "Unauthorized"
 // booleans are stringified as API Gateway passes them to integrations.
 func parseAuthResponse(raw []byte) (authResult, error) {
 	var resp struct {
-		PrincipalID    json.RawMessage            `json:"principalId"`
-		PolicyDocument json.RawMessage            `json:"policyDocument"`
-		Context        map[string]json.RawMessage `json:"context"`
+		PrincipalID        json.RawMessage            `json:"principalId"`
+		PolicyDocument     json.RawMessage            `json:"policyDocument"`
+		Context            map[string]json.RawMessage `json:"context"`
+		UsageIdentifierKey *string                    `json:"usageIdentifierKey"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&resp); err != nil {
@@ -48,7 +49,11 @@ func parseAuthResponse(raw []byte) (authResult, error) {
 			ctx[k] = s
 		}
 	}
-	return authResult{PrincipalID: principal, Policy: policy, Context: ctx}, nil
+	res := authResult{PrincipalID: principal, Policy: policy, Context: ctx}
+	if resp.UsageIdentifierKey != nil {
+		res.UsageKey = *resp.UsageIdentifierKey
+	}
+	return res, nil
 }
 
 // scalarString stringifies a JSON scalar. ok is false for null.

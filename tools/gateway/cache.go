@@ -14,6 +14,9 @@ type authResult struct {
 	PrincipalID string
 	Policy      Policy
 	Context     map[string]string // stringified, as passed to integrations
+	// UsageKey is the usageIdentifierKey: with ApiKeySource AUTHORIZER, the
+	// API key whose usage plan applies (cached with the rest).
+	UsageKey string
 }
 
 type cacheEntry struct {

@@ -13,6 +13,7 @@ import (
 // request is everything the engine derives from one HTTP request.
 type request struct {
 	r          *http.Request
+	usageKey   string // the authorizer's usageIdentifierKey
 	id         string // requestId
 	start      time.Time
 	route      compiledRoute

@@ -46,6 +46,11 @@ type Config struct {
 	// Responses are the customized gateway responses keyed by type.
 	Responses      map[string]Response
 	StageVariables map[string]string
+	// APIKeySource is where API keys come from: "HEADER" (x-api-key, the
+	// default) or "AUTHORIZER" (the authorizer's usageIdentifierKey).
+	APIKeySource string
+	// UsagePlans apply to routes with APIKeyRequired.
+	UsagePlans []UsagePlan
 	// CORS, when set, answers OPTIONS on every resource as SAM's Cors does.
 	CORS *CORS
 	// IntegrationTimeout bounds a function call (default 29 s, API
@@ -63,6 +68,7 @@ type Gateway struct {
 	cfg    Config
 	router *router
 	cache  *authCache
+	usage  *usagePlans
 }
 
 // New validates cfg and returns a Gateway.
@@ -120,6 +126,14 @@ func New(cfg Config) (*Gateway, error) {
 		ttl = cfg.Authorizer.TTL
 	}
 	g.cache = newAuthCache(ttl, cfg.Now)
+	switch cfg.APIKeySource {
+	case "", "HEADER", "AUTHORIZER":
+	default:
+		return nil, fmt.Errorf("gateway: ApiKeySourceType %q: want HEADER or AUTHORIZER", cfg.APIKeySource)
+	}
+	if g.usage, err = newUsagePlans(cfg.UsagePlans, cfg.Now); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 

@@ -18,6 +18,9 @@ const (
 	ResponseMissingAuthToken      = "MISSING_AUTHENTICATION_TOKEN"
 	ResponseRequestTooLarge       = "REQUEST_TOO_LARGE"
 	ResponseIntegrationTimeout    = "INTEGRATION_TIMEOUT"
+	ResponseThrottled             = "THROTTLED"
+	ResponseQuotaExceeded         = "QUOTA_EXCEEDED"
+	ResponseInvalidAPIKey         = "INVALID_API_KEY"
 	ResponseDefault4XX            = "DEFAULT_4XX"
 	ResponseDefault5XX            = "DEFAULT_5XX"
 
@@ -52,6 +55,9 @@ var builtins = map[string]builtin{
 	ResponseRequestTooLarge:       {http.StatusRequestEntityTooLarge, "Request Too Long", "RequestTooLargeException"},
 	ResponseIntegrationTimeout:    {http.StatusGatewayTimeout, "Endpoint request timed out", "InternalServerErrorException"},
 	typeLambdaError:               {http.StatusBadGateway, "Internal server error", "InternalServerErrorException"},
+	ResponseThrottled:             {http.StatusTooManyRequests, "Too Many Requests", "TooManyRequestsException"},
+	ResponseQuotaExceeded:         {http.StatusTooManyRequests, "Limit Exceeded", "LimitExceededException"},
+	ResponseInvalidAPIKey:         {http.StatusForbidden, "Forbidden", "ForbiddenException"},
 }
 
 // explicitDenyMessage is ACCESS_DENIED's message when a Deny matched.

@@ -14,6 +14,9 @@ type Route struct {
 	FunctionID string
 	// Authorized routes run the REQUEST authorizer first.
 	Authorized bool
+	// APIKeyRequired routes need an API key of a usage plan: with
+	// ApiKeySource AUTHORIZER, the authorizer's usageIdentifierKey.
+	APIKeyRequired bool
 }
 
 type segKind int

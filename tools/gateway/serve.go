@@ -68,6 +68,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q.body = string(body)
 
 	var authorizer map[string]interface{}
+	var authCtx map[string]string
 	if route.Authorized {
 		res, typ, explicit := g.authorize(r.Context(), q, &o)
 		if typ != "" {
@@ -80,6 +81,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		authorizer["principalId"] = res.PrincipalID
 		authorizer["integrationLatency"] = o.authLatency.Milliseconds()
+		q.usageKey, authCtx = res.UsageKey, res.contextWithPrincipal()
+	}
+	if route.APIKeyRequired {
+		key := q.usageKey
+		if g.cfg.APIKeySource != "AUTHORIZER" {
+			key = r.Header.Get("X-Api-Key")
+		}
+		if typ := g.usage.admit(key); typ != "" {
+			o.decision = "usage_plan"
+			g.fail(w, q, &o, typ, "", authCtx, false)
+			return
+		}
 	}
 	g.integrate(w, q, &o, authorizer)
 }

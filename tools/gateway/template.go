@@ -14,7 +14,7 @@ import (
 func FromTemplate(t *samtemplate.Template) Config {
 	cfg := Config{Stage: t.Stage, Responses: make(map[string]Response, len(t.GatewayResponses))}
 	for _, r := range t.Routes {
-		cfg.Routes = append(cfg.Routes, Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized})
+		cfg.Routes = append(cfg.Routes, Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized, APIKeyRequired: r.APIKeyRequired})
 	}
 	if t.Authorizer.Name != "" {
 		cfg.Authorizer = &AuthorizerConfig{
@@ -23,6 +23,11 @@ func FromTemplate(t *samtemplate.Template) Config {
 			IdentityContext: t.Authorizer.IdentityContext,
 			TTL:             time.Duration(t.Authorizer.TTLSeconds) * time.Second,
 		}
+	}
+	cfg.APIKeySource = t.APIKeySource
+	for _, p := range t.UsagePlans {
+		cfg.UsagePlans = append(cfg.UsagePlans, UsagePlan{Name: p.ID, RateLimit: p.RateLimit, BurstLimit: p.BurstLimit,
+			QuotaLimit: p.QuotaLimit, QuotaPeriod: p.QuotaPeriod, KeyValues: p.KeyValues})
 	}
 	for typ, gr := range t.GatewayResponses {
 		cfg.Responses[typ] = Response{StatusCode: gr.StatusCode, Headers: gr.Headers, Body: gr.Body}

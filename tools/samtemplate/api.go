@@ -37,6 +37,15 @@ func buildAPI(t *Template, r *resolver) error {
 	if t.Authorizer, err = authorizer(r, get(props, "Auth")); err != nil {
 		return fmt.Errorf("%s.Auth: %w", apiID, err)
 	}
+	t.APIKeySource = "HEADER"
+	if v := get(props, "ApiKeySourceType"); v != nil {
+		if t.APIKeySource, err = r.str(v); err != nil {
+			return fmt.Errorf("%s.ApiKeySourceType: %w", apiID, err)
+		}
+	}
+	if v := get(get(props, "Auth"), "ApiKeyRequired"); v != nil {
+		t.apiKeyRequired = v.Value == "true"
+	}
 	if t.Cors, err = cors(r, get(props, "Cors")); err != nil {
 		return fmt.Errorf("%s.Cors: %w", apiID, err)
 	}

@@ -239,7 +239,7 @@ func conditions(r *resolver, n *yaml.Node) (map[string]map[string][]string, erro
 }
 
 // routes collects every function's Api events.
-func routes(r *resolver, defaultAuthorizer string) ([]Route, error) {
+func routes(r *resolver, defaultAuthorizer string, apiKeyRequired bool) ([]Route, error) {
 	var out []Route
 	for _, id := range sortedKeys(r.resources) {
 		res := r.resources[id]
@@ -269,6 +269,10 @@ func routes(r *resolver, defaultAuthorizer string) ([]Route, error) {
 				rt.Authorizer = ""
 			}
 			rt.Authorized = rt.Authorizer != ""
+			rt.APIKeyRequired = apiKeyRequired
+			if v := get(get(p, "Auth"), "ApiKeyRequired"); v != nil {
+				rt.APIKeyRequired = v.Value == "true"
+			}
 			out = append(out, rt)
 		}
 	}

@@ -40,6 +40,8 @@ func TestSpecBodies(t *testing.T) {
 	}{
 		{"UNAUTHORIZED", "#### 401 Unauthorized", "unauthorized.json", 401},
 		{"ACCESS_DENIED", "#### 403 Forbidden", "forbidden.json", 403},
+		// An Allow without a usage key the stage knows answers the same 403.
+		{"INVALID_API_KEY", "#### 403 Forbidden", "forbidden.json", 403},
 	}
 	for _, c := range cases {
 		t.Run(c.typ, func(t *testing.T) {
@@ -76,7 +78,9 @@ func TestGatewayResponsesEnvelope(t *testing.T) {
 		{"RESOURCE_NOT_FOUND", 404, "NOT_FOUND"},
 		{"AUTHORIZER_FAILURE", 500, "INTERNAL_SERVER_ERROR"},
 		{"AUTHORIZER_CONFIGURATION_ERROR", 500, "INTERNAL_SERVER_ERROR"},
-		{"THROTTLED", 429, "TOO_MANY_REQUESTS"},
+		{"THROTTLED", 429, "RATE_LIMITED"},
+		{"QUOTA_EXCEEDED", 429, "QUOTA_EXCEEDED"},
+		{"INVALID_API_KEY", 403, "FORBIDDEN"},
 		{"REQUEST_TOO_LARGE", 413, "PAYLOAD_TOO_LARGE"},
 		{"UNSUPPORTED_MEDIA_TYPE", 415, "UNSUPPORTED_MEDIA_TYPE"},
 		{"DEFAULT_4XX", 0, "BAD_REQUEST"},
@@ -100,6 +104,9 @@ func TestGatewayResponsesEnvelope(t *testing.T) {
 			}
 			if got := gr.Headers["Access-Control-Allow-Headers"]; !strings.Contains(got, "Authorization") {
 				t.Errorf("Access-Control-Allow-Headers: got %v, want it to list Authorization", got)
+			}
+			if _, ok := gr.Headers["Retry-After"]; ok != (c.status == 429) {
+				t.Errorf("Retry-After: present %v, want %v", ok, c.status == 429)
 			}
 		})
 	}

@@ -19,7 +19,24 @@ type Template struct {
 	GatewayResponses map[string]GatewayResponse // keyed by type, e.g. "UNAUTHORIZED"
 	Functions        map[string]Function        // keyed by logical ID
 	Table            Table                      // the DynamoDB table (KeysTable)
+	apiKeyRequired   bool                       // the API's Auth.ApiKeyRequired
 	Outputs          map[string]string          // output name -> resolved value
+	// APIKeySource is the API's ApiKeySourceType ("HEADER" when unset).
+	APIKeySource string
+	// UsagePlans are the AWS::ApiGateway::UsagePlan resources with the
+	// values of their API keys.
+	UsagePlans []UsagePlan
+}
+
+// UsagePlan is an API Gateway usage plan: its throttle and quota (nil when
+// unset) and the values of the API keys in it.
+type UsagePlan struct {
+	ID          string
+	RateLimit   *float64
+	BurstLimit  *int
+	QuotaLimit  *int
+	QuotaPeriod string // DAY, WEEK or MONTH
+	KeyValues   []string
 }
 
 // Parameter is one template parameter.
@@ -43,6 +60,8 @@ type Route struct {
 	EventID    string // the event's name in the function's Events
 	Authorized bool   // false only for Auth.Authorizer: NONE (or no default authorizer)
 	Authorizer string // the authorizer's name when Authorized
+	// APIKeyRequired is the event's Auth.ApiKeyRequired, or the API's.
+	APIKeyRequired bool
 }
 
 // Authorizer is the API's default Lambda authorizer.
@@ -176,7 +195,10 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 	if t.Functions, err = functions(r, get(get(root, "Globals"), "Function")); err != nil {
 		return nil, err
 	}
-	if t.Routes, err = routes(r, t.Authorizer.Name); err != nil {
+	if t.Routes, err = routes(r, t.Authorizer.Name, t.apiKeyRequired); err != nil {
+		return nil, err
+	}
+	if t.UsagePlans, err = usagePlans(r); err != nil {
 		return nil, err
 	}
 	if t.Table, err = table(r); err != nil {

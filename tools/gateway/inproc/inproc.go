@@ -53,6 +53,9 @@ type Options struct {
 	// function's Timeout in the template (Lambda's 3 s if unset).
 	FunctionTimeout   time.Duration
 	AuthorizerTimeout time.Duration
+	// Now, if set, is the clock of the authorizer and the functions (tests
+	// of limits inject one).
+	Now func() time.Time
 	// ExtraRoutes and ExtraFunctions add routes that are not in the
 	// template (tests use them to probe the authorizer's policy on
 	// methods keygate does not serve).
@@ -223,7 +226,7 @@ func (b builder) deps(id string, api store.API) (lambdaenv.Deps, error) {
 	if err != nil {
 		return lambdaenv.Deps{}, err
 	}
-	return lambdaenv.Deps{Getenv: getenv, Logger: b.opts.FunctionLogger.With("function", id), DynamoDB: api}, nil
+	return lambdaenv.Deps{Getenv: getenv, Logger: b.opts.FunctionLogger.With("function", id), DynamoDB: api, Now: b.opts.Now}, nil
 }
 
 // function builds one proxy-integration function by logical ID; errors

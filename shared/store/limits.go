@@ -1,0 +1,135 @@
+package store
+
+import (
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/keys"
+)
+
+// A key's limits and their counters are attributes of its item, so the one
+// conditional UpdateItem of a verification checks and advances them with
+// the key check.
+//
+// Rate limit (GCRA): the configuration rlLimit, rlWindowMs, rlBurst, and
+// derived from it rlT (the emission interval) and rlTau (the tolerance) in
+// milliseconds, which conditions and updates use directly; the state rlTat
+// (the theoretical arrival time) and rlAllowAt (rlTat - rlTau, the earliest
+// time the next request is admitted). A request is admitted when
+// rlAllowAt <= now; it advances both by rlT from max(rlTat, now).
+//
+// Quota: the configuration qLimit and qKind (day or month); the state
+// qPeriod (the period's name, keys.Quota.PeriodKey) and qUsed.
+const (
+	attrRLLimit   = "rlLimit"
+	attrRLWindow  = "rlWindowMs"
+	attrRLBurst   = "rlBurst"
+	attrRLT       = "rlT"
+	attrRLTau     = "rlTau"
+	attrRLTat     = "rlTat"
+	attrRLAllowAt = "rlAllowAt"
+	attrQLimit    = "qLimit"
+	attrQKind     = "qKind"
+	attrQPeriod   = "qPeriod"
+	attrQUsed     = "qUsed"
+)
+
+// rateAttrs are the attributes of a rate limit's configuration.
+func rateAttrs(r keys.RateLimit) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		attrRLLimit: num(r.Limit), attrRLWindow: num(r.Window.Milliseconds()), attrRLBurst: num(r.Burst),
+		attrRLT: num(r.Interval().Milliseconds()), attrRLTau: num(r.Tolerance().Milliseconds()),
+	}
+}
+
+// quotaAttrs are the attributes of a quota's configuration.
+func quotaAttrs(q keys.Quota) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{attrQLimit: num(q.Limit), attrQKind: str(string(q.Period))}
+}
+
+// rateAttrNames and quotaAttrNames are every attribute of each, for REMOVE.
+var (
+	rateAttrNames  = []string{attrRLLimit, attrRLWindow, attrRLBurst, attrRLT, attrRLTau, attrRLTat, attrRLAllowAt}
+	quotaAttrNames = []string{attrQLimit, attrQKind, attrQPeriod, attrQUsed}
+)
+
+func decodeRate(item map[string]types.AttributeValue) *keys.RateLimit {
+	limit, ok := getN(item, attrRLLimit)
+	if !ok {
+		return nil
+	}
+	window, _ := getN(item, attrRLWindow)
+	burst, _ := getN(item, attrRLBurst)
+	return &keys.RateLimit{Limit: limit, Window: time.Duration(window) * time.Millisecond, Burst: burst}
+}
+
+func decodeQuota(item map[string]types.AttributeValue) (*keys.Quota, keys.QuotaState) {
+	used, _ := getN(item, attrQUsed)
+	state := keys.QuotaState{Period: getS(item, attrQPeriod), Used: used}
+	limit, ok := getN(item, attrQLimit)
+	if !ok {
+		return nil, state
+	}
+	return &keys.Quota{Limit: limit, Period: keys.QuotaPeriod(getS(item, attrQKind))}, state
+}
+
+// rateState is a key's GCRA state as stored (missing = 0).
+type rateState struct{ t, tau, tat, allowAt int64 }
+
+func readRateState(item map[string]types.AttributeValue) (rateState, bool) {
+	t, ok := getN(item, attrRLT)
+	if !ok || t <= 0 {
+		return rateState{}, false
+	}
+	tau, _ := getN(item, attrRLTau)
+	tat, _ := getN(item, attrRLTat)
+	allowAt, _ := getN(item, attrRLAllowAt)
+	return rateState{t: t, tau: tau, tat: tat, allowAt: allowAt}, true
+}
+
+// remaining is how many more requests the rate limit admits at now after
+// an admitted one left the state s, and how long until its full burst is
+// back.
+func (s rateState) remaining(now int64) (int64, time.Duration) {
+	left := int64(0)
+	if s.allowAt <= now {
+		left = (now-s.allowAt)/s.t + 1
+	}
+	reset := time.Duration(max(0, s.tat-now)) * time.Millisecond
+	return left, reset
+}
+
+// maxLimitHints bounds the memory of limitHints: past it, it starts over.
+const maxLimitHints = 100_000
+
+// limitHints remembers, per key id, which limits the key carried when last
+// verified by this Store (this Lambda instance), so the next verification
+// writes the matching steady expression in its one UpdateItem. A hint that
+// is wrong (limits changed meanwhile) only costs the one extra call that
+// corrects it; it never admits a request, since every write's condition
+// checks the stored state.
+type limitHints struct {
+	mu    sync.Mutex
+	kinds map[string]limitKind
+}
+
+func (h *limitHints) get(keyID string) limitKind {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.kinds[keyID]
+}
+
+func (h *limitHints) set(keyID string, k limitKind) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if k == noLimits {
+		delete(h.kinds, keyID)
+		return
+	}
+	if h.kinds == nil || len(h.kinds) >= maxLimitHints {
+		h.kinds = make(map[string]limitKind)
+	}
+	h.kinds[keyID] = k
+}
