@@ -69,6 +69,13 @@ type server struct {
 // template.
 func (s *stack) gateway(tb testing.TB, params map[string]string, extra ...gateway.Route) server {
 	tb.Helper()
+	return s.gatewayAt(tb, nil, params, extra...)
+}
+
+// gatewayAt is gateway with a clock for the authorizer and the functions
+// (nil: time.Now).
+func (s *stack) gatewayAt(tb testing.TB, now func() time.Time, params map[string]string, extra ...gateway.Route) server {
+	tb.Helper()
 	overrides := map[string]string{"KeysTable": s.table}
 	for k, v := range params {
 		overrides[k] = v
@@ -84,7 +91,7 @@ func (s *stack) gateway(tb testing.TB, params map[string]string, extra ...gatewa
 	}
 	gw, err := inproc.New(tb.Context(), inproc.Options{
 		Template: t, Endpoint: s.endpoint, Table: s.table,
-		GatewayLogger: logger, FunctionLogger: logger,
+		GatewayLogger: logger, FunctionLogger: logger, Now: now,
 		ExtraRoutes: extra, ExtraFunctions: extraFns,
 	})
 	if err != nil {

@@ -24,6 +24,9 @@ func (c *cli) keyCreate(args []string) error {
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
 	quiet := fs.Bool("quiet", false, "print only the token")
 	allow := fs.String("allow", "", "comma-separated `CIDRs` (or addresses) the key works from; default any address")
+	rate := fs.String("rate", "", "rate limit: `count/window`, e.g. 100/s, 10000/h, 5/30s (window units s, m, h, d)")
+	burst := fs.Int64("burst", 0, "burst of the rate limit (default: the rate's count)")
+	quota := fs.String("quota", "", "quota: `count/period`, e.g. 10000/day or 1000000/month (UTC)")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -55,11 +58,16 @@ func (c *cli) keyCreate(args []string) error {
 			return err
 		}
 	}
+	rl, q, err := parseLimits("key create", *rate, *burst, fs.isSet("burst"), *quota)
+	if err != nil {
+		return err
+	}
 	svc, err := c.keyService(*prefix)
 	if err != nil {
 		return err
 	}
-	issued, err := svc.Create(c.ctx, c.operator(pos[0]), keys.CreateRequest{Name: *name, Scopes: sc, ExpiresAt: exp, AllowedCIDRs: cidrs})
+	issued, err := svc.Create(c.ctx, c.operator(pos[0]), keys.CreateRequest{Name: *name, Scopes: sc, ExpiresAt: exp, AllowedCIDRs: cidrs,
+		RateLimit: rl, Quota: q})
 	if err != nil {
 		return err
 	}
@@ -171,6 +179,84 @@ func (c *cli) keyUpdate(args []string) error {
 	return c.emit(v, func() error {
 		return c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "allow", allowText(v.AllowedCIDRs))
 	})
+}
+
+// keyLimits: keygate key limits set <userId> <keyId> [--rate R [--burst B] | --no-rate] [--quota Q | --no-quota]
+func (c *cli) keyLimits(args []string) error {
+	fs := c.newFlagSet("key limits", "<userId> <keyId>",
+		"Set or remove a key's rate limit and quota (the API's rules: never above the deployment's maximum).")
+	rate := fs.String("rate", "", "rate limit: `count/window`, e.g. 100/s")
+	burst := fs.Int64("burst", 0, "burst of the rate limit (default: the rate's count)")
+	noRate := fs.Bool("no-rate", false, "remove the rate limit")
+	quota := fs.String("quota", "", "quota: `count/period`, e.g. 10000/day")
+	noQuota := fs.Bool("no-quota", false, "remove the quota")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if (fs.isSet("rate") && *noRate) || (fs.isSet("quota") && *noQuota) {
+		return usageErrorf("key limits: --rate/--no-rate and --quota/--no-quota exclude each other")
+	}
+	rl, q, err := parseLimits("key limits", *rate, *burst, fs.isSet("burst"), *quota)
+	if err != nil {
+		return err
+	}
+	ch := keys.KeyChanges{SetRateLimit: rl != nil || *noRate, RateLimit: rl, SetQuota: q != nil || *noQuota, Quota: q}
+	if !ch.SetRateLimit && !ch.SetQuota {
+		return usageErrorf("key limits: nothing to change: pass --rate, --no-rate, --quota or --no-quota")
+	}
+	svc, err := c.keyService("")
+	if err != nil {
+		return err
+	}
+	k, err := svc.Update(c.ctx, c.operator(pos[0]), pos[1], ch)
+	if err != nil {
+		return err
+	}
+	v := viewKey(k)
+	return c.emit(v, func() error {
+		return c.printFields("id", v.ID, "user", v.UserID, "rate", limitText(k.RateLimit), "quota", quotaText(k.Quota))
+	})
+}
+
+// parseLimits reads --rate, --burst and --quota with the API's syntax.
+func parseLimits(cmd, rate string, burst int64, burstSet bool, quota string) (*keys.RateLimit, *keys.Quota, error) {
+	var rl *keys.RateLimit
+	if rate != "" {
+		limit, window, err := keys.ParseRate(rate)
+		if err != nil {
+			return nil, nil, usageErrorf("%s: --rate: %s", cmd, apperr.MessageOf(err))
+		}
+		rl = &keys.RateLimit{Limit: limit, Window: window, Burst: limit}
+		if burstSet {
+			rl.Burst = burst
+		}
+	} else if burstSet {
+		return nil, nil, usageErrorf("%s: --burst needs --rate", cmd)
+	}
+	var q *keys.Quota
+	if quota != "" {
+		parsed, err := keys.ParseQuota(quota)
+		if err != nil {
+			return nil, nil, usageErrorf("%s: --quota: %s", cmd, apperr.MessageOf(err))
+		}
+		q = &parsed
+	}
+	return rl, q, nil
+}
+
+func limitText(r *keys.RateLimit) string {
+	if r == nil {
+		return "none"
+	}
+	return r.String()
+}
+
+func quotaText(q *keys.Quota) string {
+	if q == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%d/%s", q.Limit, q.Period)
 }
 
 // parseAllow reads a comma-separated allowlist with the API's rule.

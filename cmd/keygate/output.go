@@ -47,6 +47,8 @@ type keyView struct {
 	UsageCount int64    `json:"usageCount"`
 	// AllowedCIDRs is null for a key usable from any address.
 	AllowedCIDRs []string `json:"allowedCidrs"`
+	RateLimit    *string  `json:"rateLimit"`
+	Quota        *string  `json:"quota"`
 	// APIKey is the token, set only by key create.
 	APIKey string `json:"apiKey,omitempty"`
 }
@@ -77,6 +79,8 @@ func viewKey(k keys.Key) keyView {
 		ID: k.ID, UserID: k.UserID, Name: k.Name, Start: k.Start, Scopes: scopes,
 		CreatedAt: formatTime(k.CreatedAt), ExpiresAt: formatTimePtr(k.ExpiresAt),
 		LastUsedAt: formatTimePtr(k.LastUsedAt), UsageCount: k.UsageCount, AllowedCIDRs: keys.FormatCIDRs(k.AllowedCIDRs),
+		RateLimit: textOrNil(k.RateLimit != nil, func() string { return limitText(k.RateLimit) }),
+		Quota:     textOrNil(k.Quota != nil, func() string { return quotaText(k.Quota) }),
 	}
 }
 
@@ -158,4 +162,13 @@ func (c *cli) printMember(m keys.Membership) error {
 	return c.emit(v, func() error {
 		return c.printFields("user", v.UserID, "workspace", v.WorkspaceID, "role", v.Role, "created", v.CreatedAt)
 	})
+}
+
+// textOrNil is text() when ok, else nil (JSON null).
+func textOrNil(ok bool, text func() string) *string {
+	if !ok {
+		return nil
+	}
+	s := text()
+	return &s
 }

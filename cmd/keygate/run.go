@@ -72,6 +72,7 @@ var groups = []group{
 		{"create", "create a key for a user and print its token, once", (*cli).keyCreate},
 		{"ls", "list a user's keys, newest first", (*cli).keyList},
 		{"update", "rename a user's key or change its IP allowlist", (*cli).keyUpdate},
+		{"limits", "set or remove a key's rate limit and quota", (*cli).keyLimits},
 		{"revoke", "delete a user's key", (*cli).keyRevoke},
 	}},
 	{"audit", "the audit log of key changes", []command{

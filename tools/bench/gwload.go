@@ -136,7 +136,7 @@ func startCacheStacks(ctx context.Context, opts reliability.Options) (off, on *c
 
 // countCalls sends one request per case through the stack of the case's
 // cache setting and counts its authorizer's DynamoDB calls.
-func countCalls(ctx context.Context, off, on *cacheStack, token string) ([]callsResult, error) {
+func countCalls(ctx context.Context, off, on *cacheStack, token, limitedToken string) ([]callsResult, error) {
 	type kase struct {
 		name     string
 		stack    *cacheStack
@@ -148,6 +148,8 @@ func countCalls(ctx context.Context, off, on *cacheStack, token string) ([]calls
 	cases := []kase{
 		{"uncached Allow (cache off)", off, false, "Bearer " + token, 2, 200},
 		{"cached Allow (cache on, second request)", on, true, "Bearer " + token, 0, 200},
+		{"rate-limited key, first request (the limits' reset)", off, false, "Bearer " + limitedToken, 3, 200},
+		{"rate-limited key, steady state", off, false, "Bearer " + limitedToken, 2, 200},
 		{"malformed token", off, false, "Bearer sk_notakey", 0, 401},
 		{"missing header", off, false, "", 0, 401},
 	}

@@ -6,12 +6,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/authorizer"
 	"keygate/e2e/reliability"
+	"keygate/shared/apikey"
+	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/tools/dynamolocal"
 	"keygate/tools/gateway/inproc"
@@ -26,6 +29,9 @@ type fixture struct {
 	client   *dynamodb.Client
 	table    string
 	alice    reliability.Principal
+	// limitedToken is a second key of alice's, with a rate limit and a
+	// quota far above what the bench sends.
+	limitedToken string
 }
 
 // startFixture starts DynamoDB Local (unless DYNAMODB_ENDPOINT is set),
@@ -59,6 +65,19 @@ func startFixture(ctx context.Context) (*fixture, error) {
 		f.stop()
 		return nil, err
 	}
+	gen, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		f.stop()
+		return nil, err
+	}
+	k := keys.NewKey(gen, "alice", "limited", keys.AllScopes, time.Now().UTC(), nil)
+	k.RateLimit = &keys.RateLimit{Limit: 1000, Window: time.Second, Burst: 1000}
+	k.Quota = &keys.Quota{Limit: 1_000_000, Period: keys.QuotaDay}
+	if err := store.New(client, f.table).CreateKey(ctx, k, nil); err != nil {
+		f.stop()
+		return nil, fmt.Errorf("seed limited key: %w", err)
+	}
+	f.limitedToken = gen.Token
 	return f, nil
 }
 
