@@ -105,16 +105,18 @@ func interpreter(tb testing.TB, install string, check []string, names ...string)
 	return ""
 }
 
-// nodeModules installs axios from package-lock.json into e2e/node_modules
-// when it is missing.
+// nodeModules installs axios and playwright-core from package-lock.json
+// into e2e/node_modules when either is missing.
 func nodeModules(tb testing.TB) {
 	tb.Helper()
-	if _, err := os.Stat(filepath.Join("node_modules", "axios", "package.json")); err == nil {
+	_, errAxios := os.Stat(filepath.Join("node_modules", "axios", "package.json"))
+	_, errPlaywright := os.Stat(filepath.Join("node_modules", "playwright-core", "package.json"))
+	if errAxios == nil && errPlaywright == nil {
 		return
 	}
 	cmd := exec.CommandContext(tb.Context(), "npm", "ci", "--no-audit", "--no-fund")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("axios is missing and npm ci failed (%v): run (cd e2e && npm ci)\n%s", err, out)
+		tb.Fatalf("e2e/node_modules is incomplete and npm ci failed (%v): run (cd e2e && npm ci)\n%s", err, out)
 	}
 }
 

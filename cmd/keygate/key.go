@@ -183,6 +183,9 @@ func (c *cli) keyUpdate(args []string) error {
 
 // keyLimits: keygate key limits set <userId> <keyId> [--rate R [--burst B] | --no-rate] [--quota Q | --no-quota]
 func (c *cli) keyLimits(args []string) error {
+	if len(args) > 0 && args[0] == "set" { // keygate key limits set <userId> <keyId> ...
+		args = args[1:]
+	}
 	fs := c.newFlagSet("key limits", "<userId> <keyId>",
 		"Set or remove a key's rate limit and quota (the API's rules: never above the deployment's maximum).")
 	rate := fs.String("rate", "", "rate limit: `count/window`, e.g. 100/s")

@@ -72,7 +72,7 @@ var groups = []group{
 		{"create", "create a key for a user and print its token, once", (*cli).keyCreate},
 		{"ls", "list a user's keys, newest first", (*cli).keyList},
 		{"update", "rename a user's key or change its IP allowlist", (*cli).keyUpdate},
-		{"limits", "set or remove a key's rate limit and quota", (*cli).keyLimits},
+		{"limits", "set or remove a key's rate limit and quota (key limits set ...)", (*cli).keyLimits},
 		{"revoke", "delete a user's key", (*cli).keyRevoke},
 	}},
 	{"audit", "the audit log of key changes", []command{
@@ -116,6 +116,9 @@ func (c *cli) dispatch(args []string) error {
 	}
 	if args[0] == "help" {
 		return c.help(args[1:])
+	}
+	if args[0] == "console-link" {
+		return c.consoleLink(args[1:])
 	}
 	g, ok := findGroup(args[0])
 	if !ok {

@@ -35,8 +35,11 @@ func New(cfg Config) (*Function, error) {
 	// The global configuration ignores any Authorization header: the route
 	// is public.
 	mux, err := httpapi.NewMux(routes.ConfigFunction, map[string]httpapi.HandlerFunc{
-		"GET /open/global/config": serveJSON(global),
-		"GET /open/_document":     serveJSON(openapi.JSON()),
+		"GET /open/global/config":   serveJSON(global),
+		"GET /open/_document":       serveJSON(openapi.JSON()),
+		"GET /open/console":         serveConsole("index.html", "text/html; charset=utf-8"),
+		"GET /open/console/app.js":  serveConsole("app.js", "text/javascript; charset=utf-8"),
+		"GET /open/console/app.css": serveConsole("app.css", "text/css; charset=utf-8"),
 	}, logger)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"keygate/shared/apikey"
+	"keygate/shared/apperr"
 )
 
 // CreateRequest is what a caller asks of a new key. Name is checked with
@@ -22,6 +23,9 @@ type CreateRequest struct {
 	// deployment's defaults (Limits.DefaultRate, DefaultQuota).
 	RateLimit *RateLimit
 	Quota     *Quota
+	// Session makes a sign-in key for the API Keys page (Key.Session);
+	// only an operator may create one, and it must expire.
+	Session bool
 }
 
 // Issued is a key as just created or rotated, with its token: the only time
@@ -53,6 +57,9 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if err != nil {
 		return Issued{}, err
 	}
+	if req.Session && (c.Operator == "" || expiresAt == nil) {
+		return Issued{}, apperr.Errorf(apperr.BadRequest, "a sign-in key is made by an operator (keygate console-link) and expires")
+	}
 	scopes, err := childScopes(parent, req.Scopes)
 	if err != nil {
 		return Issued{}, err
@@ -73,7 +80,7 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 		return Issued{}, err
 	}
 	k := NewKey(gen, c.UserID, name, scopes, now, expiresAt)
-	k.AllowedCIDRs, k.RateLimit, k.Quota = cidrs, rate, quota
+	k.AllowedCIDRs, k.RateLimit, k.Quota, k.Session = cidrs, rate, quota, req.Session
 	if err := s.store.CreateKey(ctx, k, s.newEvent(c, EventKeyCreated, k.ID, keyAttributes(k))); err != nil {
 		return Issued{}, err
 	}

@@ -153,7 +153,8 @@ func (s *Service) checkQuota(caller Key, q Quota) error {
 // childExpiry is the expiry of a key made by parent: a child never outlives
 // its creator, so no expiry means parent's, and a later one is refused.
 func childExpiry(parent Key, requested *time.Time) (*time.Time, error) {
-	if parent.ExpiresAt == nil {
+	// A sign-in key stands for its user: its own short life bounds nothing.
+	if parent.ExpiresAt == nil || parent.Session {
 		return requested, nil
 	}
 	if requested == nil {

@@ -154,6 +154,10 @@ type Key struct {
 	Quota     *Quota
 	// QuotaState is the quota used in its period, as last counted.
 	QuotaState QuotaState
+	// Session marks a short-lived sign-in key of the API Keys page
+	// (keygate console-link): it stands for its user, so the keys made with
+	// it are not bounded by its own expiry.
+	Session bool
 }
 
 // Expired reports whether the key's expiry is at or before now.

@@ -75,6 +75,10 @@ var (
 var table = []Route{
 	{Method: "GET", Path: "/open/global/config", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/_document", Function: ConfigFunction, Auth: Public},
+	// The API Keys page: public files; the page calls the API with a key.
+	{Method: "GET", Path: "/open/console", Function: ConfigFunction, Auth: Public},
+	{Method: "GET", Path: "/open/console/app.js", Function: ConfigFunction, Auth: Public},
+	{Method: "GET", Path: "/open/console/app.css", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/auth/whoami", Function: IdentityFunction, Grant: GrantUser, Resource: whoami},
 	{Method: "GET", Path: "/open/workspace/{workspaceId}", Function: IdentityFunction, Grant: GrantWorkspace},
 	{Method: "GET", Path: "/open/apikeys", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeys},

@@ -305,6 +305,9 @@ func encodeKey(k keys.Key) map[string]types.AttributeValue {
 	if k.AllowedCIDRs != nil {
 		item[attrAllowedCIDRs] = cidrsValue(k.AllowedCIDRs)
 	}
+	if k.Session {
+		item["session"] = boolean(true)
+	}
 	if k.RateLimit != nil {
 		maps.Copy(item, rateAttrs(*k.RateLimit))
 	}
@@ -334,6 +337,7 @@ func decodeKey(item map[string]types.AttributeValue) keys.Key {
 		ReplacedBy:   getS(item, "replacedBy"),
 		AllowedCIDRs: getCIDRs(item, attrAllowedCIDRs),
 		RateLimit:    decodeRate(item),
+		Session:      getBool(item, "session"),
 		Quota:        quota,
 		QuotaState:   quotaState,
 	}

@@ -2,7 +2,9 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"net/url"
 	"time"
 
 	"keygate/shared/apikey"
@@ -186,4 +188,23 @@ func sampleKey(token, name string, createdAt time.Time, expiresAt *time.Time) (k
 	}
 	return keys.Key{ID: id, UserID: SampleUserID, Name: name, Hash: apikey.Hash(token),
 		Start: token[:len(apikey.DefaultPrefix)+1+8], Scopes: keys.AllScopes, CreatedAt: createdAt, ExpiresAt: expiresAt}, nil
+}
+
+// ConsoleLink creates a 15-minute sign-in key of the demo user, as keygate
+// console-link does, and returns the link to the API Keys page at base
+// that carries it in its fragment.
+func ConsoleLink(ctx context.Context, st *store.Store, prefix, base string) (string, error) {
+	var cursorKey [keys.MinCursorKeyLen]byte
+	_, _ = rand.Read(cursorKey[:]) // never fails: it crashes the program instead
+	svc, err := keys.NewService(st, keys.Config{KeyPrefix: prefix, CursorKey: cursorKey[:]})
+	if err != nil {
+		return "", err
+	}
+	expires := time.Now().Add(15 * time.Minute)
+	issued, err := svc.Create(ctx, keys.OperatorCaller("make run", UserID),
+		keys.CreateRequest{Name: "console sign-in", Scopes: keys.AllScopes, ExpiresAt: &expires, Session: true})
+	if err != nil {
+		return "", fmt.Errorf("demo: console sign-in key: %w", err)
+	}
+	return base + "/open/console#key=" + url.QueryEscape(issued.Token), nil
 }

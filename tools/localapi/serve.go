@@ -76,10 +76,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 
 	url := "http://" + ln.Addr().String()
+	link, err := demo.ConsoleLink(ctx, st, prefix, url)
+	if err != nil {
+		return err
+	}
 	logger.Info("local API Gateway ready", "url", url, "stage", t.Stage, "routes", len(t.Routes),
 		"authorizerTtlSeconds", t.Authorizer.TTLSeconds, "dynamodb", endpoint, "table", sf.table,
 		"demoUser", seeded.UserID, "demoKeyId", seeded.KeyID)
 	fmt.Fprintf(stdout, "KEYGATE_URL=%s\nKEYGATE_API_KEY=%s\nKEYGATE_WORKSPACE_ID=%s\n", url, seeded.Token, seeded.WorkspaceID)
+	fmt.Fprintf(stdout, "KEYGATE_CONSOLE=%s/open/console\n", url)
+	fmt.Fprintf(stdout, "# the API Keys page, signed in as %s for 15 minutes: %s\n", seeded.UserID, link)
 	fmt.Fprintf(stdout, "curl -H \"Authorization: Bearer %s\" %s/open/auth/whoami\n", seeded.Token, url)
 	fmt.Fprintf(stdout, "# admin CLI on the same data: go run ./cmd/keygate --endpoint %s --table %s key ls %s\n",
 		endpoint, sf.table, seeded.UserID)

@@ -1,0 +1,215 @@
+// Drives keygate's API Keys page in real Chromium (playwright-core with
+// Debian's /usr/bin/chromium) through the local gateway. go test ./e2e/
+// (TestConsoleInChromium) starts the gateway, seeds the data and runs this
+// with:
+//   KEYGATE_URL        the gateway's base URL
+//   CONSOLE_LINK       a console-link URL for alice (a 15-minute sign-in key)
+//   EXPIRED_LINK       the same with an expired sign-in key
+//   CHROMIUM           the browser executable
+//   SCREENSHOT         where to save a picture of the list
+// It prints one line per step and exits 1 at the first failure.
+import { chromium } from "playwright-core";
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(name + " is not set");
+  return v;
+};
+const base = env("KEYGATE_URL");
+const steps = [];
+const step = async (name, fn) => {
+  try {
+    await fn();
+    console.log("ok   " + name);
+  } catch (e) {
+    console.log("FAIL " + name + ": " + (e && e.stack ? e.stack : e));
+    steps.push(name);
+    throw e;
+  }
+};
+const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
+const whoami = (token) => fetch(base + "/open/auth/whoami", { headers: { Authorization: "Bearer " + token } });
+
+const browser = await chromium.launch({
+  executablePath: env("CHROMIUM"),
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+});
+let exitCode = 0;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") pageErrors.push(m.text()); });
+  page.on("response", (r) => { if (r.status() === 404) pageErrors.push("404 " + r.url()); });
+
+  await step("the page answers with a strict Content-Security-Policy", async () => {
+    const resp = await fetch(base + "/open/console");
+    const csp = resp.headers.get("content-security-policy") || "";
+    assert(resp.status === 200, "status " + resp.status);
+    assert(csp.includes("default-src 'none'") && csp.includes("script-src 'self'") && csp.includes("frame-ancestors 'none'"), "CSP: " + csp);
+    assert(!csp.includes("unsafe-inline") && !csp.includes("unsafe-eval"), "CSP allows inline code: " + csp);
+    assert(resp.headers.get("x-frame-options") === "DENY", "X-Frame-Options: " + resp.headers.get("x-frame-options"));
+    const html = await resp.text();
+    assert(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), "the page has an inline script");
+    assert(!/\son[a-z]+=|style=/i.test(html), "the page has an inline handler or style");
+  });
+
+  await step("sign-in by link: the key moves to sessionStorage and out of the address bar", async () => {
+    await page.goto(env("CONSOLE_LINK"));
+    await page.locator("#keys").waitFor({ state: "visible" });
+    assert(new URL(page.url()).hash === "", "the fragment is still in the URL: " + page.url());
+    const stored = await page.evaluate(() => sessionStorage.getItem("keygate.apiKey"));
+    assert(stored && stored.startsWith("sk_"), "no key in sessionStorage");
+    const local = await page.evaluate(() => JSON.stringify(localStorage));
+    assert(local === "{}", "localStorage holds " + local);
+  });
+
+  const evil = "<script>window.pwned=1</script> ci <img src=x onerror=window.pwned=2>";
+  let token, start;
+  await step("create: the token is shown once, then only its start", async () => {
+    await page.getByRole("button", { name: "Create a new API key" }).click();
+    await page.getByLabel("Name", { exact: true }).fill(evil);
+    await page.getByLabel("Rate limit (optional): requests per second").fill("50");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.locator("#issued").waitFor({ state: "visible" });
+    token = await page.locator("#issued-token").inputValue();
+    assert(/^sk_[0-9A-Za-z]{65}$/.test(token), "token: " + token);
+    assert((await page.locator("#issued").textContent()).includes("you will not see it again"), "no warning that the token is shown once");
+    await page.getByRole("button", { name: "Copy" }).click();
+    await page.getByRole("button", { name: "Done" }).click();
+    assert(!(await page.content()).includes(token), "the token is still in the page after Done");
+    const card = page.locator("li.key").filter({ hasText: "ci" }).first();
+    start = await card.locator(".key-start").textContent();
+    assert(token.startsWith(start.replace("…", "")), "start " + start + " is not the token's start");
+  });
+
+  await step("a key name with <script> renders as text", async () => {
+    const names = await page.locator(".key-name").allTextContents();
+    assert(names.includes(evil), "names: " + JSON.stringify(names));
+    assert(await page.locator(".key-name script, .key-name img").count() === 0, "markup from a key name was rendered");
+    assert(await page.evaluate(() => window.pwned === undefined), "a key name's script ran");
+  });
+
+  await step("the new key works against the API; usage count and last used update", async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await whoami(token);
+      assert(r.status === 200, "whoami with the new key: " + r.status);
+    }
+    await page.reload();
+    await page.locator("#keys").waitFor({ state: "visible" });
+    const card = page.locator("li.key").filter({ hasText: start.replace("…", "") });
+    assert((await card.locator(".f-usage").textContent()) === "3", "usage count " + (await card.locator(".f-usage").textContent()));
+    assert((await card.locator(".f-last-used").textContent()) !== "never", "last used still never");
+    assert((await card.locator(".f-limits").textContent()).includes("50 per 1 s"), "limits: " + (await card.locator(".f-limits").textContent()));
+  });
+
+  await step("rename", async () => {
+    const card = page.locator("li.key").filter({ hasText: start.replace("…", "") });
+    await card.locator(".rename").click();
+    await page.locator("#rename-name").fill("ci renamed");
+    await page.locator("#rename-dialog button[value=save]").click();
+    await page.locator(".key-name", { hasText: "ci renamed" }).waitFor();
+  });
+
+  await step("history shows the key's audit events", async () => {
+    const card = page.locator("li.key").filter({ hasText: "ci renamed" });
+    await card.locator(".history").click();
+    await card.locator(".events li").first().waitFor();
+    const text = await card.locator(".events").textContent();
+    assert(text.includes("key.created") && text.includes("key.updated"), "history: " + text);
+    await card.locator(".history").click(); // and closed again
+  });
+
+  let rotated;
+  await step("rotate: a new token, and the old key stops working", async () => {
+    const card = page.locator("li.key").filter({ hasText: "ci renamed" });
+    await card.locator(".rotate").click();
+    await page.locator("#rotate-grace").fill("0");
+    await page.locator("#rotate-dialog button[value=rotate]").click();
+    await page.locator("#issued").waitFor({ state: "visible" });
+    rotated = await page.locator("#issued-token").inputValue();
+    assert(rotated !== token && rotated.startsWith("sk_"), "rotated token: " + rotated);
+    await page.getByRole("button", { name: "Done" }).click();
+    assert((await whoami(token)).status === 403, "the old token still works");
+    assert((await whoami(rotated)).status === 200, "the new token does not work");
+  });
+
+  await step("delete is not done when cancelled", async () => {
+    const before = await page.locator("li.key").count();
+    await page.locator("li.key").filter({ hasText: "ci renamed" }).locator(".delete").click();
+    await page.locator("#confirm-delete button[value=cancel]").click();
+    assert(await page.locator("li.key").count() === before, "a key disappeared after Cancel");
+    assert((await whoami(rotated)).status === 200, "the key stopped working after Cancel");
+  });
+
+  await step("screenshot of the list", async () => {
+    await page.screenshot({ path: env("SCREENSHOT"), fullPage: true });
+  });
+
+  await step("delete after confirming revokes the key", async () => {
+    const before = await page.locator("li.key").count();
+    await page.locator("li.key").filter({ hasText: "ci renamed" }).locator(".delete").click();
+    await page.locator("#confirm-delete button[value=delete]").click();
+    await page.waitForFunction((n) => document.querySelectorAll("li.key").length === n - 1, before);
+    assert((await whoami(rotated)).status === 403, "the deleted key still works");
+  });
+
+  await step("errors from the API are shown in words", async () => {
+    await page.getByRole("button", { name: "Create a new API key" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("bad networks");
+    await page.getByLabel("Allowed networks (optional, comma separated)").fill("10.1.2.3/8");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.locator("#error").waitFor({ state: "visible" });
+    assert((await page.locator("#error").textContent()).includes("host bits set"), "error: " + (await page.locator("#error").textContent()));
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  await step("every control is labelled and reachable by keyboard", async () => {
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input:not([type=hidden])")]
+      .filter((i) => !i.labels || i.labels.length === 0).map((i) => i.id || i.name));
+    assert(unlabelled.length === 0, "inputs without a label: " + unlabelled);
+    const nameless = await page.evaluate(() => [...document.querySelectorAll("button")]
+      .filter((b) => !(b.getAttribute("aria-label") || b.textContent.trim())).length);
+    assert(nameless === 0, nameless + " buttons without a name");
+    await page.reload();
+    await page.locator("#keys").waitFor({ state: "visible" });
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement && document.activeElement.id === "new-key");
+    }
+    assert(reached, "the + button is not reachable with Tab");
+  });
+
+  await step("it works 360 px wide", async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.reload();
+    await page.locator("#keys").waitFor({ state: "visible" });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(width <= 360, "the page is " + width + " px wide at 360 px");
+  });
+
+  await step("an expired sign-in key returns to sign-in", async () => {
+    const other = await browser.newContext();
+    const p = await other.newPage();
+    await p.goto(env("EXPIRED_LINK"));
+    await p.locator("#sign-in").waitFor({ state: "visible" });
+    assert(!(await p.locator("#keys").isVisible()), "the key list is visible");
+    assert((await p.locator("#error").textContent()).includes("Sign in again"), "no message: " + (await p.locator("#error").textContent()));
+    assert((await p.evaluate(() => sessionStorage.getItem("keygate.apiKey"))) === null, "the refused key is kept");
+    await other.close();
+  });
+
+  await step("no script error on the page", async () => {
+    const real = pageErrors.filter((e) => !e.includes("status of 400") && !e.includes("status of 403"));
+    assert(real.length === 0, "errors: " + real.join("; "));
+  });
+} catch {
+  exitCode = 1;
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);

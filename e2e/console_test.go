@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"keygate/shared/keys"
+)
+
+// chromiumPath is Debian's Chromium (apt-get install chromium), or
+// $CHROMIUM.
+func chromiumPath(tb testing.TB) string {
+	tb.Helper()
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	tb.Fatalf("no Chromium: install it with: apt-get install -y chromium (or set CHROMIUM)")
+	return ""
+}
+
+// consoleLink makes a sign-in key for user as keygate console-link does
+// (expiring at expires) and returns the link to the page at base.
+func (s *stack) consoleLink(tb testing.TB, base, user string, expires time.Time) string {
+	tb.Helper()
+	svc, err := keys.NewService(s.st, keys.Config{CursorKey: []byte(strings.Repeat("c", 32))})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	issued, err := svc.Create(context.Background(), keys.OperatorCaller("test", user),
+		keys.CreateRequest{Name: "console sign-in", Scopes: keys.AllScopes, ExpiresAt: &expires, Session: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.tokens = append(s.tokens, issued.Token)
+	return base + "/open/console#key=" + url.QueryEscape(issued.Token)
+}
+
+// TestConsoleInChromium drives the API Keys page in real Chromium through
+// the local gateway (console/console.test.mjs lists the steps) and takes a
+// screenshot of the key list (UPDATE_SCREENSHOT=1 go test -run Console
+// ./e2e/ writes it to docs/console.png).
+func TestConsoleInChromium(t *testing.T) {
+	nodeModules(t)
+	browser := chromiumPath(t)
+	s := newStack(t)
+	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	c := newClock(time.Now())
+	srv := s.gatewayAt(t, c.now, nil)
+	link := s.consoleLink(t, srv.url, "alice", c.now().Add(15*time.Minute))
+	// A sign-in key that has expired: the clock passes it before the page opens it.
+	expired := s.consoleLink(t, srv.url, "alice", c.now().Add(time.Minute))
+	c.add(2 * time.Minute)
+	// The README's picture: docs/console.png with UPDATE_SCREENSHOT=1, a
+	// scratch file otherwise, so a test run leaves the tree as it was.
+	screenshot := filepath.Join(t.TempDir(), "console.png")
+	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
+		abs, err := filepath.Abs(filepath.Join("..", "docs", "console.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		screenshot = abs
+	}
+	cmd := exec.CommandContext(t.Context(), "node", filepath.Join("console", "console.test.mjs"))
+	cmd.Env = append(os.Environ(), "KEYGATE_URL="+srv.url, "CONSOLE_LINK="+link, "EXPIRED_LINK="+expired,
+		"CHROMIUM="+browser, "SCREENSHOT="+screenshot)
+	out, err := cmd.CombinedOutput()
+	t.Logf("console.test.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("the browser test failed: %v", err)
+	}
+	if !strings.Contains(string(out), "ok   no script error on the page") {
+		t.Fatalf("the browser test did not run every step")
+	}
+	png, err := os.ReadFile(screenshot)
+	if err != nil || len(png) < 1000 || string(png[1:4]) != "PNG" {
+		t.Errorf("screenshot %s: %d bytes (%v), want a PNG", screenshot, len(png), err)
+	}
+}

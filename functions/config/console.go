@@ -1,0 +1,37 @@
+package config
+
+import (
+	"embed"
+	"net/http"
+
+	"keygate/shared/httpapi"
+)
+
+// The API Keys page: plain HTML, CSS and JavaScript served as they are, no
+// build step, no third-party asset.
+//
+//go:embed console/index.html console/app.css console/app.js
+var consoleFiles embed.FS
+
+// consoleCSP allows the page's own script, style and API calls and nothing
+// else: no inline script or style, no other origin, no framing.
+const consoleCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// serveConsole answers one of the page's files, read once at start.
+func serveConsole(name, contentType string) httpapi.HandlerFunc {
+	body, err := consoleFiles.ReadFile("console/" + name)
+	if err != nil {
+		panic("config: embedded console file " + name + ": " + err.Error()) // embedded at build time
+	}
+	return func(w http.ResponseWriter, _ *http.Request) error {
+		h := w.Header()
+		h.Set("Content-Type", contentType)
+		h.Set("Content-Security-Policy", consoleCSP)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+		return nil
+	}
+}

@@ -1,0 +1,213 @@
+// keygate's API Keys page: list, create, rename, rotate and delete the
+// caller's keys through keygate's own API, signed in with a key kept in this
+// tab's sessionStorage only. Everything the API returns is rendered as text
+// (textContent), never as HTML.
+"use strict";
+
+(() => {
+  const storageKey = "keygate.apiKey";
+  const $ = (id) => document.getElementById(id);
+  // The API is this page's sibling: /v1/open/console → /v1/open/apikeys.
+  const api = (path) => new URL(path, document.baseURI.replace(/console[^/]*$/, "")).toString();
+  let cursor = null;
+
+  function token() { return sessionStorage.getItem(storageKey); }
+
+  // A key in the URL fragment (console-link) is taken, stored and removed
+  // from the address bar and the history: fragments never reach servers.
+  function takeFragmentKey() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const key = params.get("key");
+    if (key) {
+      sessionStorage.setItem(storageKey, key);
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+  }
+
+  class APIError extends Error {
+    constructor(status, code, message, reason) { super(message); this.status = status; this.code = code; this.reason = reason; }
+  }
+
+  async function call(method, path, body) {
+    const headers = { Authorization: "Bearer " + token() };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const resp = await fetch(api(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (resp.status === 204) return null;
+    let data = null;
+    try { data = await resp.json(); } catch { /* a non-JSON body: handled below */ }
+    if (!resp.ok) {
+      const e = data && data.error ? data.error : { code: "HTTP_" + resp.status, message: "The request failed (" + resp.status + ")" };
+      throw new APIError(resp.status, e.code, e.message, resp.headers.get("X-Keygate-Reason"));
+    }
+    return data;
+  }
+
+  function showError(err) {
+    const box = $("error");
+    if (!err) { box.hidden = true; box.textContent = ""; return; }
+    let text = err.message || String(err);
+    if (err.reason) text += " (" + err.reason + ")";
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  // A refused sign-in key (expired, revoked, no admin scope) returns to sign-in.
+  function handle(err) {
+    if (err instanceof APIError && (err.status === 401 || err.status === 403) && !err.reason) {
+      signOut("Your sign-in key is no longer valid (" + err.message + "). Sign in again.");
+      return;
+    }
+    showError(err);
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(storageKey);
+    $("keys").hidden = true;
+    $("sign-out").hidden = true;
+    $("sign-in").hidden = false;
+    showError(message ? { message } : null);
+  }
+
+  const fmt = (iso) => (iso ? new Date(iso).toLocaleString() : "—");
+
+  function limitsText(k) {
+    const parts = [];
+    if (k.rateLimit) parts.push(k.rateLimit.limit + " per " + k.rateLimit.windowSeconds + " s (burst " + k.rateLimit.burst + ")");
+    if (k.quota) parts.push(k.quota.used + " of " + k.quota.limit + " per " + k.quota.period);
+    return parts.length ? parts.join("; ") : "none";
+  }
+
+  function render(k) {
+    const li = $("key-template").content.firstElementChild.cloneNode(true);
+    li.dataset.id = k.id;
+    li.querySelector(".key-name").textContent = k.name;
+    li.querySelector(".key-start").textContent = k.start + "…";
+    li.querySelector(".f-scopes").textContent = k.scopes.join(", ");
+    li.querySelector(".f-created").textContent = fmt(k.createdAt);
+    li.querySelector(".f-last-used").textContent = k.lastUsedAt ? fmt(k.lastUsedAt) : "never";
+    li.querySelector(".f-usage").textContent = String(k.usageCount);
+    li.querySelector(".f-expires").textContent = k.expiresAt ? fmt(k.expiresAt) : "never";
+    li.querySelector(".f-limits").textContent = limitsText(k);
+    li.querySelector(".f-cidrs").textContent = k.allowedCidrs ? k.allowedCidrs.join(", ") : "any address";
+    for (const b of li.querySelectorAll("button")) b.setAttribute("aria-label", b.textContent + " " + k.name);
+    li.querySelector(".rename").addEventListener("click", () => rename(k));
+    li.querySelector(".rotate").addEventListener("click", () => rotate(k));
+    li.querySelector(".delete").addEventListener("click", () => remove(k));
+    li.querySelector(".history").addEventListener("click", () => showHistory(k, li.querySelector(".events")));
+    return li;
+  }
+
+  async function load(append) {
+    const q = new URLSearchParams({ limit: "20" });
+    if (append && cursor) q.set("cursor", cursor);
+    const page = await call("GET", "apikeys?" + q);
+    const list = $("key-list");
+    if (!append) list.replaceChildren();
+    for (const k of page.items) list.append(render(k));
+    cursor = page.nextCursor;
+    $("more").hidden = !cursor;
+    $("empty").hidden = list.children.length > 0;
+    $("sign-in").hidden = true;
+    $("keys").hidden = false;
+    $("sign-out").hidden = false;
+  }
+
+  async function refresh() {
+    try { showError(null); await load(false); } catch (e) { handle(e); }
+  }
+
+  function issued(k) {
+    $("issued-name").textContent = "“" + k.name + "”";
+    $("issued-token").value = k.apiKey;
+    $("issued").hidden = false;
+    $("issued-token").focus();
+    $("issued-token").select();
+  }
+
+  async function create(ev) {
+    ev.preventDefault();
+    const f = ev.target;
+    const body = { name: f.name.value, scopes: [...f.querySelectorAll("input[name=scope]:checked")].map((c) => c.value) };
+    if (f.expires.value) body.expiresAt = new Date(f.expires.value).toISOString();
+    if (f.rate.value) body.rateLimit = { limit: Number(f.rate.value), windowSeconds: 1, burst: Number(f.rate.value) };
+    if (f.quota.value) body.quota = { limit: Number(f.quota.value), period: "day" };
+    if (f.cidrs.value.trim()) body.allowedCidrs = f.cidrs.value.split(",").map((s) => s.trim()).filter(Boolean);
+    try {
+      showError(null);
+      const k = await call("POST", "apikeys", body);
+      f.reset();
+      f.hidden = true;
+      issued(k);
+      await load(false);
+    } catch (e) { handle(e); }
+  }
+
+  function ask(dialog) {
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue), { once: true });
+      dialog.returnValue = "cancel";
+      dialog.showModal();
+    });
+  }
+
+  async function rename(k) {
+    const d = $("rename-dialog");
+    $("rename-name").value = k.name;
+    if ((await ask(d)) !== "save") return;
+    try { await call("PATCH", "apikeys/" + encodeURIComponent(k.id), { name: $("rename-name").value }); await refresh(); } catch (e) { handle(e); }
+  }
+
+  async function rotate(k) {
+    const d = $("rotate-dialog");
+    d.querySelector(".rotate-name").textContent = k.name;
+    if ((await ask(d)) !== "rotate") return;
+    try {
+      const next = await call("POST", "apikeys/" + encodeURIComponent(k.id) + "/rotate", { gracePeriodSeconds: Number($("rotate-grace").value || 0) });
+      issued(next);
+      await load(false);
+    } catch (e) { handle(e); }
+  }
+
+  async function remove(k) {
+    const d = $("confirm-delete");
+    d.querySelector(".confirm-name").textContent = k.name;
+    if ((await ask(d)) !== "delete") return;
+    try { await call("DELETE", "apikeys/" + encodeURIComponent(k.id)); await refresh(); } catch (e) { handle(e); }
+  }
+
+  async function showHistory(k, list) {
+    if (!list.hidden) { list.hidden = true; return; }
+    try {
+      const page = await call("GET", "audit?" + new URLSearchParams({ keyId: k.id, limit: "20" }));
+      list.replaceChildren(...page.items.map((ev) => {
+        const li = document.createElement("li");
+        const who = ev.actor.operator ? "operator " + ev.actor.operator : "key " + ev.actor.keyId;
+        li.textContent = fmt(ev.createdAt) + " — " + ev.type + " by " + who + (ev.actor.sourceIp ? " from " + ev.actor.sourceIp : "");
+        return li;
+      }));
+      if (!page.items.length) list.replaceChildren(Object.assign(document.createElement("li"), { textContent: "No events." }));
+      list.hidden = false;
+    } catch (e) { handle(e); }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    takeFragmentKey();
+    $("sign-in-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      sessionStorage.setItem(storageKey, $("sign-in-key").value.trim());
+      $("sign-in-key").value = "";
+      refresh();
+    });
+    $("sign-out").addEventListener("click", () => signOut());
+    $("new-key").addEventListener("click", () => { $("create-form").hidden = false; $("create-name").focus(); });
+    $("create-cancel").addEventListener("click", () => { $("create-form").hidden = true; });
+    $("create-form").addEventListener("submit", create);
+    $("more").addEventListener("click", async () => { try { await load(true); } catch (e) { handle(e); } });
+    $("copy-token").addEventListener("click", async () => {
+      try { await navigator.clipboard.writeText($("issued-token").value); $("copy-token").textContent = "Copied"; }
+      catch { $("issued-token").select(); document.execCommand("copy"); }
+    });
+    $("issued-done").addEventListener("click", () => { $("issued-token").value = ""; $("issued").hidden = true; $("copy-token").textContent = "Copy"; });
+    if (token()) refresh(); else signOut();
+  });
+})();
