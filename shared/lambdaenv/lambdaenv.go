@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -59,7 +60,21 @@ func Main(name string, run func(context.Context) error) {
 
 // NewLogger returns the JSON logger the Lambdas write to stdout.
 func NewLogger(level slog.Level) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	return slog.New(NewLogHandler(os.Stdout, level))
+}
+
+// NewLogHandler is the JSON handler of NewLogger on w. Its records carry
+// "timestamp" (RFC 3339, UTC) and "level" (DEBUG, INFO, WARN, ERROR): the
+// keys Lambda's advanced logging reads to filter a custom runtime's JSON
+// logs by ApplicationLogLevel (slog's own time key is "time", which Lambda
+// would not see).
+func NewLogHandler(w io.Writer, level slog.Level) slog.Handler {
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.String("timestamp", a.Value.Time().UTC().Format(time.RFC3339Nano))
+		}
+		return a
+	}})
 }
 
 // Deps are what a Lambda's wiring takes from outside its environment. The

@@ -1,8 +1,11 @@
 package lambdaenv_test
 
 import (
+	"encoding/json"
 	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"keygate/shared/lambdaenv"
 )
@@ -32,5 +35,29 @@ func TestLoad(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLogRecordsCarryLambdaKeys: Lambda's log-level filtering of JSON logs
+// reads "timestamp" and "level"; a WARN handler keeps warnings and errors.
+func TestLogRecordsCarryLambdaKeys(t *testing.T) {
+	var b strings.Builder
+	logger := slog.New(lambdaenv.NewLogHandler(&b, slog.LevelWarn))
+	logger.Info("dropped")
+	logger.Warn("kept", "k", "v")
+	logger.Error("kept too")
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines %q, want the warning and the error", len(lines), lines)
+	}
+	for i, want := range []string{"WARN", "ERROR"} {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &rec); err != nil {
+			t.Fatal(err)
+		}
+		ts, _ := rec["timestamp"].(string)
+		if _, err := time.Parse(time.RFC3339Nano, ts); err != nil || rec["level"] != want || rec["time"] != nil {
+			t.Errorf("line %d: got %v, want timestamp, level %s and no time", i, rec, want)
+		}
 	}
 }

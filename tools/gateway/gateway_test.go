@@ -24,12 +24,12 @@ const (
 func testResponses() map[string]Response {
 	cors := map[string]string{"Access-Control-Allow-Origin": "'*'"}
 	return map[string]Response{
-		ResponseUnauthorized:      {StatusCode: 401, Headers: cors, Body: body401},
-		ResponseAccessDenied:      {StatusCode: 403, Headers: cors, Body: body403},
-		ResponseMissingAuthToken:  {StatusCode: 404, Headers: cors, Body: `{"error":{"code":"NOT_FOUND","message":"No route for $context.httpMethod $context.path"}}`},
-		ResponseAuthorizerFailure: {StatusCode: 500, Headers: cors, Body: `{"error":{"code":"INTERNAL_SERVER_ERROR","message":"Authorizer failed","requestId":"$context.requestId"}}`},
-		ResponseDefault5XX:        {Headers: cors, Body: `{"error":{"code":"INTERNAL_SERVER_ERROR","message":$context.error.messageString}}`},
-		ResponseDefault4XX:        {Headers: cors, Body: `{"error":{"code":"BAD_REQUEST","message":$context.error.messageString}}`},
+		ResponseUnauthorized:          {StatusCode: 401, Headers: cors, Body: body401},
+		ResponseAccessDenied:          {StatusCode: 403, Headers: cors, Body: body403},
+		ResponseMissingAuthToken:      {StatusCode: 404, Headers: cors, Body: `{"error":{"code":"NOT_FOUND","message":"No route for $context.httpMethod $context.path"}}`},
+		ResponseAuthorizerConfigError: {StatusCode: 500, Headers: cors, Body: `{"error":{"code":"INTERNAL_SERVER_ERROR","message":"Authorizer failed","requestId":"$context.requestId"}}`},
+		ResponseDefault5XX:            {Headers: cors, Body: `{"error":{"code":"INTERNAL_SERVER_ERROR","message":$context.error.messageString}}`},
+		ResponseDefault4XX:            {Headers: cors, Body: `{"error":{"code":"BAD_REQUEST","message":$context.error.messageString}}`},
 	}
 }
 
@@ -220,7 +220,7 @@ func TestAuthorizerOutcomes(t *testing.T) {
 		{"Unauthorized error", "Bearer x", events.APIGatewayCustomAuthorizerResponse{}, errors.New("Unauthorized"), false, 401, body401, true},
 		{"other error", "Bearer x", events.APIGatewayCustomAuthorizerResponse{}, errors.New("dynamodb down"), false, 500, "", true},
 		{"panic", "Bearer x", events.APIGatewayCustomAuthorizerResponse{}, nil, true, 500, "", true},
-		{"no principal", "Bearer x", allow("", nil, "*"), nil, false, 500, `{"error":{"code":"INTERNAL_SERVER_ERROR","message":null}}`, true},
+		{"no principal", "Bearer x", allow("", nil, "*"), nil, false, 500, "", true},
 		{"object in context", "Bearer x", allow("u1", map[string]interface{}{"m": map[string]string{"a": "b"}}, "*"), nil, false, 500, "", true},
 		{"list in context", "Bearer x", allow("u1", map[string]interface{}{"l": []string{"a"}}, "*"), nil, false, 500, "", true},
 		{"empty policy", "Bearer x", events.APIGatewayCustomAuthorizerResponse{PrincipalID: "u1"}, nil, false, 500, "", true},

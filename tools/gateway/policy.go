@@ -74,6 +74,12 @@ type rawStatement struct {
 	Effect   string     `json:"Effect"`
 	Action   stringList `json:"Action"`
 	Resource stringList `json:"Resource"`
+	// Elements the emulator does not evaluate: a statement with one is
+	// refused rather than evaluated without it.
+	Condition    json.RawMessage `json:"Condition"`
+	NotAction    json.RawMessage `json:"NotAction"`
+	NotResource  json.RawMessage `json:"NotResource"`
+	NotPrincipal json.RawMessage `json:"NotPrincipal"`
 }
 
 // ParsePolicy decodes and validates an IAM policy document. Statement may be
@@ -116,6 +122,9 @@ func ParsePolicy(raw []byte) (Policy, error) {
 	for i, r := range raws {
 		if r.Effect != "Allow" && r.Effect != "Deny" {
 			return Policy{}, fmt.Errorf("policy statement %d: Effect %q, want Allow or Deny", i, r.Effect)
+		}
+		if r.Condition != nil || r.NotAction != nil || r.NotResource != nil || r.NotPrincipal != nil {
+			return Policy{}, fmt.Errorf("policy statement %d: Condition, NotAction, NotResource and NotPrincipal are not emulated by the local gateway", i)
 		}
 		if len(r.Action) == 0 || len(r.Resource) == 0 {
 			return Policy{}, fmt.Errorf("policy statement %d: needs Action and Resource", i)
@@ -168,15 +177,29 @@ func matchAction(pattern, action string) bool {
 // everything; otherwise the six colon-separated ARN fields are matched one by
 // one (the last one, the resource, may itself contain colons), each with
 // IAM's `*` (any run of characters, "/" included) and `?` (one character).
-// Matching is case-sensitive.
+// A pattern of fewer fields whose last one ends in `*` lets that `*` run on
+// across the colons (arn:aws:execute-api:* names every execute-api ARN), as
+// IAM matches it. Matching is case-sensitive.
 func MatchARN(pattern, arn string) bool {
 	if pattern == "*" {
 		return true
 	}
 	pp := strings.SplitN(pattern, ":", 6)
 	ap := strings.SplitN(arn, ":", 6)
-	if len(pp) != 6 || len(ap) != 6 {
+	if len(ap) != 6 {
 		return false // not an ARN
+	}
+	if len(pp) < 6 && strings.HasSuffix(pattern, "*") {
+		last := len(pp) - 1
+		for i := range last {
+			if !Wildcard(pp[i], ap[i]) {
+				return false
+			}
+		}
+		return Wildcard(pp[last], strings.Join(ap[last:], ":"))
+	}
+	if len(pp) != 6 {
+		return false
 	}
 	for i := range pp {
 		if !Wildcard(pp[i], ap[i]) {

@@ -125,3 +125,36 @@ func BenchmarkEvaluate(b *testing.B) {
 		}
 	}
 }
+
+// TestMatchARNAcrossColons: a trailing * in a shorter pattern runs on across
+// the ARN's colons, as IAM matches it.
+func TestMatchARNAcrossColons(t *testing.T) {
+	arn := "arn:aws:execute-api:us-east-1:123456789012:abc/v1/GET/open/auth/whoami"
+	tests := []struct {
+		pattern string
+		want    bool
+	}{
+		{"arn:aws:execute-api:*", true},
+		{"arn:aws:execute-api:us-east-1:*", true},
+		{"arn:aws:execute-api:eu-west-1:*", false},
+		{"arn:aws:s3:*", false},
+		{"arn:aws:execute-api:us-east-1", false}, // no wildcard: a partial ARN matches nothing
+		{"arn:aws:execute-api:us-east-1:123456789012:abc/*", true},
+	}
+	for _, tt := range tests {
+		if got := MatchARN(tt.pattern, arn); got != tt.want {
+			t.Errorf("MatchARN(%q): got %v, want %v", tt.pattern, got, tt.want)
+		}
+	}
+}
+
+// TestUnemulatedElementsAreRefused: a statement with Condition, NotAction,
+// NotResource or NotPrincipal is an error, never evaluated without it.
+func TestUnemulatedElementsAreRefused(t *testing.T) {
+	for _, el := range []string{`"Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`, `"NotAction":"x"`, `"NotResource":"*"`, `"NotPrincipal":{"AWS":"*"}`} {
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*",` + el + `}]}`
+		if _, err := ParsePolicy([]byte(doc)); err == nil {
+			t.Errorf("%s: got no error", el)
+		}
+	}
+}

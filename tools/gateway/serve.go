@@ -139,8 +139,10 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 			o.decision = "unauthorized"
 			return authResult{}, ResponseUnauthorized, false
 		case err != nil:
+			// A function error or timeout of the authorizer is
+			// AUTHORIZER_CONFIGURATION_ERROR (500), as on AWS.
 			o.decision, o.err = "authorizer_error", err
-			return authResult{}, ResponseAuthorizerFailure, false
+			return authResult{}, ResponseAuthorizerConfigError, false
 		}
 		res, err = parseAuthResponse(raw)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,16 +31,18 @@ func TestServe(t *testing.T) {
 	}()
 	lines := map[string]string{}
 	sc := bufio.NewScanner(outR)
-	for len(lines) < 4 && sc.Scan() {
+	for lines["curl"] == "" && sc.Scan() {
 		line := sc.Text()
 		if k, v, ok := strings.Cut(line, "="); ok && strings.HasPrefix(k, "KEYGATE_") {
 			lines[k] = v
 		} else if strings.HasPrefix(line, "curl ") {
 			lines["curl"] = line
+		} else if _, link, ok := strings.Cut(line, "# the API Keys page, signed in as demo-user for 15 minutes: "); ok {
+			lines["link"] = link
 		}
 	}
 	go func() { _, _ = io.Copy(io.Discard, outR) }()
-	for _, k := range []string{"KEYGATE_URL", "KEYGATE_API_KEY", "KEYGATE_WORKSPACE_ID", "curl"} {
+	for _, k := range []string{"KEYGATE_URL", "KEYGATE_API_KEY", "KEYGATE_WORKSPACE_ID", "KEYGATE_CONSOLE", "link", "curl"} {
 		if lines[k] == "" {
 			t.Fatalf("got lines %v, want %s", lines, k)
 		}
@@ -54,6 +57,19 @@ func TestServe(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"role":"owner"`) {
 		t.Errorf("demo workspace with the printed key: got %d %s, want 200 with role owner", resp.StatusCode, body)
+	}
+	// The console link opens the page and carries a working sign-in key.
+	page, key, ok := strings.Cut(lines["link"], "#key=")
+	if !ok || page != lines["KEYGATE_CONSOLE"] {
+		t.Fatalf("console link %q: want %s#key=<key>", lines["link"], lines["KEYGATE_CONSOLE"])
+	}
+	key, _ = url.QueryUnescape(key)
+	req, _ = http.NewRequestWithContext(t.Context(), "GET", lines["KEYGATE_URL"]+"/open/apikeys", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("the console link's key: got %v %v, want 200 on /open/apikeys", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	cancel()
 	select {
