@@ -359,7 +359,7 @@ func TestRoutingAndResponses(t *testing.T) {
 		{"stage prefix accepted", "GET", "/Prod/open/global/config", "", 200, `{"ok":true}`},
 		{"unknown route", "GET", "/nope", "", 404, `{"error":{"code":"NOT_FOUND","message":"No route for GET /Prod/nope"}}`},
 		{"unknown method", "DELETE", "/open/global/config", "", 404, `{"error":{"code":"NOT_FOUND","message":"No route for DELETE /Prod/open/global/config"}}`},
-		{"too large falls back to DEFAULT_4XX", "POST", "/open/apikeys", strings.Repeat("x", 2000), 413, `{"error":{"code":"BAD_REQUEST","message":"Request Too Long"}}`},
+		{"too large: API Gateway's own body, customizations are inert", "POST", "/open/apikeys", strings.Repeat("x", 2000), 413, `{"message":"Request Too Long"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

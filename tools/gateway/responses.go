@@ -179,7 +179,14 @@ func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (
 	if custom && resp.StatusCode != 0 {
 		status = resp.StatusCode
 	}
-	if !custom {
+	// API Gateway ignores customizations of REQUEST_TOO_LARGE (a known
+	// issue of REST APIs, Developer Guide "Amazon API Gateway important
+	// notes"): its own body always answers.
+	inert := typ == ResponseRequestTooLarge
+	if inert {
+		status, custom = b.status, false
+	}
+	if !custom && !inert {
 		fallback := ResponseDefault4XX
 		if status >= 500 {
 			fallback = ResponseDefault5XX

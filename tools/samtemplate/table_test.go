@@ -56,7 +56,8 @@ func TestTableMatchesStore(t *testing.T) {
 		{"billing mode", tbl.BillingMode, string(def.BillingMode)},
 		{"ttl attribute", tbl.TTLAttribute, store.TTLAttribute},
 		{"point-in-time recovery", tbl.PointInTimeRecovery, true},
-		{"server-side encryption", tbl.SSE, true},
+		{"the AWS owned key by default (encrypted at rest, no KMS charges)", tbl.SSE, false},
+		{"the AWS managed KMS key on request", loadTemplate(t, map[string]string{"TableKmsEncryption": "true"}).Table.SSE, true},
 		{"deletion policy", tbl.DeletionPolicy, "Retain"},
 		{"update replace policy", tbl.UpdateReplacePolicy, "Retain"},
 	}
