@@ -38,6 +38,10 @@ func (f Flush) String() string {
 	return "skipped"
 }
 
+// FlushFailedMessage starts the error log line of a failed flush; the
+// template's metric filter counts these lines and its alarm fires on one.
+const FlushFailedMessage = "authorizer cache flush failed"
+
 // flush empties the authorizer cache after keyID was revoked.
 //
 // An authorization of the key that passed its key check just before the
@@ -62,7 +66,7 @@ func (s *Service) flush(ctx context.Context, cache CacheFlusher, keyID string) F
 		}
 		return FlushDone
 	case <-ctx.Done():
-		s.cfg.Logger.ErrorContext(ctx, "authorizer cache flush failed: the request ended before the second flush", "keyId", keyID)
+		s.cfg.Logger.ErrorContext(ctx, FlushFailedMessage+": the request ended before the second flush", "keyId", keyID)
 		return FlushFailed
 	}
 }
@@ -70,7 +74,7 @@ func (s *Service) flush(ctx context.Context, cache CacheFlusher, keyID string) F
 // flushOnce flushes the cache, logging a failure.
 func (s *Service) flushOnce(ctx context.Context, cache CacheFlusher, keyID string) bool {
 	if err := cache.FlushAuthorizerCache(ctx); err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "authorizer cache flush failed: the revoked key may keep working until the authorizer cache TTL ends",
+		s.cfg.Logger.ErrorContext(ctx, FlushFailedMessage+": the revoked key may keep working until the authorizer cache TTL ends",
 			"keyId", keyID, "err", err.Error())
 		return false
 	}

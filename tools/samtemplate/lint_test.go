@@ -2,6 +2,8 @@ package samtemplate_test
 
 import (
 	"encoding/json"
+	"keygate/shared/keys"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,5 +89,20 @@ func TestCfnLintTransformed(t *testing.T) {
 	out, err := exec.CommandContext(t.Context(), "cfn-lint", "--", path).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "" {
 		t.Fatalf("cfn-lint on the transformed template: %v\n%s", err, out)
+	}
+}
+
+// TestFlushFailureAlarm: the metric filter counts exactly the line the
+// apikeys function logs when a flush fails (slog's JSON "msg"), and an
+// alarm fires on the first.
+func TestFlushFailureAlarm(t *testing.T) {
+	raw := string(readFile(t, filepath.Join(repoRoot(t), "template.yaml")))
+	if want := `FilterPattern: '{ $.` + slog.MessageKey + ` = "` + keys.FlushFailedMessage + `*" }'`; !strings.Contains(raw, want) {
+		t.Errorf("template.yaml: no metric filter %s", want)
+	}
+	for _, want := range []string{"MetricName: CacheFlushFailures", "Type: AWS::CloudWatch::Alarm", "Threshold: 1", "LogGroupName: !Ref ApiKeysFunctionLogGroup"} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("template.yaml: no %q", want)
+		}
 	}
 }
