@@ -30,9 +30,13 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 		{"get", fntest.Request{Method: "GET", Path: path}, http.StatusOK},
 		{"rename", fntest.Request{Method: "PATCH", Path: path, Body: `{"name":"renamed"}`}, http.StatusOK},
 		{"rotate with a grace period", fntest.Request{Method: "POST", Path: "/open/apikeys/" + rotated.ID + "/rotate", Body: `{"gracePeriodSeconds":60}`}, http.StatusCreated},
+		{"update the allowlist and limits", fntest.Request{Method: "PATCH", Path: path, Body: `{"allowedCidrs":["10.0.0.0/8"],"rateLimit":{"limit":5,"windowSeconds":1,"burst":5}}`}, http.StatusOK},
+		{"audit log", fntest.Request{Method: "GET", Path: "/open/audit"}, http.StatusOK},
+		{"audit log of one key", fntest.Request{Method: "GET", Path: "/open/audit", Query: map[string]string{"keyId": k.ID}}, http.StatusOK},
 		{"delete", fntest.Request{Method: "DELETE", Path: path}, http.StatusNoContent},
 		{"get, deleted", fntest.Request{Method: "GET", Path: path}, http.StatusNotFound},
 	}
+	var all []iamcheck.Request
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e.calls.Take()
@@ -45,6 +49,8 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 				t.Fatal("no DynamoDB request recorded: the recorder is not on the function's client")
 			}
 			iamcheck.AssertAllowed(t, statements, "ApiKeysFunction", reqs)
+			all = append(all, reqs...)
 		})
 	}
+	iamcheck.AssertAllUsed(t, statements, "ApiKeysFunction", all, nil)
 }

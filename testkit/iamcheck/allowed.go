@@ -2,6 +2,7 @@ package iamcheck
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"keygate/tools/gateway"
@@ -54,6 +55,32 @@ func AssertAllowed(tb testing.TB, statements []samtemplate.Statement, logicalID 
 	for _, r := range reqs {
 		if !Allowed(statements, r) {
 			tb.Errorf("%s on %s (partition %q) is not allowed by %s's policy", r.Action, r.Resource, r.LeadingKey, logicalID)
+		}
+	}
+}
+
+// AssertAllUsed fails the test for every grant of statements, an action on
+// a resource, that none of reqs used: a grant no test path exercises is more
+// privilege than the code needs. justified names the statements (by Sid)
+// kept for a reason the template's comment states, with that reason.
+func AssertAllUsed(tb testing.TB, statements []samtemplate.Statement, logicalID string, reqs []Request, justified map[string]string) {
+	tb.Helper()
+	for _, s := range statements {
+		if s.Effect != "Allow" || justified[s.Sid] != "" {
+			continue
+		}
+		for _, action := range s.Actions {
+			if !strings.HasPrefix(action, "dynamodb:") {
+				continue // other services are checked by their own tests
+			}
+			for _, resource := range s.Resources {
+				used := slices.ContainsFunc(reqs, func(r Request) bool {
+					return r.Action == action && r.Resource == resource && Allowed([]samtemplate.Statement{s}, r)
+				})
+				if !used {
+					tb.Errorf("%s's statement %q grants %s on %s, which no test path uses: narrow it, or justify it", logicalID, s.Sid, action, resource)
+				}
+			}
 		}
 	}
 }

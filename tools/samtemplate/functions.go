@@ -200,6 +200,9 @@ func statements(r *resolver, n *yaml.Node) ([]Statement, error) {
 		}
 		var s Statement
 		var err error
+		if sid := get(item, "Sid"); sid != nil {
+			s.Sid = sid.Value
+		}
 		if s.Effect, err = r.str(get(item, "Effect")); err != nil {
 			return nil, err
 		}

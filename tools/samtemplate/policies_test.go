@@ -48,7 +48,6 @@ func renderConditions(c map[string]map[string][]string) string {
 func TestPolicies(t *testing.T) {
 	const table, gsi1 = "KeysTable.Arn", "KeysTable.Arn/index/gsi1"
 	tpl := loadTemplate(t, map[string]string{"StageName": "prod", "AWS::Region": "eu-west-1"})
-	items := []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 	want := map[string][]grant{
 		// The authorizer reaches only key partitions (to verify) and user
 		// partitions (to read the key's owner).
@@ -58,9 +57,16 @@ func TestPolicies(t *testing.T) {
 			conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		),
+		// Key management writes key partitions, checks user partitions, appends
+		// audit events and reads gsi1; nothing else of the table.
 		"ApiKeysFunction": slices.Concat(
-			grants("Allow", items, []string{table}),
-			grants("Allow", []string{"dynamodb:Query"}, []string{table, gsi1}),
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:ConditionCheckItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:PutItem", "dynamodb:Query"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[AUDIT#*]"),
+			grants("Allow", []string{"dynamodb:Query"}, []string{gsi1}),
 			grants("Allow", []string{"apigateway:DELETE"},
 				[]string{"arn:aws:apigateway:eu-west-1::/restapis/KeygateApi/stages/prod/cache/authorizers"}),
 		),

@@ -108,6 +108,7 @@ type Function struct {
 
 // Statement is one IAM policy statement.
 type Statement struct {
+	Sid       string
 	Effect    string
 	Actions   []string
 	Resources []string // rendered text, e.g. "KeysTable.Arn/index/gsi1"
