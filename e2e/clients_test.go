@@ -154,7 +154,7 @@ func TestSpecClientExamples(t *testing.T) {
 	rec := &authRecorder{next: gw.gw}
 	ts := httptest.NewServer(rec)
 	t.Cleanup(ts.Close)
-	srv := server{url: ts.URL, gw: gw.gw}
+	srv := server{url: ts.URL + "/" + gw.gw.Stage(), gw: gw.gw}
 	s.user(t, "frank", nil)
 	key := s.key(t, "frank")
 	want := srv.do(t, "GET", "/open/global/config", "", "")

@@ -60,7 +60,7 @@ func newStack(tb testing.TB) *stack {
 
 // server is one local API Gateway on 127.0.0.1:0.
 type server struct {
-	url string
+	url string // the stage's base URL, http://127.0.0.1:<port>/<stage>
 	gw  *gateway.Gateway
 }
 
@@ -92,14 +92,16 @@ func (s *stack) gatewayAt(tb testing.TB, now func() time.Time, params map[string
 	gw, err := inproc.New(tb.Context(), inproc.Options{
 		Template: t, Endpoint: s.endpoint, Table: s.table,
 		GatewayLogger: logger, FunctionLogger: logger, Now: now,
-		ExtraRoutes: extra, ExtraFunctions: extraFns,
+		ExtraRoutes: extra, ExtraFunctions: extraFns, StrictStage: true,
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(gw)
 	tb.Cleanup(srv.Close)
-	return server{url: srv.URL, gw: gw}
+	// Every e2e request goes to the stage's URL, as clients of the
+	// deployed API do: the gateway is strict and serves nothing else.
+	return server{url: srv.URL + "/" + t.Stage, gw: gw}
 }
 
 // echo is a test-only integration: it answers 200 with the method and path.

@@ -48,7 +48,8 @@ type Options struct {
 // Stack is keygate served by the local API Gateway engine on a loopback
 // port, with its real authorizer and functions in-process.
 type Stack struct {
-	// URL is the base URL, without the stage (as `sam local start-api`).
+	// URL is the stage's base URL, http://127.0.0.1:<port>/<stage>: the
+	// gateway is strict about the stage prefix, as AWS is.
 	URL string
 
 	srv  *http.Server
@@ -93,6 +94,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		AuthorizerTimeout: opts.AuthorizerTimeout,
 		GatewayLogger:     opts.logger("gateway"),
 		FunctionLogger:    opts.logger(""),
+		StrictStage:       true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reliability: %w", err)
@@ -102,7 +104,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, fmt.Errorf("reliability: listen: %w", err)
 	}
 	s := &Stack{
-		URL:  "http://" + ln.Addr().String(),
+		URL:  "http://" + ln.Addr().String() + "/" + tmpl.Stage,
 		srv:  &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second},
 		done: make(chan struct{}),
 	}

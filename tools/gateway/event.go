@@ -21,6 +21,7 @@ type request struct {
 	pathParams map[string]string
 	sourceIP   string
 	body       string
+	bodyBase64 bool // body is base64: its Content-Type is a binary media type
 
 	// Derived once per request, read by the events and gateway responses.
 	stagePath   string // "/" + stage + path, as $context.path
@@ -140,6 +141,7 @@ func (g *Gateway) proxyEvent(q *request, authorizer map[string]interface{}) even
 		PathParameters:                  q.pathParams,
 		StageVariables:                  g.cfg.StageVariables,
 		Body:                            q.body,
+		IsBase64Encoded:                 q.bodyBase64,
 		RequestContext: events.APIGatewayProxyRequestContext{
 			AccountID:         g.cfg.AccountID,
 			ResourceID:        q.route.resourceID,

@@ -51,6 +51,15 @@ type Config struct {
 	APIKeySource string
 	// UsagePlans apply to routes with APIKeyRequired.
 	UsagePlans []UsagePlan
+	// StrictStage serves only stage-prefixed paths (/<stage>/...), as the
+	// execute-api endpoint does: any other path is 403 {"message":"Forbidden"}.
+	// Off (the default for `make run` and sam local users), paths are
+	// served with and without the prefix.
+	StrictStage bool
+	// BinaryMediaTypes are the API's binaryMediaTypes ("image/png",
+	// "image/*", "*/*"): without them base64 responses reach the client as
+	// text, as on AWS.
+	BinaryMediaTypes []string
 	// CORS, when set, answers OPTIONS on every resource as SAM's Cors does.
 	CORS *CORS
 	// IntegrationTimeout bounds a function call (default 29 s, API
@@ -152,15 +161,16 @@ func (g *Gateway) FlushAuthorizerCache(ctx context.Context, restAPIID, stage str
 	return nil
 }
 
-// stripStage removes a leading /<stage> from an escaped path: the local
-// gateway serves paths with and without it.
-func (g *Gateway) stripStage(p string) string {
+// stripStage removes a leading /<stage> from an escaped path. ok is false
+// for a path without it under StrictStage; otherwise such a path is served
+// as it is.
+func (g *Gateway) stripStage(p string) (path string, ok bool) {
 	prefix := "/" + g.cfg.Stage
 	if p == prefix {
-		return "/"
+		return "/", true
 	}
 	if rest, ok := strings.CutPrefix(p, prefix+"/"); ok {
-		return "/" + rest
+		return "/" + rest, true
 	}
-	return p
+	return p, !g.cfg.StrictStage
 }

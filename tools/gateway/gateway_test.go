@@ -408,7 +408,6 @@ func TestFunctionResponses(t *testing.T) {
 		{"headers merged", events.APIGatewayProxyResponse{StatusCode: 201, Body: "made",
 			Headers:           map[string]string{"X-One": "1", "Set-Cookie": "ignored"},
 			MultiValueHeaders: map[string][]string{"Set-Cookie": {"a=1", "b=2"}}}, nil, 201, "made", []string{"a=1", "b=2"}},
-		{"base64 body", events.APIGatewayProxyResponse{StatusCode: 200, Body: "aGk=", IsBase64Encoded: true}, nil, 200, "hi", nil},
 		{"function error", events.APIGatewayProxyResponse{}, errors.New("crash"), 502, `{"error":{"code":"INTERNAL_SERVER_ERROR","message":"Internal server error"}}`, nil},
 		{"no status code", events.APIGatewayProxyResponse{Body: "x"}, nil, 502, `{"error":{"code":"INTERNAL_SERVER_ERROR","message":"Internal server error"}}`, nil},
 	}

@@ -27,6 +27,9 @@ const (
 	// typeLambdaError is a failed or malformed Lambda proxy integration
 	// response: 502, customizable only through DEFAULT_5XX.
 	typeLambdaError = "lambda-proxy-error"
+
+	// typeUnknownStage is a path outside the stage under StrictStage.
+	typeUnknownStage = "unknown-stage"
 )
 
 // Response is a customized gateway response, as in the template's
@@ -58,6 +61,9 @@ var builtins = map[string]builtin{
 	ResponseThrottled:             {http.StatusTooManyRequests, "Too Many Requests", "TooManyRequestsException"},
 	ResponseQuotaExceeded:         {http.StatusTooManyRequests, "Limit Exceeded", "LimitExceededException"},
 	ResponseInvalidAPIKey:         {http.StatusForbidden, "Forbidden", "ForbiddenException"},
+	typeUnknownStage:              {http.StatusForbidden, "Forbidden", "ForbiddenException"},
+	typeURITooLong:                {http.StatusRequestURITooLong, "Request-URI Too Long", "RequestURITooLongException"},
+	typeHeadersTooBig:             {http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large", "RequestHeaderFieldsTooLargeException"},
 }
 
 // explicitDenyMessage is ACCESS_DENIED's message when a Deny matched.
@@ -182,7 +188,7 @@ func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (
 	// API Gateway ignores customizations of REQUEST_TOO_LARGE (a known
 	// issue of REST APIs, Developer Guide "Amazon API Gateway important
 	// notes"): its own body always answers.
-	inert := typ == ResponseRequestTooLarge
+	inert := typ == ResponseRequestTooLarge || typ == typeURITooLong || typ == typeHeadersTooBig || typ == typeUnknownStage
 	if inert {
 		status, custom = b.status, false
 	}

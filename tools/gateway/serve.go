@@ -35,13 +35,22 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var o outcome
 	defer func() { g.logRequest(r.Context(), q, &o) }()
 
-	escaped := g.stripStage(r.URL.EscapedPath())
+	escaped, staged := g.stripStage(r.URL.EscapedPath())
 	q.path = escaped
 	if p, err := url.PathUnescape(escaped); err == nil {
 		q.path = p
 	}
 	q.stagePath = "/" + g.cfg.Stage + q.path
 	q.requestTime = q.start.UTC().Format(requestTimeLayout)
+	if !staged {
+		// No such stage: API Gateway answers before any API of it runs.
+		g.fail(w, q, &o, typeUnknownStage, "", nil, false)
+		return
+	}
+	if requestHeaderBytes(r) > maxRequestHeaderBytes {
+		g.fail(w, q, &o, typeHeadersTooBig, "", nil, false)
+		return
+	}
 	route, params, ok := g.router.find(r.Method, escaped)
 	if !ok && g.preflight(w, q, escaped, &o) {
 		return
@@ -52,6 +61,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q.route, q.pathParams = route, params
 	q.methodARN = MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, r.Method, q.path)
+	if route.Authorized && len(q.methodARN) > maxMethodARNBytes {
+		g.fail(w, q, &o, typeURITooLong, "", nil, false)
+		return
+	}
 	q.headers, q.multiHeaders = flattenHeaders(r)
 	q.query, q.multiQuery = flattenQuery(r)
 
@@ -66,6 +79,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.body = string(body)
+	if len(body) > 0 && binaryMediaTypes(g.cfg.BinaryMediaTypes).matches(r.Header.Get("Content-Type")) {
+		q.body, q.bodyBase64 = base64.StdEncoding.EncodeToString(body), true
+	}
 
 	var authorizer map[string]interface{}
 	var authCtx map[string]string
@@ -145,6 +161,9 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 			return authResult{}, ResponseAuthorizerConfigError, false
 		}
 		res, err = parseAuthResponse(raw)
+		if err == nil {
+			err = checkPolicyResources(res.Policy)
+		}
 		if err != nil {
 			o.decision, o.err = "malformed_response", err
 			return authResult{}, ResponseAuthorizerConfigError, false
@@ -229,7 +248,9 @@ func (g *Gateway) integrate(w http.ResponseWriter, q *request, o *outcome, autho
 		return
 	}
 	body := []byte(resp.Body)
-	if resp.IsBase64Encoded {
+	// AWS decodes only for a binary client: first Accept type among the
+	// binary media types. Otherwise the base64 text is the body.
+	if resp.IsBase64Encoded && binaryMediaTypes(g.cfg.BinaryMediaTypes).matches(firstAccept(q.r.Header.Get("Accept"))) {
 		if body, err = base64.StdEncoding.DecodeString(resp.Body); err != nil {
 			o.err = fmt.Errorf("function %s: malformed base64 body: %w", q.route.FunctionID, err)
 			g.fail(w, q, o, typeLambdaError, "", nil, false)

@@ -25,6 +25,7 @@ func FromTemplate(t *samtemplate.Template) Config {
 		}
 	}
 	cfg.APIKeySource = t.APIKeySource
+	cfg.BinaryMediaTypes = t.BinaryMediaTypes
 	for _, p := range t.UsagePlans {
 		cfg.UsagePlans = append(cfg.UsagePlans, UsagePlan{Name: p.ID, RateLimit: p.RateLimit, BurstLimit: p.BurstLimit,
 			QuotaLimit: p.QuotaLimit, QuotaPeriod: p.QuotaPeriod, KeyValues: p.KeyValues})

@@ -46,6 +46,17 @@ func buildAPI(t *Template, r *resolver) error {
 	if v := get(get(props, "Auth"), "ApiKeyRequired"); v != nil {
 		t.apiKeyRequired = v.Value == "true"
 	}
+	if v := get(props, "BinaryMediaTypes"); v != nil {
+		types, err := r.list(v)
+		if err != nil {
+			return fmt.Errorf("%s.BinaryMediaTypes: %w", apiID, err)
+		}
+		for _, m := range types {
+			// SAM writes "/" as "~1" (JSON Pointer escaping in the OpenAPI
+			// document it generates).
+			t.BinaryMediaTypes = append(t.BinaryMediaTypes, strings.ReplaceAll(m, "~1", "/"))
+		}
+	}
 	if t.Cors, err = cors(r, get(props, "Cors")); err != nil {
 		return fmt.Errorf("%s.Cors: %w", apiID, err)
 	}

@@ -71,6 +71,7 @@ func TestLoadAPI(t *testing.T) {
 		{"routes", tpl.Routes, wantRoutes},
 		{"authorizer", tpl.Authorizer, wantAuth},
 		{"cors", tpl.Cors, samtemplate.Cors{AllowOrigin: "'*'"}},
+		{"binary media types unescaped", tpl.BinaryMediaTypes, []string{"image/png", "*/*"}},
 		{"401 status", tpl.GatewayResponses["UNAUTHORIZED"].StatusCode, 401},
 		{"401 header", tpl.GatewayResponses["UNAUTHORIZED"].Headers, map[string]string{"X-Stage": "'prod'"}},
 		{"401 body", tpl.GatewayResponses["UNAUTHORIZED"].Body, `{"error":"no"}`},

@@ -26,6 +26,9 @@ type Template struct {
 	// UsagePlans are the AWS::ApiGateway::UsagePlan resources with the
 	// values of their API keys.
 	UsagePlans []UsagePlan
+	// BinaryMediaTypes are the API's BinaryMediaTypes with SAM's "~1"
+	// written as "/" (e.g. "image/png", "*/*").
+	BinaryMediaTypes []string
 }
 
 // UsagePlan is an API Gateway usage plan: its throttle and quota (nil when

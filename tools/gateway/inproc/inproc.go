@@ -61,6 +61,9 @@ type Options struct {
 	// methods keygate does not serve).
 	ExtraRoutes    []gateway.Route
 	ExtraFunctions map[string]gateway.Function
+	// StrictStage serves only /<stage>/... paths, as AWS does (e2e uses
+	// it); off, paths without the prefix are served too.
+	StrictStage bool
 }
 
 // The gateway is the apikeys function's cache, reached through
@@ -101,6 +104,7 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 	cfg := gateway.FromTemplate(t)
 	cfg.Region = opts.Region
 	cfg.Logger = opts.GatewayLogger
+	cfg.StrictStage = opts.StrictStage
 	cfg.Functions = make(map[string]gateway.Function)
 	for _, id := range slices.Sorted(maps.Keys(t.Functions)) {
 		if t.Authorizer.FunctionID == id {
