@@ -1,33 +1,41 @@
 package authorizer
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/access"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
+	"keygate/shared/lambdaenv"
 )
 
-// BenchmarkAuthorizeNonIO measures the work of one uncached Allow besides the
-// two DynamoDB calls: header lookup, Bearer parsing, token parse, hash,
-// methodArn parse, the source-address check against a full 20-network
-// allowlist (the address matches the last one), policy and context for three
-// workspaces, and the JSON the Lambda runtime writes.
-func BenchmarkAuthorizeNonIO(b *testing.B) {
+// nonIOFixture is what one uncached Allow works on besides DynamoDB: a
+// valid token, its key, three workspaces and a full allowlist.
+type nonIOFixture struct {
+	token       string
+	key         keys.Key
+	memberships []keys.Membership
+	allowlist   []netip.Prefix
+	sourceIP    string
+	methodARN   string
+}
+
+func newNonIOFixture(tb testing.TB) nonIOFixture {
+	tb.Helper()
 	k, err := apikey.Generate(apikey.DefaultPrefix)
 	if err != nil {
-		b.Fatal(err)
-	}
-	headers := map[string]string{"Accept": "application/json", "Host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "Authorization": "Bearer " + k.Token}
-	multi := map[string][]string{"Accept": {"application/json"}, "Host": {"abcdef1234.execute-api.us-east-1.amazonaws.com"}, "Authorization": {"Bearer " + k.Token}}
-	methodARN := "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/open/workspace/clx9q2w3e4r5t6y7u8i9o0p1b"
-	key := keys.Key{ID: k.ID, UserID: "clx9q2w3e4r5t6y7u8i9o0p1a", Scopes: keys.AllScopes}
-	memberships := []keys.Membership{
-		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1b", Role: keys.RoleOwner},
-		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1c", Role: keys.RoleAdmin},
-		{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1d", Role: keys.RoleReadOnly},
+		tb.Fatal(err)
 	}
 	var nets []string
 	for i := range keys.MaxAllowedCIDRs {
@@ -35,39 +43,132 @@ func BenchmarkAuthorizeNonIO(b *testing.B) {
 	}
 	allowlist, err := keys.ParseCIDRs(nets)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	sourceIP := fmt.Sprintf("10.%d.7.7", keys.MaxAllowedCIDRs-1)
+	return nonIOFixture{
+		token: k.Token,
+		key:   keys.Key{ID: k.ID, UserID: "clx9q2w3e4r5t6y7u8i9o0p1a", Scopes: keys.AllScopes},
+		memberships: []keys.Membership{
+			{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1b", Role: keys.RoleOwner},
+			{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1c", Role: keys.RoleAdmin},
+			{WorkspaceID: "clx9q2w3e4r5t6y7u8i9o0p1d", Role: keys.RoleReadOnly},
+		},
+		allowlist: allowlist,
+		// The address matches the last network of the allowlist.
+		sourceIP:  fmt.Sprintf("10.%d.7.7", keys.MaxAllowedCIDRs-1),
+		methodARN: "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/open/workspace/clx9q2w3e4r5t6y7u8i9o0p1b",
+	}
+}
+
+// allowWithoutIO runs the steps of one uncached Allow besides the two
+// DynamoDB calls, on the fields of req, and returns the response JSON the
+// Lambda runtime writes.
+func (f nonIOFixture) allowWithoutIO(tb testing.TB, req *events.APIGatewayCustomAuthorizerRequestTypeRequest) (access.Result, []byte) {
+	value, ok := authorizationValue(req.Headers, req.MultiValueHeaders)
+	if !ok {
+		tb.Fatal("no header")
+	}
+	token, ok := bearerToken(value)
+	if !ok {
+		tb.Fatal("no token")
+	}
+	id, err := apikey.Parse(token, apikey.DefaultPrefix)
+	if err != nil || id != f.key.ID {
+		tb.Fatal(err)
+	}
+	if h := apikey.Hash(token); len(h) != 64 {
+		tb.Fatal("hash")
+	}
+	if !keys.AllowsSource(f.allowlist, req.RequestContext.Identity.SourceIP) {
+		tb.Fatal("source refused")
+	}
+	base, err := access.ParseMethodARN(req.MethodArn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := access.Allow(base, access.Grant{UserID: f.key.UserID, KeyID: id, Scopes: f.key.Scopes, Memberships: f.memberships})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := json.Marshal(r.Response)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r, out
+}
+
+// BenchmarkAuthorizeNonIO measures the work of one uncached Allow besides the
+// two DynamoDB calls: header lookup, Bearer parsing, token parse, hash,
+// methodArn parse, the source-address check against a full 20-network
+// allowlist (the address matches the last one), policy and context for three
+// workspaces, and the JSON the Lambda runtime writes.
+func BenchmarkAuthorizeNonIO(b *testing.B) {
+	f := newNonIOFixture(b)
+	req := &events.APIGatewayCustomAuthorizerRequestTypeRequest{
+		MethodArn:         f.methodARN,
+		Headers:           map[string]string{"Accept": "application/json", "Host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "Authorization": "Bearer " + f.token},
+		MultiValueHeaders: map[string][]string{"Accept": {"application/json"}, "Host": {"abcdef1234.execute-api.us-east-1.amazonaws.com"}, "Authorization": {"Bearer " + f.token}},
+	}
+	req.RequestContext.Identity.SourceIP = f.sourceIP
 	b.ReportAllocs()
 	for b.Loop() {
-		value, ok := authorizationValue(headers, multi)
-		if !ok {
-			b.Fatal("no header")
-		}
-		token, ok := bearerToken(value)
-		if !ok {
-			b.Fatal("no token")
-		}
-		id, err := apikey.Parse(token, apikey.DefaultPrefix)
-		if err != nil || id != key.ID {
-			b.Fatal(err)
-		}
-		if h := apikey.Hash(token); len(h) != 64 {
-			b.Fatal("hash")
-		}
-		if !keys.AllowsSource(allowlist, sourceIP) {
-			b.Fatal("source refused")
-		}
-		base, err := access.ParseMethodARN(methodARN)
-		if err != nil {
-			b.Fatal(err)
-		}
-		r, err := access.Allow(base, access.Grant{UserID: key.UserID, KeyID: id, Scopes: key.Scopes, Memberships: memberships})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := json.Marshal(r.Response); err != nil {
-			b.Fatal(err)
-		}
+		f.allowWithoutIO(b, req)
 	}
+}
+
+// BenchmarkAuthorizeNonIOWithEvent is BenchmarkAuthorizeNonIO plus what
+// the Lambda runtime and the authorizer add around it on every invocation:
+// decoding the REQUEST event API Gateway sends (events/authorizer-valid-key.json,
+// with the fixture's token and address) and writing the INFO decision line
+// with the JSON handler the Lambda logs through.
+func BenchmarkAuthorizeNonIOWithEvent(b *testing.B) {
+	f := newNonIOFixture(b)
+	raw := sampleEvent(b, f)
+	logger := slog.New(lambdaenv.NewLogHandler(io.Discard, slog.LevelInfo))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		var req events.APIGatewayCustomAuthorizerRequestTypeRequest
+		if err := json.Unmarshal(raw, &req); err != nil {
+			b.Fatal(err)
+		}
+		r, _ := f.allowWithoutIO(b, &req)
+		logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
+			slog.String("decision", decisionAllow),
+			slog.String("reason", ""),
+			slog.String("keyId", f.key.ID),
+			slog.String("userId", f.key.UserID),
+			slog.String("policyMode", r.Mode.String()),
+			slog.String("limits", keys.WithinLimits.String()),
+			slog.Int("skippedMemberships", r.Skipped),
+			durationMs(start),
+		)
+	}
+}
+
+// sampleEvent is the valid-key sample event as API Gateway sends it, with
+// the fixture's token, method ARN and source address.
+func sampleEvent(tb testing.TB, f nonIOFixture) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "events", "authorizer-valid-key.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var req events.APIGatewayCustomAuthorizerRequestTypeRequest
+	if err := json.Unmarshal(b, &req); err != nil {
+		tb.Fatal(err)
+	}
+	if _, ok := req.Headers["Authorization"]; !ok {
+		tb.Fatalf("sample event has no Authorization header: %v", req.Headers)
+	}
+	req.Headers["Authorization"] = "Bearer " + f.token
+	req.MultiValueHeaders["Authorization"] = []string{"Bearer " + f.token}
+	req.MethodArn = f.methodARN
+	req.RequestContext.Identity.SourceIP = f.sourceIP
+	out, err := json.Marshal(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"keygate/testkit/faults"
+	"keygate/tools/bench/load"
 )
 
 // TestMs checks milliseconds with two decimals, from whole microseconds.
@@ -81,7 +82,7 @@ func TestErrText(t *testing.T) {
 	}{{0, "0 errors"}, {1, "1 NON-200"}, {250, "250 NON-200"}}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := errText(loadResult{Errors: tt.errors}); got != tt.want {
+			if got := errText(loadResult{Result: load.Result{Errors: tt.errors}}); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -2,96 +2,122 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"slices"
-	"sync"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"keygate/e2e/reliability"
 	"keygate/testkit/faults"
+	"keygate/tools/bench/load"
 )
 
 // loadResult is one cell of the gateway throughput table.
 type loadResult struct {
-	Cache       string
-	Concurrency int
-	Requests    int
-	Errors      int
-	Throughput  float64 // requests per second
-	P50, P99    time.Duration
+	// Target is what was loaded: "trivial server" (the ceiling), or the
+	// gateway with the authorizer cache "off" or "on (300 s)".
+	Target string
+	load.Result
+	// Ceiling is the trivial server's throughput at the same concurrency,
+	// measured in the same run (0 for the trivial server's own cells).
+	Ceiling float64
 }
 
-// gatewayLoad runs authorized GETs of path from c clients for d and
-// measures them.
-func gatewayLoad(ctx context.Context, baseURL, path, token string, c int, d time.Duration) loadResult {
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: 2 * c, MaxIdleConnsPerHost: 2 * c}}
-	defer client.CloseIdleConnections()
-	one := func() (time.Duration, bool) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		start := time.Now()
-		resp, err := client.Do(req)
-		if err != nil {
-			return time.Since(start), false
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return time.Since(start), resp.StatusCode == http.StatusOK
-	}
-	// Warm up: connections, the authorizer cache when on, the JIT of
-	// DynamoDB Local.
-	for range 2 * c {
-		one()
-	}
-	var (
-		mu   sync.Mutex
-		lats []time.Duration
-		errs int
-		wg   sync.WaitGroup
-	)
-	start := time.Now()
-	stop := start.Add(d)
-	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []time.Duration
-			bad := 0
-			for time.Now().Before(stop) {
-				lat, ok := one()
-				mine = append(mine, lat)
-				if !ok {
-					bad++
-				}
-			}
-			mu.Lock()
-			lats = append(lats, mine...)
-			errs += bad
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lats)
-	return loadResult{
-		Concurrency: c, Requests: len(lats), Errors: errs,
-		Throughput: float64(len(lats)) / elapsed.Seconds(),
-		P50:        percentile(lats, 50), P99: percentile(lats, 99),
-	}
-}
-
-// percentile of a sorted sample (nearest rank).
-func percentile(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
+// Ratio is the cell's throughput as a fraction of the ceiling.
+func (l loadResult) Ratio() float64 {
+	if l.Ceiling == 0 {
 		return 0
 	}
-	i := (len(sorted)*p + 99) / 100
-	if i < 1 {
-		i = 1
+	return l.Throughput / l.Ceiling
+}
+
+// trivialTarget names the ceiling's cells.
+const trivialTarget = "trivial server"
+
+// loadConcurrencies are the client counts of every target.
+var loadConcurrencies = []int{1, 8, 64}
+
+// buildLoadgen builds the load generator into dir.
+func buildLoadgen(ctx context.Context, root, dir string) (string, error) {
+	bin := filepath.Join(dir, "loadgen")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./tools/bench/loadgen")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build loadgen: %w\n%s", err, out)
 	}
-	return sorted[i-1]
+	return bin, nil
+}
+
+// loadCell runs one cell in the load generator's own process, so that the
+// clients do not share a Go runtime (scheduler, GC) with the server.
+func loadCell(ctx context.Context, bin, url, token string, c int, d time.Duration) (load.Result, error) {
+	cmd := exec.CommandContext(ctx, bin, "-url", url, "-c", strconv.Itoa(c), "-d", d.String())
+	cmd.Env = append(os.Environ(), "LOADGEN_TOKEN="+token)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return load.Result{}, fmt.Errorf("loadgen %s -c %d: %w", url, c, err)
+	}
+	var r load.Result
+	if err := json.Unmarshal(out, &r); err != nil {
+		return load.Result{}, fmt.Errorf("loadgen output %q: %w", out, err)
+	}
+	return r, nil
+}
+
+// startTrivialServer serves 200 {"ok":true} on loopback: the fastest any
+// net/http server answers on this machine, the ceiling of the gateway's
+// cells.
+func startTrivialServer() (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String() + "/", func() { _ = srv.Close() }, nil
+}
+
+// gatewayCells measures the trivial server and then the gateway with each
+// cache setting at every concurrency, each cell d long in its own loadgen
+// process, and gives each gateway cell its ceiling.
+func gatewayCells(ctx context.Context, bin string, stacks []*cacheStack, token string, d time.Duration, progress func(string, ...any)) ([]loadResult, error) {
+	url, stop, err := startTrivialServer()
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	ceiling := map[int]float64{}
+	var out []loadResult
+	for _, c := range loadConcurrencies {
+		progress("gateway: %s, concurrency %d, %v", trivialTarget, c, d)
+		r, err := loadCell(ctx, bin, url, "", c, d)
+		if err != nil {
+			return nil, err
+		}
+		ceiling[c] = r.Throughput
+		out = append(out, loadResult{Target: trivialTarget, Result: r})
+	}
+	for _, cs := range stacks {
+		for _, c := range loadConcurrencies {
+			progress("gateway: cache %s, concurrency %d, %v", cs.name, c, d)
+			r, err := loadCell(ctx, bin, cs.stack.URL+"/open/auth/whoami", token, c, d)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, loadResult{Target: "cache " + cs.name, Result: r, Ceiling: ceiling[c]})
+		}
+	}
+	return out, nil
 }
 
 // callsResult is the DynamoDB calls of one kind of authorization.

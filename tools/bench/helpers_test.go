@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"keygate/testkit/faults"
+	"keygate/tools/bench/load"
 )
 
 // sampleResults is a complete run in which every target is met: the
@@ -39,9 +40,20 @@ func sampleResults(tb testing.TB) *results {
 			{Case: "uncached Allow (cache off)", Status: 200, Calls: map[faults.Op]int{faults.OpUpdateItem: 1, faults.OpQuery: 1}, Total: 2, Want: 2},
 			{Case: "missing header", Status: 401, Total: 0, Want: 0},
 		},
+		goBenchEvent: &goBench{
+			Name: "BenchmarkAuthorizeNonIOWithEvent", NsPerOp: 21000, AllocsPerOp: 115, BytesPerOp: 6800, Runs: 5,
+			Command: "go test -run '^$' -bench '^BenchmarkAuthorizeNonIOWithEvent$' -benchmem -count 5 ./authorizer/",
+		},
+		floor: &floorResult{Rounds: 2000, SDK: 2 * time.Millisecond, Authorizer: 2200 * time.Microsecond},
+		scaling: []scalingResult{
+			{Workspaces: 1, Runs: 200, Authorizer: 2 * time.Millisecond, ReadUnits: 0.5, PolicyBytes: 400, Bytes: 900, Mode: "exact"},
+			{Workspaces: 1000, Runs: 50, Authorizer: 30 * time.Millisecond, ReadUnits: 25.5, PolicyBytes: 300, Bytes: 1200, Mode: "overflow"},
+		},
+		loadMax: 1.25,
 		load: []loadResult{
-			{Cache: "off", Concurrency: 1, Requests: 1000, Throughput: 333.3, P50: 2 * time.Millisecond, P99: 5 * time.Millisecond},
-			{Cache: "on (300 s)", Concurrency: 64, Requests: 9000, Throughput: 3000, P50: 1500 * time.Microsecond, P99: 9 * time.Millisecond},
+			{Target: trivialTarget, Result: load.Result{Concurrency: 1, Requests: 100000, Throughput: 10000, P50: 90 * time.Microsecond, P99: 300 * time.Microsecond}},
+			{Target: "cache off", Result: load.Result{Concurrency: 1, Requests: 1000, Throughput: 333.3, P50: 2 * time.Millisecond, P99: 5 * time.Millisecond}, Ceiling: 10000},
+			{Target: "cache on (300 s)", Result: load.Result{Concurrency: 64, Requests: 9000, Throughput: 3000, P50: 1500 * time.Microsecond, P99: 9 * time.Millisecond}, Ceiling: 20000},
 		},
 	}
 }

@@ -87,3 +87,39 @@ func loadAverage() float64 {
 	v, _ := strconv.ParseFloat(f[0], 64)
 	return v
 }
+
+// sampleLoad records the highest 1-minute load average into max every
+// five seconds until the returned stop is called.
+func sampleLoad(max *float64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	*max = loadAverage()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if l := loadAverage(); l > *max {
+					*max = l
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// quiet reports whether the machine was quiet during a run: no load
+// average sampled above its core count. Above it, runnable processes
+// outnumber the cores, and any timing may include waits for a core.
+func quiet(loads []float64, cores int) bool {
+	for _, l := range loads {
+		if l > float64(cores) {
+			return false
+		}
+	}
+	return true
+}

@@ -18,20 +18,24 @@ import (
 )
 
 // sections are the parts of the run, in order; -only picks some.
-var sections = []string{"gobench", "size", "coldstart", "rss", "calls", "gateway"}
+var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "calls", "gateway"}
 
 func main() {
 	out := flag.String("out", "", "write the Markdown report to this file (e.g. docs/benchmarks.md)")
 	only := flag.String("only", "", "comma-separated sections to run: "+strings.Join(sections, ","))
 	launches := flag.Int("launches", 60, "cold starts per bootstrap (at least 20; more steadies the medians on a busy machine)")
 	invocations := flag.Int("invocations", 1000, "warm invocations for the peak RSS figure")
-	cell := flag.Duration("duration", 3*time.Second, "measuring time of each gateway throughput cell")
+	cell := flag.Duration("duration", 10*time.Second, "measuring time of each gateway throughput cell (at least 10s)")
 	flag.Parse()
 	for _, s := range strings.Split(*only, ",") {
 		if s != "" && !slices.Contains(sections, s) {
 			fmt.Fprintf(os.Stderr, "bench: unknown section %q in -only: want some of %s\n", s, strings.Join(sections, ","))
 			os.Exit(2)
 		}
+	}
+	if *cell < 10*time.Second {
+		fmt.Fprintln(os.Stderr, "bench: -duration must be at least 10s: shorter cells measure the warm-up")
+		os.Exit(2)
 	}
 	if *launches < 20 {
 		fmt.Fprintln(os.Stderr, "bench: -launches must be at least 20")
@@ -68,12 +72,18 @@ type results struct {
 	cfg     config
 	machine machine
 	took    time.Duration
-	goBench *goBench
+	goBench *goBench // BenchmarkAuthorizeNonIO
+	// goBenchEvent is BenchmarkAuthorizeNonIOWithEvent: the same plus the
+	// event decode and the decision log line.
+	goBenchEvent *goBench
+	floor        *floorResult
+	scaling      []scalingResult
 	sizes   []sizeResult
 	cold    []coldResult
 	inits   []initTrace
 	load1   float64 // load average before and after the run
 	load2   float64
+	loadMax float64 // the highest load average sampled during the run
 	rss     []rssResult
 	calls   []callsResult
 	load    []loadResult
@@ -86,7 +96,8 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		return cfg.only == "" || slices.Contains(strings.Split(cfg.only, ","), s)
 	}
 	r := &results{cfg: cfg, machine: describeMachine(), load1: loadAverage()}
-	defer func() { r.load2 = loadAverage() }()
+	stopSampling := sampleLoad(&r.loadMax)
+	defer func() { stopSampling(); r.load2 = loadAverage() }()
 	root, err := modroot.Find()
 	if err != nil {
 		return nil, err
@@ -102,8 +113,14 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			return nil, err
 		}
 		r.goBench = &b
+		progress("Go benchmark of the same with the event decode and the decision log line")
+		e, err := runGoBench(ctx, root, "./authorizer/", "BenchmarkAuthorizeNonIOWithEvent")
+		if err != nil {
+			return nil, err
+		}
+		r.goBenchEvent = &e
 	}
-	if !want("size") && !want("coldstart") && !want("rss") && !want("calls") && !want("gateway") {
+	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") {
 		r.took = time.Since(start)
 		return r, nil
 	}
@@ -164,6 +181,20 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			r.rss = append(r.rss, res)
 		}
 	}
+	if want("floor") {
+		progress("the physical floor: %d alternating rounds of the authorizer and the bare SDK calls", floorRounds)
+		fl, err := measureFloor(ctx, f, floorRounds)
+		if err != nil {
+			return nil, err
+		}
+		r.floor = &fl
+	}
+	if want("scaling") {
+		progress("scaling: users in %v workspaces", scalingWorkspaces)
+		if r.scaling, err = measureScaling(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.
 	opts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn}
@@ -184,13 +215,12 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		}
 	}
 	if want("gateway") {
-		for _, cs := range []*cacheStack{off, on} {
-			for _, c := range []int{1, 8, 64} {
-				progress("gateway: cache %s, concurrency %d, %v", cs.name, c, cfg.cell)
-				res := gatewayLoad(ctx, cs.stack.URL, "/open/auth/whoami", f.alice.Token, c, cfg.cell)
-				res.Cache = cs.name
-				r.load = append(r.load, res)
-			}
+		bin, err := buildLoadgen(ctx, root, dir)
+		if err != nil {
+			return nil, err
+		}
+		if r.load, err = gatewayCells(ctx, bin, []*cacheStack{off, on}, f.alice.Token, cfg.cell, progress); err != nil {
+			return nil, err
 		}
 	}
 	r.took = time.Since(start)

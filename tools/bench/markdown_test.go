@@ -64,7 +64,11 @@ func TestMarkdownReproduce(t *testing.T) {
 func TestMarkdownFigures(t *testing.T) {
 	doc := sampleResults(t).markdown()
 	mustContain(t, doc,
-		"Machine: Test CPU 9000, 8 cores, linux/amd64, go1.26.8. Measured 2025-01-02 03:04 UTC; the run took 1m35s. 1-minute load average 0.50 before and 0.75 after the run",
+		"Machine: Test CPU 9000, 8 cores, linux/amd64, go1.26.8. Measured 2025-01-02 03:04 UTC; the run took 1m35s. 1-minute load average 0.50 before, 1.25 at its highest (sampled every 5 s) and 0.75 after the run, on 8 cores: a quiet run",
+		"| 21000 | 6800 | 115 |",
+		"The decode and the log line cost 16.68 µs and 88 allocations of it: 4.9× the path without them.",
+		"| 2.00 ms | 2.20 ms | 1.10× |",
+		"| 1000 | 50 | 30.00 ms | 25.5 | 300 B | 1200 B | overflow |",
 		"median of 5 runs",
 		"| 4321 | 2345 | 27 |",
 		"The median of 5 runs (`-count 5`).",
@@ -77,8 +81,9 @@ func TestMarkdownFigures(t *testing.T) {
 		"| AuthorizerFunction | 1000 | 20.0 MiB |",
 		"| uncached Allow (cache off) | 200 | 2 | Query 1, UpdateItem 1 | 2 |",
 		"| missing header | 401 | 0 | none | 0 |",
-		"| off | 1 | 1000 | 0 | 333 | 2.00 ms | 5.00 ms |",
-		"| on (300 s) | 64 | 9000 | 0 | 3000 | 1.50 ms | 9.00 ms |",
+		"| trivial server | 1 | 100000 | 0 | 10000 | — | 0.09 ms | 0.30 ms |",
+		"| cache off | 1 | 1000 | 0 | 333 | 0.033 | 2.00 ms | 5.00 ms |",
+		"| cache on (300 s) | 64 | 9000 | 0 | 3000 | 0.150 | 1.50 ms | 9.00 ms |",
 		"for 3s per cell",
 		"share the machine's 8 cores",
 	)
@@ -105,7 +110,8 @@ func TestMarkdownTargetsMissed(t *testing.T) {
 		{"slow authorizer", func(r *results) { r.goBench.NsPerOp = 12_000 }, []string{"authorizer non-I/O path, time"}},
 		{"big binary and high RSS", func(r *results) { r.sizes[1].Bytes = 11 << 20; r.rss[1].PeakKB = 50_000 },
 			[]string{"binary size linux/arm64, AuthorizerFunction", "peak RSS, authorizer, 1000 warm invocations"}},
-		{"gateway errors", func(r *results) { r.load[1].Errors = 2 }, []string{"gateway GET whoami, cache on (300 s), concurrency 64"}},
+		{"gateway errors", func(r *results) { r.load[2].Errors = 2 }, []string{"gateway GET whoami, cache on (300 s), concurrency 64"}},
+		{"busy machine", func(r *results) { r.loadMax = 9 }, []string{loadFigure}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,4 +152,14 @@ func TestMarkdownOmitsUnmeasured(t *testing.T) {
 	r = sampleResults(t)
 	r.inits = nil
 	mustNotContain(t, section(t, r.markdown(), "Cold start"), "Where init goes", "inittrace")
+}
+
+// TestMarkdownBusyRun: a run whose load went above the core count is not
+// called quiet.
+func TestMarkdownBusyRun(t *testing.T) {
+	r := sampleResults(t)
+	r.loadMax = float64(r.machine.Cores) + 0.5
+	doc := r.markdown()
+	mustContain(t, doc, "**not a quiet run**")
+	mustNotContain(t, doc, "a quiet run (no sample above the core count)")
 }

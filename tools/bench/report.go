@@ -14,6 +14,12 @@ const (
 	targetInitRatio   = 1.25
 	targetSizeRatio   = 2.0
 	targetPeakRSSKB   = 40_000_000 / 1024 // 40 MB, as the target is stated, in KiB
+	// targetEventNsPerOp bounds the non-I/O path with the event decode and
+	// the decision log line (issue 15).
+	targetEventNsPerOp = 30_000
+	// targetFloorRatio bounds the authorizer's uncached verification as a
+	// multiple of the bare SDK calls (issue 15).
+	targetFloorRatio = 1.2
 	rssCommandPattern = "go run ./tools/bench -only rss -invocations %d"
 )
 
@@ -37,6 +43,18 @@ func (r *results) summary() []row {
 		rows = append(rows,
 			row{"authorizer non-I/O path, time", fmt.Sprintf("%.2f µs/op", b.NsPerOp/1000), "≤ 10 µs", verdict(b.NsPerOp <= targetNsPerOp)},
 			row{"authorizer non-I/O path, allocations", fmt.Sprintf("%.0f allocs/op (%.0f B/op)", b.AllocsPerOp, b.BytesPerOp), "≤ 40", verdict(b.AllocsPerOp <= targetAllocs)})
+	}
+	if b := r.goBenchEvent; b != nil {
+		rows = append(rows, row{"authorizer non-I/O path with event decode and log line, time",
+			fmt.Sprintf("%.2f µs/op, %.0f allocs/op", b.NsPerOp/1000, b.AllocsPerOp), "≤ 30 µs", verdict(b.NsPerOp <= targetEventNsPerOp)})
+	}
+	if f := r.floor; f != nil {
+		rows = append(rows, row{"authorizer uncached verification ÷ bare SDK UpdateItem + Query",
+			fmt.Sprintf("%.2f× (%s vs %s)", f.Ratio(), ms(f.Authorizer), ms(f.SDK)), "≤ 1.2×", verdict(f.Ratio() <= targetFloorRatio)})
+	}
+	for _, sc := range r.scaling {
+		rows = append(rows, row{fmt.Sprintf("authorizer, user in %d workspaces", sc.Workspaces),
+			fmt.Sprintf("%s, %.1f read units, policy %d B (%s)", ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Mode), "", ""})
 	}
 	if hello, ok := r.coldOf("hello"); ok {
 		for _, c := range r.cold {
@@ -73,10 +91,29 @@ func (r *results) summary() []row {
 		rows = append(rows, row{"DynamoDB calls, " + c.Case, fmt.Sprintf("%d (%s)", c.Total, opsText(c)), fmt.Sprintf("%d", c.Want), verdict(c.Total == c.Want)})
 	}
 	for _, l := range r.load {
-		rows = append(rows, row{fmt.Sprintf("gateway GET whoami, cache %s, concurrency %d", l.Cache, l.Concurrency),
-			fmt.Sprintf("%.0f req/s, p50 %s, p99 %s", l.Throughput, ms(l.P50), ms(l.P99)), "", errText(l)})
+		if l.Target == trivialTarget {
+			rows = append(rows, row{fmt.Sprintf("trivial net/http server, concurrency %d (the ceiling)", l.Concurrency),
+				fmt.Sprintf("%.0f req/s, p50 %s, p99 %s", l.Throughput, ms(l.P50), ms(l.P99)), "", errText(l)})
+			continue
+		}
+		rows = append(rows, row{fmt.Sprintf("gateway GET whoami, %s, concurrency %d", l.Target, l.Concurrency),
+			fmt.Sprintf("%.0f req/s = %.2f× the ceiling, p50 %s, p99 %s", l.Throughput, l.Ratio(), ms(l.P50), ms(l.P99)), "", errText(l)})
 	}
+	if len(rows) == 0 {
+		return nil // nothing timed: the machine's load qualifies nothing
+	}
+	rows = append(rows, row{"machine load during the run (1-minute load average)",
+		fmt.Sprintf("%.2f before, %.2f highest, %.2f after, on %d cores", r.load1, r.loadMax, r.load2, r.machine.Cores),
+		fmt.Sprintf("≤ %d (the cores)", r.machine.Cores), r.quietness()})
 	return rows
+}
+
+// quietness words whether the run was quiet enough for its timings.
+func (r *results) quietness() string {
+	if quiet([]float64{r.load1, r.loadMax, r.load2}, r.machine.Cores) {
+		return "quiet"
+	}
+	return "BUSY"
 }
 
 func (r *results) coldOf(id string) (coldResult, bool) {

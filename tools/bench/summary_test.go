@@ -12,14 +12,20 @@ func TestSummaryRows(t *testing.T) {
 	want := []row{
 		{"authorizer non-I/O path, time", "4.32 µs/op", "≤ 10 µs", "met"},
 		{"authorizer non-I/O path, allocations", "27 allocs/op (2345 B/op)", "≤ 40", "met"},
+		{"authorizer non-I/O path with event decode and log line, time", "21.00 µs/op, 115 allocs/op", "≤ 30 µs", "met"},
+		{"authorizer uncached verification ÷ bare SDK UpdateItem + Query", "1.10× (2.20 ms vs 2.00 ms)", "≤ 1.2×", "met"},
+		{"authorizer, user in 1 workspaces", "2.00 ms, 0.5 read units, policy 400 B (exact)", "", ""},
+		{"authorizer, user in 1000 workspaces", "30.00 ms, 25.5 read units, policy 300 B (overflow)", "", ""},
 		{"cold start init (exec→first next), AuthorizerFunction", "12.00 ms = 1.20× hello-world (10.00 ms)", "≤ 1.25× hello-world", "met"},
 		{"cold start init (exec→first next), ConfigFunction", "11.00 ms = 1.10× hello-world (10.00 ms)", "", ""},
 		{"binary size linux/arm64, AuthorizerFunction", "7.00 MiB = 1.40× hello-world (5.00 MiB)", "≤ 2× hello-world", "met"},
 		{"peak RSS, authorizer, 1000 warm invocations", "20.0 MiB", "≤ 40 MB", "met"},
 		{"DynamoDB calls, uncached Allow (cache off)", "2 (Query 1, UpdateItem 1)", "2", "met"},
 		{"DynamoDB calls, missing header", "0 (none)", "0", "met"},
-		{"gateway GET whoami, cache off, concurrency 1", "333 req/s, p50 2.00 ms, p99 5.00 ms", "", "0 errors"},
-		{"gateway GET whoami, cache on (300 s), concurrency 64", "3000 req/s, p50 1.50 ms, p99 9.00 ms", "", "0 errors"},
+		{"trivial net/http server, concurrency 1 (the ceiling)", "10000 req/s, p50 0.09 ms, p99 0.30 ms", "", "0 errors"},
+		{"gateway GET whoami, cache off, concurrency 1", "333 req/s = 0.03× the ceiling, p50 2.00 ms, p99 5.00 ms", "", "0 errors"},
+		{"gateway GET whoami, cache on (300 s), concurrency 64", "3000 req/s = 0.15× the ceiling, p50 1.50 ms, p99 9.00 ms", "", "0 errors"},
+		{"machine load during the run (1-minute load average)", "0.50 before, 1.25 highest, 0.75 after, on 8 cores", "≤ 8 (the cores)", "quiet"},
 	}
 	got := sampleResults(t).summary()
 	if len(got) != len(want) {
@@ -32,6 +38,9 @@ func TestSummaryRows(t *testing.T) {
 	}
 }
 
+// loadFigure is the machine-load row, present whenever anything was timed.
+const loadFigure = "machine load during the run (1-minute load average)"
+
 // TestSummarySections checks which rows appear when sections were not run
 // or when the hello-world baseline is missing (no ratio can be formed).
 func TestSummarySections(t *testing.T) {
@@ -43,19 +52,23 @@ func TestSummarySections(t *testing.T) {
 		{"nothing measured", func(r *results) { *r = results{} }, nil},
 		{"only the Go benchmark", func(r *results) {
 			r.cold, r.sizes, r.rss, r.calls, r.load = nil, nil, nil, nil, nil
-		}, []string{"authorizer non-I/O path, time", "authorizer non-I/O path, allocations"}},
+			r.goBenchEvent, r.floor, r.scaling = nil, nil, nil
+		}, []string{"authorizer non-I/O path, time", "authorizer non-I/O path, allocations", loadFigure}},
 		{"no hello-world baseline", func(r *results) {
 			r.goBench, r.rss, r.calls, r.load = nil, nil, nil, nil
+			r.goBenchEvent, r.floor, r.scaling = nil, nil, nil
 			r.cold = r.cold[1:]
 			r.sizes = r.sizes[1:]
 		}, nil},
 		{"only the hello-world RSS", func(r *results) {
 			r.goBench, r.cold, r.sizes, r.calls, r.load = nil, nil, nil, nil, nil
+			r.goBenchEvent, r.floor, r.scaling = nil, nil, nil
 			r.rss = r.rss[:1]
 		}, nil},
 		{"only gateway load", func(r *results) {
 			r.goBench, r.cold, r.sizes, r.rss, r.calls = nil, nil, nil, nil, nil
-		}, []string{"gateway GET whoami, cache off, concurrency 1", "gateway GET whoami, cache on (300 s), concurrency 64"}},
+			r.goBenchEvent, r.floor, r.scaling = nil, nil, nil
+		}, []string{"trivial net/http server, concurrency 1 (the ceiling)", "gateway GET whoami, cache off, concurrency 1", "gateway GET whoami, cache on (300 s), concurrency 64", loadFigure}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,8 @@ func TestSummaryVerdicts(t *testing.T) {
 		rssRow    = "peak RSS, authorizer, 1000 warm invocations"
 		callsRow  = "DynamoDB calls, uncached Allow (cache off)"
 		loadRow   = "gateway GET whoami, cache off, concurrency 1"
+		eventRow  = "authorizer non-I/O path with event decode and log line, time"
+		floorRow  = "authorizer uncached verification ÷ bare SDK UpdateItem + Query"
 	)
 	tests := []struct {
 		name   string
@@ -52,7 +54,14 @@ func TestSummaryVerdicts(t *testing.T) {
 		{"one call more", func(r *results) { r.calls[0].Total = 3 }, callsRow, "MISSED"},
 		{"one call fewer", func(r *results) { r.calls[0].Total = 1 }, callsRow, "MISSED"},
 		{"no gateway errors", func(r *results) {}, loadRow, "0 errors"},
-		{"gateway errors", func(r *results) { r.load[0].Errors = 7 }, loadRow, "7 NON-200"},
+		{"gateway errors", func(r *results) { r.load[1].Errors = 7 }, loadRow, "7 NON-200"},
+		{"event path at 30 µs", func(r *results) { r.goBenchEvent.NsPerOp = 30_000 }, eventRow, "met"},
+		{"event path over 30 µs", func(r *results) { r.goBenchEvent.NsPerOp = 30_001 }, eventRow, "MISSED"},
+		{"floor at 1.2×", func(r *results) { r.floor.Authorizer = 2400 * time.Microsecond }, floorRow, "met"},
+		{"floor over 1.2×", func(r *results) { r.floor.Authorizer = 2401 * time.Microsecond }, floorRow, "MISSED"},
+		{"load at the core count is quiet", func(r *results) { r.loadMax = 8 }, loadFigure, "quiet"},
+		{"load above the core count is busy", func(r *results) { r.loadMax = 8.01 }, loadFigure, "BUSY"},
+		{"load after the run counts", func(r *results) { r.load2 = 9 }, loadFigure, "BUSY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,8 +7,10 @@ import (
 	"context"
 	"crypto/sha512"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -34,6 +36,11 @@ func TestStartServesAndStopEndsTheProcess(t *testing.T) {
 		t.Fatalf("CreateTable: %v", err)
 	}
 	pid := s.PID()
+	// Telemetry is off: nothing leaves the machine during tests and
+	// benchmarks.
+	if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && !strings.Contains(string(cmdline), "\x00-disableTelemetry\x00") {
+		t.Errorf("DynamoDB Local command line %q lacks -disableTelemetry", strings.ReplaceAll(string(cmdline), "\x00", " "))
+	}
 	if err := s.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}

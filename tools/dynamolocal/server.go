@@ -80,6 +80,9 @@ func launch(ctx context.Context, java, dir string, port int, dataDir string, tim
 		// One database for every access key and region, so the CLI, the
 		// functions and the tests all see the same tables.
 		"-sharedDb",
+		// No telemetry: nothing leaves the machine, and no background
+		// sender competes with what the tests and benchmarks measure.
+		"-disableTelemetry",
 	}
 	if dataDir == "" {
 		args = append(args, "-inMemory")
