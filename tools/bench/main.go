@@ -78,15 +78,15 @@ type results struct {
 	goBenchEvent *goBench
 	floor        *floorResult
 	scaling      []scalingResult
-	sizes   []sizeResult
-	cold    []coldResult
-	inits   []initTrace
-	load1   float64 // load average before and after the run
-	load2   float64
-	loadMax float64 // the highest load average sampled during the run
-	rss     []rssResult
-	calls   []callsResult
-	load    []loadResult
+	sizes        []sizeResult
+	cold         []coldResult
+	inits        []initTrace
+	load1        float64 // load average before and after the run
+	load2        float64
+	loadMax      float64 // the highest load average sampled during the run
+	rss          []rssResult
+	calls        []callsResult
+	load         []loadResult
 }
 
 // run measures the selected sections.
