@@ -64,7 +64,7 @@ func TestMarkdownReproduce(t *testing.T) {
 func TestMarkdownFigures(t *testing.T) {
 	doc := sampleResults(t).markdown()
 	mustContain(t, doc,
-		"Machine: Test CPU 9000, 8 cores, linux/amd64, go1.26.8. Measured 2025-01-02 03:04 UTC; the run took 1m35s. 1-minute load average 0.50 before, 1.25 at its highest (sampled every 5 s) and 0.75 after the run, on 8 cores: a quiet run",
+		"Machine: Test CPU 9000, 8 cores, linux/amd64, go1.26.8. Measured 2025-01-02 03:04 UTC; the run took 1m35s. 1-minute load average 0.50 before, 1.25 at its highest (sampled every 5 s) and 0.75 at the end of the timed sections, on 8 cores: a quiet run",
 		"| 21000 | 6800 | 115 |",
 		"The decode and the log line cost 16.68 µs and 88 allocations of it: 4.9× the path without them.",
 		"| 2.00 ms | 2.20 ms | 1.10× |",
