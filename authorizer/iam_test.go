@@ -38,6 +38,7 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 		{"expired key", expired.Token, "deny"},
 		{"disabled user", disabled.Token, "deny"},
 	}
+	var all []iamcheck.Request
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f.calls.take()
@@ -49,6 +50,9 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 				t.Fatal("no DynamoDB request recorded: the counter is not on the authorizer's client")
 			}
 			iamcheck.AssertAllowed(t, policies, "AuthorizerFunction", reqs)
+			all = append(all, reqs...)
 		})
 	}
+	// And the role grants nothing these paths do not use.
+	iamcheck.AssertAllUsed(t, policies, "AuthorizerFunction", all, nil)
 }

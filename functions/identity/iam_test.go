@@ -44,6 +44,7 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 		{"workspace, membership from the table", "/open/workspace/" + many[3].WorkspaceID, carol, http.StatusOK},
 		{"workspace of others, membership from the table", "/open/workspace/ws2", carol, http.StatusForbidden},
 	}
+	var all []iamcheck.Request
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e.calls.Take()
@@ -56,6 +57,9 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 				t.Fatal("no DynamoDB request recorded: the recorder is not on the function's client")
 			}
 			iamcheck.AssertAllowed(t, statements, "IdentityFunction", reqs)
+			all = append(all, reqs...)
 		})
 	}
+	// And the role grants nothing these paths do not use.
+	iamcheck.AssertAllUsed(t, statements, "IdentityFunction", all, nil)
 }
