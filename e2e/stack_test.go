@@ -76,6 +76,18 @@ func (s *stack) gateway(tb testing.TB, params map[string]string, extra ...gatewa
 // (nil: time.Now).
 func (s *stack) gatewayAt(tb testing.TB, now func() time.Time, params map[string]string, extra ...gateway.Route) server {
 	tb.Helper()
+	return s.serve(tb, now, params, nil, extra...)
+}
+
+// gatewayWith is gateway with handlers for the extra routes (by their
+// FunctionID); a route without one answers with echo.
+func (s *stack) gatewayWith(tb testing.TB, params map[string]string, fns map[string]gateway.Function, extra ...gateway.Route) server {
+	tb.Helper()
+	return s.serve(tb, nil, params, fns, extra...)
+}
+
+func (s *stack) serve(tb testing.TB, now func() time.Time, params map[string]string, fns map[string]gateway.Function, extra ...gateway.Route) server {
+	tb.Helper()
 	overrides := map[string]string{"KeysTable": s.table}
 	for k, v := range params {
 		overrides[k] = v
@@ -88,6 +100,9 @@ func (s *stack) gatewayAt(tb testing.TB, now func() time.Time, params map[string
 	extraFns := map[string]gateway.Function{}
 	for _, r := range extra {
 		extraFns[r.FunctionID] = echo
+		if fn, ok := fns[r.FunctionID]; ok {
+			extraFns[r.FunctionID] = fn
+		}
 	}
 	gw, err := inproc.New(tb.Context(), inproc.Options{
 		Template: t, Endpoint: s.endpoint, Table: s.table,
