@@ -57,38 +57,50 @@ func TestEveryChangeWritesOneEvent(t *testing.T) {
 		}
 	}
 	evs := events()
-	// Newest first: rotate, update, create (by admin), create (by the operator).
-	if len(evs) != 4 {
-		t.Fatalf("got %d events, want 4: %+v", len(evs), evs)
+	// Newest first: the rotation's two events (same time, either order),
+	// update, create (by admin), create (by the operator).
+	if len(evs) != 5 {
+		t.Fatalf("got %d events, want 5: %+v", len(evs), evs)
 	}
-	if evs[0].Type != keys.EventKeyRotated || evs[1].Type != keys.EventKeyUpdated || evs[2].Type != keys.EventKeyCreated {
-		t.Errorf("types: got %s %s %s, want rotated, updated, created", evs[0].Type, evs[1].Type, evs[2].Type)
+	if evs[0].Type == keys.EventKeyCreated {
+		evs[0], evs[1] = evs[1], evs[0]
 	}
-	if b, _ := json.Marshal(evs[1].Changes); string(b) != steps[0].changes {
+	rotated, successor, updated, create := evs[0], evs[1], evs[2], evs[3]
+	if rotated.Type != keys.EventKeyRotated || successor.Type != keys.EventKeyCreated || updated.Type != keys.EventKeyUpdated || create.Type != keys.EventKeyCreated {
+		t.Errorf("types: got %s %s %s %s, want rotated and created, updated, created", rotated.Type, successor.Type, updated.Type, create.Type)
+	}
+	next, _ := rotated.Changes["newKeyId"].(string)
+	if successor.KeyID != next || successor.Changes["rotatedFrom"] != created.Key.ID || successor.Changes["name"] != "ci 2" {
+		t.Errorf("the rotation's key.created: got key %s changes %v, want key %s rotated from %s, named ci 2", successor.KeyID, successor.Changes, next, created.Key.ID)
+	}
+	if b, _ := json.Marshal(updated.Changes); string(b) != steps[0].changes {
 		t.Errorf("update changes: got %s, want %s", b, steps[0].changes)
 	}
-	if got := evs[2].Changes["allowedCidrs"]; got == nil {
-		t.Errorf("create changes: got %v, want the new key's allowlist", evs[2].Changes)
+	if got := create.Changes["allowedCidrs"]; got == nil {
+		t.Errorf("create changes: got %v, want the new key's allowlist", create.Changes)
 	}
 	want := keys.Actor{KeyID: adminKey.ID, SourceIP: "203.0.113.9", UserAgent: "curl/8.5.0", RequestID: "req-1"}
-	for _, ev := range evs[:3] {
-		if ev.Actor != want || ev.UserID != "alice" || ev.KeyID != created.Key.ID {
-			t.Errorf("%s: got actor %+v user %s key %s, want %+v alice %s", ev.Type, ev.Actor, ev.UserID, ev.KeyID, want, created.Key.ID)
+	for i, ev := range evs[:4] {
+		wantKey := created.Key.ID
+		if i == 1 { // the successor's creation
+			wantKey = next
+		}
+		if ev.Actor != want || ev.UserID != "alice" || ev.KeyID != wantKey {
+			t.Errorf("%s: got actor %+v user %s key %s, want %+v alice %s", ev.Type, ev.Actor, ev.UserID, ev.KeyID, want, wantKey)
 		}
 		if ev.Expires.IsZero() != (f.retention == 0) || !ev.Expires.Equal(ev.At.Add(f.retention)) {
 			t.Errorf("%s: expires %v with retention %v", ev.Type, ev.Expires, f.retention)
 		}
 	}
-	if op := evs[3].Actor; op.Operator != "ops" || op.KeyID != "" {
+	if op := evs[4].Actor; op.Operator != "ops" || op.KeyID != "" {
 		t.Errorf("the operator's create: got actor %+v, want operator ops and no key", op)
 	}
 	t.Run("revoke", func(t *testing.T) {
-		next := evs[0].Changes["newKeyId"].(string)
 		f.now = f.now.Add(time.Second)
 		if _, err := f.svc.Revoke(ctx, admin, next, nil); err != nil {
 			t.Fatal(err)
 		}
-		if got := events(); len(got) != 5 || got[0].Type != keys.EventKeyRevoked || got[0].KeyID != next {
+		if got := events(); len(got) != 6 || got[0].Type != keys.EventKeyRevoked || got[0].KeyID != next {
 			t.Errorf("got %+v, want a key.revoked event of %s first", got[0], next)
 		}
 	})

@@ -195,9 +195,14 @@ func (s *Service) Rotate(ctx context.Context, c Caller, keyID string, grace time
 		}
 		oldExpiresAt = &t
 	}
-	ev := s.newEvent(c, EventKeyRotated, old.ID, map[string]any{
+	// Two events, in the transaction: the old key's history ends with its
+	// rotation, and the new key's begins with its creation.
+	rotated := s.newEvent(c, EventKeyRotated, old.ID, map[string]any{
 		"newKeyId": next.ID, "gracePeriodSeconds": int64(grace / time.Second), "oldExpiresAt": timeOrNil(oldExpiresAt)})
-	if err := s.store.RotateKey(ctx, m.UserID, old.ID, next, oldExpiresAt, ev); err != nil {
+	createdAttrs := keyAttributes(next)
+	createdAttrs["rotatedFrom"] = old.ID
+	created := s.newEvent(c, EventKeyCreated, next.ID, createdAttrs)
+	if err := s.store.RotateKey(ctx, m.UserID, old.ID, next, oldExpiresAt, rotated, created); err != nil {
 		return Rotated{}, err
 	}
 	return Rotated{Issued: Issued{Key: next, Token: token}, OldKeyID: old.ID, Flush: s.flush(ctx, cache, old.ID)}, nil

@@ -38,7 +38,7 @@ type Store interface {
 	DeleteKey(ctx context.Context, userID, keyID string, ev *Event) error
 	// RotateKey writes next and deletes the old key (oldExpiresAt nil) or
 	// lets it expire at oldExpiresAt.
-	RotateKey(ctx context.Context, userID, oldKeyID string, next Key, oldExpiresAt *time.Time, ev *Event) error
+	RotateKey(ctx context.Context, userID, oldKeyID string, next Key, oldExpiresAt *time.Time, events ...*Event) error
 	// ListKeys reads a page of the user's keys, newest first; the cursor is
 	// the store's own position ("" for the first page and after the last).
 	ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]Key, string, error)

@@ -177,7 +177,7 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Ev
 // expire at oldExpiresAt and marked as replaced by newKey. Either all of it
 // happens or none, ev included. A key that was already replaced is a Conflict: rotating it
 // again would hand out a second successor that expires with the grace period.
-func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time, ev *keys.Event) error {
+func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time, events ...*keys.Event) error {
 	if err := keys.CheckID("user", userID); err != nil {
 		return err
 	}
@@ -212,9 +212,11 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}
 	}
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: append([]types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)}, s.eventItems(ev)...),
-	})
+	items := []types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)}
+	for _, ev := range events {
+		items = append(items, s.eventItems(ev)...)
+	}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err != nil {
 		i, oldItem := failedItem(err)
 		switch i {
