@@ -12,7 +12,7 @@ func (r *results) markdown() string {
 	m := r.machine
 	p("# keygate benchmarks\n\n")
 	p("Written by `make bench` (`go run ./tools/bench -out docs/benchmarks.md`); do not edit by hand.\n")
-	p("Every figure below names the command that reproduces it. Targets are those of issue 7.\n\n")
+	p("Every figure below names the command that reproduces it. Targets are those of issues 7 and 15.\n\n")
 	p("Machine: %s, %d cores, %s, %s", m.CPU, m.Cores, m.OS, m.GoVersion)
 	if m.Java != "" {
 		p(", %s (DynamoDB Local)", m.Java)
