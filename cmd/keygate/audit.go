@@ -6,41 +6,6 @@ import (
 	"keygate/shared/keys"
 )
 
-// eventView is an audit event as the CLI prints it: the API's shape.
-type eventView struct {
-	ID        string         `json:"id"`
-	Type      string         `json:"type"`
-	CreatedAt string         `json:"createdAt"`
-	UserID    string         `json:"userId"`
-	Actor     actorView      `json:"actor"`
-	KeyID     *string        `json:"keyId"`
-	Changes   map[string]any `json:"changes"`
-}
-
-type actorView struct {
-	KeyID     *string `json:"keyId"`
-	Operator  *string `json:"operator"`
-	SourceIP  string  `json:"sourceIp"`
-	UserAgent string  `json:"userAgent"`
-	RequestID string  `json:"requestId"`
-}
-
-func viewEvent(ev keys.Event) eventView {
-	return eventView{
-		ID: ev.ID, Type: string(ev.Type), CreatedAt: formatTime(ev.At), UserID: ev.UserID, KeyID: orNil(ev.KeyID),
-		Actor: actorView{KeyID: orNil(ev.Actor.KeyID), Operator: orNil(ev.Actor.Operator), SourceIP: ev.Actor.SourceIP,
-			UserAgent: ev.Actor.UserAgent, RequestID: ev.Actor.RequestID},
-		Changes: ev.Changes,
-	}
-}
-
-func orNil(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // auditList: keygate audit ls <userId> [--key ID] [--type T] [--limit N]
 func (c *cli) auditList(args []string) error {
 	fs := c.newFlagSet("audit ls", "<userId>", "List a user's audit events of key changes, newest first (the API's GET /open/audit).")
@@ -90,18 +55,18 @@ func (c *cli) auditList(args []string) error {
 		}
 		cursor = page.NextCursor
 	}
-	views := make([]eventView, len(evs))
 	rows := make([][]string, len(evs))
 	for i, ev := range evs {
-		v := viewEvent(ev)
-		views[i] = v
 		actor := "key " + ev.Actor.KeyID
 		if ev.Actor.Operator != "" {
 			actor = "operator " + ev.Actor.Operator
 		}
-		rows[i] = []string{v.CreatedAt, v.Type, ev.KeyID, actor, strings.TrimSpace(ev.Actor.SourceIP)}
+		rows[i] = []string{formatTime(ev.At), string(ev.Type), ev.KeyID, actor, strings.TrimSpace(ev.Actor.SourceIP)}
 	}
-	return c.emit(list[eventView]{Items: views}, func() error {
+	if evs == nil {
+		evs = []keys.Event{}
+	}
+	return c.emit(list[keys.Event]{Items: evs}, func() error {
 		return c.printTable([]string{"TIME", "TYPE", "KEY", "BY", "FROM"}, rows)
 	})
 }

@@ -5,6 +5,24 @@ import (
 	"testing"
 )
 
+// eventView is an audit event as `audit ls --json` documents it (the API's
+// shape), decoded independently of the encoder.
+type eventView struct {
+	ID        string         `json:"id"`
+	Type      string         `json:"type"`
+	CreatedAt string         `json:"createdAt"`
+	UserID    string         `json:"userId"`
+	KeyID     *string        `json:"keyId"`
+	Changes   map[string]any `json:"changes"`
+	Actor     struct {
+		KeyID     *string `json:"keyId"`
+		Operator  *string `json:"operator"`
+		SourceIP  string  `json:"sourceIp"`
+		UserAgent string  `json:"userAgent"`
+		RequestID string  `json:"requestId"`
+	} `json:"actor"`
+}
+
 // TestKeyUpdateAndAudit: the CLI's changes are audited with the operator
 // named by --actor, key update changes name and allowlist, and audit ls
 // lists and filters the log.

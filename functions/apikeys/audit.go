@@ -9,47 +9,10 @@ import (
 	"keygate/shared/keys"
 )
 
-// eventJSON is an audit event as clients see it: never a token or hash.
-type eventJSON struct {
-	ID        string         `json:"id"`
-	Type      keys.EventType `json:"type"`
-	CreatedAt string         `json:"createdAt"`
-	UserID    string         `json:"userId"`
-	Actor     actorJSON      `json:"actor"`
-	KeyID     *string        `json:"keyId"`
-	Changes   map[string]any `json:"changes"`
-}
-
-// actorJSON is who made a change: a key or an operator, and from where.
-type actorJSON struct {
-	KeyID     *string `json:"keyId"`
-	Operator  *string `json:"operator"`
-	SourceIP  string  `json:"sourceIp"`
-	UserAgent string  `json:"userAgent"`
-	RequestID string  `json:"requestId"`
-}
-
-// eventListJSON is a page of audit events.
+// eventListJSON is a page of audit events, each in keys.Event's JSON.
 type eventListJSON struct {
-	Items      []eventJSON `json:"items"`
-	NextCursor *string     `json:"nextCursor"`
-}
-
-// toEventJSON is an audit event in the API's shape.
-func toEventJSON(ev keys.Event) eventJSON {
-	return eventJSON{
-		ID: ev.ID, Type: ev.Type, CreatedAt: formatTime(ev.At), UserID: ev.UserID, KeyID: nonEmpty(ev.KeyID),
-		Actor: actorJSON{KeyID: nonEmpty(ev.Actor.KeyID), Operator: nonEmpty(ev.Actor.Operator),
-			SourceIP: ev.Actor.SourceIP, UserAgent: ev.Actor.UserAgent, RequestID: ev.Actor.RequestID},
-		Changes: ev.Changes,
-	}
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+	Items      []keys.Event `json:"items"`
+	NextCursor *string      `json:"nextCursor"`
 }
 
 // audit handles GET /open/audit?keyId=&type=&limit=&cursor=: the caller's
@@ -78,9 +41,9 @@ func (f *Function) audit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := eventListJSON{Items: make([]eventJSON, 0, len(page.Events))}
-	for _, ev := range page.Events {
-		out.Items = append(out.Items, toEventJSON(ev))
+	out := eventListJSON{Items: page.Events}
+	if out.Items == nil {
+		out.Items = []keys.Event{}
 	}
 	if page.NextCursor != "" {
 		out.NextCursor = &page.NextCursor
