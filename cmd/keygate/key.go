@@ -10,7 +10,6 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/shared/store"
 )
 
 // keyCreate: keygate key create <userId> --name NAME [--scopes ...] [--expires ...]
@@ -108,7 +107,7 @@ func (c *cli) keyList(args []string) error {
 	}
 	var found []keys.Key
 	for cursor := ""; ; {
-		size := store.MaxPageSize
+		size := keys.MaxPageSize
 		if *limit > 0 {
 			size = min(size, *limit-len(found))
 		}

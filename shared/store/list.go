@@ -15,12 +15,6 @@ import (
 	"keygate/shared/keys"
 )
 
-// Page size bounds for ListKeys.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-)
-
 // ListKeys returns a page of the user's keys, newest first, and the cursor of
 // the next page ("" when there is none). The cursor is opaque to clients; one
 // that is malformed or was issued to another user is a BadRequest.
@@ -29,11 +23,9 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 		return nil, "", err
 	}
 	if limit <= 0 {
-		limit = DefaultPageSize
+		limit = keys.DefaultPageSize
 	}
-	if limit > MaxPageSize {
-		limit = MaxPageSize
-	}
+	limit = min(limit, keys.MaxPageSize)
 	in := s.userKeysQuery(userID)
 	in.Limit = aws.Int32(int32(limit))
 	if cursor != "" {

@@ -47,23 +47,29 @@ type builtin struct {
 	status    int
 	message   string // $context.error.message; "" renders messageString as null
 	errorType string // x-amzn-ErrorType
+	// fixed: API Gateway answers with its own body whatever the template
+	// customizes (not a customizable type, or one whose customization AWS
+	// ignores).
+	fixed bool
 }
 
 var builtins = map[string]builtin{
-	ResponseUnauthorized:          {http.StatusUnauthorized, "Unauthorized", "UnauthorizedException"},
-	ResponseAccessDenied:          {http.StatusForbidden, "User is not authorized to access this resource", "AccessDeniedException"},
-	ResponseAuthorizerFailure:     {http.StatusInternalServerError, "", "AuthorizerConfigurationException"},
-	ResponseAuthorizerConfigError: {http.StatusInternalServerError, "", "AuthorizerConfigurationException"},
-	ResponseMissingAuthToken:      {http.StatusForbidden, "Missing Authentication Token", "MissingAuthenticationTokenException"},
-	ResponseRequestTooLarge:       {http.StatusRequestEntityTooLarge, "Request Too Long", "RequestTooLargeException"},
-	ResponseIntegrationTimeout:    {http.StatusGatewayTimeout, "Endpoint request timed out", "InternalServerErrorException"},
-	typeLambdaError:               {http.StatusBadGateway, "Internal server error", "InternalServerErrorException"},
-	ResponseThrottled:             {http.StatusTooManyRequests, "Too Many Requests", "TooManyRequestsException"},
-	ResponseQuotaExceeded:         {http.StatusTooManyRequests, "Limit Exceeded", "LimitExceededException"},
-	ResponseInvalidAPIKey:         {http.StatusForbidden, "Forbidden", "ForbiddenException"},
-	typeUnknownStage:              {http.StatusForbidden, "Forbidden", "ForbiddenException"},
-	typeURITooLong:                {http.StatusRequestURITooLong, "Request-URI Too Long", "RequestURITooLongException"},
-	typeHeadersTooBig:             {http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large", "RequestHeaderFieldsTooLargeException"},
+	ResponseUnauthorized:          {http.StatusUnauthorized, "Unauthorized", "UnauthorizedException", false},
+	ResponseAccessDenied:          {http.StatusForbidden, "User is not authorized to access this resource", "AccessDeniedException", false},
+	ResponseAuthorizerFailure:     {http.StatusInternalServerError, "", "AuthorizerConfigurationException", false},
+	ResponseAuthorizerConfigError: {http.StatusInternalServerError, "", "AuthorizerConfigurationException", false},
+	ResponseMissingAuthToken:      {http.StatusForbidden, "Missing Authentication Token", "MissingAuthenticationTokenException", false},
+	// Customizing REQUEST_TOO_LARGE has no effect on AWS (a known issue of
+	// REST APIs, Developer Guide "Amazon API Gateway important notes").
+	ResponseRequestTooLarge:    {http.StatusRequestEntityTooLarge, "Request Too Long", "RequestTooLargeException", true},
+	ResponseIntegrationTimeout: {http.StatusGatewayTimeout, "Endpoint request timed out", "InternalServerErrorException", false},
+	typeLambdaError:            {http.StatusBadGateway, "Internal server error", "InternalServerErrorException", false},
+	ResponseThrottled:          {http.StatusTooManyRequests, "Too Many Requests", "TooManyRequestsException", false},
+	ResponseQuotaExceeded:      {http.StatusTooManyRequests, "Limit Exceeded", "LimitExceededException", false},
+	ResponseInvalidAPIKey:      {http.StatusForbidden, "Forbidden", "ForbiddenException", false},
+	typeUnknownStage:           {http.StatusForbidden, "Forbidden", "ForbiddenException", true},
+	typeURITooLong:             {http.StatusRequestURITooLong, "Request-URI Too Long", "RequestURITooLongException", true},
+	typeHeadersTooBig:          {http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large", "RequestHeaderFieldsTooLargeException", true},
 }
 
 // explicitDenyMessage is ACCESS_DENIED's message when a Deny matched.
@@ -168,7 +174,7 @@ func renderHeader(expr string, v renderVars) string {
 func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (int, http.Header, string) {
 	b, ok := builtins[typ]
 	if !ok {
-		b = builtin{http.StatusInternalServerError, "Internal server error", "InternalServerErrorException"}
+		b = builtin{http.StatusInternalServerError, "Internal server error", "InternalServerErrorException", false}
 	}
 	if typ == ResponseAccessDenied && explicitDeny {
 		b.message = explicitDenyMessage
@@ -182,17 +188,11 @@ func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (
 	}
 	status := b.status
 	resp, custom := g.cfg.Responses[typ]
+	custom = custom && !b.fixed
 	if custom && resp.StatusCode != 0 {
 		status = resp.StatusCode
 	}
-	// API Gateway ignores customizations of REQUEST_TOO_LARGE (a known
-	// issue of REST APIs, Developer Guide "Amazon API Gateway important
-	// notes"): its own body always answers.
-	inert := typ == ResponseRequestTooLarge || typ == typeURITooLong || typ == typeHeadersTooBig || typ == typeUnknownStage
-	if inert {
-		status, custom = b.status, false
-	}
-	if !custom && !inert {
+	if !custom && !b.fixed {
 		fallback := ResponseDefault4XX
 		if status >= 500 {
 			fallback = ResponseDefault5XX
