@@ -180,17 +180,22 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if errors.Is(context.Cause(ctx), errAllowLate) {
 		return h.fail(ctx, start, keyID, userID, reasonAllowLate, context.Cause(ctx))
 	}
+	h.logAllow(ctx, start, keyID, userID, r, d.Limit.Limited)
+	return r.Response, nil
+}
+
+// logAllow writes the INFO decision line of an Allow.
+func (h *Handler) logAllow(ctx context.Context, start time.Time, keyID, userID string, r access.Result, limited keys.Limited) {
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
 		slog.String("decision", decisionAllow),
 		slog.String("reason", ""),
 		slog.String("keyId", keyID),
 		slog.String("userId", userID),
 		slog.String("policyMode", r.Mode.String()),
-		slog.String("limits", d.Limit.Limited.String()),
+		slog.String("limits", limited.String()),
 		slog.Int("skippedMemberships", r.Skipped),
 		durationMs(start),
 	)
-	return r.Response, nil
 }
 
 // bound limits ctx to the invocation deadline minus the margin, or to the
