@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/testkit/fntest"
 	"keygate/tools/dynamolocal"
 )
 
@@ -74,27 +72,7 @@ func (e *testEnv) mustRunJSON(tb testing.TB, v any, args ...string) {
 // scan returns every item of the table as sorted canonical JSON lines.
 func (e *testEnv) scan(tb testing.TB) []string {
 	tb.Helper()
-	var lines []string
-	p := dynamodb.NewScanPaginator(e.client, &dynamodb.ScanInput{TableName: aws.String(e.table), ConsistentRead: aws.Bool(true)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			tb.Fatalf("scan %s: %v", e.table, err)
-		}
-		for _, item := range page.Items {
-			var m map[string]any
-			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
-				tb.Fatalf("unmarshal item: %v", err)
-			}
-			b, err := json.Marshal(m)
-			if err != nil {
-				tb.Fatalf("marshal item: %v", err)
-			}
-			lines = append(lines, string(b))
-		}
-	}
-	slices.Sort(lines)
-	return lines
+	return fntest.Snapshot(tb, e.client, e.table)
 }
 
 // seed creates user u1, workspace ws1 and u1's owner membership of ws1.

@@ -6,17 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/shared/store"
+	"keygate/testkit/fntest"
 	"keygate/testkit/testlog"
 	"keygate/tools/dynamolocal"
 )
@@ -203,30 +201,7 @@ func truncate(b []byte) string {
 // the table did not change.
 func (e *env) snapshot(tb testing.TB) []string {
 	tb.Helper()
-	var out []string
-	p := dynamodb.NewScanPaginator(e.client, &dynamodb.ScanInput{TableName: aws.String(e.table), ConsistentRead: aws.Bool(true)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			tb.Fatalf("scan %s: %v", e.table, err)
-		}
-		for _, item := range page.Items {
-			var m map[string]any
-			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
-				tb.Fatalf("snapshot: %v", err)
-			}
-			delete(m, "usageCount")
-			delete(m, "lastUsedAt")
-			delete(m, "lastUseId")
-			b, err := json.Marshal(m) // map keys are sorted: canonical
-			if err != nil {
-				tb.Fatalf("snapshot: %v", err)
-			}
-			out = append(out, string(b))
-		}
-	}
-	sort.Strings(out)
-	return out
+	return fntest.Snapshot(tb, e.client, e.table, "usageCount", "lastUsedAt", "lastUseId")
 }
 
 // sameSnapshot fails the test when two snapshots differ.
