@@ -14,6 +14,9 @@ const (
 	// KeyWorkspacesOverflow is "true" when the membership list did not fit
 	// and was left out; functions then look memberships up in the store.
 	KeyWorkspacesOverflow = "workspacesOverflow"
+	// KeyAssertion holds the signed identity assertion (a JWT) when the
+	// stack has an upstream: API Gateway forwards it as X-Keygate-Assertion.
+	KeyAssertion = "assertion"
 	// KeyReason holds the reason of a Deny.
 	KeyReason = "reason"
 	// KeyRateLimitPolicy and KeyRateLimit describe a limited key's limits

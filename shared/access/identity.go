@@ -109,9 +109,9 @@ func IdentityFromAuthorizer(m map[string]interface{}) (Identity, error) {
 		}
 	}
 	overflow, hasOverflow := m[KeyWorkspacesOverflow]
-	_, hasList := m[KeyWorkspaces]
+	list, hasList := m[KeyWorkspaces]
 	switch {
-	case hasOverflow && hasList:
+	case hasOverflow && hasList && list != "":
 		return Identity{}, fmt.Errorf("%w: both %s and %s", ErrContext, KeyWorkspaces, KeyWorkspacesOverflow)
 	case hasOverflow:
 		if s, ok := overflow.(string); !ok || s != overflowTrue {

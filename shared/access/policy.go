@@ -78,6 +78,18 @@ type Grant struct {
 	// functions' RateLimit-Policy and RateLimit headers (RateLimitHeaders);
 	// "" when the key has none.
 	RateLimitPolicy, RateLimit string
+	// Asserter, when set, signs the identity assertion put in the context
+	// under KeyAssertion, with the workspaces the context lists.
+	Asserter Asserter
+}
+
+// Asserter signs an identity assertion for the workspaces an Allow's
+// context lists (none, with overflow). Allow asks for the length of each
+// candidate before it chooses a policy mode, then signs once; it passes the
+// same list every time.
+type Asserter interface {
+	AssertionLen(ws []WorkspaceRole, overflow bool) int
+	Assert(ws []WorkspaceRole, overflow bool) (string, error)
 }
 
 // Result is an Allow response and how it was built.
@@ -132,8 +144,21 @@ func Allow(base string, g Grant) (Result, error) {
 		user.n += len(`,"usageIdentifierKey":""`) + len(g.UsageKey)
 	}
 
+	var asserted []WorkspaceRole
+	listAssertion, overflowAssertion := 0, 0
+	if g.Asserter != nil {
+		asserted = make([]WorkspaceRole, len(ws))
+		for i, w := range ws {
+			asserted[i] = WorkspaceRole{WorkspaceID: w.id, Role: w.role}
+		}
+		listAssertion = g.Asserter.AssertionLen(asserted, false)
+	}
+
 	exact := user
 	exact.entry(KeyWorkspaces, wsList)
+	if g.Asserter != nil {
+		exact.entry(KeyAssertion, listAssertion)
+	}
 	for _, w := range ws {
 		if w.method != "" {
 			exact.resource(base, w.method, pathWorkspace, w.id, "")
@@ -150,11 +175,20 @@ func Allow(base string, g Grant) (Result, error) {
 		}
 		mode, chosen = ModeWorkspaceWildcard, wildcard
 		chosen.entry(KeyWorkspaces, wsList)
+		if g.Asserter != nil {
+			chosen.entry(KeyAssertion, listAssertion)
+		}
 		// ModeOverflow names the same resources and swaps the list for
-		// the few bytes of workspacesOverflow, so it always fits.
+		// the few bytes of workspacesOverflow and an empty list (kept, so
+		// that a header mapped from it is always set), so it always fits.
 		if chosen.n > SizeBudget {
 			mode, chosen = ModeOverflow, wildcard
+			chosen.entry(KeyWorkspaces, 0)
 			chosen.entry(KeyWorkspacesOverflow, len(overflowTrue))
+			if g.Asserter != nil {
+				overflowAssertion = g.Asserter.AssertionLen(nil, true)
+				chosen.entry(KeyAssertion, overflowAssertion)
+			}
 		}
 	}
 
@@ -168,8 +202,16 @@ func Allow(base string, g Grant) (Result, error) {
 	}
 	if mode == ModeOverflow {
 		ctx[KeyWorkspacesOverflow] = overflowTrue
+		ctx[KeyWorkspaces] = ""
 	} else {
 		ctx[KeyWorkspaces] = joinWorkspaces(ws, wsList)
+	}
+	if g.Asserter != nil {
+		a, err := g.Asserter.Assert(asserted, mode == ModeOverflow)
+		if err != nil {
+			return Result{}, err
+		}
+		ctx[KeyAssertion] = a
 	}
 	return Result{
 		Response: events.APIGatewayCustomAuthorizerResponse{

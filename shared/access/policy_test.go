@@ -206,8 +206,10 @@ func TestAllowSizeFallback(t *testing.T) {
 				}
 			case ModeOverflow:
 				assertAllow(t, r, fallbackWant(tt.scopes, tt.wantWSRes))
-				if _, ok := ctx[KeyWorkspaces]; ok {
-					t.Errorf("got %s in context, want none", KeyWorkspaces)
+				// Present and empty, so that a header mapped from it is
+				// always set (never the client's).
+				if got, ok := ctx[KeyWorkspaces]; !ok || got != "" {
+					t.Errorf("got %s %q (present %v), want present and empty", KeyWorkspaces, got, ok)
 				}
 				if got := ctx[KeyWorkspacesOverflow]; got != "true" {
 					t.Errorf("got %s %v, want true", KeyWorkspacesOverflow, got)
