@@ -129,4 +129,3 @@ func TestAllowWithAssertion(t *testing.T) {
 		})
 	}
 }
-
