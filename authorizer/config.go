@@ -33,6 +33,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, errors.New("USAGE_KEY_OPEN, USAGE_KEY_THROTTLED and USAGE_KEY_EXHAUSTED go together")
 	}
 	c := Config{UsageKeys: usage, TableName: base.TableName, DynamoDBEndpoint: base.DynamoDBEndpoint, Region: base.Region, LogLevel: base.LogLevel, KeyPrefix: prefix}
+	if c.Upstream, _, err = upstreamFromEnv(getenv); err != nil {
+		return Config{}, err
+	}
 	if cacheOn {
 		c.MaxAllowLatency = access.MaxAllowLatency
 	}

@@ -12,6 +12,7 @@ import (
 
 	"keygate/shared/access"
 	"keygate/shared/apikey"
+	"keygate/shared/assertion"
 	"keygate/shared/keys"
 )
 
@@ -61,6 +62,10 @@ type Config struct {
 	// a key revoked meanwhile cannot stay cached (access.MaxAllowLatency).
 	// 0 (the authorizer cache is off) sets no bound.
 	MaxAllowLatency time.Duration
+	// Upstream and Signer, when the stack has an upstream, sign the
+	// identity assertion of every Allow (Wire builds the Signer).
+	Upstream Upstream
+	Signer   *assertion.Signer
 }
 
 // UsageKeys are the API key values of the usage plans open, throttled and
@@ -170,8 +175,12 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 		return h.deny(ctx, start, base, keyID, userID, keys.Reason(strings.ToUpper(d.Limit.Limited.String())))
 	}
 	policy, state := access.LimitFields(d.Key, d.Limit)
-	r, err := access.Allow(base, access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships,
-		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state})
+	g := access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships,
+		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state}
+	if a := h.asserter(base, userID, keyID, d.Key.Scopes, h.cfg.Now()); a != nil {
+		g.Asserter = a
+	}
+	r, err := access.Allow(base, g)
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	}

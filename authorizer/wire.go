@@ -2,6 +2,8 @@ package authorizer
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"keygate/shared/lambdaenv"
 )
@@ -19,5 +21,15 @@ func Wire(ctx context.Context, d lambdaenv.Deps) (*Handler, error) {
 		return nil, err
 	}
 	cfg.Now = d.Now
-	return New(st, cfg, d.LoggerFor(cfg.LogLevel)), nil
+	logger := d.LoggerFor(cfg.LogLevel)
+	if cfg.Upstream.Audience != "" {
+		now := time.Now
+		if d.Now != nil {
+			now = d.Now
+		}
+		if cfg.Signer, err = newSigner(ctx, cfg.Upstream, d.Getenv, st, now(), logger); err != nil {
+			return nil, fmt.Errorf("identity assertion: %w", err)
+		}
+	}
+	return New(st, cfg, logger), nil
 }

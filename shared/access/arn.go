@@ -94,3 +94,19 @@ func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 func isAlnum(c byte) bool { return isLower(c) || isUpper(c) || isDigit(c) }
+
+// StageURL returns the invoke URL of the stage whose base ParseMethodARN
+// returned: https://<apiId>.execute-api.<region>.amazonaws.com/<stage>
+// (amazonaws.com.cn in aws-cn), as the template's ApiUrl output names it.
+func StageURL(base string) string {
+	parts := strings.SplitN(base, ":", 6)
+	if len(parts) != 6 {
+		return ""
+	}
+	apiID, stage, _ := strings.Cut(parts[5], "/")
+	suffix := "amazonaws.com"
+	if parts[1] == "aws-cn" {
+		suffix = "amazonaws.com.cn"
+	}
+	return "https://" + apiID + ".execute-api." + parts[3] + "." + suffix + "/" + stage
+}

@@ -54,3 +54,18 @@ func TestParseMethodARN(t *testing.T) {
 		})
 	}
 }
+
+func TestStageURL(t *testing.T) {
+	for _, tt := range []struct{ arn, want string }{
+		{"arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/open/x", "https://abcdef1234.execute-api.us-east-1.amazonaws.com/v1"},
+		{"arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/POST/x", "https://abc123.execute-api.cn-north-1.amazonaws.com.cn/prod"},
+	} {
+		base, err := ParseMethodARN(tt.arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := StageURL(base); got != tt.want {
+			t.Errorf("StageURL(%s): got %s, want %s", base, got, tt.want)
+		}
+	}
+}
