@@ -15,6 +15,7 @@ import (
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
+	"keygate/testkit/iamcheck"
 )
 
 func TestUpstreamConfigFromEnv(t *testing.T) {
@@ -73,12 +74,19 @@ func TestAllowCarriesAssertion(t *testing.T) {
 	}
 	now := time.Now().Truncate(time.Second)
 	env := map[string]string{"TABLE_NAME": f.table, "UPSTREAM_URL": "https://upstream.example.com", "SIGNING_KEY_FILE": keyFile, "AUTHORIZER_CACHE_TTL": "300"}
-	h, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Getenv: func(k string) string { return env[k] }, DynamoDB: f.client,
+	h, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Getenv: func(k string) string { return env[k] }, DynamoDB: f.calls.counting(f.client),
 		Logger: testLogger(f), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp, err := h.Handle(t.Context(), request("Bearer "+k.Token))
+	// The start's publication and the verification are granted by the
+	// template's statements for a stack with an upstream, and use every
+	// DynamoDB grant (the secret is read from a file here).
+	reqs := f.calls.takeRequests()
+	statements := iamcheck.StatementsWith(t, "AuthorizerFunction", map[string]string{"UpstreamUrl": "https://upstream.example.com"})
+	iamcheck.AssertAllowed(t, statements, "AuthorizerFunction", reqs)
+	iamcheck.AssertAllUsed(t, statements, "AuthorizerFunction", reqs, nil)
 	if got := decision(resp, err); got != "allow" {
 		t.Fatalf("got %s, want allow", got)
 	}
@@ -96,7 +104,7 @@ func TestAllowCarriesAssertion(t *testing.T) {
 		"iss": "https://abcdef1234.execute-api.us-east-1.amazonaws.com/v1", "aud": "https://upstream.example.com",
 		"sub": "u1", "keyId": k.ID, "scopes": []any{"read", "write"},
 		"workspaces": map[string]any{"ws1": "owner", "ws2": "readOnly"},
-		"iat": float64(now.Unix()), "exp": float64(now.Add(authorizer.DefaultAssertionLifetime).Unix()),
+		"iat":        float64(now.Unix()), "exp": float64(now.Add(authorizer.DefaultAssertionLifetime).Unix()),
 	}
 	g, _ := json.Marshal(claims)
 	w, _ := json.Marshal(want)

@@ -8,7 +8,7 @@ const DefaultAllowOrigin = "*"
 // CORS headers sent on every response.
 const (
 	allowHeaders = "Authorization, Content-Type"
-	allowMethods = "GET, POST, PATCH, DELETE, OPTIONS"
+	allowMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 	maxAge       = "600"
 	// exposeHeaders lets browser clients read why a request was refused
 	// and whether a revocation flushed the authorizer cache.

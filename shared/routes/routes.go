@@ -9,6 +9,7 @@ const (
 	ConfigFunction   = "ConfigFunction"
 	IdentityFunction = "IdentityFunction"
 	ApiKeysFunction  = "ApiKeysFunction"
+	JwksFunction     = "JwksFunction"
 )
 
 // Auth tells whether a route needs a key.
@@ -79,6 +80,8 @@ var table = []Route{
 	{Method: "GET", Path: "/open/console", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/console/app.js", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/console/app.css", Function: ConfigFunction, Auth: Public},
+	// The public keys of the identity assertion (an upstream behind keygate).
+	{Method: "GET", Path: "/open/.well-known/jwks.json", Function: JwksFunction, Auth: Public},
 	{Method: "GET", Path: "/open/auth/whoami", Function: IdentityFunction, Grant: GrantUser, Resource: whoami},
 	{Method: "GET", Path: "/open/workspace/{workspaceId}", Function: IdentityFunction, Grant: GrantWorkspace},
 	{Method: "GET", Path: "/open/apikeys", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeys},

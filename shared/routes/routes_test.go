@@ -79,7 +79,7 @@ func TestUserResources(t *testing.T) {
 
 func TestOf(t *testing.T) {
 	total := 0
-	for _, fn := range []string{routes.ConfigFunction, routes.IdentityFunction, routes.ApiKeysFunction} {
+	for _, fn := range []string{routes.ConfigFunction, routes.IdentityFunction, routes.ApiKeysFunction, routes.JwksFunction} {
 		rs := routes.Of(fn)
 		if len(rs) == 0 {
 			t.Errorf("%s: no routes", fn)
@@ -92,6 +92,6 @@ func TestOf(t *testing.T) {
 		total += len(rs)
 	}
 	if total != len(routes.All()) {
-		t.Errorf("routes of the three functions: got %d, want all %d", total, len(routes.All()))
+		t.Errorf("routes of the four functions: got %d, want all %d", total, len(routes.All()))
 	}
 }

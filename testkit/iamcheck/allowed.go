@@ -11,8 +11,9 @@ import (
 
 // The one condition Allowed evaluates.
 const (
-	leadingKeysOperator = "ForAllValues:StringLike"
-	leadingKeysKey      = "dynamodb:LeadingKeys"
+	leadingKeysOperator      = "ForAllValues:StringLike"
+	leadingKeysExactOperator = "ForAllValues:StringEquals"
+	leadingKeysKey           = "dynamodb:LeadingKeys"
 )
 
 // Allowed reports whether an Allow statement grants req: its action, its
@@ -37,10 +38,19 @@ func Allowed(statements []samtemplate.Statement, req Request) bool {
 func conditionsHold(conds map[string]map[string][]string, leadingKey string) bool {
 	for op, keys := range conds {
 		for key, patterns := range keys {
-			if op != leadingKeysOperator || key != leadingKeysKey || leadingKey == "" {
+			if key != leadingKeysKey || leadingKey == "" {
 				return false
 			}
-			if !slices.ContainsFunc(patterns, func(p string) bool { return gateway.Wildcard(p, leadingKey) }) {
+			switch op {
+			case leadingKeysOperator: // ForAllValues:StringLike
+				if !slices.ContainsFunc(patterns, func(p string) bool { return gateway.Wildcard(p, leadingKey) }) {
+					return false
+				}
+			case leadingKeysExactOperator:
+				if !slices.Contains(patterns, leadingKey) {
+					return false
+				}
+			default:
 				return false
 			}
 		}

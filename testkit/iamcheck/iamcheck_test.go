@@ -20,6 +20,8 @@ func TestAllowed(t *testing.T) {
 		{Effect: "Allow", Actions: []string{"dynamodb:DeleteItem"}, Resources: []string{"KeysTable.Arn"},
 			Conditions: map[string]map[string][]string{"StringEquals": {"aws:SourceVpc": {"vpc-1"}}}},
 		{Effect: "Deny", Actions: []string{"dynamodb:PutItem"}, Resources: []string{"KeysTable.Arn"}},
+		{Effect: "Allow", Actions: []string{"dynamodb:Scan"}, Resources: []string{"KeysTable.Arn"},
+			Conditions: map[string]map[string][]string{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": {"SIGNING"}}}},
 	}
 	tests := []struct {
 		name string
@@ -30,10 +32,12 @@ func TestAllowed(t *testing.T) {
 		{"second pattern", iamcheck.Request{"dynamodb:GetItem", "KeysTable.Arn", "WS#w1"}, true},
 		{"partition outside the patterns", iamcheck.Request{"dynamodb:UpdateItem", "KeysTable.Arn", "USER#u1"}, false},
 		{"partition unknown under a condition", iamcheck.Request{"dynamodb:UpdateItem", "KeysTable.Arn", ""}, false},
-		{"action not granted", iamcheck.Request{"dynamodb:Scan", "KeysTable.Arn", "KEY#abc"}, false},
+		{"action not granted", iamcheck.Request{"dynamodb:BatchGetItem", "KeysTable.Arn", "KEY#abc"}, false},
 		{"index needs its own resource", iamcheck.Request{"dynamodb:Query", "KeysTable.Arn", "USER#u1"}, false},
 		{"unconditional statement", iamcheck.Request{"dynamodb:Query", "KeysTable.Arn/index/gsi1", ""}, true},
 		{"condition it cannot evaluate", iamcheck.Request{"dynamodb:DeleteItem", "KeysTable.Arn", "KEY#abc"}, false},
+		{"StringEquals: the exact partition", iamcheck.Request{"dynamodb:Scan", "KeysTable.Arn", "SIGNING"}, true},
+		{"StringEquals: no wildcard matching", iamcheck.Request{"dynamodb:Scan", "KeysTable.Arn", "SIGNING#x"}, false},
 		{"deny is no grant", iamcheck.Request{"dynamodb:PutItem", "KeysTable.Arn", "KEY#abc"}, false},
 	}
 	for _, tt := range tests {

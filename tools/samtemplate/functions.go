@@ -194,12 +194,18 @@ func statements(r *resolver, n *yaml.Node) ([]Statement, error) {
 	}
 	var out []Statement
 	for _, item := range items {
-		item = deref(item)
-		if item == nil {
+		// A statement may be conditional (!If [cond, statement, !Ref AWS::NoValue]).
+		item, err := r.pick(item)
+		if errors.Is(err, errNoValue) || (err == nil && item == nil) {
 			continue
 		}
+		if err != nil {
+			return nil, err
+		}
+		if get(item, "Effect") == nil {
+			return nil, fmt.Errorf("line %d: statement without Effect", item.Line)
+		}
 		var s Statement
-		var err error
 		if sid := get(item, "Sid"); sid != nil {
 			s.Sid = sid.Value
 		}

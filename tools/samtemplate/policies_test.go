@@ -78,6 +78,9 @@ func TestPolicies(t *testing.T) {
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		),
 		"ConfigFunction": nil,
+		// The JWKS reads only the public keys' partition.
+		"JwksFunction": conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
+			"ForAllValues:StringEquals dynamodb:LeadingKeys=[SIGNING]"),
 	}
 	if got, want := len(tpl.Functions), len(want); got != want {
 		t.Errorf("functions: got %v, want %v", got, want)
@@ -106,5 +109,32 @@ func TestPolicies(t *testing.T) {
 				t.Errorf("grants:\n got %v\nwant %v", got, wantGrants)
 			}
 		})
+	}
+}
+
+// TestPoliciesWithUpstream: with an upstream the authorizer also reads the
+// signing key secret and publishes public keys in the SIGNING partition,
+// nothing more; without one it has neither grant (TestPolicies).
+func TestPoliciesWithUpstream(t *testing.T) {
+	const table = "KeysTable.Arn"
+	tpl := loadTemplate(t, map[string]string{"UpstreamUrl": "https://upstream.example.com"})
+	want := slices.Concat(
+		conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
+		conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+		grants("Allow", []string{"secretsmanager:GetSecretValue"}, []string{"SigningKeySecret"}),
+		conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table}, "ForAllValues:StringEquals dynamodb:LeadingKeys=[SIGNING]"),
+	)
+	var got []grant
+	for _, s := range tpl.Functions["AuthorizerFunction"].Policies {
+		got = append(got, conditionalGrants(s.Effect, s.Actions, s.Resources, renderConditions(s.Conditions))...)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("authorizer grants:\n got %v\nwant %v", got, want)
+	}
+	env := tpl.Functions["AuthorizerFunction"].Env
+	if env["UPSTREAM_URL"] != "https://upstream.example.com" || env["SIGNING_KEY_SECRET"] != "SigningKeySecret" {
+		t.Errorf("authorizer environment: UPSTREAM_URL %q, SIGNING_KEY_SECRET %q", env["UPSTREAM_URL"], env["SIGNING_KEY_SECRET"])
 	}
 }

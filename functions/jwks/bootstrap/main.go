@@ -1,0 +1,26 @@
+// Command bootstrap is the JwksFunction Lambda: jwks.Wire builds it from
+// the environment, then the Lambda runtime starts.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"keygate/functions/jwks"
+	"keygate/shared/lambdaenv"
+)
+
+func main() { lambdaenv.Main("jwks", run) }
+
+func run(ctx context.Context) error {
+	fn, err := jwks.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv})
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(fn.Logger())
+	lambda.Start(fn.Handle)
+	return nil
+}
