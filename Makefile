@@ -32,8 +32,8 @@ tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Ja
 	@$(GO) run ./tools/dynamolocal/install >/dev/null
 
 .PHONY: run
-run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000
-	@$(GO) run ./tools/localapi
+run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000 (UPSTREAM=http://127.0.0.1:8080 puts your API behind it)
+	@$(GO) run ./tools/localapi $(if $(UPSTREAM),-param UpstreamUrl=$(UPSTREAM))
 
 .PHONY: test
 test: tools fmt-check vet ## run every check and test

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,9 @@ type stack struct {
 	st              *store.Store
 	logs            *testlog.Buffer
 	tokens          []string // every token the test made, checked against the logs
+	// signingKey is the identity assertion's key file, one per stack so
+	// that every gateway of a test signs with the same keys.
+	signingKey string
 }
 
 // newStack creates a fresh table and checks at cleanup that no log line
@@ -104,19 +108,28 @@ func (s *stack) serve(tb testing.TB, now func() time.Time, params map[string]str
 			extraFns[r.FunctionID] = fn
 		}
 	}
+	// The listener first: its URL is the stage's, the assertion's issuer.
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String() + "/" + t.Stage
+	if s.signingKey == "" {
+		s.signingKey = filepath.Join(tb.TempDir(), "signing-key.json")
+	}
 	gw, err := inproc.New(tb.Context(), inproc.Options{
 		Template: t, Endpoint: s.endpoint, Table: s.table,
 		GatewayLogger: logger, FunctionLogger: logger, Now: now,
 		ExtraRoutes: extra, ExtraFunctions: extraFns, StrictStage: true,
+		SigningKeyFile: s.signingKey, Issuer: base,
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(gw)
+	srv.Config.Handler = gw
+	srv.Listener = gateway.GuardFraming(srv.Listener)
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	// Every e2e request goes to the stage's URL, as clients of the
 	// deployed API do: the gateway is strict and serves nothing else.
-	return server{url: srv.URL + "/" + t.Stage, gw: gw}
+	return server{url: base, gw: gw}
 }
 
 // echo is a test-only integration: it answers 200 with the method and path.

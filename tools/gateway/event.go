@@ -21,7 +21,8 @@ type request struct {
 	pathParams map[string]string
 	sourceIP   string
 	body       string
-	bodyBase64 bool // body is base64: its Content-Type is a binary media type
+	rawBody    []byte // the body as received, for HTTP_PROXY
+	bodyBase64 bool   // body is base64: its Content-Type is a binary media type
 
 	// Derived once per request, read by the events and gateway responses.
 	stagePath   string // "/" + stage + path, as $context.path

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -78,6 +79,8 @@ type Gateway struct {
 	router *router
 	cache  *authCache
 	usage  *usagePlans
+	// upstream is the client of HTTP_PROXY integrations.
+	upstream *http.Client
 }
 
 // New validates cfg and returns a Gateway.
@@ -114,14 +117,14 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	for _, r := range rt.routes {
-		if cfg.Functions[r.FunctionID] == nil {
+		if r.proxy == nil && cfg.Functions[r.FunctionID] == nil {
 			return nil, fmt.Errorf("gateway: route %s %s: no handler for function %q", r.Method, r.Path, r.FunctionID)
 		}
 		if r.Authorized && (cfg.Authorizer == nil || cfg.Authorizer.Handler == nil) {
 			return nil, fmt.Errorf("gateway: route %s %s needs an authorizer", r.Method, r.Path)
 		}
 	}
-	g := &Gateway{cfg: cfg, router: rt}
+	g := &Gateway{cfg: cfg, router: rt, upstream: newUpstreamClient()}
 	ttl := time.Duration(0)
 	if cfg.Authorizer != nil {
 		if cfg.Authorizer.IdentityHeader == "" {

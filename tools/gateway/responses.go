@@ -18,6 +18,7 @@ const (
 	ResponseMissingAuthToken      = "MISSING_AUTHENTICATION_TOKEN"
 	ResponseRequestTooLarge       = "REQUEST_TOO_LARGE"
 	ResponseIntegrationTimeout    = "INTEGRATION_TIMEOUT"
+	ResponseIntegrationFailure    = "INTEGRATION_FAILURE"
 	ResponseThrottled             = "THROTTLED"
 	ResponseQuotaExceeded         = "QUOTA_EXCEEDED"
 	ResponseInvalidAPIKey         = "INVALID_API_KEY"
@@ -27,6 +28,11 @@ const (
 	// typeLambdaError is a failed or malformed Lambda proxy integration
 	// response: 502, customizable only through DEFAULT_5XX.
 	typeLambdaError = "lambda-proxy-error"
+
+	// typeBadRequest is a request the gateway refuses before any
+	// integration (a malformed body, a path that escapes an HTTP_PROXY
+	// route's prefix): 400, customizable through DEFAULT_4XX.
+	typeBadRequest = "bad-request"
 
 	// typeUnknownStage is a path outside the stage under StrictStage.
 	typeUnknownStage = "unknown-stage"
@@ -63,10 +69,14 @@ var builtins = map[string]builtin{
 	// REST APIs, Developer Guide "Amazon API Gateway important notes").
 	ResponseRequestTooLarge:    {http.StatusRequestEntityTooLarge, "Request Too Long", "RequestTooLargeException", true},
 	ResponseIntegrationTimeout: {http.StatusGatewayTimeout, "Endpoint request timed out", "InternalServerErrorException", false},
+	// Both 504 by default (Developer Guide, "Gateway response types"); the
+	// template sets INTEGRATION_FAILURE's status to 502.
+	ResponseIntegrationFailure: {http.StatusGatewayTimeout, "Internal server error", "InternalServerErrorException", false},
 	typeLambdaError:            {http.StatusBadGateway, "Internal server error", "InternalServerErrorException", false},
 	ResponseThrottled:          {http.StatusTooManyRequests, "Too Many Requests", "TooManyRequestsException", false},
 	ResponseQuotaExceeded:      {http.StatusTooManyRequests, "Limit Exceeded", "LimitExceededException", false},
 	ResponseInvalidAPIKey:      {http.StatusForbidden, "Forbidden", "ForbiddenException", false},
+	typeBadRequest:             {http.StatusBadRequest, "Bad request", "BadRequestException", false},
 	typeUnknownStage:           {http.StatusForbidden, "Forbidden", "ForbiddenException", true},
 	typeURITooLong:             {http.StatusRequestURITooLong, "Request-URI Too Long", "RequestURITooLongException", true},
 	typeHeadersTooBig:          {http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large", "RequestHeaderFieldsTooLargeException", true},
@@ -183,8 +193,11 @@ func (g *Gateway) gatewayResponse(typ string, v renderVars, explicitDeny bool) (
 		v.message = b.message
 	}
 	v.responseType = typ
-	if typ == typeLambdaError {
+	switch typ {
+	case typeLambdaError:
 		v.responseType = ResponseDefault5XX
+	case typeBadRequest:
+		v.responseType = ResponseDefault4XX
 	}
 	status := b.status
 	resp, custom := g.cfg.Responses[typ]

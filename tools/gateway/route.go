@@ -17,6 +17,9 @@ type Route struct {
 	// APIKeyRequired routes need an API key of a usage plan: with
 	// ApiKeySource AUTHORIZER, the authorizer's usageIdentifierKey.
 	APIKeyRequired bool
+	// Proxy, when set, is the route's HTTP_PROXY integration (FunctionID
+	// is then empty).
+	Proxy *HTTPProxy
 }
 
 type segKind int
@@ -38,6 +41,8 @@ type compiledRoute struct {
 	Route
 	segs       []segment
 	resourceID string
+	proxy      *HTTPProxy
+	mappings   []mapping
 }
 
 // noRoute is the route of a request that matches none (a preflight or
@@ -50,7 +55,14 @@ func compileRoute(r Route) (compiledRoute, error) {
 		return compiledRoute{}, fmt.Errorf("route %s %s: path must start with /", r.Method, r.Path)
 	}
 	r.Method = strings.ToUpper(r.Method)
-	c := compiledRoute{Route: r, resourceID: resourceID(r.Path)}
+	c := compiledRoute{Route: r, resourceID: resourceID(r.Path), proxy: r.Proxy}
+	if r.Proxy != nil {
+		m, err := compileProxy(r.Proxy)
+		if err != nil {
+			return compiledRoute{}, fmt.Errorf("route %s %s: %w", r.Method, r.Path, err)
+		}
+		c.mappings = m
+	}
 	parts := splitPath(r.Path)
 	for i, p := range parts {
 		switch {

@@ -34,6 +34,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := &request{r: r, id: newRequestID(), start: g.cfg.Now(), sourceIP: sourceIP(r), route: noRoute}
 	var o outcome
 	defer func() { g.logRequest(r.Context(), q, &o) }()
+	if len(r.TransferEncoding) > 0 {
+		// GuardFraming stops reading heads after a chunked body: the
+		// connection ends with this request.
+		w.Header().Set("Connection", "close")
+	}
 
 	escaped, staged := g.stripStage(r.URL.EscapedPath())
 	q.path = escaped
@@ -60,6 +65,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.route, q.pathParams = route, params
+	if route.proxy != nil && escapesPrefix(escaped) {
+		o.err = errors.New("path escapes its prefix (dot segment or encoded slash): not sent to the upstream")
+		g.fail(w, q, &o, typeBadRequest, "", nil, false)
+		return
+	}
 	q.methodARN = MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, r.Method, q.path)
 	if route.Authorized && len(q.methodARN) > maxMethodARNBytes {
 		g.fail(w, q, &o, typeURITooLong, "", nil, false)
@@ -71,14 +81,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, g.cfg.MaxBodyBytes+1))
 	if err != nil {
 		o.err = err
-		g.fail(w, q, &o, ResponseDefault4XX, "Bad request", nil, false)
+		g.fail(w, q, &o, typeBadRequest, "", nil, false)
 		return
 	}
 	if int64(len(body)) > g.cfg.MaxBodyBytes {
 		g.fail(w, q, &o, ResponseRequestTooLarge, "", nil, false)
 		return
 	}
-	q.body = string(body)
+	q.body, q.rawBody = string(body), body
 	if len(body) > 0 && binaryMediaTypes(g.cfg.BinaryMediaTypes).matches(r.Header.Get("Content-Type")) {
 		q.body, q.bodyBase64 = base64.StdEncoding.EncodeToString(body), true
 	}
@@ -109,6 +119,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			g.fail(w, q, &o, typ, "", authCtx, false)
 			return
 		}
+	}
+	if route.proxy != nil {
+		g.proxy(w, q, &o, authCtx)
+		return
 	}
 	g.integrate(w, q, &o, authorizer)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // FromTemplate returns the Config that template.yaml describes: the stage,
-// every function's Api routes, the default REQUEST authorizer (identity
+// every function's Api routes, the DefinitionBody's HTTP_PROXY routes, the default REQUEST authorizer (identity
 // header, ReauthorizeEvery as TTL), the GatewayResponses and the Cors
 // setting. The caller adds the handlers: Functions by logical ID and
 // Authorizer.Handler.
@@ -15,6 +15,10 @@ func FromTemplate(t *samtemplate.Template) Config {
 	cfg := Config{Stage: t.Stage, Responses: make(map[string]Response, len(t.GatewayResponses))}
 	for _, r := range t.Routes {
 		cfg.Routes = append(cfg.Routes, Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized, APIKeyRequired: r.APIKeyRequired})
+	}
+	for _, p := range t.Proxies {
+		cfg.Routes = append(cfg.Routes, Route{Method: p.Method, Path: p.Path, Authorized: p.Authorized, APIKeyRequired: p.APIKeyRequired,
+			Proxy: &HTTPProxy{URI: p.URI, Timeout: time.Duration(p.TimeoutMillis) * time.Millisecond, RequestParameters: p.RequestParameters}})
 	}
 	if t.Authorizer.Name != "" {
 		cfg.Authorizer = &AuthorizerConfig{

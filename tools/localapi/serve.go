@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"keygate/shared/apikey"
 	"keygate/shared/store"
 	"keygate/tools/demo"
+	"keygate/tools/gateway"
 	"keygate/tools/gateway/inproc"
 )
 
@@ -64,18 +66,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := demo.SeedSamples(ctx, st); err != nil {
 		return err
 	}
+	url := "http://" + ln.Addr().String()
 	gw, err := inproc.New(ctx, inproc.Options{
 		Template: t, Endpoint: endpoint, Table: sf.table, Region: region,
 		GatewayLogger: logger, FunctionLogger: logger,
+		// The identity assertion's key set, beside the DynamoDB data:
+		// created on first use, git-ignored like it.
+		SigningKeyFile: filepath.Join(filepath.Dir(sf.data), "signing-key.json"), Issuer: url,
 	})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(gateway.GuardFraming(ln)) }()
 
-	url := "http://" + ln.Addr().String()
 	link, err := demo.ConsoleLink(ctx, st, prefix, url)
 	if err != nil {
 		return err
@@ -85,6 +90,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"demoUser", seeded.UserID, "demoKeyId", seeded.KeyID)
 	fmt.Fprintf(stdout, "KEYGATE_URL=%s\nKEYGATE_API_KEY=%s\nKEYGATE_WORKSPACE_ID=%s\n", url, seeded.Token, seeded.WorkspaceID)
 	fmt.Fprintf(stdout, "KEYGATE_CONSOLE=%s/open/console\n", url)
+	if up := t.Parameters["UpstreamUrl"].Value; up != "" {
+		fmt.Fprintf(stdout, "# upstream: %s/open/workspace/%s/... -> %s/open/workspace/%s/... (X-Keygate-Assertion keys: %s/open/.well-known/jwks.json)\n",
+			url, seeded.WorkspaceID, up, seeded.WorkspaceID, url)
+	}
 	fmt.Fprintf(stdout, "# the API Keys page, signed in as %s for 15 minutes: %s\n", seeded.UserID, link)
 	fmt.Fprintf(stdout, "curl -H \"Authorization: Bearer %s\" %s/open/auth/whoami\n", seeded.Token, url)
 	fmt.Fprintf(stdout, "# admin CLI on the same data: go run ./cmd/keygate --endpoint %s --table %s key ls %s\n",

@@ -26,6 +26,8 @@ type Template struct {
 	// UsagePlans are the AWS::ApiGateway::UsagePlan resources with the
 	// values of their API keys.
 	UsagePlans []UsagePlan
+	// Proxies are the HTTP_PROXY methods of the API's DefinitionBody.
+	Proxies []ProxyRoute
 	// BinaryMediaTypes are the API's BinaryMediaTypes with SAM's "~1"
 	// written as "/" (e.g. "image/png", "*/*").
 	BinaryMediaTypes []string
@@ -201,6 +203,12 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 	}
 	if t.Routes, err = routes(r, t.Authorizer.Name, t.apiKeyRequired); err != nil {
 		return nil, err
+	}
+	if t.API != "" {
+		body := get(get(r.resources[t.API], "Properties"), "DefinitionBody")
+		if t.Proxies, err = proxies(r, body, t.Authorizer.Name != "", t.apiKeyRequired); err != nil {
+			return nil, fmt.Errorf("%s.DefinitionBody: %w", t.API, err)
+		}
 	}
 	if t.UsagePlans, err = usagePlans(r); err != nil {
 		return nil, err

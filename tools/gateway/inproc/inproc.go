@@ -19,7 +19,9 @@ import (
 	"keygate/functions/apikeys"
 	"keygate/functions/config"
 	"keygate/functions/identity"
+	"keygate/functions/jwks"
 	"keygate/shared/apigw"
+	"keygate/shared/assertion"
 	"keygate/shared/lambdaenv"
 	"keygate/shared/routes"
 	"keygate/shared/store"
@@ -64,6 +66,13 @@ type Options struct {
 	// StrictStage serves only /<stage>/... paths, as AWS does (e2e uses
 	// it); off, paths without the prefix are served too.
 	StrictStage bool
+	// SigningKeyFile holds the identity assertion's key set when the
+	// template has an upstream (UpstreamUrl): the local stand-in for the
+	// Secrets Manager secret, created on first use. Issuer is the
+	// assertion's iss when the template leaves AssertionIssuer empty: the
+	// local stage's URL (on AWS the authorizer derives the execute-api one).
+	SigningKeyFile string
+	Issuer         string
 }
 
 // The gateway is the apikeys function's cache, reached through
@@ -222,6 +231,9 @@ var wirings = map[string]func(context.Context, lambdaenv.Deps, apigw.StageFlushe
 	routes.ConfigFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
 		return config.Wire(ctx, d)
 	},
+	routes.JwksFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
+		return jwks.Wire(ctx, d)
+	},
 }
 
 // deps are the wiring inputs of function id.
@@ -273,6 +285,26 @@ func (b builder) authorizer(id string) (gateway.Authorizer, error) {
 	d, err := b.deps(id, api)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	if d.Getenv("UPSTREAM_URL") != "" {
+		if b.opts.SigningKeyFile == "" {
+			return nil, fmt.Errorf("%s: the template has an upstream: set inproc.Options.SigningKeyFile", id)
+		}
+		if err := assertion.EnsureFile(b.opts.SigningKeyFile); err != nil {
+			return nil, fmt.Errorf("%s: signing key file: %w", id, err)
+		}
+		getenv, issuer := d.Getenv, b.opts.Issuer
+		d.Getenv = func(k string) string {
+			switch {
+			case k == "SIGNING_KEY_SECRET":
+				return ""
+			case k == "SIGNING_KEY_FILE":
+				return b.opts.SigningKeyFile
+			case k == "ASSERTION_ISSUER" && getenv(k) == "":
+				return issuer
+			}
+			return getenv(k)
+		}
 	}
 	h, err := authorizer.Wire(b.ctx, d)
 	if err != nil {
