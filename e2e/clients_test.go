@@ -105,13 +105,18 @@ func interpreter(tb testing.TB, install string, check []string, names ...string)
 	return ""
 }
 
-// nodeModules installs axios and playwright-core from package-lock.json
-// into e2e/node_modules when either is missing.
+// nodeModules installs the e2e's npm packages (axios, jose,
+// playwright-core) from package-lock.json into e2e/node_modules when any is
+// missing.
 func nodeModules(tb testing.TB) {
 	tb.Helper()
-	_, errAxios := os.Stat(filepath.Join("node_modules", "axios", "package.json"))
-	_, errPlaywright := os.Stat(filepath.Join("node_modules", "playwright-core", "package.json"))
-	if errAxios == nil && errPlaywright == nil {
+	complete := true
+	for _, pkg := range []string{"axios", "jose", "playwright-core"} {
+		if _, err := os.Stat(filepath.Join("node_modules", pkg, "package.json")); err != nil {
+			complete = false
+		}
+	}
+	if complete {
 		return
 	}
 	cmd := exec.CommandContext(tb.Context(), "npm", "ci", "--no-audit", "--no-fund")

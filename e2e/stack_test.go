@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,11 +93,34 @@ func (s *stack) gatewayWith(tb testing.TB, params map[string]string, fns map[str
 
 func (s *stack) serve(tb testing.TB, now func() time.Time, params map[string]string, fns map[string]gateway.Function, extra ...gateway.Route) server {
 	tb.Helper()
+	return s.serveEdited(tb, nil, now, params, fns, extra...)
+}
+
+// gatewayEdited is gateway on template.yaml as edit rewrites it (a lower
+// integration timeout, say), for what parameters cannot change.
+func (s *stack) gatewayEdited(tb testing.TB, edit func(string) string, params map[string]string) server {
+	tb.Helper()
+	return s.serveEdited(tb, edit, nil, params, nil)
+}
+
+func (s *stack) serveEdited(tb testing.TB, edit func(string) string, now func() time.Time, params map[string]string, fns map[string]gateway.Function, extra ...gateway.Route) server {
+	tb.Helper()
 	overrides := map[string]string{"KeysTable": s.table}
 	for k, v := range params {
 		overrides[k] = v
 	}
-	t, err := samtemplate.Load(templatePath, overrides)
+	data, err := os.ReadFile(templatePath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if edit != nil {
+		edited := edit(string(data))
+		if edited == string(data) {
+			tb.Fatal("the template edit changed nothing")
+		}
+		data = []byte(edited)
+	}
+	t, err := samtemplate.Parse(data, overrides)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -219,6 +243,13 @@ func (srv server) doAuth(tb testing.TB, method, path, authorization, body string
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return send(tb, req)
+}
+
+// send sends a prepared request (own headers, a raw path) and reads the
+// response.
+func send(tb testing.TB, req *http.Request) response {
+	tb.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tb.Fatal(err)
