@@ -14,10 +14,10 @@ import (
 // seen is one request as the upstream received it.
 type seen struct {
 	method, path, escapedPath, rawQuery, host string
-	body                                    string
-	header                                  http.Header
-	identity                                upstream.Identity
-	verifyErr                               error
+	body                                      string
+	header                                    http.Header
+	identity                                  upstream.Identity
+	verifyErr                                 error
 }
 
 // upstreamServer is the API behind keygate in the tests: it records every
