@@ -78,6 +78,10 @@ var groups = []group{
 	{"audit", "the audit log of key changes", []command{
 		{"ls", "list a user's audit events, newest first", (*cli).auditList},
 	}},
+	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
+		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},
+		{"ls", "list the public keys the JWKS serves", (*cli).signingKeyList},
+	}},
 }
 
 // run executes the command line args and returns the process exit code.

@@ -157,6 +157,11 @@ func Rotate(ctx context.Context, doc Document, pub Publisher, now time.Time) (ne
 	if err != nil {
 		return "", "", err
 	}
+	// The old key first, in case no authorizer has published it yet (a
+	// rotation before the first start): retiring needs its record.
+	if err := pub.PublishSigningKey(ctx, old.ID, old.publicJSON(), time.Time{}); err != nil {
+		return "", "", err
+	}
 	if err := pub.PublishSigningKey(ctx, nk.ID, nk.publicJSON(), time.Time{}); err != nil {
 		return "", "", err
 	}
