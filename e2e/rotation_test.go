@@ -17,8 +17,10 @@ import (
 // keyFile is the local stack's signing key file as rotation writes it.
 type keyFile string
 
-func (f keyFile) Read(ctx context.Context) ([]byte, error) { return assertion.FileSource(string(f))(ctx) }
-func (f keyFile) Write(_ context.Context, b []byte) error  { return assertion.WriteFile(string(f), b) }
+func (f keyFile) Read(ctx context.Context) ([]byte, error) {
+	return assertion.FileSource(string(f))(ctx)
+}
+func (f keyFile) Write(_ context.Context, b []byte) error { return assertion.WriteFile(string(f), b) }
 
 // kidOf returns the kid in an assertion's header.
 func kidOf(tb testing.TB, token string) string {
