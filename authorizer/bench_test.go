@@ -16,6 +16,7 @@ import (
 
 	"keygate/shared/access"
 	"keygate/shared/apikey"
+	"keygate/shared/assertion"
 	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 )
@@ -62,8 +63,9 @@ func newNonIOFixture(tb testing.TB) nonIOFixture {
 
 // allowWithoutIO runs the steps of one uncached Allow besides the two
 // DynamoDB calls, on the fields of req, and returns the response JSON the
-// Lambda runtime writes.
-func (f nonIOFixture) allowWithoutIO(tb testing.TB, req *events.APIGatewayCustomAuthorizerRequestTypeRequest) (access.Result, []byte) {
+// Lambda runtime writes. With an upstream, h signs the identity assertion
+// as Handle does (nil h: no upstream).
+func (f nonIOFixture) allowWithoutIO(tb testing.TB, h *Handler, req *events.APIGatewayCustomAuthorizerRequestTypeRequest) (access.Result, []byte) {
 	value, ok := authorizationValue(req.Headers, req.MultiValueHeaders)
 	if !ok {
 		tb.Fatal("no header")
@@ -86,7 +88,13 @@ func (f nonIOFixture) allowWithoutIO(tb testing.TB, req *events.APIGatewayCustom
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r, err := access.Allow(base, access.Grant{UserID: f.key.UserID, KeyID: id, Scopes: f.key.Scopes, Memberships: f.memberships})
+	g := access.Grant{UserID: f.key.UserID, KeyID: id, Scopes: f.key.Scopes, Memberships: f.memberships}
+	if h != nil {
+		if a := h.asserter(base, f.key.UserID, id, f.key.Scopes, time.Now()); a != nil {
+			g.Asserter = a
+		}
+	}
+	r, err := access.Allow(base, g)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -112,7 +120,36 @@ func BenchmarkAuthorizeNonIO(b *testing.B) {
 	req.RequestContext.Identity.SourceIP = f.sourceIP
 	b.ReportAllocs()
 	for b.Loop() {
-		f.allowWithoutIO(b, req)
+		f.allowWithoutIO(b, nil, req)
+	}
+}
+
+// BenchmarkAuthorizeNonIOWithAssertion is BenchmarkAuthorizeNonIO for a
+// stack with an upstream: the Allow also carries the signed identity
+// assertion (its JSON payload and one Ed25519 signature), sized into the
+// policy's budget. BenchmarkEd25519Sign in shared/assertion is the
+// signature's own cost.
+func BenchmarkAuthorizeNonIOWithAssertion(b *testing.B) {
+	f := newNonIOFixture(b)
+	set := assertion.NewKeySet().Marshal()
+	holder, err := assertion.NewHolder(context.Background(), func(context.Context) ([]byte, error) { return set, nil }, time.Now(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := Upstream{Audience: "https://tianji.example.com", Lifetime: DefaultAssertionLifetime}
+	h := New(nil, Config{Upstream: u, Signer: assertion.NewSigner(holder, u.Issuer, u.Audience, u.Lifetime)}, nil)
+	req := &events.APIGatewayCustomAuthorizerRequestTypeRequest{
+		MethodArn:         f.methodARN,
+		Headers:           map[string]string{"Accept": "application/json", "Host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "Authorization": "Bearer " + f.token},
+		MultiValueHeaders: map[string][]string{"Accept": {"application/json"}, "Host": {"abcdef1234.execute-api.us-east-1.amazonaws.com"}, "Authorization": {"Bearer " + f.token}},
+	}
+	req.RequestContext.Identity.SourceIP = f.sourceIP
+	if r, _ := f.allowWithoutIO(b, h, req); r.Response.Context[access.KeyAssertion] == nil {
+		b.Fatal("no assertion in the context")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.allowWithoutIO(b, h, req)
 	}
 }
 
@@ -134,7 +171,7 @@ func BenchmarkAuthorizeNonIOWithEvent(b *testing.B) {
 		if err := json.Unmarshal(raw, &req); err != nil {
 			b.Fatal(err)
 		}
-		r, _ := f.allowWithoutIO(b, &req)
+		r, _ := f.allowWithoutIO(b, nil, &req)
 		h.logAllow(ctx, start, f.key.ID, f.key.UserID, r, keys.WithinLimits)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"keygate/shared/store"
+	"keygate/tools/gateway"
 	"keygate/tools/gateway/inproc"
 	"keygate/tools/modroot"
 	"keygate/tools/samtemplate"
@@ -43,6 +44,10 @@ type Options struct {
 	Logs io.Writer
 	// LogLevel is the lowest level written to Logs (default: info).
 	LogLevel slog.Level
+	// UpstreamURL, when set, is the template's UpstreamUrl: the workspace
+	// paths go to it through HTTP_PROXY, with an identity assertion signed
+	// with the key set in SigningKeyFile (created when missing).
+	UpstreamURL, SigningKeyFile string
 }
 
 // Stack is keygate served by the local API Gateway engine on a loopback
@@ -77,6 +82,12 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	case opts.CacheTTL > 0:
 		params["AuthorizerCacheTtl"] = strconv.Itoa(int(opts.CacheTTL / time.Second))
 	}
+	if opts.UpstreamURL != "" {
+		if opts.SigningKeyFile == "" {
+			return nil, errors.New("reliability: UpstreamURL needs SigningKeyFile")
+		}
+		params["UpstreamUrl"] = opts.UpstreamURL
+	}
 	tmpl, err := samtemplate.Load(path, params)
 	if err != nil {
 		return nil, fmt.Errorf("reliability: %w", err)
@@ -84,6 +95,11 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if tmpl.Authorizer.Name == "" {
 		return nil, errors.New("reliability: the template has no authorizer")
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("reliability: listen: %w", err)
+	}
+	url := "http://" + ln.Addr().String() + "/" + tmpl.Stage
 	// DYNAMODB_ENDPOINT stays empty: the clients are given, not built.
 	gw, err := inproc.New(ctx, inproc.Options{
 		Template:          tmpl,
@@ -95,22 +111,21 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		GatewayLogger:     opts.logger("gateway"),
 		FunctionLogger:    opts.logger(""),
 		StrictStage:       true,
+		SigningKeyFile:    opts.SigningKeyFile,
+		Issuer:            url,
 	})
 	if err != nil {
+		ln.Close()
 		return nil, fmt.Errorf("reliability: %w", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("reliability: listen: %w", err)
-	}
 	s := &Stack{
-		URL:  "http://" + ln.Addr().String() + "/" + tmpl.Stage,
+		URL:  url,
 		srv:  &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second},
 		done: make(chan struct{}),
 	}
 	go func() {
 		defer close(s.done)
-		_ = s.srv.Serve(ln)
+		_ = s.srv.Serve(gateway.GuardFraming(ln))
 	}()
 	return s, nil
 }

@@ -19,7 +19,7 @@ import (
 )
 
 // sections are the parts of the run, in order; -only picks some.
-var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "calls", "gateway"}
+var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "calls", "gateway", "proxy"}
 
 func main() {
 	out := flag.String("out", "", "write the Markdown report to this file (e.g. docs/benchmarks.md)")
@@ -77,13 +77,18 @@ type results struct {
 	// goBenchEvent is BenchmarkAuthorizeNonIOWithEvent: the same plus the
 	// event decode and the decision log line.
 	goBenchEvent *goBench
-	floor        *floorResult
-	scaling      []scalingResult
-	sizes        []sizeResult
-	cold         []coldResult
-	inits        []initTrace
-	load1        float64 // load average before and after the run
-	load2        float64
+	// goBenchAssertion is BenchmarkAuthorizeNonIOWithAssertion (the
+	// non-I/O path of a stack with an upstream), goBenchSign its
+	// signature alone (BenchmarkEd25519Sign) and goBenchAssert the
+	// assertion alone (BenchmarkAssert).
+	goBenchAssertion, goBenchSign, goBenchAssert *goBench
+	floor                                        *floorResult
+	scaling                                      []scalingResult
+	sizes                                        []sizeResult
+	cold                                         []coldResult
+	inits                                        []initTrace
+	load1                                        float64 // load average before and after the run
+	load2                                        float64
 	// loadMax is the highest load average sampled from the start to the
 	// gateway section; loadGateway the highest during it, whose cells
 	// saturate the cores by design and so do not decide the verdict.
@@ -92,6 +97,7 @@ type results struct {
 	rss         []rssResult
 	calls       []callsResult
 	load        []loadResult
+	proxy       []proxyResult
 }
 
 // run measures the selected sections.
@@ -125,8 +131,23 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			return nil, err
 		}
 		r.goBenchEvent = &e
+		progress("Go benchmarks of the identity assertion: in the non-I/O path, alone, and its Ed25519 signature")
+		for _, gb := range []struct {
+			pkg, name string
+			dst       **goBench
+		}{
+			{"./authorizer/", "BenchmarkAuthorizeNonIOWithAssertion", &r.goBenchAssertion},
+			{"./shared/assertion/", "BenchmarkAssert", &r.goBenchAssert},
+			{"./shared/assertion/", "BenchmarkEd25519Sign", &r.goBenchSign},
+		} {
+			res, err := runGoBench(ctx, root, gb.pkg, gb.name)
+			if err != nil {
+				return nil, err
+			}
+			*gb.dst = &res
+		}
 	}
-	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") {
+	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") && !want("proxy") {
 		r.took = time.Since(start)
 		return r, nil
 	}
@@ -204,7 +225,23 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.
 	opts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn}
+	// The proxy's cells load the cores as the gateway's do: measured
+	// after the quiet part of the run, like them.
+	measureProxyNow := func() error {
+		if !want("proxy") {
+			return nil
+		}
+		endQuiet()
+		stop := sampleLoad(&r.loadGateway)
+		defer stop()
+		progress("the local gateway's HTTP_PROXY overhead")
+		r.proxy, err = measureProxy(ctx, root, dir, f, opts, cfg.cell, progress)
+		return err
+	}
 	if !want("calls") && !want("gateway") {
+		if err := measureProxyNow(); err != nil {
+			return nil, err
+		}
 		r.took = time.Since(start)
 		return r, nil
 	}
@@ -231,6 +268,9 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		if r.load, err = gatewayCells(ctx, bin, []*cacheStack{off, on}, f.alice.Token, cfg.cell, progress); err != nil {
 			return nil, err
 		}
+	}
+	if err := measureProxyNow(); err != nil {
+		return nil, err
 	}
 	r.took = time.Since(start)
 	return r, nil

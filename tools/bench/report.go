@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"keygate/tools/bench/load"
 	"sort"
 	"strings"
 	"time"
@@ -47,6 +48,12 @@ func (r *results) summary() []row {
 	if b := r.goBenchEvent; b != nil {
 		rows = append(rows, row{"authorizer non-I/O path with event decode and log line, time",
 			fmt.Sprintf("%.2f µs/op, %.0f allocs/op", b.NsPerOp/1000, b.AllocsPerOp), "≤ 30 µs", verdict(b.NsPerOp <= targetEventNsPerOp)})
+	}
+	if a, sig := r.goBenchAssertion, r.goBenchSign; a != nil && sig != nil {
+		rows = append(rows,
+			row{"authorizer non-I/O path with the identity assertion, less its Ed25519 signature",
+				fmt.Sprintf("%.2f µs/op (%.2f µs with it, %.0f allocs/op)", (a.NsPerOp-sig.NsPerOp)/1000, a.NsPerOp/1000, a.AllocsPerOp), "≤ 10 µs", verdict(a.NsPerOp-sig.NsPerOp <= targetNsPerOp)},
+			row{"Ed25519 signature (crypto/ed25519, the assertion's own cost)", fmt.Sprintf("%.2f µs/op", sig.NsPerOp/1000), "measured (expected 20–50 µs)", "—"})
 	}
 	if f := r.floor; f != nil {
 		rows = append(rows, row{"authorizer uncached verification ÷ bare SDK UpdateItem + Query",
@@ -98,6 +105,11 @@ func (r *results) summary() []row {
 		}
 		rows = append(rows, row{fmt.Sprintf("gateway GET whoami, %s, concurrency %d", l.Target, l.Concurrency),
 			fmt.Sprintf("%.0f req/s = %.2f× the ceiling, p50 %s, p99 %s", l.Throughput, l.Ratio(), ms(l.P50), ms(l.P99)), "", errText(l)})
+	}
+	for _, x := range r.proxy {
+		rows = append(rows, row{fmt.Sprintf("local gateway HTTP_PROXY (cache on), concurrency %d", x.Concurrency),
+			fmt.Sprintf("p50 %s / p99 %s, upstream directly p50 %s / p99 %s", ms(x.Gateway.P50), ms(x.Gateway.P99), ms(x.Direct.P50), ms(x.Direct.P99)), "",
+			errText(loadResult{Result: load.Result{Errors: x.Gateway.Errors + x.Direct.Errors}})})
 	}
 	if len(rows) == 0 {
 		return nil // nothing timed: the machine's load qualifies nothing
