@@ -81,12 +81,12 @@ invoke: tools ## run a function's real bootstrap under the Runtime API harness: 
 .PHONY: build
 build: ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>
 	@if command -v sam >/dev/null; then sam build; else \
-		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction; do \
+		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction WebhooksFunction WebhookDeliveryFunction; do \
 			$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(ARTIFACTS_DIR)/$$fn; \
 		done; fi
 
 # One target per function, as `sam build` (BuildMethod: makefile) calls them.
-.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction
+.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction
 build-AuthorizerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./authorizer/bootstrap
 build-ApiKeysFunction:
@@ -97,6 +97,10 @@ build-ConfigFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/config/bootstrap
 build-JwksFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/jwks/bootstrap
+build-WebhooksFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhooks/bootstrap
+build-WebhookDeliveryFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhookdelivery/bootstrap
 
 .PHONY: deploy
 deploy: ## sam build && sam deploy (CONFIG_ENV=prod for the prod environment)

@@ -16,7 +16,10 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require github.com/go-jose/go-jose/v4 v4.1.9
+require (
+	github.com/aws/aws-sdk-go-v2/service/sqs v1.48.1
+	github.com/go-jose/go-jose/v4 v4.1.9
+)
 
 require (
 	github.com/aws/aws-sdk-go-v2/credentials v1.20.16 // indirect

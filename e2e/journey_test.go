@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"keygate/shared/keys"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -117,7 +118,7 @@ func TestUserJourney(t *testing.T) {
 	var second keyJSON
 	r.decode(t, &second)
 	s.tokens = append(s.tokens, second.APIKey)
-	if second.APIKey == "" || second.Name != "ci" || len(second.Scopes) != 3 {
+	if second.APIKey == "" || second.Name != "ci" || len(second.Scopes) != len(keys.AllScopes) {
 		t.Errorf("create: got %s, want a token, name ci and all scopes", r.body)
 	}
 

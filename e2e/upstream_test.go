@@ -83,7 +83,7 @@ func TestUpstream(t *testing.T) {
 						t.Errorf("upstream got %s %s ?%s %q", got.method, got.escapedPath, got.rawQuery, got.body)
 					}
 					want := map[string]string{
-						"X-Keygate-User-Id": "alice", "X-Keygate-Key-Id": f.aliceKeyID, "X-Keygate-Scopes": "read,write,admin",
+						"X-Keygate-User-Id": "alice", "X-Keygate-Key-Id": f.aliceKeyID, "X-Keygate-Scopes": "read,write,admin,webhook",
 						"Authorization": "none", "Content-Type": "application/json",
 					}
 					for name, v := range want {

@@ -66,7 +66,7 @@ func TestBadInput(t *testing.T) {
 		// Scopes.
 		{"unknown scope", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["root"]}`}, 400, apperr.BadRequest},
 		{"scope case", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["Admin"]}`}, 400, apperr.BadRequest},
-		{"webhook scope", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["read","webhook"]}`}, 400, apperr.BadRequest},
+		{"unknown scope", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["read","root"]}`}, 400, apperr.BadRequest},
 		{"empty scopes", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":[]}`}, 400, apperr.BadRequest},
 		{"scope number", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":[1]}`}, 400, apperr.BadRequest},
 		// Expiry.

@@ -49,7 +49,8 @@ func FuzzPolicy(f *testing.F) {
 		if err != nil {
 			t.Fatalf("got error %v, want nil", err)
 		}
-		read, write, admin := scopeSet(scopes)
+		held := scopeSet(scopes)
+		read, write, admin, webhook := held.has(keys.ScopeRead), held.has(keys.ScopeWrite), held.has(keys.ScopeAdmin), held.has(keys.ScopeWebhook)
 		roles := map[string]keys.Role{} // first valid role per workspace id
 		for _, m := range ms {
 			if keys.ValidID(m.WorkspaceID) && m.Role.Valid() {
@@ -63,6 +64,10 @@ func FuzzPolicy(f *testing.F) {
 			allowed[testBase+"/*/open/apikeys"] = true
 			allowed[testBase+"/*/open/apikeys/*"] = true
 			allowed[testBase+"/GET/open/audit"] = true
+		}
+		if webhook {
+			allowed[testBase+"/*/open/webhooks"] = true
+			allowed[testBase+"/*/open/webhooks/*"] = true
 		}
 		wild := ""
 		for id, role := range roles {

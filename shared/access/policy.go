@@ -119,14 +119,14 @@ func Allow(base string, g Grant) (Result, error) {
 	if !keys.ValidID(g.UserID) || !keys.ValidID(g.KeyID) {
 		return Result{}, ErrGrant
 	}
-	read, write, admin := scopeSet(g.Scopes)
+	held := scopeSet(g.Scopes)
+	read, write := held.has(keys.ScopeRead), held.has(keys.ScopeWrite)
 	ws, skipped := workspaceGrants(g.Memberships, read, write)
-	scopes := joinScopes(read, write, admin)
+	scopes := joinedScopes[held]
 	wsList := workspacesLen(ws)
 
 	// Size of each mode, exactly as json.Marshal will write it. The
 	// resources are sized from the same parts buildResources writes.
-	held := heldScopes{read: read, write: write, admin: admin}
 	user := newSizer(g.UserID)
 	for _, r := range userResources {
 		if held.has(r.Scope) {
@@ -233,38 +233,52 @@ func Allow(base string, g Grant) (Result, error) {
 	}, nil
 }
 
-// heldScopes are the known scopes a key holds.
-type heldScopes struct{ read, write, admin bool }
+// heldScopes are the known scopes a key holds: bit i is keys.AllScopes[i].
+type heldScopes uint8
+
+// scopeBit is the bit of s in heldScopes (0 for an unknown scope).
+func scopeBit(s keys.Scope) heldScopes {
+	for i, k := range keys.AllScopes {
+		if k == s {
+			return 1 << i
+		}
+	}
+	return 0
+}
 
 // has reports whether the key holds s; "" (any key) is always held.
 func (h heldScopes) has(s keys.Scope) bool {
-	switch s {
-	case "":
+	if s == "" {
 		return true
-	case keys.ScopeRead:
-		return h.read
-	case keys.ScopeWrite:
-		return h.write
-	case keys.ScopeAdmin:
-		return h.admin
 	}
-	return false
+	b := scopeBit(s)
+	return b != 0 && h&b != 0
 }
 
 // scopeSet reports which known scopes are present; unknown ones grant nothing.
-func scopeSet(scopes []keys.Scope) (read, write, admin bool) {
+func scopeSet(scopes []keys.Scope) heldScopes {
+	var h heldScopes
 	for _, s := range scopes {
-		switch s {
-		case keys.ScopeRead:
-			read = true
-		case keys.ScopeWrite:
-			write = true
-		case keys.ScopeAdmin:
-			admin = true
-		}
+		h |= scopeBit(s)
 	}
-	return read, write, admin
+	return h
 }
+
+// joinedScopes is every set of scopes written in canonical order, comma
+// separated, computed once so that an Allow does not build the string.
+var joinedScopes = func() []string {
+	out := make([]string, 1<<len(keys.AllScopes))
+	for h := range out {
+		var names []string
+		for i, s := range keys.AllScopes {
+			if h&(1<<i) != 0 {
+				names = append(names, string(s))
+			}
+		}
+		out[h] = strings.Join(names, ",")
+	}
+	return out
+}()
 
 // workspaceMethod is the method a role's resources get under the key's
 // scopes: write allows every method the role allows, read allows GET.
@@ -321,7 +335,7 @@ func wildcardMethod(ws []workspaceGrant) string {
 func buildResources(base string, held heldScopes, ws []workspaceGrant, mode Mode, wildMethod string, n, size int) []string {
 	var b strings.Builder
 	b.Grow(size)
-	var endsBuf [24]int // on the stack for the usual handful of resources
+	var endsBuf [32]int // on the stack for the usual handful of resources
 	ends := endsBuf[:0]
 	if n > len(endsBuf) {
 		ends = make([]int, 0, n)
@@ -359,27 +373,6 @@ func buildResources(base string, held heldScopes, ws []workspaceGrant, mode Mode
 		start = end
 	}
 	return out
-}
-
-// joinScopes writes the scopes in canonical order, comma separated.
-func joinScopes(read, write, admin bool) string {
-	switch {
-	case read && write && admin:
-		return "read,write,admin"
-	case read && write:
-		return "read,write"
-	case read && admin:
-		return "read,admin"
-	case write && admin:
-		return "write,admin"
-	case read:
-		return "read"
-	case write:
-		return "write"
-	case admin:
-		return "admin"
-	}
-	return ""
 }
 
 // workspacesLen is the length of joinWorkspaces(ws).

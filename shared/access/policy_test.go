@@ -30,6 +30,7 @@ func res(method, path string) string { return testBase + "/" + method + path }
 func TestAllowRolesAndScopes(t *testing.T) {
 	whoami := res("GET", "/open/auth/whoami")
 	keyRoutes := []string{res("*", "/open/apikeys"), res("*", "/open/apikeys/*"), res("GET", "/open/audit")}
+	webhookRoutes := []string{res("*", "/open/webhooks"), res("*", "/open/webhooks/*")}
 	ws := func(method, id string) []string {
 		return []string{res(method, "/open/workspace/"+id), res(method, "/open/workspace/"+id+"/*")}
 	}
@@ -41,15 +42,17 @@ func TestAllowRolesAndScopes(t *testing.T) {
 		wantMethod map[keys.Role]string // "" = no workspace resources
 		wantKeys   bool
 		wantScopes string
+		wantHooks  bool
 	}{
-		{"no scopes", nil, map[keys.Role]string{}, false, ""},
-		{"read", scRead, map[keys.Role]string{keys.RoleOwner: "GET", keys.RoleAdmin: "GET", keys.RoleReadOnly: "GET"}, false, "read"},
-		{"write", scWrite, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, false, "write"},
-		{"admin", scAdmin, map[keys.Role]string{}, true, "admin"},
-		{"read+write", scRW, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, false, "read,write"},
-		{"read+admin", []keys.Scope{keys.ScopeRead, keys.ScopeAdmin}, map[keys.Role]string{keys.RoleOwner: "GET", keys.RoleAdmin: "GET", keys.RoleReadOnly: "GET"}, true, "read,admin"},
-		{"write+admin", []keys.Scope{keys.ScopeWrite, keys.ScopeAdmin}, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, true, "write,admin"},
-		{"all", scAll, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, true, "read,write,admin"},
+		{"no scopes", nil, map[keys.Role]string{}, false, "", false},
+		{"read", scRead, map[keys.Role]string{keys.RoleOwner: "GET", keys.RoleAdmin: "GET", keys.RoleReadOnly: "GET"}, false, "read", false},
+		{"write", scWrite, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, false, "write", false},
+		{"admin", scAdmin, map[keys.Role]string{}, true, "admin", false},
+		{"read+write", scRW, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, false, "read,write", false},
+		{"read+admin", []keys.Scope{keys.ScopeRead, keys.ScopeAdmin}, map[keys.Role]string{keys.RoleOwner: "GET", keys.RoleAdmin: "GET", keys.RoleReadOnly: "GET"}, true, "read,admin", false},
+		{"write+admin", []keys.Scope{keys.ScopeWrite, keys.ScopeAdmin}, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, true, "write,admin", false},
+		{"webhook", []keys.Scope{keys.ScopeWebhook}, map[keys.Role]string{}, false, "webhook", true},
+		{"all", scAll, map[keys.Role]string{keys.RoleOwner: "*", keys.RoleAdmin: "*", keys.RoleReadOnly: "GET"}, true, "read,write,admin,webhook", true},
 	}
 	for _, tt := range tests {
 		for _, role := range roles {
@@ -62,6 +65,9 @@ func TestAllowRolesAndScopes(t *testing.T) {
 				want := []string{whoami}
 				if tt.wantKeys {
 					want = join(want, keyRoutes)
+				}
+				if tt.wantHooks {
+					want = join(want, webhookRoutes)
 				}
 				if m := tt.wantMethod[role]; m != "" {
 					want = join(want, ws(m, "ws1"))
@@ -168,8 +174,8 @@ func TestAllowSizeFallback(t *testing.T) {
 		wantWSRes string // the fallback's workspace resource, "" if none
 	}{
 		{"few workspaces fit", 5, 25, keys.RoleOwner, scAll, ModeExact, ""},
-		{"at threshold fits", 29, 25, keys.RoleOwner, scAll, ModeExact, ""},
-		{"above threshold owner write", 30, 25, keys.RoleOwner, scAll, ModeWorkspaceWildcard, res("*", "/open/workspace/*")},
+		{"at threshold fits", 28, 25, keys.RoleOwner, scAll, ModeExact, ""},
+		{"above threshold owner write", 29, 25, keys.RoleOwner, scAll, ModeWorkspaceWildcard, res("*", "/open/workspace/*")},
 		{"above threshold owner read", 40, 25, keys.RoleOwner, scRead, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
 		{"above threshold readOnly write", 40, 25, keys.RoleReadOnly, scWrite, ModeWorkspaceWildcard, res("GET", "/open/workspace/*")},
 		{"context overflow", 400, 25, keys.RoleAdmin, scAll, ModeOverflow, res("*", "/open/workspace/*")},
@@ -192,8 +198,9 @@ func TestAllowSizeFallback(t *testing.T) {
 			ctx := r.Response.Context
 			switch tt.wantMode {
 			case ModeExact:
-				// whoami, the three admin resources (keys, key items, audit), two per workspace
-				if got, want := len(r.Response.PolicyDocument.Statement[0].Resource), 1+3+2*tt.n; got != want {
+				// whoami, the three admin resources (keys, key items, audit), the two
+				// webhook ones, two per workspace
+				if got, want := len(r.Response.PolicyDocument.Statement[0].Resource), 1+3+2+2*tt.n; got != want {
 					t.Errorf("got %d resources, want %d", got, want)
 				}
 			case ModeWorkspaceWildcard:
@@ -236,10 +243,10 @@ func TestFallbackThresholds(t *testing.T) {
 		role                keys.Role
 		wantExact, wantWild int
 	}{
-		{"cuid2 ids owner", 25, keys.RoleOwner, 29, 218},
-		{"cuid2 ids readOnly", 25, keys.RoleReadOnly, 28, 200},
-		{"64-char ids owner", 64, keys.RoleOwner, 19, 98},
-		{"10-char ids owner", 10, keys.RoleOwner, 35, 412},
+		{"cuid2 ids owner", 25, keys.RoleOwner, 28, 213},
+		{"cuid2 ids readOnly", 25, keys.RoleReadOnly, 27, 195},
+		{"64-char ids owner", 64, keys.RoleOwner, 19, 96},
+		{"10-char ids owner", 10, keys.RoleOwner, 35, 402},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,6 +278,9 @@ func fallbackWant(scopes []keys.Scope, wsRes string) []string {
 	want := []string{res("GET", "/open/auth/whoami")}
 	if slices.Contains(scopes, keys.ScopeAdmin) {
 		want = append(want, res("*", "/open/apikeys"), res("*", "/open/apikeys/*"), res("GET", "/open/audit"))
+	}
+	if slices.Contains(scopes, keys.ScopeWebhook) {
+		want = append(want, res("*", "/open/webhooks"), res("*", "/open/webhooks/*"))
 	}
 	return append(want, wsRes)
 }

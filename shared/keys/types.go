@@ -70,16 +70,19 @@ const (
 	ScopeRead  Scope = "read"
 	ScopeWrite Scope = "write"
 	ScopeAdmin Scope = "admin"
+	// ScopeWebhook manages the caller's webhook endpoints (spec 002:
+	// "Can manage webhooks").
+	ScopeWebhook Scope = "webhook"
 )
 
 // Valid reports whether s is one of the known scopes.
 func (s Scope) Valid() bool {
-	return s == ScopeRead || s == ScopeWrite || s == ScopeAdmin
+	return s == ScopeRead || s == ScopeWrite || s == ScopeAdmin || s == ScopeWebhook
 }
 
 // AllScopes lists every scope in canonical order. A key created without
 // scopes gets all of them: it inherits its creator's permissions.
-var AllScopes = []Scope{ScopeRead, ScopeWrite, ScopeAdmin}
+var AllScopes = []Scope{ScopeRead, ScopeWrite, ScopeAdmin, ScopeWebhook}
 
 // ParseScopes validates scope names and returns them deduplicated in
 // canonical order (read, write, admin).

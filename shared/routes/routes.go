@@ -10,6 +10,7 @@ const (
 	IdentityFunction = "IdentityFunction"
 	ApiKeysFunction  = "ApiKeysFunction"
 	JwksFunction     = "JwksFunction"
+	WebhooksFunction = "WebhooksFunction"
 )
 
 // Auth tells whether a route needs a key.
@@ -69,6 +70,8 @@ var (
 	apikeys      = Resource{"*", "/open/apikeys"}
 	apikeysItems = Resource{"*", "/open/apikeys/*"}
 	audit        = Resource{"GET", "/open/audit"}
+	webhooks     = Resource{"*", "/open/webhooks"}
+	webhookItems = Resource{"*", "/open/webhooks/*"}
 )
 
 // table is the route table. Order matters only for the policy: user
@@ -91,6 +94,13 @@ var table = []Route{
 	{Method: "DELETE", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "POST", Path: "/open/apikeys/{keyId}/rotate", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "GET", Path: "/open/audit", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: audit},
+	{Method: "GET", Path: "/open/webhooks", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhooks},
+	{Method: "POST", Path: "/open/webhooks", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhooks},
+	{Method: "GET", Path: "/open/webhooks/{webhookId}", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
+	{Method: "PATCH", Path: "/open/webhooks/{webhookId}", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
+	{Method: "DELETE", Path: "/open/webhooks/{webhookId}", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
+	{Method: "POST", Path: "/open/webhooks/{webhookId}/test", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
+	{Method: "GET", Path: "/open/webhooks/{webhookId}/deliveries", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
 }
 
 // All returns every route, in table order.

@@ -66,6 +66,8 @@ func TestUserResources(t *testing.T) {
 		{Resource: routes.Resource{Method: "*", Path: "/open/apikeys"}, Scope: "admin"},
 		{Resource: routes.Resource{Method: "*", Path: "/open/apikeys/*"}, Scope: "admin"},
 		{Resource: routes.Resource{Method: "GET", Path: "/open/audit"}, Scope: "admin"},
+		{Resource: routes.Resource{Method: "*", Path: "/open/webhooks"}, Scope: "webhook"},
+		{Resource: routes.Resource{Method: "*", Path: "/open/webhooks/*"}, Scope: "webhook"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
@@ -79,7 +81,7 @@ func TestUserResources(t *testing.T) {
 
 func TestOf(t *testing.T) {
 	total := 0
-	for _, fn := range []string{routes.ConfigFunction, routes.IdentityFunction, routes.ApiKeysFunction, routes.JwksFunction} {
+	for _, fn := range []string{routes.ConfigFunction, routes.IdentityFunction, routes.ApiKeysFunction, routes.JwksFunction, routes.WebhooksFunction} {
 		rs := routes.Of(fn)
 		if len(rs) == 0 {
 			t.Errorf("%s: no routes", fn)
@@ -92,6 +94,6 @@ func TestOf(t *testing.T) {
 		total += len(rs)
 	}
 	if total != len(routes.All()) {
-		t.Errorf("routes of the four functions: got %d, want all %d", total, len(routes.All()))
+		t.Errorf("routes of the five functions: got %d, want all %d", total, len(routes.All()))
 	}
 }

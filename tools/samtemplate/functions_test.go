@@ -76,11 +76,12 @@ func TestConfigEnvironment(t *testing.T) {
 func TestOutputs(t *testing.T) {
 	tpl := loadTemplate(t, map[string]string{"StageName": "prod", "AWS::Region": "eu-west-1", "KeygateApi": "abc123", "KeysTable": "keygate-KeysTable-X"})
 	want := map[string]string{
-		"ApiUrl":    "https://abc123.execute-api.eu-west-1.amazonaws.com/prod",
-		"ApiId":     "abc123",
-		"StageName": "prod",
-		"TableName": "keygate-KeysTable-X",
-		"JwksUrl":   "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/open/.well-known/jwks.json",
+		"ApiUrl":                    "https://abc123.execute-api.eu-west-1.amazonaws.com/prod",
+		"ApiId":                     "abc123",
+		"StageName":                 "prod",
+		"TableName":                 "keygate-KeysTable-X",
+		"JwksUrl":                   "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/open/.well-known/jwks.json",
+		"WebhookDeadLetterQueueUrl": "WebhookDeadLetterQueue",
 	}
 	if !equalAny(tpl.Outputs, want) {
 		t.Errorf("outputs: got %v, want %v", tpl.Outputs, want)

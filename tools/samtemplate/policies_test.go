@@ -78,6 +78,24 @@ func TestPolicies(t *testing.T) {
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		),
 		"ConfigFunction": nil,
+		// Webhooks: the user's WEBHOOKS# partition, the user check of a
+		// create, and the ping that triggers a test delivery.
+		"WebhooksFunction": slices.Concat(
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:ConditionCheckItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[WHPING#*]"),
+		),
+		// Deliveries: endpoints and log, this table's stream, the queue.
+		"WebhookDeliveryFunction": slices.Concat(
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
+			grants("Allow", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, []string{"KeysTable.StreamArn"}),
+			grants("Allow", []string{"dynamodb:ListStreams"}, []string{"*"}),
+			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeadLetterQueue.Arn"}),
+		),
 		// The JWKS reads only the public keys' partition.
 		"JwksFunction": conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
 			"ForAllValues:StringEquals dynamodb:LeadingKeys=[SIGNING]"),

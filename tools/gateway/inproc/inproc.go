@@ -20,6 +20,7 @@ import (
 	"keygate/functions/config"
 	"keygate/functions/identity"
 	"keygate/functions/jwks"
+	webhooksfn "keygate/functions/webhooks"
 	"keygate/shared/apigw"
 	"keygate/shared/assertion"
 	"keygate/shared/lambdaenv"
@@ -116,8 +117,8 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 	cfg.StrictStage = opts.StrictStage
 	cfg.Functions = make(map[string]gateway.Function)
 	for _, id := range slices.Sorted(maps.Keys(t.Functions)) {
-		if t.Authorizer.FunctionID == id {
-			continue
+		if t.Authorizer.FunctionID == id || len(t.RoutesOf(id)) == 0 {
+			continue // the authorizer, and functions with no route (the stream's: see Streams)
 		}
 		f, err := b.function(id)
 		if err != nil {
@@ -233,6 +234,9 @@ var wirings = map[string]func(context.Context, lambdaenv.Deps, apigw.StageFlushe
 	},
 	routes.JwksFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
 		return jwks.Wire(ctx, d)
+	},
+	routes.WebhooksFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
+		return webhooksfn.Wire(ctx, d)
 	},
 }
 

@@ -1,0 +1,26 @@
+// Command bootstrap is the WebhookDeliveryFunction Lambda:
+// webhookdelivery.Wire builds it from the environment, then the Lambda
+// runtime starts.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"keygate/functions/webhookdelivery"
+	"keygate/shared/lambdaenv"
+	"keygate/shared/webhooks"
+)
+
+func main() { lambdaenv.Main("webhookdelivery", run) }
+
+func run(ctx context.Context) error {
+	fn, err := webhookdelivery.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv}, nil, webhooks.DeliverConfig{})
+	if err != nil {
+		return err
+	}
+	lambda.Start(fn.Handle)
+	return nil
+}

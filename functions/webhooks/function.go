@@ -1,0 +1,188 @@
+package webhooks
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
+	"keygate/shared/access"
+	"keygate/shared/httpapi"
+	"keygate/shared/keys"
+	"keygate/shared/routes"
+	"keygate/shared/webhooks"
+)
+
+// Function serves the webhook routes.
+type Function struct {
+	svc    *webhooks.Service
+	logger *slog.Logger
+	httpapi.Lambda
+}
+
+// New builds the function once per Lambda instance.
+func New(cfg Config, svc *webhooks.Service) (*Function, error) {
+	f := &Function{svc: svc, logger: cfg.Logger}
+	if f.logger == nil {
+		f.logger = slog.Default()
+	}
+	mux, err := httpapi.NewMux(routes.WebhooksFunction, map[string]httpapi.HandlerFunc{
+		"GET /open/webhooks":                        f.list,
+		"POST /open/webhooks":                       f.create,
+		"GET /open/webhooks/{webhookId}":            f.get,
+		"PATCH /open/webhooks/{webhookId}":          f.update,
+		"DELETE /open/webhooks/{webhookId}":         f.remove,
+		"POST /open/webhooks/{webhookId}/test":      f.test,
+		"GET /open/webhooks/{webhookId}/deliveries": f.deliveries,
+	}, f.logger)
+	if err != nil {
+		return nil, err
+	}
+	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: f.logger})
+	return f, nil
+}
+
+// Logger is the function's logger.
+func (f *Function) Logger() *slog.Logger { return f.logger }
+
+// caller is the calling key as the authorizer described it.
+func caller(r *http.Request) (keys.Caller, error) {
+	id, err := access.IdentityFromContext(r.Context())
+	if err != nil {
+		return keys.Caller{}, err
+	}
+	c := keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}
+	if rc, ok := core.GetAPIGatewayContextFromContext(r.Context()); ok {
+		c.SourceIP, c.UserAgent, c.RequestID = rc.Identity.SourceIP, rc.Identity.UserAgent, rc.RequestID
+	}
+	return c, nil
+}
+
+type createRequest struct {
+	URL         string   `json:"url"`
+	Events      []string `json:"events"`
+	Description string   `json:"description"`
+}
+
+type updateRequest struct {
+	URL         *string   `json:"url"`
+	Events      *[]string `json:"events"`
+	Description *string   `json:"description"`
+}
+
+func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	var in createRequest
+	if err := httpapi.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	wh, err := f.svc.Create(r.Context(), c, webhooks.CreateInput{URL: in.URL, Events: in.Events, Description: in.Description})
+	if err != nil {
+		return err
+	}
+	// The secret is in this answer only: never logged.
+	f.logger.InfoContext(r.Context(), "webhook created", "userId", c.UserID, "webhookId", wh.ID, "byKeyId", c.KeyID)
+	out := toWebhookJSON(wh)
+	out.Secret = wh.Secret
+	httpapi.JSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	ws, err := f.svc.List(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Webhooks []webhookJSON `json:"webhooks"`
+	}{Webhooks: make([]webhookJSON, 0, len(ws))}
+	for _, wh := range ws {
+		out.Webhooks = append(out.Webhooks, toWebhookJSON(wh))
+	}
+	httpapi.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	wh, err := f.svc.Get(r.Context(), c, r.PathValue("webhookId"))
+	if err != nil {
+		return err
+	}
+	httpapi.JSON(w, http.StatusOK, toWebhookJSON(wh))
+	return nil
+}
+
+func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	var in updateRequest
+	if err := httpapi.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	wh, err := f.svc.Update(r.Context(), c, r.PathValue("webhookId"), webhooks.UpdateInput{URL: in.URL, Events: in.Events, Description: in.Description})
+	if err != nil {
+		return err
+	}
+	f.logger.InfoContext(r.Context(), "webhook updated", "userId", c.UserID, "webhookId", wh.ID, "byKeyId", c.KeyID)
+	httpapi.JSON(w, http.StatusOK, toWebhookJSON(wh))
+	return nil
+}
+
+func (f *Function) remove(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("webhookId")
+	if err := f.svc.Delete(r.Context(), c, id); err != nil {
+		return err
+	}
+	f.logger.InfoContext(r.Context(), "webhook deleted", "userId", c.UserID, "webhookId", id, "byKeyId", c.KeyID)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (f *Function) test(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	id, err := f.svc.Test(r.Context(), c, r.PathValue("webhookId"))
+	if err != nil {
+		return err
+	}
+	httpapi.JSON(w, http.StatusAccepted, map[string]string{"deliveryId": id})
+	return nil
+}
+
+func (f *Function) deliveries(w http.ResponseWriter, r *http.Request) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	ds, err := f.svc.Deliveries(r.Context(), c, r.PathValue("webhookId"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Deliveries []deliveryJSON `json:"deliveries"`
+	}{Deliveries: make([]deliveryJSON, 0, len(ds))}
+	for _, d := range ds {
+		out.Deliveries = append(out.Deliveries, toDeliveryJSON(d))
+	}
+	httpapi.JSON(w, http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,65 @@
+package webhooks
+
+import (
+	"time"
+
+	"keygate/shared/webhooks"
+)
+
+// webhookJSON is an endpoint as the API shows it; Secret only in the answer
+// to its creation.
+type webhookJSON struct {
+	ID          string   `json:"id"`
+	URL         string   `json:"url"`
+	Description string   `json:"description"`
+	Events      []string `json:"events"`
+	CreatedAt   string   `json:"createdAt"`
+	UpdatedAt   string   `json:"updatedAt"`
+	Secret      string   `json:"secret,omitempty"`
+}
+
+func toWebhookJSON(w webhooks.Webhook) webhookJSON {
+	ev := make([]string, len(w.Events))
+	for i, e := range w.Events {
+		ev[i] = string(e)
+	}
+	return webhookJSON{ID: w.ID, URL: w.URL, Description: w.Description, Events: ev, CreatedAt: apiTime(w.CreatedAt), UpdatedAt: apiTime(w.UpdatedAt)}
+}
+
+// deliveryJSON is one entry of the delivery log.
+type deliveryJSON struct {
+	ID             string  `json:"id"`
+	Type           string  `json:"type"`
+	EventID        string  `json:"eventId"`
+	Status         string  `json:"status"`
+	Attempts       int     `json:"attempts"`
+	LastStatusCode *int    `json:"lastStatusCode"`
+	LastError      *string `json:"lastError"`
+	LatencyMs      int64   `json:"latencyMs"`
+	CreatedAt      string  `json:"createdAt"`
+	UpdatedAt      *string `json:"updatedAt"`
+	NextRetryAt    *string `json:"nextRetryAt"`
+}
+
+func toDeliveryJSON(d webhooks.Delivery) deliveryJSON {
+	out := deliveryJSON{ID: d.ID, Type: string(d.Type), EventID: d.EventID, Status: string(d.Status), Attempts: d.Attempts,
+		LatencyMs: d.LatencyMillis, CreatedAt: apiTime(d.CreatedAt)}
+	if d.LastStatusCode != 0 {
+		out.LastStatusCode = &d.LastStatusCode
+	}
+	if d.LastError != "" {
+		out.LastError = &d.LastError
+	}
+	if !d.UpdatedAt.IsZero() {
+		s := apiTime(d.UpdatedAt)
+		out.UpdatedAt = &s
+	}
+	if !d.NextRetryAt.IsZero() {
+		s := apiTime(d.NextRetryAt)
+		out.NextRetryAt = &s
+	}
+	return out
+}
+
+// apiTime is the API's time format: RFC 3339, UTC, milliseconds.
+func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+	"keygate/shared/keys"
+	"keygate/shared/webhooks"
+)
+
+// A user's webhooks, the count that caps them and their delivery log live
+// in a partition of their own, WEBHOOKS#<userId>: neither the authorizer's
+// Query of USER#<userId> nor the audit log reads them, and the functions
+// that do are granted only this partition. Test pings are written to
+// WHPING#<userId>, where the stream (with AUDIT#) wakes the delivery
+// function.
+const (
+	prefixWebhooks  = "WEBHOOKS#"
+	prefixWebhook   = "WH#"
+	prefixDelivery  = "DLV#"
+	prefixPing      = "WHPING#"
+	skWebhookCount  = "COUNT"
+	typeWebhook     = "webhook"
+	typeDelivery    = "delivery"
+	typePing        = "ping"
+	pingRetention   = 24 * time.Hour
+	attrWebhookList = "events"
+)
+
+func webhooksPK(userID string) string { return prefixWebhooks + userID }
+
+func webhookItemKey(userID, id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(webhooksPK(userID)), AttrSK: str(prefixWebhook + id)}
+}
+
+func webhookCountKey(userID string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(webhooksPK(userID)), AttrSK: str(skWebhookCount)}
+}
+
+func deliverySK(webhookID string, at time.Time, id string) string {
+	return prefixDelivery + webhookID + "#" + at.UTC().Format(sortTime) + "#" + id
+}
+
+func eventList(ts []webhooks.EventType) types.AttributeValue {
+	l := make([]types.AttributeValue, len(ts))
+	for i, t := range ts {
+		l[i] = str(string(t))
+	}
+	return &types.AttributeValueMemberL{Value: l}
+}
+
+func decodeWebhook(item map[string]types.AttributeValue) webhooks.Webhook {
+	w := webhooks.Webhook{ID: getS(item, "webhookId"), UserID: getS(item, "userId"), URL: getS(item, "url"),
+		Description: getS(item, "description"), Secret: getS(item, "secret"),
+		CreatedAt: getTime(item, "createdAt"), UpdatedAt: getTime(item, "updatedAt")}
+	if l, ok := item[attrWebhookList].(*types.AttributeValueMemberL); ok {
+		for _, v := range l.Value {
+			if s, ok := v.(*types.AttributeValueMemberS); ok {
+				w.Events = append(w.Events, webhooks.EventType(s.Value))
+			}
+		}
+	}
+	return w
+}
+
+// CreateWebhook stores w unless the user already has max endpoints, or
+// does not exist or is disabled: one transaction with the count, so
+// concurrent creates cannot pass the cap and nothing is half-written.
+func (s *Store) CreateWebhook(ctx context.Context, w webhooks.Webhook, max int) error {
+	item := webhookItemKey(w.UserID, w.ID)
+	item["type"], item["webhookId"], item["userId"], item["url"] = str(typeWebhook), str(w.ID), str(w.UserID), str(w.URL)
+	item["description"], item["secret"], item[attrWebhookList] = str(w.Description), str(w.Secret), eventList(w.Events)
+	item["createdAt"], item["updatedAt"] = millis(w.CreatedAt), millis(w.UpdatedAt)
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		s.activeUserCheck(w.UserID),
+		{Update: &types.Update{
+			TableName: aws.String(s.table), Key: webhookCountKey(w.UserID),
+			UpdateExpression:          aws.String("ADD n :one"),
+			ConditionExpression:       aws.String("attribute_not_exists(n) OR n < :max"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":max": num(int64(max))},
+		}},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}})
+	if err != nil {
+		switch i, _ := failedItem(err); i {
+		case 0:
+			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", w.UserID)
+		case 1:
+			return apperr.Errorf(apperr.BadRequest, "at most %d webhooks per user: delete one first", max)
+		case 2:
+			return apperr.Errorf(apperr.Conflict, "webhook %s already exists", w.ID)
+		}
+		return fmt.Errorf("store: create webhook: %w", err)
+	}
+	return nil
+}
+
+// ListWebhooks returns the user's endpoints, secrets included (the
+// Deliverer signs with them; the use cases drop them).
+func (s *Store) ListWebhooks(ctx context.Context, userID string) ([]webhooks.Webhook, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return nil, err
+	}
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :p AND begins_with(sk, :w)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": str(webhooksPK(userID)), ":w": str(prefixWebhook)},
+		ConsistentRead:            aws.Bool(true),
+	}, "list webhooks")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]webhooks.Webhook, 0, len(items))
+	for _, it := range items {
+		out = append(out, decodeWebhook(it))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, nil
+}
+
+// GetWebhook returns one endpoint, or NotFound.
+func (s *Store) GetWebhook(ctx context.Context, userID, id string) (webhooks.Webhook, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: webhookItemKey(userID, id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return webhooks.Webhook{}, fmt.Errorf("store: get webhook: %w", err)
+	}
+	if len(out.Item) == 0 {
+		return webhooks.Webhook{}, apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
+	}
+	return decodeWebhook(out.Item), nil
+}
+
+// UpdateWebhook applies ch to an existing endpoint and returns it.
+func (s *Store) UpdateWebhook(ctx context.Context, userID, id string, ch webhooks.Changes, at time.Time) (webhooks.Webhook, error) {
+	sets := []string{"updatedAt = :at"}
+	values := map[string]types.AttributeValue{":at": millis(at)}
+	names := map[string]string{}
+	if ch.URL != nil {
+		sets, values[":url"], names["#url"] = append(sets, "#url = :url"), str(*ch.URL), "url"
+	}
+	if ch.Description != nil {
+		sets, values[":d"], names["#d"] = append(sets, "#d = :d"), str(*ch.Description), "description"
+	}
+	if ch.Events != nil {
+		sets, values[":e"], names["#e"] = append(sets, "#e = :e"), eventList(ch.Events), attrWebhookList
+	}
+	in := &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: webhookItemKey(userID, id),
+		UpdateExpression:          aws.String("SET " + strings.Join(sets, ", ")),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: values,
+		ReturnValues:              types.ReturnValueAllNew,
+	}
+	if len(names) > 0 {
+		in.ExpressionAttributeNames = names
+	}
+	out, err := s.db.UpdateItem(ctx, in)
+	if conditionFailed(err) {
+		return webhooks.Webhook{}, apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
+	}
+	if err != nil {
+		return webhooks.Webhook{}, fmt.Errorf("store: update webhook: %w", err)
+	}
+	return decodeWebhook(out.Attributes), nil
+}
+
+// DeleteWebhook removes an endpoint and frees its place under the cap, in
+// one transaction.
+func (s *Store) DeleteWebhook(ctx context.Context, userID, id string) error {
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: aws.String(s.table), Key: webhookItemKey(userID, id), ConditionExpression: aws.String("attribute_exists(pk)")}},
+		{Update: &types.Update{
+			TableName: aws.String(s.table), Key: webhookCountKey(userID),
+			UpdateExpression:          aws.String("ADD n :minus"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":minus": num(-1)},
+		}},
+	}})
+	if err != nil {
+		if i, _ := failedItem(err); i == 0 {
+			return apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
+		}
+		return fmt.Errorf("store: delete webhook: %w", err)
+	}
+	return nil
+}
+
+// PutPing writes a test delivery's trigger; its insert on the stream wakes
+// the delivery function.
+func (s *Store) PutPing(ctx context.Context, p webhooks.Ping) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      map[string]types.AttributeValue{AttrPK: str(prefixPing + p.UserID), AttrSK: str("PING#" + p.ID)},
+		UpdateExpression:         aws.String("SET #type = :type, pingId = :id, userId = :u, webhookId = :w, #at = :at, #ttl = :ttl"),
+		ConditionExpression:      aws.String("attribute_not_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#type": "type", "#at": "at", "#ttl": TTLAttribute},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": str(typePing), ":id": str(p.ID), ":u": str(p.UserID),
+			":w": str(p.WebhookID), ":at": millis(p.At), ":ttl": num(p.At.Add(pingRetention).Unix())},
+	})
+	if err != nil {
+		return fmt.Errorf("store: put ping: %w", err)
+	}
+	return nil
+}
+
+func deliveryKey(d webhooks.Delivery) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(webhooksPK(d.UserID)), AttrSK: str(deliverySK(d.WebhookID, d.EventAt, d.ID))}
+}
+
+// GetDelivery reads a delivery log entry.
+func (s *Store) GetDelivery(ctx context.Context, d webhooks.Delivery) (webhooks.Delivery, bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: deliveryKey(d), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return webhooks.Delivery{}, false, fmt.Errorf("store: get delivery: %w", err)
+	}
+	if len(out.Item) == 0 {
+		return webhooks.Delivery{}, false, nil
+	}
+	return decodeDelivery(out.Item), true, nil
+}
+
+// PutDelivery writes a delivery log entry as it stands, kept for
+// webhooks.DeliveryRetention.
+func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
+	item := deliveryKey(d)
+	item["type"], item["deliveryId"], item["webhookId"], item["userId"] = str(typeDelivery), str(d.ID), str(d.WebhookID), str(d.UserID)
+	item["eventType"], item["eventId"], item["eventAt"], item["status"] = str(string(d.Type)), str(d.EventID), millis(d.EventAt), str(string(d.Status))
+	item["attempts"], item["lastStatus"], item["lastError"], item["latencyMs"] = num(int64(d.Attempts)), num(int64(d.LastStatusCode)), str(d.LastError), num(d.LatencyMillis)
+	item["createdAt"], item["updatedAt"] = millis(d.CreatedAt), millis(d.UpdatedAt)
+	if !d.NextRetryAt.IsZero() {
+		item["nextRetryAt"] = millis(d.NextRetryAt)
+	}
+	item[TTLAttribute] = num(d.CreatedAt.Add(webhooks.DeliveryRetention).Unix())
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(s.table), Item: item}},
+	}}); err != nil {
+		return fmt.Errorf("store: put delivery: %w", err)
+	}
+	return nil
+}
+
+func decodeDelivery(item map[string]types.AttributeValue) webhooks.Delivery {
+	n := func(name string) int64 { v, _ := getN(item, name); return v }
+	d := webhooks.Delivery{ID: getS(item, "deliveryId"), WebhookID: getS(item, "webhookId"), UserID: getS(item, "userId"),
+		Type: webhooks.EventType(getS(item, "eventType")), EventID: getS(item, "eventId"), EventAt: getTime(item, "eventAt"),
+		Status: webhooks.Status(getS(item, "status")), Attempts: int(n("attempts")), LastStatusCode: int(n("lastStatus")),
+		LastError: getS(item, "lastError"), LatencyMillis: n("latencyMs"), CreatedAt: getTime(item, "createdAt"), UpdatedAt: getTime(item, "updatedAt")}
+	if _, ok := item["nextRetryAt"]; ok {
+		d.NextRetryAt = getTime(item, "nextRetryAt")
+	}
+	return d
+}
+
+// ListDeliveries returns an endpoint's latest deliveries, newest event
+// first.
+func (s *Store) ListDeliveries(ctx context.Context, userID, webhookID string, limit int) ([]webhooks.Delivery, error) {
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :p AND begins_with(sk, :d)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": str(webhooksPK(userID)), ":d": str(prefixDelivery + webhookID + "#")},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list deliveries: %w", err)
+	}
+	ds := make([]webhooks.Delivery, 0, len(out.Items))
+	for _, it := range out.Items {
+		ds = append(ds, decodeDelivery(it))
+	}
+	return ds, nil
+}
+
+// Trigger reads a stream image (the new item of an INSERT) as the
+// deliveries it asks for: an audit event, or a test ping. ok is false for
+// every other item.
+func Trigger(image map[string]types.AttributeValue) (webhooks.Trigger, bool) {
+	pk := getS(image, AttrPK)
+	switch {
+	case strings.HasPrefix(pk, prefixAudit) && getS(image, "type") == typeEvent:
+		ev := decodeEvent(image)
+		return webhooks.Trigger{UserID: ev.UserID, EventID: ev.ID, Type: ev.Type, At: ev.At, Data: ev}, ev.UserID != "" && ev.ID != ""
+	case strings.HasPrefix(pk, prefixPing) && getS(image, "type") == typePing:
+		id, wh := getS(image, "pingId"), getS(image, "webhookId")
+		return webhooks.Trigger{UserID: getS(image, "userId"), EventID: id, Type: webhooks.EventPing, At: getTime(image, "at"),
+			Data: map[string]string{"webhookId": wh}, WebhookID: wh}, id != "" && wh != ""
+	}
+	return webhooks.Trigger{}, false
+}
+
+// StreamPrefixes are the partition-key prefixes whose inserts are delivery
+// triggers: the delivery function's event filter in template.yaml names
+// exactly these.
+var StreamPrefixes = []string{prefixAudit, prefixPing}
+
