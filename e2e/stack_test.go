@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
+	"keygate/shared/webhooks"
 	"keygate/testkit/testlog"
 	"keygate/tools/dynamolocal"
 	"keygate/tools/gateway"
@@ -260,4 +262,42 @@ func send(tb testing.TB, req *http.Request) response {
 		tb.Fatal(err)
 	}
 	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// memoryDeadLetters keeps dead letters for a test to read.
+type memoryDeadLetters struct {
+	mu      sync.Mutex
+	letters []webhooks.DeadLetter
+}
+
+func (m *memoryDeadLetters) Send(_ context.Context, d webhooks.DeadLetter) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.letters = append(m.letters, d)
+	return nil
+}
+
+func (m *memoryDeadLetters) all() []webhooks.DeadLetter {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]webhooks.DeadLetter(nil), m.letters...)
+}
+
+// deliveries starts the webhook deliveries of the stack (the stream poller
+// and WebhookDeliveryFunction) with cfg, until the test ends.
+func (s *stack) deliveries(tb testing.TB, cfg webhooks.DeliverConfig) *memoryDeadLetters {
+	tb.Helper()
+	t, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dlq := &memoryDeadLetters{}
+	logger := s.logs.Logger("")
+	stop, err := inproc.StartDeliveries(tb.Context(), inproc.Options{Template: t, Endpoint: s.endpoint, Table: s.table,
+		GatewayLogger: logger, FunctionLogger: logger}, inproc.DeliveryOptions{DeadLetters: dlq, Deliver: cfg, PollInterval: 50 * time.Millisecond, RetryWait: 200 * time.Millisecond})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return dlq
 }

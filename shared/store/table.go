@@ -49,8 +49,14 @@ func TableDefinition(name string) *dynamodb.CreateTableInput {
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}},
 		BillingMode: types.BillingModePayPerRequest,
+		// The webhook deliveries read inserts from the stream.
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: StreamView},
 	}
 }
+
+// StreamView is what the table's stream records carry: the new item, which
+// is all a delivery trigger needs.
+const StreamView = types.StreamViewTypeNewImage
 
 // TableAPI is what CreateTable needs of a DynamoDB client.
 type TableAPI interface {

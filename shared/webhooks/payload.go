@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"sort"
 	"time"
 )
 
@@ -25,25 +26,107 @@ type envelope struct {
 	Data      any       `json:"data"`
 }
 
-// Body returns the JSON body of a delivery: {"id","type","createdAt","data"}
+// Body returns the JSON body of a delivery: {"createdAt","data","id","type"}
 // where data is the audit event as GET /open/audit shows it (for a ping,
-// {"webhookId"}). It is compact and escapes exactly as JavaScript's
-// JSON.stringify does (no \u003c for "<", U+2028 and U+2029 written as
-// themselves), so that JSON.stringify(JSON.parse(body)) is body, byte for
-// byte, and a receiver may sign what its framework parsed.
+// {"webhookId"}). It is written as JavaScript's JSON.stringify writes the
+// value it parses from it: compact, members in one fixed (sorted) order,
+// strings escaped only where JSON.stringify escapes ("<" and U+2028 as
+// themselves, "\b" rather than "\u0008"), so that
+// JSON.stringify(JSON.parse(body)) is body, byte for byte, and a receiver
+// may sign what its framework parsed.
 func Body(id string, t EventType, at time.Time, data any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(envelope{ID: id, Type: t, CreatedAt: at.UTC().Format("2006-01-02T15:04:05.000Z"), Data: data}); err != nil {
+	raw, err := json.Marshal(envelope{ID: id, Type: t, CreatedAt: at.UTC().Format("2006-01-02T15:04:05.000Z"), Data: data})
+	if err != nil {
 		return nil, err
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	// encoding/json escapes these two even without HTML escaping;
-	// JSON.stringify does not.
-	b = bytes.ReplaceAll(b, []byte(`\u2028`), []byte("\u2028"))
-	b = bytes.ReplaceAll(b, []byte(`\u2029`), []byte("\u2029"))
-	return b, nil
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	writeJS(&b, v)
+	return b.Bytes(), nil
+}
+
+// writeJS writes v (as encoding/json decodes with UseNumber) the way
+// JSON.stringify does.
+func writeJS(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if v {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case json.Number:
+		b.WriteString(v.String()) // encoding/json's shortest form, which JSON.stringify keeps for the integers and decimals keygate sends
+	case string:
+		writeJSString(b, v)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJS(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSString(b, k)
+			b.WriteByte(':')
+			writeJS(b, v[k])
+		}
+		b.WriteByte('}')
+	}
+}
+
+// writeJSString quotes s as JSON.stringify does: \" \\ \b \f \n \r \t, other
+// control characters as \u00xx, everything else as it is.
+func writeJSString(b *bytes.Buffer, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if c < 0x20 {
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
 }
 
 // Sign returns the X-Webhook-Signature of body: the lowercase hex

@@ -77,6 +77,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Webhook deliveries: DynamoDB Local's stream, polled as Lambda's
+	// event-source mapping would, into the same delivery function.
+	stopDeliveries, err := inproc.StartDeliveries(ctx, inproc.Options{
+		Template: t, Endpoint: endpoint, Table: sf.table, Region: region, GatewayLogger: logger, FunctionLogger: logger,
+	}, inproc.DeliveryOptions{DeadLetters: &inproc.FileDeadLetters{Path: filepath.Join(filepath.Dir(sf.data), "webhook-dead-letters.jsonl")}})
+	if err != nil {
+		return err
+	}
+	defer stopDeliveries()
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(gateway.GuardFraming(ln)) }()

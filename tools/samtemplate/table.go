@@ -54,6 +54,7 @@ func table(r *resolver) (Table, error) {
 	if ttl := get(props, "TimeToLiveSpecification"); ttl != nil && str(get(ttl, "Enabled")) == "true" {
 		t.TTLAttribute = str(get(ttl, "AttributeName"))
 	}
+	t.StreamView = str(get(get(props, "StreamSpecification"), "StreamViewType"))
 	t.PointInTimeRecovery = str(get(get(props, "PointInTimeRecoverySpecification"), "PointInTimeRecoveryEnabled")) == "true"
 	t.SSE = str(get(get(props, "SSESpecification"), "SSEEnabled")) == "true"
 	if t.HashKey == "" {

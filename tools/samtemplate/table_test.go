@@ -55,6 +55,7 @@ func TestTableMatchesStore(t *testing.T) {
 		{"gsi projections", tbl.GSIProjections, wantProj},
 		{"billing mode", tbl.BillingMode, string(def.BillingMode)},
 		{"ttl attribute", tbl.TTLAttribute, store.TTLAttribute},
+		{"stream view", tbl.StreamView, string(store.StreamView)},
 		{"point-in-time recovery", tbl.PointInTimeRecovery, true},
 		{"the AWS owned key by default (encrypted at rest, no KMS charges)", tbl.SSE, false},
 		{"the AWS managed KMS key on request", loadTemplate(t, map[string]string{"TableKmsEncryption": "true"}).Table.SSE, true},

@@ -28,6 +28,9 @@ type Template struct {
 	UsagePlans []UsagePlan
 	// Proxies are the HTTP_PROXY methods of the API's DefinitionBody.
 	Proxies []ProxyRoute
+	// StreamMappings are the AWS::Lambda::EventSourceMapping resources on
+	// the table's stream.
+	StreamMappings []StreamMapping
 	// BinaryMediaTypes are the API's BinaryMediaTypes with SAM's "~1"
 	// written as "/" (e.g. "image/png", "*/*").
 	BinaryMediaTypes []string
@@ -133,6 +136,7 @@ type Table struct {
 	BillingMode         string
 	PointInTimeRecovery bool
 	SSE                 bool
+	StreamView          string // StreamSpecification.StreamViewType ("" without a stream)
 	DeletionPolicy      string
 	UpdateReplacePolicy string
 }
@@ -209,6 +213,9 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 		if t.Proxies, err = proxies(r, body, t.Authorizer.Name != "", t.apiKeyRequired); err != nil {
 			return nil, fmt.Errorf("%s.DefinitionBody: %w", t.API, err)
 		}
+	}
+	if t.StreamMappings, err = streamMappings(r); err != nil {
+		return nil, err
 	}
 	if t.UsagePlans, err = usagePlans(r); err != nil {
 		return nil, err

@@ -187,6 +187,9 @@ func Env(t *samtemplate.Template, id, table, endpoint, region string) (map[strin
 	env["TABLE_NAME"] = table
 	env["DYNAMODB_ENDPOINT"] = endpoint
 	env["AWS_REGION"] = region
+	// Webhooks may use http:// on loopback, and deliveries reach it, in
+	// the local stack only (the template never sets this).
+	env["WEBHOOK_ALLOW_LOOPBACK"] = "true"
 	for k, v := range env {
 		if strings.HasPrefix(v, "{{resolve:secretsmanager:") {
 			env[k] = localSecret

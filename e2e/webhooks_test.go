@@ -1,0 +1,329 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"keygate/shared/keys"
+	"keygate/shared/webhooks"
+)
+
+// webhookFixture is a stack with deliveries running, a user with a key of
+// every scope, a Node receiver and one endpoint registered on it.
+type webhookFixture struct {
+	s        *stack
+	srv      server
+	token    string
+	recv     *nodeReceiver
+	hookID   string
+	secret   string
+	dead     *memoryDeadLetters
+	lastSeen int
+}
+
+func newWebhookFixture(t *testing.T, cfg webhooks.DeliverConfig) *webhookFixture {
+	t.Helper()
+	nodeModules(t)
+	f := &webhookFixture{s: newStack(t), recv: startReceiver(t)}
+	f.s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	f.token = f.s.key(t, "alice")
+	f.srv = f.s.gateway(t, nil)
+	f.dead = f.s.deliveries(t, cfg)
+	resp := f.srv.do(t, "POST", "/open/webhooks", f.token, `{"url":"`+f.recv.url+`/hook","events":["key.created","key.updated","key.rotated","key.revoked"],"description":"ci"}`)
+	if resp.status != http.StatusCreated {
+		t.Fatalf("create webhook: %d %s", resp.status, resp.body)
+	}
+	var created struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+	}
+	resp.decode(t, &created)
+	f.hookID, f.secret = created.ID, created.Secret
+	f.s.tokens = append(f.s.tokens, created.Secret) // never in a log line
+	f.recv.set(t, "ok", f.secret)
+	return f
+}
+
+// changeKeys makes one key go through created, updated, rotated (which
+// logs key.rotated and the new key's key.created) and revoked, through the
+// API: five audit events.
+func (f *webhookFixture) changeKeys(t *testing.T, name string) {
+	t.Helper()
+	var k struct {
+		ID string `json:"id"`
+	}
+	resp := f.srv.do(t, "POST", "/open/apikeys", f.token, `{"name":`+jsonString(name)+`,"scopes":["read"]}`)
+	if resp.status != http.StatusCreated {
+		t.Fatalf("create key: %d %s", resp.status, resp.body)
+	}
+	resp.decode(t, &k)
+	if r := f.srv.do(t, "PATCH", "/open/apikeys/"+k.ID, f.token, `{"name":"renamed"}`); r.status != http.StatusOK {
+		t.Fatalf("rename: %d %s", r.status, r.body)
+	}
+	var rotated struct {
+		ID string `json:"id"`
+	}
+	r := f.srv.do(t, "POST", "/open/apikeys/"+k.ID+"/rotate", f.token, `{}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("rotate: %d %s", r.status, r.body)
+	}
+	r.decode(t, &rotated)
+	if r := f.srv.do(t, "DELETE", "/open/apikeys/"+rotated.ID, f.token, ""); r.status != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+}
+
+func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+type deliveryLog struct {
+	Deliveries []struct {
+		ID        string  `json:"id"`
+		Type      string  `json:"type"`
+		Status    string  `json:"status"`
+		Attempts  int     `json:"attempts"`
+		LastError *string `json:"lastError"`
+	} `json:"deliveries"`
+}
+
+func (f *webhookFixture) log(t *testing.T) deliveryLog {
+	t.Helper()
+	var l deliveryLog
+	resp := f.srv.do(t, "GET", "/open/webhooks/"+f.hookID+"/deliveries", f.token, "")
+	if resp.status != http.StatusOK {
+		t.Fatalf("deliveries: %d %s", resp.status, resp.body)
+	}
+	resp.decode(t, &l)
+	return l
+}
+
+// distinctVerified counts the distinct delivery ids the receiver verified
+// and answered 200.
+func distinctVerified(got []received) map[string]received {
+	out := map[string]received{}
+	for _, r := range got {
+		if r.Verified && r.Status == 200 {
+			out[r.ID] = r
+		}
+	}
+	return out
+}
+
+func TestWebhookDeliveries(t *testing.T) {
+	f := newWebhookFixture(t, webhooks.DeliverConfig{})
+	// A name JSON.stringify and encoding/json's defaults would write
+	// differently (TestWebhookBodyIsStringifyExact covers U+2028 and more).
+	f.changeKeys(t, "deploy <prod> & \"stage\" é 🔑")
+	resp := f.srv.do(t, "POST", "/open/webhooks/"+f.hookID+"/test", f.token, "")
+	if resp.status != http.StatusAccepted {
+		t.Fatalf("test: %d %s", resp.status, resp.body)
+	}
+	var ping struct {
+		DeliveryID string `json:"deliveryId"`
+	}
+	resp.decode(t, &ping)
+	waitFor(t, 15*time.Second, "six verified deliveries", func() bool { return len(distinctVerified(f.recv.all())) == 6 })
+
+	got := f.recv.all()
+	t.Run("every delivery verifies as spec 003 does, on a body JSON.stringify writes unchanged", func(t *testing.T) {
+		for _, r := range got {
+			if !r.Verified || !r.Canonical {
+				t.Errorf("delivery %s (%s): verified %v, canonical %v", r.ID, r.Type, r.Verified, r.Canonical)
+			}
+		}
+	})
+	t.Run("the event types arrive", func(t *testing.T) {
+		count := map[string]int{}
+		for _, r := range distinctVerified(got) {
+			count[r.Type]++
+		}
+		want := map[string]int{"key.created": 2, "key.updated": 1, "key.rotated": 1, "key.revoked": 1, "ping": 1}
+		for typ, n := range want {
+			if count[typ] != n {
+				t.Errorf("%s: got %d, want %d (all: %v)", typ, count[typ], n, count)
+			}
+		}
+		if _, ok := distinctVerified(got)[ping.DeliveryID]; !ok {
+			t.Errorf("the ping's delivery %s was not received", ping.DeliveryID)
+		}
+	})
+	t.Run("the delivery log says delivered, with the ids the receiver saw", func(t *testing.T) {
+		l := f.log(t)
+		if len(l.Deliveries) != 6 {
+			t.Fatalf("got %d deliveries in the log, want 6", len(l.Deliveries))
+		}
+		for _, d := range l.Deliveries {
+			if d.Status != "delivered" || d.Attempts != 1 {
+				t.Errorf("delivery %s: %s after %d attempts", d.ID, d.Status, d.Attempts)
+			}
+			if _, ok := distinctVerified(got)[d.ID]; !ok {
+				t.Errorf("delivery %s is not one the receiver got", d.ID)
+			}
+		}
+	})
+	t.Run("the secret is never listed", func(t *testing.T) {
+		for _, path := range []string{"/open/webhooks", "/open/webhooks/" + f.hookID, "/open/webhooks/" + f.hookID + "/deliveries"} {
+			if r := f.srv.do(t, "GET", path, f.token, ""); strings.Contains(r.body, f.secret) || strings.Contains(r.body, `"secret"`) {
+				t.Errorf("GET %s shows the secret: %s", path, r.body)
+			}
+		}
+	})
+}
+
+// testClock skips the Deliverer's waits: Sleep advances its time at once
+// and calls onAdvance, so a test can bring a receiver back after a minute
+// of backoff without waiting for it.
+type testClock struct {
+	mu        sync.Mutex
+	now       time.Time
+	onAdvance func(elapsed time.Duration)
+	start     time.Time
+}
+
+func newTestClock() *testClock {
+	now := time.Now()
+	return &testClock{now: now, start: now}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	elapsed, f := c.now.Sub(c.start), c.onAdvance
+	c.mu.Unlock()
+	if f != nil {
+		f(elapsed)
+	}
+	return ctx.Err()
+}
+
+func TestWebhookReceiverDownForAMinute(t *testing.T) {
+	clock := newTestClock()
+	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: clock})
+	f.recv.set(t, "down", f.secret)
+	var once sync.Once
+	clock.mu.Lock()
+	clock.onAdvance = func(elapsed time.Duration) {
+		if elapsed >= time.Minute {
+			once.Do(func() { f.recv.set(t, "ok", f.secret) })
+		}
+	}
+	clock.mu.Unlock()
+	f.changeKeys(t, "during the outage")
+	waitFor(t, 20*time.Second, "five deliveries after the receiver came back", func() bool { return len(distinctVerified(f.recv.all())) == 5 })
+	got := f.recv.all()
+	first503 := int64(-1)
+	for _, r := range got {
+		if ts := atoi(r.Timestamp); r.Status == 503 && (first503 < 0 || ts < first503) {
+			first503 = ts
+		}
+	}
+	if first503 < 0 {
+		t.Fatal("the receiver never answered 503: the outage was not exercised")
+	}
+	refused := map[string]bool{}
+	for _, r := range got {
+		if r.Status == 503 {
+			refused[r.ID] = true
+		}
+	}
+	for id, r := range distinctVerified(got) {
+		if refused[id] && atoi(r.Timestamp)-first503 < 60 {
+			t.Errorf("delivery %s was accepted %d s into a 60 s outage", id, atoi(r.Timestamp)-first503)
+		}
+	}
+	l := f.log(t)
+	if len(l.Deliveries) != 5 {
+		t.Errorf("got %d deliveries in the log, want 5", len(l.Deliveries))
+	}
+	for _, d := range l.Deliveries {
+		if d.Status != "delivered" || (refused[d.ID] && d.Attempts < 2) {
+			t.Errorf("delivery %s: %s after %d attempts", d.ID, d.Status, d.Attempts)
+		}
+	}
+	if n := len(f.dead.all()); n != 0 {
+		t.Errorf("%d dead letters, want none: no event is lost", n)
+	}
+}
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+func TestWebhookDeadLetters(t *testing.T) {
+	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: newTestClock()})
+	f.recv.set(t, "error", f.secret)
+	resp := f.srv.do(t, "POST", "/open/webhooks/"+f.hookID+"/test", f.token, "")
+	var ping struct {
+		DeliveryID string `json:"deliveryId"`
+	}
+	resp.decode(t, &ping)
+	waitFor(t, 15*time.Second, "a dead letter", func() bool { return len(f.dead.all()) == 1 })
+	d := f.dead.all()[0]
+	attempts := len(webhooks.DefaultBackoff) + 1
+	if d.DeliveryID != ping.DeliveryID || d.Attempts != attempts || d.LastError != "status 500" || d.Body == "" {
+		t.Errorf("dead letter %+v, want %s after %d attempts", d, ping.DeliveryID, attempts)
+	}
+	if strings.Contains(d.Body, f.secret) {
+		t.Error("the dead letter holds the secret")
+	}
+	waitFor(t, 5*time.Second, "the log to say deadLettered", func() bool {
+		l := f.log(t)
+		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "deadLettered" && l.Deliveries[0].Attempts == attempts
+	})
+	if n := len(f.recv.all()); n != attempts {
+		t.Errorf("the receiver got %d attempts, want %d", n, attempts)
+	}
+}
+
+func TestWebhookSlowReceiverIsRetried(t *testing.T) {
+	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: newTestClock(), AttemptTimeout: 500 * time.Millisecond})
+	f.recv.set(t, "slow-once", f.secret)
+	f.srv.do(t, "POST", "/open/webhooks/"+f.hookID+"/test", f.token, "")
+	waitFor(t, 15*time.Second, "the retried delivery in the log", func() bool {
+		l := f.log(t)
+		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "delivered"
+	})
+	l := f.log(t)
+	if d := l.Deliveries[0]; d.Attempts != 2 {
+		t.Errorf("delivered after %d attempts, want 2 (the first timed out)", d.Attempts)
+	}
+}
+
+// TestWebhookBodyIsStringifyExact checks, with node, that every body the
+// Deliverer writes is what JSON.stringify writes for its own parse, so spec
+// 003's verification over JSON.stringify(req.body) signs the same bytes.
+func TestWebhookBodyIsStringifyExact(t *testing.T) {
+	node := interpreter(t, "apt-get install -y nodejs", []string{"--version"}, "node")
+	datas := []any{
+		map[string]any{"name": "a<b>&c", "quote": `"'\`, "ls": "\u2028\u2029", "ctl": "\x01\x1f\t\n\b\f\r\x7f", "emoji": "🔑é", "n": 12345678901, "f": 0.5, "neg": -3, "lit": `\u0008 \u003c`},
+		// An audit event: its own MarshalJSON escapes "<" as encoding/json does.
+		keys.Event{ID: "evt", Type: keys.EventKeyCreated, At: time.Unix(1_800_000_000, 0), UserID: "alice", KeyID: "k1",
+			Changes: map[string]any{"name": map[string]any{"to": "<prod> & \"x\""}}},
+		map[string]string{"webhookId": "wh_abc"},
+		[]any{nil, true, false, map[string]any{}, []any{}},
+	}
+	for i, d := range datas {
+		body, err := webhooks.Body("whd_0", "ping", time.Unix(1_800_000_000, 123_000_000), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.CommandContext(t.Context(), node, "-e", `let s="";process.stdin.on("data",c=>s+=c).on("end",()=>process.exit(JSON.stringify(JSON.parse(s))===s?0:1))`)
+		cmd.Stdin = strings.NewReader(string(body))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("body %d: JSON.stringify(JSON.parse(body)) !== body: %v %s\n%s", i, err, out, body)
+		}
+	}
+}
