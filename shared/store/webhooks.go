@@ -300,4 +300,3 @@ func Trigger(image map[string]types.AttributeValue) (webhooks.Trigger, bool) {
 // triggers: the delivery function's event filter in template.yaml names
 // exactly these.
 var StreamPrefixes = []string{prefixAudit, prefixPing}
-

@@ -58,7 +58,7 @@ func StartDeliveries(ctx context.Context, opts Options, d DeliveryOptions) (stop
 			return nil, fmt.Errorf("%s: %w", m.FunctionID, err)
 		}
 		p, err := streams.Start(ctx, streams.Options{Endpoint: opts.Endpoint, Table: opts.Table, Region: opts.Region, Mapping: m,
-			Handler: withDeadline(deadline(opts.FunctionTimeout, opts.Template.Functions[m.FunctionID]), fn.Handle),
+			Handler:  withDeadline(deadline(opts.FunctionTimeout, opts.Template.Functions[m.FunctionID]), fn.Handle),
 			Interval: d.PollInterval, RetryWait: d.RetryWait, Logger: opts.FunctionLogger.With("function", m.FunctionID)})
 		if err != nil {
 			stopAll()
