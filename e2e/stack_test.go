@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/e2e/reliability"
 	"keygate/shared/apikey"
@@ -42,6 +43,7 @@ const (
 type stack struct {
 	endpoint, table string
 	st              *store.Store
+	client          *dynamodb.Client // for snapshots of the table
 	logs            *testlog.Buffer
 	tokens          []string // every token the test made, checked against the logs
 	// signingKey is the identity assertion's key file, one per stack so
@@ -54,7 +56,7 @@ type stack struct {
 func newStack(tb testing.TB) *stack {
 	tb.Helper()
 	client, table := dynamolocal.NewTestTable(tb)
-	s := &stack{endpoint: dynamolocal.Endpoint(tb), table: table, st: store.New(client, table), logs: &testlog.Buffer{}}
+	s := &stack{endpoint: dynamolocal.Endpoint(tb), table: table, st: store.New(client, table), client: client, logs: &testlog.Buffer{}}
 	tb.Cleanup(func() {
 		var secrets []string
 		for _, tok := range s.tokens {
