@@ -78,6 +78,15 @@ var groups = []group{
 	{"audit", "the audit log of key changes", []command{
 		{"ls", "list a user's audit events, newest first", (*cli).auditList},
 	}},
+	{"webhook", "a user's webhook endpoints and their deliveries", []command{
+		{"create", "register an endpoint and print its signing secret, once", (*cli).webhookCreate},
+		{"ls", "list a user's endpoints", (*cli).webhookList},
+		{"get", "show an endpoint", (*cli).webhookGet},
+		{"update", "change an endpoint's url, events or description", (*cli).webhookUpdate},
+		{"rm", "delete an endpoint", (*cli).webhookRemove},
+		{"test", "queue a ping to an endpoint", (*cli).webhookTest},
+		{"deliveries", "list an endpoint's latest deliveries", (*cli).webhookDeliveries},
+	}},
 	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
 		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},
 		{"ls", "list the public keys the JWKS serves", (*cli).signingKeyList},

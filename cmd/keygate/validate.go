@@ -20,6 +20,8 @@ func checkArg(name, value string) error {
 		return checkID("workspace", value)
 	case "<keyId>":
 		return checkKeyID(value)
+	case "<webhookId>":
+		return checkID("webhook", value)
 	}
 	return nil
 }

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"keygate/shared/webhooks"
+)
+
+// webhookService is the webhook use cases on the table. http:// to loopback
+// is allowed only against a custom endpoint (the local stack).
+func (c *cli) webhookService() (*webhooks.Service, error) {
+	st, err := c.connect()
+	if err != nil {
+		return nil, err
+	}
+	return webhooks.NewService(st, webhooks.ServiceConfig{AllowLoopbackHTTP: c.g.endpoint != ""}), nil
+}
+
+// webhookView is an endpoint as the CLI prints it (the API's JSON shape).
+type webhookView struct {
+	ID          string   `json:"id"`
+	URL         string   `json:"url"`
+	Description string   `json:"description"`
+	Events      []string `json:"events"`
+	CreatedAt   string   `json:"createdAt"`
+	UpdatedAt   string   `json:"updatedAt"`
+	Secret      string   `json:"secret,omitempty"`
+}
+
+func viewWebhook(w webhooks.Webhook) webhookView {
+	ev := make([]string, len(w.Events))
+	for i, e := range w.Events {
+		ev[i] = string(e)
+	}
+	return webhookView{ID: w.ID, URL: w.URL, Description: w.Description, Events: ev, CreatedAt: cliTime(w.CreatedAt), UpdatedAt: cliTime(w.UpdatedAt)}
+}
+
+func cliTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func (c *cli) printWebhook(v webhookView) error {
+	return c.emit(v, func() error {
+		pairs := []string{"id", v.ID, "url", v.URL, "events", strings.Join(v.Events, ","), "description", v.Description, "created", v.CreatedAt}
+		if v.Secret != "" {
+			pairs = append(pairs, "secret", v.Secret+"   (shown this only time: it signs every delivery)")
+		}
+		return c.printFields(pairs...)
+	})
+}
+
+func splitEvents(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// webhookCreate: keygate webhook create <userId> --url U --events a,b [--description D]
+func (c *cli) webhookCreate(args []string) error {
+	fs := c.newFlagSet("webhook create", "<userId>", "Register a webhook endpoint for a user and print its signing secret, once.")
+	url := fs.String("url", "", "the endpoint's `url` (https://, a public host)")
+	events := fs.String("events", "", "comma-separated event `types`: key.created, key.updated, key.rotated, key.revoked")
+	desc := fs.String("description", "", "a `description`")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	w, err := svc.Create(c.ctx, c.operator(pos[0]), webhooks.CreateInput{URL: *url, Events: splitEvents(*events), Description: *desc})
+	if err != nil {
+		return err
+	}
+	v := viewWebhook(w)
+	v.Secret = w.Secret
+	return c.printWebhook(v)
+}
+
+// webhookList: keygate webhook ls <userId>
+func (c *cli) webhookList(args []string) error {
+	fs := c.newFlagSet("webhook ls", "<userId>", "List a user's webhook endpoints, newest first (never their secrets).")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	ws, err := svc.List(c.ctx, c.operator(pos[0]))
+	if err != nil {
+		return err
+	}
+	views := make([]webhookView, len(ws))
+	rows := make([][]string, len(ws))
+	for i, w := range ws {
+		views[i] = viewWebhook(w)
+		rows[i] = []string{w.ID, w.URL, strings.Join(views[i].Events, ","), views[i].CreatedAt}
+	}
+	return c.emit(views, func() error { return c.printTable([]string{"ID", "URL", "EVENTS", "CREATED"}, rows) })
+}
+
+// webhookGet: keygate webhook get <userId> <webhookId>
+func (c *cli) webhookGet(args []string) error {
+	fs := c.newFlagSet("webhook get", "<userId> <webhookId>", "Show one webhook endpoint.")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	w, err := svc.Get(c.ctx, c.operator(pos[0]), pos[1])
+	if err != nil {
+		return err
+	}
+	return c.printWebhook(viewWebhook(w))
+}
+
+// webhookUpdate: keygate webhook update <userId> <webhookId> [--url] [--events] [--description]
+func (c *cli) webhookUpdate(args []string) error {
+	fs := c.newFlagSet("webhook update", "<userId> <webhookId>", "Change a webhook endpoint's url, events or description.")
+	url := fs.String("url", "", "the new `url`")
+	events := fs.String("events", "", "the new comma-separated event `types`")
+	desc := fs.String("description", "", "the new `description`")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	var in webhooks.UpdateInput
+	if fs.isSet("url") {
+		in.URL = url
+	}
+	if fs.isSet("events") {
+		e := splitEvents(*events)
+		in.Events = &e
+	}
+	if fs.isSet("description") {
+		in.Description = desc
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	w, err := svc.Update(c.ctx, c.operator(pos[0]), pos[1], in)
+	if err != nil {
+		return err
+	}
+	return c.printWebhook(viewWebhook(w))
+}
+
+// webhookRemove: keygate webhook rm <userId> <webhookId>
+func (c *cli) webhookRemove(args []string) error {
+	fs := c.newFlagSet("webhook rm", "<userId> <webhookId>", "Delete a webhook endpoint.")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	if err := svc.Delete(c.ctx, c.operator(pos[0]), pos[1]); err != nil {
+		return err
+	}
+	return c.emit(map[string]any{"id": pos[1], "deleted": true}, func() error { return c.printFields("deleted", pos[1]) })
+}
+
+// webhookTest: keygate webhook test <userId> <webhookId>
+func (c *cli) webhookTest(args []string) error {
+	fs := c.newFlagSet("webhook test", "<userId> <webhookId>", "Queue a ping to a webhook endpoint; see its delivery with 'webhook deliveries'.")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	id, err := svc.Test(c.ctx, c.operator(pos[0]), pos[1])
+	if err != nil {
+		return err
+	}
+	return c.emit(map[string]string{"deliveryId": id}, func() error { return c.printFields("delivery queued", id) })
+}
+
+// webhookDeliveries: keygate webhook deliveries <userId> <webhookId>
+func (c *cli) webhookDeliveries(args []string) error {
+	fs := c.newFlagSet("webhook deliveries", "<userId> <webhookId>", "List a webhook endpoint's latest deliveries, newest first: status, attempts, last answer, next retry.")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.webhookService()
+	if err != nil {
+		return err
+	}
+	ds, err := svc.Deliveries(c.ctx, c.operator(pos[0]), pos[1])
+	if err != nil {
+		return err
+	}
+	type view struct {
+		ID          string  `json:"id"`
+		Type        string  `json:"type"`
+		Status      string  `json:"status"`
+		Attempts    int     `json:"attempts"`
+		LastStatus  int     `json:"lastStatusCode"`
+		LastError   string  `json:"lastError"`
+		NextRetryAt *string `json:"nextRetryAt"`
+	}
+	views := make([]view, len(ds))
+	rows := make([][]string, len(ds))
+	for i, d := range ds {
+		views[i] = view{ID: d.ID, Type: string(d.Type), Status: string(d.Status), Attempts: d.Attempts, LastStatus: d.LastStatusCode, LastError: d.LastError}
+		next := "-"
+		if !d.NextRetryAt.IsZero() {
+			s := cliTime(d.NextRetryAt)
+			views[i].NextRetryAt, next = &s, s
+		}
+		rows[i] = []string{d.ID, string(d.Type), string(d.Status), strconv.Itoa(d.Attempts), strconv.Itoa(d.LastStatusCode), orDash(&d.LastError), next}
+	}
+	return c.emit(views, func() error {
+		return c.printTable([]string{"ID", "TYPE", "STATUS", "ATTEMPTS", "LAST STATUS", "LAST ERROR", "NEXT RETRY"}, rows)
+	})
+}
