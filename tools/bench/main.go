@@ -19,7 +19,7 @@ import (
 )
 
 // sections are the parts of the run, in order; -only picks some.
-var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "calls", "gateway", "proxy"}
+var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "webhooks", "calls", "gateway", "proxy"}
 
 func main() {
 	out := flag.String("out", "", "write the Markdown report to this file (e.g. docs/benchmarks.md)")
@@ -98,6 +98,7 @@ type results struct {
 	calls       []callsResult
 	load        []loadResult
 	proxy       []proxyResult
+	webhooks    *webhookResult
 }
 
 // run measures the selected sections.
@@ -147,7 +148,7 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			*gb.dst = &res
 		}
 	}
-	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") && !want("proxy") {
+	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") && !want("proxy") && !want("webhooks") {
 		r.took = time.Since(start)
 		return r, nil
 	}
@@ -219,6 +220,15 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	if want("scaling") {
 		progress("scaling: users in %v workspaces", scalingWorkspaces)
 		if r.scaling, err = measureScaling(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
+	// line per request would flood the terminal and slow what is measured.
+	wopts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn, CacheTTL: -1}
+	if want("webhooks") {
+		progress("webhooks: %d key changes, each timed to its delivery", webhookEvents)
+		if r.webhooks, err = measureWebhooks(ctx, root, f, wopts); err != nil {
 			return nil, err
 		}
 	}

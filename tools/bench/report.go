@@ -20,7 +20,10 @@ const (
 	targetEventNsPerOp = 30_000
 	// targetFloorRatio bounds the authorizer's uncached verification as a
 	// multiple of the bare SDK calls (issue 15).
-	targetFloorRatio  = 1.2
+	targetFloorRatio = 1.2
+	// targetWebhookP50 bounds the median time from a key change to its
+	// webhook delivery through the local stack.
+	targetWebhookP50  = 2 * time.Second
 	rssCommandPattern = "go run ./tools/bench -only rss -invocations %d"
 )
 
@@ -93,6 +96,10 @@ func (r *results) summary() []row {
 		}
 		rows = append(rows, row{fmt.Sprintf("peak RSS, authorizer, %d warm invocations", m.Invocations),
 			fmt.Sprintf("%.1f MiB", float64(m.PeakKB)/1024), "≤ 40 MB", verdict(m.PeakKB <= targetPeakRSSKB)})
+	}
+	if w := r.webhooks; w != nil {
+		rows = append(rows, row{fmt.Sprintf("webhook delivery after a key change, p50 over %d events (local stack)", w.Events),
+			fmt.Sprintf("%s (p99 %s, max %s)", ms(w.P50), ms(w.P99), ms(w.Max)), "≤ 2 s", verdict(w.P50 <= targetWebhookP50)})
 	}
 	for _, c := range r.calls {
 		rows = append(rows, row{"DynamoDB calls, " + c.Case, fmt.Sprintf("%d (%s)", c.Total, opsText(c)), fmt.Sprintf("%d", c.Want), verdict(c.Total == c.Want)})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -38,6 +39,9 @@ func StartDeliveries(ctx context.Context, opts Options, d DeliveryOptions) (stop
 	}
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
+	}
+	if opts.FunctionLogger == nil {
+		opts.FunctionLogger = slog.New(slog.DiscardHandler)
 	}
 	b := builder{ctx: ctx, opts: opts, flusher: &lateFlusher{}}
 	var pollers []*streams.Poller
