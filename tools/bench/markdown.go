@@ -154,7 +154,7 @@ func (r *results) markdown() string {
 		p("## Webhook delivery latency\n\n")
 		p("%d renames of a key through the local gateway, one after the other, each timed from the API's 200 to the moment a receiver on loopback has the `key.updated` delivery: the audit event's insert, DynamoDB Local's stream polled as Lambda's event-source mapping would (tools/streams, 100 ms between empty polls, the template's filter), WebhookDeliveryFunction's lookup of the endpoints and the signed POST. After five warm-ups.\n\n", w.Events)
 		p("| events | p50 | p99 | max |\n|---|---|---|---|\n| %d | %s | %s | %s |\n\n", w.Events, ms(w.P50), ms(w.P99), ms(w.Max))
-		p("On AWS the stream's own delay comes first (Lambda polls a stream shard about four times a second); this measures keygate's part and the local poller. Reproduce: `go run ./tools/bench -only webhooks`\n\n")
+		p("On AWS, Lambda's own polling of the stream comes first, at a rate this does not reproduce; this measures keygate's part and the local poller. Reproduce: `go run ./tools/bench -only webhooks`\n\n")
 	}
 	if len(r.proxy) > 0 {
 		p("## The local gateway's HTTP_PROXY overhead\n\n")
