@@ -289,6 +289,7 @@ func (m *memoryDeadLetters) all() []webhooks.DeadLetter {
 // and WebhookDeliveryFunction) with cfg, until the test ends.
 func (s *stack) deliveries(tb testing.TB, cfg webhooks.DeliverConfig) *memoryDeadLetters {
 	tb.Helper()
+	dynamolocal.EnableStream(tb, s.client, s.table)
 	t, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
 	if err != nil {
 		tb.Fatal(err)

@@ -68,7 +68,14 @@ type TableAPI interface {
 // CreateTable creates the table, waits until it is active and enables TTL on
 // the ttl attribute. An existing table is a Conflict error.
 func CreateTable(ctx context.Context, client TableAPI, name string) error {
-	if _, err := client.CreateTable(ctx, TableDefinition(name)); err != nil {
+	return CreateTableFrom(ctx, client, TableDefinition(name))
+}
+
+// CreateTableFrom is CreateTable with the definition given (tests drop the
+// stream when they do not read it).
+func CreateTableFrom(ctx context.Context, client TableAPI, def *dynamodb.CreateTableInput) error {
+	name := aws.ToString(def.TableName)
+	if _, err := client.CreateTable(ctx, def); err != nil {
 		var inUse *types.ResourceInUseException
 		if errors.As(err, &inUse) {
 			return apperr.Errorf(apperr.Conflict, "table %s already exists", name)

@@ -120,7 +120,12 @@ func NewTestTable(tb testing.TB) (*dynamodb.Client, string) {
 	name := "keygate-test-" + hex.EncodeToString(b[:])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := store.CreateTable(ctx, client, name); err != nil {
+	// Without the stream: most tests do not read it, and every write would
+	// feed it (the load it adds made contention tests slower on a shared
+	// DynamoDB Local). Tests of deliveries call EnableStream.
+	def := store.TableDefinition(name)
+	def.StreamSpecification = nil
+	if err := store.CreateTableFrom(ctx, client, def); err != nil {
 		tb.Fatalf("create table %s: %v", name, err)
 	}
 	tb.Cleanup(func() {
@@ -129,4 +134,26 @@ func NewTestTable(tb testing.TB) (*dynamodb.Client, string) {
 		_, _ = client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
 	})
 	return client, name
+}
+
+// EnableStream turns on the table's stream as template.yaml declares it
+// (store.StreamView) and waits until DynamoDB Local reports its ARN.
+func EnableStream(tb testing.TB, client *dynamodb.Client, table string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := client.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(table),
+		StreamSpecification: store.TableDefinition(table).StreamSpecification}); err != nil {
+		tb.Fatalf("enable the stream of %s: %v", table, err)
+	}
+	for {
+		out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+		if err != nil {
+			tb.Fatalf("describe %s: %v", table, err)
+		}
+		if aws.ToString(out.Table.LatestStreamArn) != "" {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
