@@ -6,9 +6,9 @@
 //   node receiver.mjs <secret>     prints {"port": N} once listening
 //
 // Every delivery is reported on stdout as one JSON line. POST /_mode with
-// {"mode": "ok" | "down" | "error" | "slow-once", "secret": "..."} changes
-// how it answers: down = 503, error = 500, slow-once = the next delivery
-// waits 2 s before its 200.
+// {"mode": "ok" | "down" | "error" | "hang-once", "secret": "..."} changes
+// how it answers: down = 503, error = 500, hang-once = the next delivery
+// never gets an answer (the sender's timeout ends it), later ones get 200.
 import http from "node:http";
 import crypto from "node:crypto";
 
@@ -43,10 +43,10 @@ const server = http.createServer((req, res) => {
     const report = () =>
       process.stdout.write(JSON.stringify({ id: req.headers["x-webhook-id"], timestamp: req.headers["x-webhook-timestamp"],
         type: body.type, verified, canonical, status: answer, mode, data: body.data }) + "\n");
-    if (mode === "slow-once") {
+    if (mode === "hang-once") {
+      report();
       mode = "ok";
-      setTimeout(() => { report(); res.statusCode = 200; res.end("{}"); }, 2000);
-      return;
+      return; // no answer: the sender times out
     }
     report();
     res.statusCode = verified ? answer : 401;
