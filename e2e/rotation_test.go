@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -13,14 +12,6 @@ import (
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
 )
-
-// keyFile is the local stack's signing key file as rotation writes it.
-type keyFile string
-
-func (f keyFile) Read(ctx context.Context) ([]byte, error) {
-	return assertion.FileSource(string(f))(ctx)
-}
-func (f keyFile) Write(_ context.Context, b []byte) error { return assertion.WriteFile(string(f), b) }
 
 // kidOf returns the kid in an assertion's header.
 func kidOf(tb testing.TB, token string) string {
@@ -81,7 +72,7 @@ func TestSigningKeyRotation(t *testing.T) {
 	}
 
 	oldKid := kidOf(t, call(t).header.Get(upstream.AssertionHeader))
-	newKid, rotatedKid, err := assertion.Rotate(t.Context(), keyFile(s.signingKey), s.st, now())
+	newKid, rotatedKid, err := assertion.Rotate(t.Context(), assertion.FileDocument(s.signingKey), s.st, now())
 	if err != nil || rotatedKid != oldKid {
 		t.Fatalf("rotate: %v (rotated %s, signing %s)", err, rotatedKid, oldKid)
 	}

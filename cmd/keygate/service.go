@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 
@@ -63,18 +64,28 @@ func (c *cli) operator(userID string) keys.Caller {
 // stageCache is the authorizer cache of a deployed stage, reached with the
 // SDK's configuration chain (profiles, SSO, assumed roles).
 func (c *cli) stageCache(restAPIID, stage string) (keys.CacheFlusher, error) {
+	cfg, err := c.awsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return apigw.Stage{Flusher: apigw.NewFlusher(apigateway.NewFromConfig(cfg)), RestAPIID: restAPIID, Name: stage}, nil
+}
+
+// awsConfig loads the SDK's configuration chain (profiles, SSO, assumed
+// roles) for the AWS services the CLI calls besides DynamoDB.
+func (c *cli) awsConfig() (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if c.g.region != "" {
 		opts = append(opts, config.WithRegion(c.g.region))
 	}
 	cfg, err := config.LoadDefaultConfig(c.ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		return nil, usageErrorf("no AWS region: pass --region or set AWS_REGION")
+		return aws.Config{}, usageErrorf("no AWS region: pass --region or set AWS_REGION")
 	}
-	return apigw.Stage{Flusher: apigw.NewFlusher(apigateway.NewFromConfig(cfg)), RestAPIID: restAPIID, Name: stage}, nil
+	return cfg, nil
 }
 
 // logger writes the service's warnings (a failed flush) to stderr as text.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"keygate/shared/assertion"
@@ -28,7 +27,7 @@ func (c *cli) signingKeyRotate(args []string) error {
 	if err != nil {
 		return err
 	}
-	var doc assertion.Document = keyFileDocument(*file)
+	var doc assertion.Document = assertion.FileDocument(*file)
 	if *secret != "" {
 		api, err := c.secretsClient()
 		if err != nil {
@@ -81,17 +80,6 @@ func (c *cli) signingKeyList(args []string) error {
 	return c.emit(rows, func() error { return c.printTable([]string{"KID", "PUBLISHED UNTIL"}, text) })
 }
 
-// keyFileDocument is the local stack's key set file.
-type keyFileDocument string
-
-func (f keyFileDocument) Read(ctx context.Context) ([]byte, error) {
-	return assertion.FileSource(string(f))(ctx)
-}
-
-func (f keyFileDocument) Write(_ context.Context, data []byte) error {
-	return assertion.WriteFile(string(f), data)
-}
-
 // secretsAPI is what rotation calls of Secrets Manager.
 type secretsAPI interface {
 	assertion.SecretsAPI
@@ -120,16 +108,9 @@ func (d secretDocument) Write(ctx context.Context, data []byte) error {
 // secretsClient builds a Secrets Manager client from the SDK's
 // configuration chain, as the DynamoDB client against AWS.
 func (c *cli) secretsClient() (secretsAPI, error) {
-	var opts []func(*config.LoadOptions) error
-	if c.g.region != "" {
-		opts = append(opts, config.WithRegion(c.g.region))
-	}
-	cfg, err := config.LoadDefaultConfig(c.ctx, opts...)
+	cfg, err := c.awsConfig()
 	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return nil, usageErrorf("no AWS region: pass --region or set AWS_REGION")
+		return nil, err
 	}
 	return secretsmanager.NewFromConfig(cfg), nil
 }

@@ -18,36 +18,31 @@ func (c *cli) webhookService() (*webhooks.Service, error) {
 	return webhooks.NewService(st, webhooks.ServiceConfig{AllowLoopbackHTTP: c.g.endpoint != ""}), nil
 }
 
-// webhookView is an endpoint as the CLI prints it (the API's JSON shape).
-type webhookView struct {
-	ID          string   `json:"id"`
-	URL         string   `json:"url"`
-	Description string   `json:"description"`
-	Events      []string `json:"events"`
-	CreatedAt   string   `json:"createdAt"`
-	UpdatedAt   string   `json:"updatedAt"`
-	Secret      string   `json:"secret,omitempty"`
-}
-
-func viewWebhook(w webhooks.Webhook) webhookView {
-	ev := make([]string, len(w.Events))
-	for i, e := range w.Events {
-		ev[i] = string(e)
+// printWebhook prints an endpoint: with --json the API's shape (its secret
+// only when created is set).
+func (c *cli) printWebhook(w webhooks.Webhook, created bool) error {
+	var v any = w
+	if created {
+		v = webhooks.Created{Webhook: w}
 	}
-	return webhookView{ID: w.ID, URL: w.URL, Description: w.Description, Events: ev, CreatedAt: cliTime(w.CreatedAt), UpdatedAt: cliTime(w.UpdatedAt)}
-}
-
-func cliTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-func (c *cli) printWebhook(v webhookView) error {
 	return c.emit(v, func() error {
-		pairs := []string{"id", v.ID, "url", v.URL, "events", strings.Join(v.Events, ","), "description", v.Description, "created", v.CreatedAt}
-		if v.Secret != "" {
-			pairs = append(pairs, "secret", v.Secret+"   (shown this only time: it signs every delivery)")
+		pairs := []string{"id", w.ID, "url", w.URL, "events", joinEvents(w.Events), "description", w.Description, "created", cliTime(w.CreatedAt)}
+		if created {
+			pairs = append(pairs, "secret", w.Secret+"   (shown this only time: it signs every delivery)")
 		}
 		return c.printFields(pairs...)
 	})
 }
+
+func joinEvents(ts []webhooks.EventType) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ",")
+}
+
+func cliTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func splitEvents(s string) []string {
 	var out []string
@@ -77,9 +72,7 @@ func (c *cli) webhookCreate(args []string) error {
 	if err != nil {
 		return err
 	}
-	v := viewWebhook(w)
-	v.Secret = w.Secret
-	return c.printWebhook(v)
+	return c.printWebhook(w, true)
 }
 
 // webhookList: keygate webhook ls <userId>
@@ -97,13 +90,14 @@ func (c *cli) webhookList(args []string) error {
 	if err != nil {
 		return err
 	}
-	views := make([]webhookView, len(ws))
 	rows := make([][]string, len(ws))
 	for i, w := range ws {
-		views[i] = viewWebhook(w)
-		rows[i] = []string{w.ID, w.URL, strings.Join(views[i].Events, ","), views[i].CreatedAt}
+		rows[i] = []string{w.ID, w.URL, joinEvents(w.Events), cliTime(w.CreatedAt)}
 	}
-	return c.emit(views, func() error { return c.printTable([]string{"ID", "URL", "EVENTS", "CREATED"}, rows) })
+	if ws == nil {
+		ws = []webhooks.Webhook{}
+	}
+	return c.emit(ws, func() error { return c.printTable([]string{"ID", "URL", "EVENTS", "CREATED"}, rows) })
 }
 
 // webhookGet: keygate webhook get <userId> <webhookId>
@@ -121,7 +115,7 @@ func (c *cli) webhookGet(args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.printWebhook(viewWebhook(w))
+	return c.printWebhook(w, false)
 }
 
 // webhookUpdate: keygate webhook update <userId> <webhookId> [--url] [--events] [--description]
@@ -153,7 +147,7 @@ func (c *cli) webhookUpdate(args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.printWebhook(viewWebhook(w))
+	return c.printWebhook(w, false)
 }
 
 // webhookRemove: keygate webhook rm <userId> <webhookId>
@@ -206,27 +200,18 @@ func (c *cli) webhookDeliveries(args []string) error {
 	if err != nil {
 		return err
 	}
-	type view struct {
-		ID          string  `json:"id"`
-		Type        string  `json:"type"`
-		Status      string  `json:"status"`
-		Attempts    int     `json:"attempts"`
-		LastStatus  int     `json:"lastStatusCode"`
-		LastError   string  `json:"lastError"`
-		NextRetryAt *string `json:"nextRetryAt"`
-	}
-	views := make([]view, len(ds))
 	rows := make([][]string, len(ds))
 	for i, d := range ds {
-		views[i] = view{ID: d.ID, Type: string(d.Type), Status: string(d.Status), Attempts: d.Attempts, LastStatus: d.LastStatusCode, LastError: d.LastError}
 		next := "-"
 		if !d.NextRetryAt.IsZero() {
-			s := cliTime(d.NextRetryAt)
-			views[i].NextRetryAt, next = &s, s
+			next = cliTime(d.NextRetryAt)
 		}
 		rows[i] = []string{d.ID, string(d.Type), string(d.Status), strconv.Itoa(d.Attempts), strconv.Itoa(d.LastStatusCode), orDash(&d.LastError), next}
 	}
-	return c.emit(views, func() error {
+	if ds == nil {
+		ds = []webhooks.Delivery{}
+	}
+	return c.emit(ds, func() error {
 		return c.printTable([]string{"ID", "TYPE", "STATUS", "ATTEMPTS", "LAST STATUS", "LAST ERROR", "NEXT RETRY"}, rows)
 	})
 }

@@ -25,13 +25,6 @@ import (
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }
 
-type keyFile string
-
-func (f keyFile) Read(ctx context.Context) ([]byte, error) {
-	return assertion.FileSource(string(f))(ctx)
-}
-func (f keyFile) Write(_ context.Context, b []byte) error { return assertion.WriteFile(string(f), b) }
-
 // setup publishes a key set, rotates it once, and returns the function (on
 // a recording client), the seeding store and the two kids.
 func setup(tb testing.TB, now time.Time) (fn *jwks.Function, st *store.Store, calls *iamcheck.Recorder, oldKid, newKid string) {
@@ -49,7 +42,7 @@ func setup(tb testing.TB, now time.Time) (fn *jwks.Function, st *store.Store, ca
 	if err := assertion.Publish(tb.Context(), h.Keys(), st); err != nil {
 		tb.Fatal(err)
 	}
-	if newKid, oldKid, err = assertion.Rotate(tb.Context(), keyFile(path), st, now); err != nil {
+	if newKid, oldKid, err = assertion.Rotate(tb.Context(), assertion.FileDocument(path), st, now); err != nil {
 		tb.Fatal(err)
 	}
 	logger, _ := testlog.New()

@@ -85,9 +85,7 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The secret is in this answer only: never logged.
 	f.logger.InfoContext(r.Context(), "webhook created", "userId", c.UserID, "webhookId", wh.ID, "byKeyId", c.KeyID)
-	out := toWebhookJSON(wh)
-	out.Secret = wh.Secret
-	httpapi.JSON(w, http.StatusCreated, out)
+	httpapi.JSON(w, http.StatusCreated, webhooks.Created{Webhook: wh})
 	return nil
 }
 
@@ -100,13 +98,12 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Webhooks []webhookJSON `json:"webhooks"`
-	}{Webhooks: make([]webhookJSON, 0, len(ws))}
-	for _, wh := range ws {
-		out.Webhooks = append(out.Webhooks, toWebhookJSON(wh))
+	if ws == nil {
+		ws = []webhooks.Webhook{}
 	}
-	httpapi.JSON(w, http.StatusOK, out)
+	httpapi.JSON(w, http.StatusOK, struct {
+		Webhooks []webhooks.Webhook `json:"webhooks"`
+	}{ws})
 	return nil
 }
 
@@ -119,7 +116,7 @@ func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpapi.JSON(w, http.StatusOK, toWebhookJSON(wh))
+	httpapi.JSON(w, http.StatusOK, wh)
 	return nil
 }
 
@@ -137,7 +134,7 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.logger.InfoContext(r.Context(), "webhook updated", "userId", c.UserID, "webhookId", wh.ID, "byKeyId", c.KeyID)
-	httpapi.JSON(w, http.StatusOK, toWebhookJSON(wh))
+	httpapi.JSON(w, http.StatusOK, wh)
 	return nil
 }
 
@@ -177,12 +174,11 @@ func (f *Function) deliveries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Deliveries []deliveryJSON `json:"deliveries"`
-	}{Deliveries: make([]deliveryJSON, 0, len(ds))}
-	for _, d := range ds {
-		out.Deliveries = append(out.Deliveries, toDeliveryJSON(d))
+	if ds == nil {
+		ds = []webhooks.Delivery{}
 	}
-	httpapi.JSON(w, http.StatusOK, out)
+	httpapi.JSON(w, http.StatusOK, struct {
+		Deliveries []webhooks.Delivery `json:"deliveries"`
+	}{ds})
 	return nil
 }

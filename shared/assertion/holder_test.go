@@ -38,11 +38,6 @@ func (p *memPublisher) RetireSigningKey(_ context.Context, kid string, until tim
 	return nil
 }
 
-type fileDoc string
-
-func (f fileDoc) Read(ctx context.Context) ([]byte, error) { return FileSource(string(f))(ctx) }
-func (f fileDoc) Write(_ context.Context, b []byte) error  { return WriteFile(string(f), b) }
-
 func TestRotateAndRefresh(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "data", "signing-key.json")
@@ -63,7 +58,7 @@ func TestRotateAndRefresh(t *testing.T) {
 		t.Fatalf("the first key %s is not published", first)
 	}
 
-	newKid, oldKid, err := Rotate(ctx, fileDoc(path), pub, now)
+	newKid, oldKid, err := Rotate(ctx, FileDocument(path), pub, now)
 	if err != nil {
 		t.Fatal(err)
 	}

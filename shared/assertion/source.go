@@ -134,6 +134,15 @@ type Document interface {
 	Write(ctx context.Context, data []byte) error
 }
 
+// FileDocument is the local stack's key set file as a Document.
+type FileDocument string
+
+// Read reads the file.
+func (f FileDocument) Read(ctx context.Context) ([]byte, error) { return FileSource(string(f))(ctx) }
+
+// Write replaces the file (WriteFile).
+func (f FileDocument) Write(_ context.Context, data []byte) error { return WriteFile(string(f), data) }
+
 // Rotate replaces the signing key: it publishes a new key first, then
 // writes the set with the new key signing PublishDelay from now, then
 // retires the old key from the JWKS RetainAfterRotation after that. It

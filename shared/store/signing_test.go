@@ -12,13 +12,6 @@ import (
 	"keygate/shared/assertion"
 )
 
-type keyFile string
-
-func (f keyFile) Read(ctx context.Context) ([]byte, error) {
-	return assertion.FileSource(string(f))(ctx)
-}
-func (f keyFile) Write(_ context.Context, b []byte) error { return assertion.WriteFile(string(f), b) }
-
 // TestSigningKeys publishes a key set, rotates it and reads the JWKS's keys
 // back at the moments that matter.
 func TestSigningKeys(t *testing.T) {
@@ -41,7 +34,7 @@ func TestSigningKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := h.Keys().Signing(now).ID
-	newKid, oldKid, err := assertion.Rotate(ctx, keyFile(path), st, now)
+	newKid, oldKid, err := assertion.Rotate(ctx, assertion.FileDocument(path), st, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +82,7 @@ func TestSigningKeys(t *testing.T) {
 		})
 	}
 	t.Run("no private key material in the table", func(t *testing.T) {
-		set, _ := keyFile(path).Read(ctx)
+		set, _ := assertion.FileDocument(path).Read(ctx)
 		ks, _ := assertion.ParseKeySet(set)
 		for _, item := range scan(t, client, table) {
 			for name, v := range item {
