@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/shared/store"
@@ -119,5 +120,37 @@ func (f *stackFlags) database(ctx context.Context, log io.Writer) (endpoint stri
 		}
 		return "", nil, func() {}, fmt.Errorf("table %s at %s: %w", f.table, endpoint, err)
 	}
+	// A table kept in the data folder from before webhooks has no stream:
+	// add it as template.yaml declares it, so deliveries work.
+	if err := ensureStream(tctx, c, f.table); err != nil {
+		stop()
+		return "", nil, func() {}, err
+	}
 	return endpoint, c, stop, nil
+}
+
+// ensureStream turns on the table's stream (store.StreamView) when it is off
+// and waits until it has an ARN.
+func ensureStream(ctx context.Context, c *dynamodb.Client, table string) error {
+	for added := false; ; {
+		out, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+		if err != nil {
+			return fmt.Errorf("describe table %s: %w", table, err)
+		}
+		if aws.ToString(out.Table.LatestStreamArn) != "" {
+			return nil
+		}
+		if !added {
+			if _, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(table),
+				StreamSpecification: store.TableDefinition(table).StreamSpecification}); err != nil {
+				return fmt.Errorf("enable the stream of %s: %w", table, err)
+			}
+			added = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
