@@ -28,10 +28,13 @@ import (
 
 // eventPrefixes maps each function to its sample events' file prefix.
 var eventPrefixes = map[string]string{
-	"AuthorizerFunction": "authorizer",
-	"ApiKeysFunction":    "apikeys",
-	"IdentityFunction":   "identity",
-	"ConfigFunction":     "config",
+	"AuthorizerFunction":      "authorizer",
+	"ApiKeysFunction":         "apikeys",
+	"IdentityFunction":        "identity",
+	"ConfigFunction":          "config",
+	"JwksFunction":            "jwks",
+	"WebhooksFunction":        "webhooks",
+	"WebhookDeliveryFunction": "webhookdelivery",
 }
 
 // authorizerWant is the expected outcome of each authorizer sample event.
@@ -63,6 +66,8 @@ var proxyWant = map[string]int{
 	"identity-workspace.json": 200,
 	"config-document.json":    200,
 	"config-global.json":      200,
+	"jwks-keys.json":          200,
+	"webhooks-list.json":      200,
 }
 
 // flushingSamples are the samples whose request flushes the authorizer
@@ -173,6 +178,20 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 					}
 					if id == "AuthorizerFunction" {
 						checkAuthorizerAnswer(t, name, resp)
+						return
+					}
+					if id == "WebhookDeliveryFunction" {
+						// A ping to a deleted webhook: nothing to send,
+						// nothing to retry.
+						var r struct {
+							BatchItemFailures []any `json:"batchItemFailures"`
+						}
+						if resp.Err != nil {
+							t.Fatalf("function error: %+v", resp.Err)
+						}
+						if err := json.Unmarshal(resp.Payload, &r); err != nil || len(r.BatchItemFailures) != 0 {
+							t.Errorf("got %s (%v), want no batch item failures", resp.Payload, err)
+						}
 						return
 					}
 					checkProxyAnswer(t, name, resp)

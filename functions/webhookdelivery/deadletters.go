@@ -38,8 +38,8 @@ func (q SQSDeadLetters) Send(ctx context.Context, d webhooks.DeadLetter) error {
 
 // newSQSClient builds the SQS client once, from the region and credentials
 // Lambda puts in the environment.
-func newSQSClient(getenv func(string) string, region string) (*sqs.Client, error) {
-	creds, err := awsenv.Credentials(getenv)
+func newSQSClient(getenv func(string) string, region string, local bool) (*sqs.Client, error) {
+	creds, err := awsenv.CredentialsOrLocal(getenv, local)
 	if err != nil {
 		return nil, err
 	}

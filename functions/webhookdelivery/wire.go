@@ -25,7 +25,7 @@ func Wire(ctx context.Context, d lambdaenv.Deps, dlq webhooks.DeadLetters, deliv
 		if cfg.DeadLetterQueueURL == "" {
 			return nil, errNoQueue
 		}
-		client, err := newSQSClient(d.Getenv, cfg.Region)
+		client, err := newSQSClient(d.Getenv, cfg.Region, cfg.DynamoDBEndpoint != "")
 		if err != nil {
 			return nil, err
 		}

@@ -163,7 +163,7 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		return nil, err
 	}
 	defer f.stop()
-	subjects, err := f.subjects(ctx, tmpl)
+	subjects, err := f.subjects(ctx, root, tmpl)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -95,7 +96,7 @@ func (f *fixture) stop() {
 // subjects returns the hello-world baseline and every function of the
 // template, each with the environment the template gives it (pointed at
 // DynamoDB Local) and an event that exercises its main path.
-func (f *fixture) subjects(ctx context.Context, tmpl *samtemplate.Template) ([]*subject, error) {
+func (f *fixture) subjects(ctx context.Context, root string, tmpl *samtemplate.Template) ([]*subject, error) {
 	authz := reliability.AuthorizerEvent(f.alice.Token)
 	// The context the authorizer gives the functions, from the real one.
 	resp, err := authorizer.New(store.New(f.client, f.table), authorizer.Config{}, nil).Handle(ctx, authz)
@@ -122,9 +123,16 @@ func (f *fixture) subjects(ctx context.Context, tmpl *samtemplate.Template) ([]*
 		"IdentityFunction":   proxy("/open/auth/whoami"),
 		"ApiKeysFunction":    proxy("/open/apikeys"),
 		"ConfigFunction":     proxy("/open/global/config"),
+		"JwksFunction":       proxy("/open/.well-known/jwks.json"),
+		"WebhooksFunction":   proxy("/open/webhooks"),
 	}
+	ping, err := os.ReadFile(filepath.Join(root, "events", "webhookdelivery-ping-deleted-webhook.json"))
+	if err != nil {
+		return nil, err
+	}
+	event["WebhookDeliveryFunction"] = ping
 	out := []*subject{{ID: "hello", Pkg: helloPkg, Event: []byte(`{"hello":"world"}`)}}
-	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction"} {
+	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction", "JwksFunction", "WebhooksFunction", "WebhookDeliveryFunction"} {
 		env, err := inproc.Env(tmpl, id, f.table, f.endpoint, "us-east-1")
 		if err != nil {
 			return nil, err

@@ -21,6 +21,10 @@ var Packages = map[string]string{
 	"ApiKeysFunction":    "./functions/apikeys/bootstrap",
 	"IdentityFunction":   "./functions/identity/bootstrap",
 	"ConfigFunction":     "./functions/config/bootstrap",
+	"JwksFunction":       "./functions/jwks/bootstrap",
+	"WebhooksFunction":   "./functions/webhooks/bootstrap",
+	// The stream's function: its events are DynamoDB stream batches.
+	"WebhookDeliveryFunction": "./functions/webhookdelivery/bootstrap",
 }
 
 // PackageOf returns the bootstrap package of a function's logical ID.
