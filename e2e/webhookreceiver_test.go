@@ -84,13 +84,18 @@ func (r *nodeReceiver) all() []received {
 }
 
 // waitFor polls until cond holds for what the receiver got, or fails after
-// timeout (the deliveries run in the background).
-func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
+// timeout (the deliveries run in the background), describing what it saw
+// with state.
+func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool, state ...func() string) {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting for %s", what)
+			var seen []string
+			for _, s := range state {
+				seen = append(seen, s())
+			}
+			tb.Fatalf("timed out waiting for %s; %s", what, strings.Join(seen, "; "))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os/exec"
 	"strconv"
@@ -80,6 +81,18 @@ func (f *webhookFixture) changeKeys(t *testing.T, name string) {
 	}
 }
 
+// state describes what the receiver got and the delivery log says, for a
+// failure message.
+func (f *webhookFixture) state(t *testing.T) func() string {
+	return func() string {
+		var got []string
+		for _, r := range f.recv.all() {
+			got = append(got, fmt.Sprintf("%s %s %d verified=%v", r.ID, r.Type, r.Status, r.Verified))
+		}
+		return fmt.Sprintf("received %v; log %+v; dead letters %d; logs:\n%s", got, f.log(t), len(f.dead.all()), f.s.logs.String())
+	}
+}
+
 func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 type deliveryLog struct {
@@ -128,7 +141,7 @@ func TestWebhookDeliveries(t *testing.T) {
 		DeliveryID string `json:"deliveryId"`
 	}
 	resp.decode(t, &ping)
-	waitFor(t, 30*time.Second, "six verified deliveries", func() bool { return len(distinctVerified(f.recv.all())) == 6 })
+	waitFor(t, 30*time.Second, "six verified deliveries", func() bool { return len(distinctVerified(f.recv.all())) == 6 }, f.state(t))
 
 	got := f.recv.all()
 	t.Run("every delivery verifies as spec 003 does, on a body JSON.stringify writes unchanged", func(t *testing.T) {
