@@ -45,6 +45,7 @@ func startReceiver(tb testing.TB) *nodeReceiver {
 	}
 	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(out)
+	lines.Buffer(make([]byte, 0, 64<<10), 4<<20) // a delivery's report carries its body
 	if !lines.Scan() {
 		tb.Fatal("the receiver did not start")
 	}
