@@ -44,6 +44,7 @@ type Poller struct {
 	arn     string
 	cancel  context.CancelFunc
 	done    chan struct{}
+	started time.Time
 
 	mu      sync.Mutex
 	shards  map[string]bool // shards found
@@ -65,7 +66,7 @@ func Start(ctx context.Context, opts Options) (*Poller, error) {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	p := &Poller{opts: opts, shards: map[string]bool{}, done: make(chan struct{})}
+	p := &Poller{opts: opts, shards: map[string]bool{}, done: make(chan struct{}), started: time.Now()}
 	for _, pat := range opts.Mapping.Filters {
 		f, err := ParseFilter(pat)
 		if err != nil {
@@ -170,20 +171,43 @@ func (p *Poller) startPending(ctx context.Context, wg *sync.WaitGroup) {
 	p.pending = nil
 }
 
-// read polls one shard until it closes or ctx ends.
+// read polls one shard until it closes or ctx ends. An iterator the stream
+// no longer honours (expired, or past a trimmed record, which DynamoDB Local
+// reports for a LATEST iterator on a shard that was empty) is replaced by
+// one after the last record read, or from the shard's start, skipping then
+// what was written before the poller started, as StartingPosition LATEST
+// would.
 func (p *Poller) read(ctx context.Context, s pendingShard) {
-	it := s.iterator
+	it, lastSeq, fromStart := s.iterator, "", false
 	for it != "" && ctx.Err() == nil {
 		out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it), Limit: aws.Int32(int32(p.opts.Mapping.BatchSize))})
 		if err != nil {
-			if ctx.Err() == nil {
-				p.opts.Logger.Warn("stream: GetRecords failed", slog.String("shard", s.id), slog.String("error", err.Error()))
-				sleep(ctx, p.opts.RetryWait)
+			if ctx.Err() != nil {
+				return
 			}
+			var trimmed *types.TrimmedDataAccessException
+			var expired *types.ExpiredIteratorException
+			if errors.As(err, &trimmed) || errors.As(err, &expired) {
+				if fresh, ferr := p.iteratorAfter(ctx, s.id, lastSeq); ferr == nil {
+					it, fromStart = fresh, lastSeq == ""
+					continue
+				}
+			}
+			p.opts.Logger.Warn("stream: GetRecords failed", slog.String("shard", s.id), slog.String("error", err.Error()))
+			sleep(ctx, p.opts.RetryWait)
 			continue
 		}
 		var batch []events.DynamoDBEventRecord
 		for _, r := range out.Records {
+			if r.Dynamodb != nil {
+				lastSeq = aws.ToString(r.Dynamodb.SequenceNumber)
+				// Read from the shard's start after a reset: what was
+				// written well before the poller started is not for it
+				// (the creation time is approximate, hence the minute).
+				if c := r.Dynamodb.ApproximateCreationDateTime; fromStart && c != nil && c.Before(p.started.Add(-time.Minute)) {
+					continue
+				}
+			}
 			rec := record(r, p.arn, p.opts.Region)
 			if p.matches(rec) {
 				batch = append(batch, rec)
@@ -197,6 +221,23 @@ func (p *Poller) read(ctx context.Context, s pendingShard) {
 			sleep(ctx, p.opts.Interval)
 		}
 	}
+}
+
+// iteratorAfter returns an iterator after seq, or from the shard's start
+// when no record was read yet.
+func (p *Poller) iteratorAfter(ctx context.Context, shard, seq string) (string, error) {
+	in := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(p.arn), ShardId: aws.String(shard), ShardIteratorType: types.ShardIteratorTypeTrimHorizon}
+	if seq != "" {
+		in.ShardIteratorType, in.SequenceNumber = types.ShardIteratorTypeAfterSequenceNumber, aws.String(seq)
+	}
+	out, err := p.streams.GetShardIterator(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	if out.ShardIterator == nil {
+		return "", errNoIterator
+	}
+	return *out.ShardIterator, nil
 }
 
 func (p *Poller) matches(r events.DynamoDBEventRecord) bool {
