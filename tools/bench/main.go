@@ -225,27 +225,31 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	}
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.
-	wopts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn, CacheTTL: -1}
-	if want("webhooks") {
-		progress("webhooks: %d key changes, each timed to its delivery", webhookEvents)
-		if r.webhooks, err = measureWebhooks(ctx, root, f, wopts); err != nil {
-			return nil, err
-		}
-	}
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.
 	opts := reliability.Options{Table: f.table, API: f.client, Logs: os.Stderr, LogLevel: slog.LevelWarn}
-	// The proxy's cells load the cores as the gateway's do: measured
-	// after the quiet part of the run, like them.
+	// The proxy's cells and the webhook deliveries (the gateway, DynamoDB
+	// Local's stream and a poller at once) load the cores as the gateway's
+	// cells do: measured after the quiet part of the run, like them.
 	measureProxyNow := func() error {
-		if !want("proxy") {
+		if !want("proxy") && !want("webhooks") {
 			return nil
 		}
 		endQuiet()
 		stop := sampleLoad(&r.loadGateway)
 		defer stop()
-		progress("the local gateway's HTTP_PROXY overhead")
-		r.proxy, err = measureProxy(ctx, root, dir, f, opts, cfg.cell, progress)
+		if want("webhooks") {
+			progress("webhooks: %d key changes, each timed to its delivery", webhookEvents)
+			wopts := opts
+			wopts.CacheTTL = -1
+			if r.webhooks, err = measureWebhooks(ctx, root, f, wopts); err != nil {
+				return err
+			}
+		}
+		if want("proxy") {
+			progress("the local gateway's HTTP_PROXY overhead")
+			r.proxy, err = measureProxy(ctx, root, dir, f, opts, cfg.cell, progress)
+		}
 		return err
 	}
 	if !want("calls") && !want("gateway") {

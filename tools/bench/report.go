@@ -122,7 +122,7 @@ func (r *results) summary() []row {
 		return nil // nothing timed: the machine's load qualifies nothing
 	}
 	rows = append(rows, row{"machine load during the run (1-minute load average)",
-		fmt.Sprintf("%.2f before, %.2f highest, %.2f after, on %d cores (gateway cells excluded)", r.load1, r.loadMax, r.load2, r.machine.Cores),
+		fmt.Sprintf("%.2f before, %.2f highest, %.2f after, on %d cores (gateway, proxy and webhook cells excluded)", r.load1, r.loadMax, r.load2, r.machine.Cores),
 		fmt.Sprintf("≤ %d (the cores)", r.machine.Cores), r.quietness()})
 	return rows
 }
