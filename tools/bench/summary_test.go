@@ -25,7 +25,7 @@ func TestSummaryRows(t *testing.T) {
 		{"trivial net/http server, concurrency 1 (the ceiling)", "10000 req/s, p50 0.09 ms, p99 0.30 ms", "", "0 errors"},
 		{"gateway GET whoami, cache off, concurrency 1", "333 req/s = 0.03× the ceiling, p50 2.00 ms, p99 5.00 ms", "", "0 errors"},
 		{"gateway GET whoami, cache on (300 s), concurrency 64", "3000 req/s = 0.15× the ceiling, p50 1.50 ms, p99 9.00 ms", "", "0 errors"},
-		{"machine load during the run (1-minute load average)", "0.50 before, 1.25 highest, 0.75 after, on 8 cores (gateway cells excluded)", "≤ 8 (the cores)", "quiet"},
+		{"machine load during the run (1-minute load average)", "0.50 before, 1.25 highest, 0.75 after, on 8 cores (gateway, proxy and webhook cells excluded)", "≤ 8 (the cores)", "quiet"},
 	}
 	got := sampleResults(t).summary()
 	if len(got) != len(want) {
