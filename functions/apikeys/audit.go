@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"keygate/shared/access"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
@@ -18,7 +19,7 @@ type eventListJSON struct {
 // audit handles GET /open/audit?keyId=&type=&limit=&cursor=: the caller's
 // audit log, newest first.
 func (f *Function) audit(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package apikeys
 import (
 	"net/http"
 
+	"keygate/shared/access"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
@@ -21,7 +22,7 @@ type createRequest struct {
 // create handles POST /open/apikeys: a new key for the caller, its token
 // returned this once.
 func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}

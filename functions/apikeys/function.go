@@ -6,7 +6,6 @@ import (
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 
-	"keygate/shared/access"
 	"keygate/shared/apigw"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
@@ -53,20 +52,6 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 	}
 	f.Lambda = httpapi.NewLambda(mux, httpapi.Options{AllowOrigin: cfg.AllowOrigin, Logger: logger})
 	return f, nil
-}
-
-// caller is the key that made the request, as the authorizer's context
-// names it.
-func caller(r *http.Request) (keys.Caller, error) {
-	id, err := access.IdentityFromContext(r.Context())
-	if err != nil {
-		return keys.Caller{}, err // a configuration error: 500, logged
-	}
-	c := keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}
-	if rc, ok := core.GetAPIGatewayContextFromContext(r.Context()); ok {
-		c.SourceIP, c.UserAgent, c.RequestID = rc.Identity.SourceIP, rc.Identity.UserAgent, rc.RequestID
-	}
-	return c, nil
 }
 
 // stageCache is the authorizer cache of the stage that served r, or nil

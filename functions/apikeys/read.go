@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"keygate/shared/access"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
@@ -12,7 +13,7 @@ import (
 // list handles GET /open/apikeys?limit=&cursor=: the caller's keys, newest
 // first, a page at a time.
 func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 
 // get handles GET /open/apikeys/{keyId}.
 func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"keygate/shared/access"
 	"keygate/shared/httpapi"
 )
 
@@ -16,7 +17,7 @@ type rotateRequest struct {
 // one's attributes; the old key is deleted (grace 0) or expires after the
 // grace period, in the same transaction. The cache is flushed as by delete.
 func (f *Function) rotate(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}

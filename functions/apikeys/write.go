@@ -3,6 +3,7 @@ package apikeys
 import (
 	"net/http"
 
+	"keygate/shared/access"
 	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/keys"
@@ -19,7 +20,7 @@ type updateRequest struct {
 
 // update handles PATCH /open/apikeys/{keyId}: a new name, a new allowlist.
 func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 // 500 would tell the client the deletion failed when it did not, and a retry
 // would find no key (404) and could not flush either.
 func (f *Function) delete(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}

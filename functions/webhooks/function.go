@@ -4,11 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/awslabs/aws-lambda-go-api-proxy/core"
-
 	"keygate/shared/access"
 	"keygate/shared/httpapi"
-	"keygate/shared/keys"
 	"keygate/shared/routes"
 	"keygate/shared/webhooks"
 )
@@ -45,19 +42,6 @@ func New(cfg Config, svc *webhooks.Service) (*Function, error) {
 // Logger is the function's logger.
 func (f *Function) Logger() *slog.Logger { return f.logger }
 
-// caller is the calling key as the authorizer described it.
-func caller(r *http.Request) (keys.Caller, error) {
-	id, err := access.IdentityFromContext(r.Context())
-	if err != nil {
-		return keys.Caller{}, err
-	}
-	c := keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}
-	if rc, ok := core.GetAPIGatewayContextFromContext(r.Context()); ok {
-		c.SourceIP, c.UserAgent, c.RequestID = rc.Identity.SourceIP, rc.Identity.UserAgent, rc.RequestID
-	}
-	return c, nil
-}
-
 type createRequest struct {
 	URL         string   `json:"url"`
 	Events      []string `json:"events"`
@@ -71,7 +55,7 @@ type updateRequest struct {
 }
 
 func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -90,7 +74,7 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -108,7 +92,7 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -121,7 +105,7 @@ func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -139,7 +123,7 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Function) remove(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -153,7 +137,7 @@ func (f *Function) remove(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Function) test(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
@@ -166,7 +150,7 @@ func (f *Function) test(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (f *Function) deliveries(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := access.CallerFromContext(r.Context())
 	if err != nil {
 		return err
 	}
