@@ -227,20 +227,28 @@ func (s *Store) GetDelivery(ctx context.Context, d webhooks.Delivery) (webhooks.
 }
 
 // PutDelivery writes a delivery log entry as it stands, kept for
-// webhooks.DeliveryRetention.
+// webhooks.DeliveryRetention: one UpdateItem per attempt (a single-item
+// transaction would cost twice the write units).
 func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
-	item := deliveryKey(d)
-	item["type"], item["deliveryId"], item["webhookId"], item["userId"] = str(typeDelivery), str(d.ID), str(d.WebhookID), str(d.UserID)
-	item["eventType"], item["eventId"], item["eventAt"], item["status"] = str(string(d.Type)), str(d.EventID), millis(d.EventAt), str(string(d.Status))
-	item["attempts"], item["lastStatus"], item["lastError"], item["latencyMs"] = num(int64(d.Attempts)), num(int64(d.LastStatusCode)), str(d.LastError), num(d.LatencyMillis)
-	item["createdAt"], item["updatedAt"] = millis(d.CreatedAt), millis(d.UpdatedAt)
-	if !d.NextRetryAt.IsZero() {
-		item["nextRetryAt"] = millis(d.NextRetryAt)
+	values := map[string]types.AttributeValue{
+		":type": str(typeDelivery), ":id": str(d.ID), ":wh": str(d.WebhookID), ":u": str(d.UserID),
+		":et": str(string(d.Type)), ":eid": str(d.EventID), ":eat": millis(d.EventAt), ":st": str(string(d.Status)),
+		":n": num(int64(d.Attempts)), ":ls": num(int64(d.LastStatusCode)), ":le": str(d.LastError), ":lat": num(d.LatencyMillis),
+		":c": millis(d.CreatedAt), ":up": millis(d.UpdatedAt), ":ttl": num(d.CreatedAt.Add(webhooks.DeliveryRetention).Unix()),
 	}
-	item[TTLAttribute] = num(d.CreatedAt.Add(webhooks.DeliveryRetention).Unix())
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(s.table), Item: item}},
-	}}); err != nil {
+	update := "SET #type = :type, deliveryId = :id, webhookId = :wh, userId = :u, eventType = :et, eventId = :eid, eventAt = :eat, " +
+		"#status = :st, attempts = :n, lastStatus = :ls, lastError = :le, latencyMs = :lat, createdAt = :c, updatedAt = :up, #ttl = :ttl"
+	if d.NextRetryAt.IsZero() {
+		update += " REMOVE nextRetryAt"
+	} else {
+		update += ", nextRetryAt = :next"
+		values[":next"] = millis(d.NextRetryAt)
+	}
+	if _, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: deliveryKey(d), UpdateExpression: aws.String(update),
+		ExpressionAttributeNames:  map[string]string{"#type": "type", "#status": "status", "#ttl": TTLAttribute},
+		ExpressionAttributeValues: values,
+	}); err != nil {
 		return fmt.Errorf("store: put delivery: %w", err)
 	}
 	return nil

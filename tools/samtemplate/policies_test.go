@@ -90,7 +90,7 @@ func TestPolicies(t *testing.T) {
 		),
 		// Deliveries: endpoints and log, this table's stream, the queue.
 		"WebhookDeliveryFunction": slices.Concat(
-			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, []string{table},
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
 			grants("Allow", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, []string{"KeysTable.StreamArn"}),
 			grants("Allow", []string{"dynamodb:ListStreams"}, []string{"*"}),
