@@ -27,6 +27,9 @@ type Key struct {
 	ID      string
 	private ed25519.PrivateKey
 	public  ed25519.PublicKey
+	// header is the JWS header naming this key, base64url: the same for
+	// every assertion it signs, so encoded once.
+	header string
 }
 
 // DeriveKey derives the Ed25519 key of seed (HKDF-SHA256), so that the
@@ -42,7 +45,8 @@ func DeriveKey(seed string) (Key, error) {
 	}
 	priv := ed25519.NewKeyFromSeed(raw)
 	pub := priv.Public().(ed25519.PublicKey)
-	return Key{ID: thumbprint(pub), private: priv, public: pub}, nil
+	kid := thumbprint(pub)
+	return Key{ID: kid, private: priv, public: pub, header: b64([]byte(`{"alg":"EdDSA","kid":"` + kid + `","typ":"JWT"}`))}, nil
 }
 
 // JWK is a public key as RFC 8037 writes an Ed25519 key in a JWKS. It has

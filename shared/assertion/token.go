@@ -36,9 +36,6 @@ func NewSigner(h *Holder, issuer, audience string, lifetime time.Duration) *Sign
 	return &Signer{holder: h, issuer: issuer, audience: audience, lifetime: lifetime}
 }
 
-// Lifetime is how long the Signer's assertions live.
-func (s *Signer) Lifetime() time.Duration { return s.lifetime }
-
 // For returns the assertion of c issued at now, as the access.Asserter
 // that access.Allow signs once it knows which workspaces fit.
 func (s *Signer) For(c Claims, now time.Time) *Request {
@@ -55,10 +52,8 @@ type Request struct {
 	now time.Time
 	key Key
 	// payload caches the last payload built, for its overflow flag.
-	payload      []byte
-	builtFor     int // 0 none, 1 list, 2 overflow
-	header       string
-	headerForKid string
+	payload  []byte
+	builtFor int // 0 none, 1 list, 2 overflow
 }
 
 var _ access.Asserter = (*Request)(nil)
@@ -70,14 +65,14 @@ var sigLen = base64.RawURLEncoding.EncodedLen(ed25519.SignatureSize)
 // overflow.
 func (r *Request) AssertionLen(ws []access.WorkspaceRole, overflow bool) int {
 	p := r.build(ws, overflow)
-	return len(r.headerB64()) + 1 + base64.RawURLEncoding.EncodedLen(len(p)) + 1 + sigLen
+	return len(r.key.header) + 1 + base64.RawURLEncoding.EncodedLen(len(p)) + 1 + sigLen
 }
 
 // Assert signs the assertion for ws (or, with overflow, for none and
 // workspacesOverflow true).
 func (r *Request) Assert(ws []access.WorkspaceRole, overflow bool) (string, error) {
 	p := r.build(ws, overflow)
-	h := r.headerB64()
+	h := r.key.header
 	n := len(h) + 1 + base64.RawURLEncoding.EncodedLen(len(p))
 	buf := make([]byte, 0, n+1+sigLen)
 	buf = append(buf, h...)
@@ -87,14 +82,6 @@ func (r *Request) Assert(ws []access.WorkspaceRole, overflow bool) (string, erro
 	buf = append(buf, '.')
 	buf = base64.RawURLEncoding.AppendEncode(buf, sig)
 	return string(buf), nil
-}
-
-func (r *Request) headerB64() string {
-	if r.headerForKid != r.key.ID {
-		r.header = b64([]byte(`{"alg":"EdDSA","kid":"` + r.key.ID + `","typ":"JWT"}`))
-		r.headerForKid = r.key.ID
-	}
-	return r.header
 }
 
 // build returns the JSON payload, compact, members in a fixed order.
