@@ -1,6 +1,9 @@
 package samtemplate_test
 
 import (
+	"slices"
+
+	"keygate/shared/store"
 	"maps"
 	"testing"
 )
@@ -64,5 +67,22 @@ func TestUpstreamProxies(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStreamFilterNamesTheTriggers: the delivery mapping's filter passes
+// exactly the inserts store.Trigger reads (store.StreamPrefixes), so no
+// trigger is filtered out on AWS and nothing else wakes the function.
+func TestStreamFilterNamesTheTriggers(t *testing.T) {
+	ms := loadTemplate(t, nil).StreamMappings
+	if len(ms) != 1 || ms[0].FunctionID != "WebhookDeliveryFunction" || !ms[0].ReportBatchItemFailures {
+		t.Fatalf("stream mappings %+v, want WebhookDeliveryFunction's with ReportBatchItemFailures", ms)
+	}
+	var want []string
+	for _, p := range store.StreamPrefixes {
+		want = append(want, `{"eventName":["INSERT"],"dynamodb":{"Keys":{"pk":{"S":[{"prefix":"`+p+`"}]}}}}`)
+	}
+	if !slices.Equal(ms[0].Filters, want) {
+		t.Errorf("filters\n got %v\nwant %v", ms[0].Filters, want)
 	}
 }

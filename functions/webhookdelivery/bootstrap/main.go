@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -21,6 +22,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	slog.SetDefault(fn.Logger())
 	lambda.Start(fn.Handle)
 	return nil
 }
