@@ -44,6 +44,17 @@ func joinEvents(ts []webhooks.EventType) string {
 
 func cliTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
+// parseWebhook parses a webhook command's arguments, then builds the use
+// cases: the start of every webhook command.
+func (c *cli) parseWebhook(fs *flagSet, args []string) ([]string, *webhooks.Service, error) {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := c.webhookService()
+	return pos, svc, err
+}
+
 func splitEvents(s string) []string {
 	var out []string
 	for _, e := range strings.Split(s, ",") {
@@ -60,11 +71,7 @@ func (c *cli) webhookCreate(args []string) error {
 	url := fs.String("url", "", "the endpoint's `url` (https://, a public host)")
 	events := fs.String("events", "", "comma-separated event `types`: key.created, key.updated, key.rotated, key.revoked")
 	desc := fs.String("description", "", "a `description`")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	svc, err := c.webhookService()
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
@@ -78,11 +85,7 @@ func (c *cli) webhookCreate(args []string) error {
 // webhookList: keygate webhook ls <userId>
 func (c *cli) webhookList(args []string) error {
 	fs := c.newFlagSet("webhook ls", "<userId>", "List a user's webhook endpoints, newest first (never their secrets).")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	svc, err := c.webhookService()
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
@@ -103,11 +106,7 @@ func (c *cli) webhookList(args []string) error {
 // webhookGet: keygate webhook get <userId> <webhookId>
 func (c *cli) webhookGet(args []string) error {
 	fs := c.newFlagSet("webhook get", "<userId> <webhookId>", "Show one webhook endpoint.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	svc, err := c.webhookService()
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
@@ -124,7 +123,7 @@ func (c *cli) webhookUpdate(args []string) error {
 	url := fs.String("url", "", "the new `url`")
 	events := fs.String("events", "", "the new comma-separated event `types`")
 	desc := fs.String("description", "", "the new `description`")
-	pos, err := fs.parse(args)
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
@@ -139,10 +138,6 @@ func (c *cli) webhookUpdate(args []string) error {
 	if fs.isSet("description") {
 		in.Description = desc
 	}
-	svc, err := c.webhookService()
-	if err != nil {
-		return err
-	}
 	w, err := svc.Update(c.ctx, c.operator(pos[0]), pos[1], in)
 	if err != nil {
 		return err
@@ -153,11 +148,7 @@ func (c *cli) webhookUpdate(args []string) error {
 // webhookRemove: keygate webhook rm <userId> <webhookId>
 func (c *cli) webhookRemove(args []string) error {
 	fs := c.newFlagSet("webhook rm", "<userId> <webhookId>", "Delete a webhook endpoint.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	svc, err := c.webhookService()
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
@@ -170,11 +161,7 @@ func (c *cli) webhookRemove(args []string) error {
 // webhookTest: keygate webhook test <userId> <webhookId>
 func (c *cli) webhookTest(args []string) error {
 	fs := c.newFlagSet("webhook test", "<userId> <webhookId>", "Queue a ping to a webhook endpoint; see its delivery with 'webhook deliveries'.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	svc, err := c.webhookService()
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
@@ -188,11 +175,7 @@ func (c *cli) webhookTest(args []string) error {
 // webhookDeliveries: keygate webhook deliveries <userId> <webhookId>
 func (c *cli) webhookDeliveries(args []string) error {
 	fs := c.newFlagSet("webhook deliveries", "<userId> <webhookId>", "List a webhook endpoint's latest deliveries, newest first: status, attempts, last answer, next retry.")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	svc, err := c.webhookService()
+	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
 	}
