@@ -161,6 +161,9 @@ type Key struct {
 	// (keygate console-link): it stands for its user, so the keys made with
 	// it are not bounded by its own expiry.
 	Session bool
+	// SignInLink marks the key a console link carries: it can do nothing
+	// but be exchanged, once, for a Session key.
+	SignInLink bool
 }
 
 // Expired reports whether the key's expiry is at or before now.
