@@ -22,7 +22,10 @@ const MaxBodyBytes = 64 << 10
 // application/json (parameters such as charset allowed; otherwise 415), the
 // body at most MaxBodyBytes (413) and exactly one JSON value with no unknown
 // fields, field names exactly as documented (case included), none twice,
-// and nothing after it (400). An empty body is a 400.
+// and nothing after it (400). An empty body is a 400, and so is one that is
+// not UTF-8, escapes a lone UTF-16 surrogate ("\ud800") or nests objects
+// and arrays deeper than MaxJSONDepth (checkText): encoding/json would turn
+// the first two into U+FFFD instead of refusing them.
 func DecodeJSON(r *http.Request, dst any) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -86,9 +89,14 @@ func checkJSONContentType(ct string) error {
 	return nil
 }
 
-// decodeStrict decodes exactly one JSON value into dst. Field names must
-// match exactly, and none may appear twice (checkFields).
+// decodeStrict decodes exactly one JSON value into dst. The text must be
+// UTF-8 without escaped lone surrogates, nested at most MaxJSONDepth deep
+// (checkText); field names must match exactly, and none may appear twice
+// (checkFields).
 func decodeStrict(body []byte, dst any) error {
+	if err := checkText(body); err != nil {
+		return err
+	}
 	if err := checkFields(body, reflect.TypeOf(dst)); err != nil {
 		return err
 	}

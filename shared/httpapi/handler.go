@@ -26,7 +26,7 @@ type Options struct {
 // headers on every response, 204 for CORS preflight (OPTIONS), a NOT_FOUND
 // envelope for unknown routes and for paths that are not clean (dot segments,
 // double or encoded slashes) instead of ServeMux's redirects and plain-text
-// pages, recovery of panics as INTERNAL_SERVER_ERROR, and one log line per
+// pages, a BAD_REQUEST for ReadHeaders that are not valid UTF-8, recovery of panics as INTERNAL_SERVER_ERROR, and one log line per
 // request (method, route pattern, status, duration and API Gateway request
 // id; never headers, query strings or bodies).
 func Wrap(mux *http.ServeMux, o Options) http.Handler {
@@ -72,9 +72,14 @@ func serve(mux *http.ServeMux, w *statusRecorder, r *http.Request, logger *slog.
 		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "Route not found"))
 		return "(unclean path)"
 	}
-	if _, pattern := mux.Handler(r); pattern == "" {
+	_, pattern := mux.Handler(r)
+	if pattern == "" {
 		Error(w, r, logger, apperr.Errorf(apperr.NotFound, "Route not found"))
 		return "(none)"
+	}
+	if err := checkHeaders(r); err != nil {
+		Error(w, r, logger, err)
+		return pattern
 	}
 	mux.ServeHTTP(w, r) // sets r.Pattern and the path values
 	return r.Pattern
