@@ -270,7 +270,12 @@ func validateNewKey(k keys.Key) error {
 	if k.CreatedAt.IsZero() {
 		return apperr.Errorf(apperr.BadRequest, "key createdAt is required")
 	}
-	if len(k.Scopes) == 0 {
+	// A sign-in link key (keys.Key.SignInLink) has no scope and expires: it
+	// can do nothing but be exchanged for a session key.
+	if k.SignInLink && (len(k.Scopes) > 0 || k.ExpiresAt == nil) {
+		return apperr.Errorf(apperr.BadRequest, "a sign-in link key has no scopes and expires")
+	}
+	if len(k.Scopes) == 0 && !k.SignInLink {
 		return apperr.Errorf(apperr.BadRequest, "a key needs at least one scope")
 	}
 	for _, sc := range k.Scopes {
@@ -310,6 +315,9 @@ func encodeKey(k keys.Key) map[string]types.AttributeValue {
 	if k.Session {
 		item["session"] = boolean(true)
 	}
+	if k.SignInLink {
+		item[attrSignInLink] = boolean(true)
+	}
 	if k.RateLimit != nil {
 		maps.Copy(item, rateAttrs(*k.RateLimit))
 	}
@@ -340,6 +348,7 @@ func decodeKey(item map[string]types.AttributeValue) keys.Key {
 		AllowedCIDRs: getCIDRs(item, attrAllowedCIDRs),
 		RateLimit:    decodeRate(item),
 		Session:      getBool(item, "session"),
+		SignInLink:   getBool(item, attrSignInLink),
 		Quota:        quota,
 		QuotaState:   quotaState,
 	}

@@ -18,6 +18,11 @@ import (
 // ListKeys returns a page of the user's keys, newest first, and the cursor of
 // the next page ("" when there is none). The cursor is opaque to clients; one
 // that is malformed or was issued to another user is a BadRequest.
+//
+// The API Keys page's own keys, its sign-in links and session keys
+// (keys.Key.SignInLink, Session), are not listed: they are the page's
+// sign-in, not keys the user made, and expire within the hour. A page is
+// still filled to limit when more keys follow.
 func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]keys.Key, string, error) {
 	if err := keys.CheckID("user", userID); err != nil {
 		return nil, "", err
@@ -27,7 +32,8 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 	}
 	limit = min(limit, keys.MaxPageSize)
 	in := s.userKeysQuery(userID)
-	in.Limit = aws.Int32(int32(limit))
+	in.FilterExpression = aws.String("attribute_not_exists(#session) AND attribute_not_exists(" + attrSignInLink + ")")
+	in.ExpressionAttributeNames = map[string]string{"#session": "session"} // a reserved word
 	if cursor != "" {
 		start, err := decodeCursor(cursor, userID)
 		if err != nil {
@@ -35,20 +41,26 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 		}
 		in.ExclusiveStartKey = start
 	}
-	out, err := s.db.Query(ctx, in)
-	if err != nil {
-		return nil, "", fmt.Errorf("store: list keys: %w", err)
+	page := make([]keys.Key, 0, limit)
+	for {
+		// The filter applies after Limit: ask for no more than the page
+		// still needs, so every item returned fits in it.
+		in.Limit = aws.Int32(int32(limit - len(page)))
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, "", fmt.Errorf("store: list keys: %w", err)
+		}
+		for _, item := range out.Items {
+			page = append(page, decodeKey(item))
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			return page, "", nil
+		}
+		if len(page) == limit {
+			return page, encodeCursor(userID, page[len(page)-1]), nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-	page := make([]keys.Key, 0, len(out.Items))
-	for _, item := range out.Items {
-		page = append(page, decodeKey(item))
-	}
-	next := ""
-	if len(out.LastEvaluatedKey) > 0 && len(page) > 0 {
-		last := page[len(page)-1]
-		next = encodeCursor(userID, last)
-	}
-	return page, next, nil
 }
 
 // allKeyIDs lists the ids of every key of the user. It pages with DynamoDB's
