@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -168,6 +170,31 @@ func TestMemberCommands(t *testing.T) {
 	}
 	if r := e.run(t, "member", "rm", "u1", "ws2"); r.code != exitFailure || !strings.Contains(r.stderr, "not") {
 		t.Errorf("member rm twice: got exit %d, stderr %q, want %d and a not-found line", r.code, r.stderr, exitFailure)
+	}
+
+	// Each change is in u1's audit log, once, with the operator; the
+	// refused second rm and the seed's ws1 are the only others.
+	var log list[eventView]
+	e.mustRunJSON(t, &log, "audit", "ls", "u1")
+	var got2 []string
+	for _, ev := range log.Items {
+		role, _ := json.Marshal(ev.Changes["role"])
+		got2 = append(got2, ev.Type+" "+fmt.Sprint(ev.Changes["workspaceId"])+" "+string(role))
+		if ev.Actor.Operator == nil || ev.Actor.KeyID != nil || ev.KeyID != nil || ev.Actor.UserAgent != "keygate-cli" {
+			t.Errorf("%s: got actor %+v key %v, want the operator and no key", ev.Type, ev.Actor, ev.KeyID)
+		}
+	}
+	// Sorted: two commands may fall in one millisecond, which orders
+	// their events by id.
+	slices.Sort(got2)
+	want := []string{
+		`membership.added ws1 "owner"`,
+		`membership.added ws2 "readOnly"`,
+		`membership.removed ws2 "admin"`,
+		`membership.updated ws2 {"from":"readOnly","to":"admin"}`,
+	}
+	if strings.Join(got2, "\n") != strings.Join(want, "\n") {
+		t.Errorf("audit ls: got\n%s\nwant\n%s", strings.Join(got2, "\n"), strings.Join(want, "\n"))
 	}
 }
 

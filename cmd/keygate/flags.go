@@ -62,7 +62,7 @@ func (c *cli) newFlagSet(path, args, summary string) *flagSet {
 	fs.StringVar(&c.g.region, "region", c.g.region, "AWS `region` (env AWS_REGION; us-east-1 with --endpoint)")
 	fs.BoolVar(&c.g.json, "json", c.g.json, "print JSON")
 	fs.DurationVar(&c.g.timeout, "timeout", c.g.timeout, "give up after this `duration`")
-	fs.StringVar(&c.g.actor, "actor", c.g.actor, "the operator `name` the audit log records for key changes (env KEYGATE_ACTOR; default the OS user)")
+	fs.StringVar(&c.g.actor, "actor", c.g.actor, "the operator `name` the audit log records for key, webhook and membership changes (env KEYGATE_ACTOR; default the OS user)")
 	fs.global = map[string]bool{"table": true, "endpoint": true, "region": true, "json": true, "timeout": true, "actor": true}
 	return fs
 }

@@ -10,7 +10,8 @@ import (
 // memberPut: keygate member put <userId> <workspaceId> --role ROLE
 func (c *cli) memberPut(args []string) error {
 	fs := c.newFlagSet("member put", "<userId> <workspaceId>",
-		"Give a user a role in a workspace, replacing any earlier role. The user and the workspace must exist.")
+		"Give a user a role in a workspace, replacing any earlier role. The user and the workspace must exist; "+
+			"the user's audit log records the change (membership.added or membership.updated).")
 	role := fs.String("role", "", "`role`: owner, admin or readOnly (required)")
 	pos, err := fs.parse(args)
 	if err != nil {
@@ -23,15 +24,11 @@ func (c *cli) memberPut(args []string) error {
 	if err != nil {
 		return usageErrorf("member put: %s", apperr.MessageOf(err))
 	}
-	st, err := c.connect()
+	ms, err := c.memberships()
 	if err != nil {
 		return err
 	}
-	m := keys.Membership{UserID: pos[0], WorkspaceID: pos[1], Role: r}
-	if err := st.PutMembership(c.ctx, m); err != nil {
-		return err
-	}
-	m, err = st.GetMembership(c.ctx, pos[0], pos[1])
+	m, _, err := ms.Put(c.ctx, c.operator(pos[0]), pos[1], r)
 	if err != nil {
 		return err
 	}
@@ -40,12 +37,17 @@ func (c *cli) memberPut(args []string) error {
 
 // memberRemove: keygate member rm <userId> <workspaceId>
 func (c *cli) memberRemove(args []string) error {
-	fs := c.newFlagSet("member rm", "<userId> <workspaceId>", "Take a user out of a workspace.")
-	pos, st, err := c.parseAndConnect(fs, args)
+	fs := c.newFlagSet("member rm", "<userId> <workspaceId>",
+		"Take a user out of a workspace; the user's audit log records it (membership.removed).")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if err := st.RemoveMembership(c.ctx, pos[0], pos[1]); err != nil {
+	ms, err := c.memberships()
+	if err != nil {
+		return err
+	}
+	if _, err := ms.Remove(c.ctx, c.operator(pos[0]), pos[1]); err != nil {
 		return err
 	}
 	removed := struct {

@@ -30,16 +30,41 @@ func (c *cli) keyService(prefix string) (*keys.Service, error) {
 	// unpredictable for this process.
 	cursorKey := make([]byte, keys.MinCursorKeyLen)
 	_, _ = rand.Read(cursorKey) // never fails: it crashes the program instead
-	retention := keys.DefaultAuditRetention
-	if v := strings.TrimSpace(c.getenv("AUDIT_RETENTION_DAYS")); v != "" {
-		days, err := strconv.Atoi(v)
-		if err != nil || days < 1 {
-			return nil, usageErrorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", v)
-		}
-		retention = time.Duration(days) * 24 * time.Hour
+	retention, err := c.auditRetention()
+	if err != nil {
+		return nil, err
 	}
 	return keys.NewService(st, keys.Config{KeyPrefix: prefix, CursorKey: cursorKey, ReflushAfter: access.ReflushDelay,
 		Logger: c.logger(), AuditRetention: retention})
+}
+
+// auditRetention is how long the audit events of the CLI's changes are
+// kept: AUDIT_RETENTION_DAYS as the functions read it, default the
+// template's.
+func (c *cli) auditRetention() (time.Duration, error) {
+	v := strings.TrimSpace(c.getenv("AUDIT_RETENTION_DAYS"))
+	if v == "" {
+		return keys.DefaultAuditRetention, nil
+	}
+	days, err := strconv.Atoi(v)
+	if err != nil || days < 1 {
+		return 0, usageErrorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", v)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// memberships connects and returns the membership use cases: every change
+// an operator makes is audited in the member's log.
+func (c *cli) memberships() (*keys.Memberships, error) {
+	st, err := c.connect()
+	if err != nil {
+		return nil, err
+	}
+	retention, err := c.auditRetention()
+	if err != nil {
+		return nil, err
+	}
+	return keys.NewMemberships(st, keys.MembershipConfig{AuditRetention: retention}), nil
 }
 
 // operator is the caller of the CLI's changes: the operator, named by

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
+	"strings"
 	"time"
 
 	"keygate/shared/apperr"
@@ -12,7 +14,7 @@ import (
 // EventType names a change recorded in the audit log.
 type EventType string
 
-// The audit event types of key changes (webhook changes add their own).
+// The audit event types of key changes.
 const (
 	EventKeyCreated EventType = "key.created"
 	EventKeyUpdated EventType = "key.updated"
@@ -20,19 +22,47 @@ const (
 	EventKeyRevoked EventType = "key.revoked"
 )
 
+// The audit event types of webhook endpoint changes (shared/webhooks).
+const (
+	EventWebhookCreated EventType = "webhook.created"
+	EventWebhookUpdated EventType = "webhook.updated"
+	EventWebhookDeleted EventType = "webhook.deleted"
+)
+
+// The audit event types of membership changes (Memberships): a user given
+// a role in a workspace, their role changed, or taken out.
+const (
+	EventMembershipAdded   EventType = "membership.added"
+	EventMembershipUpdated EventType = "membership.updated"
+	EventMembershipRemoved EventType = "membership.removed"
+)
+
 // KeyEventTypes are the event types of key changes, in the order above.
 var KeyEventTypes = []EventType{EventKeyCreated, EventKeyUpdated, EventKeyRotated, EventKeyRevoked}
 
-// Event is one audit log entry: a change to one of a user's keys, who made
-// it and from where. It never holds a token, a hash or any other secret:
-// Changes names attributes and their public values only.
+// WebhookEventTypes are the event types of webhook endpoint changes.
+var WebhookEventTypes = []EventType{EventWebhookCreated, EventWebhookUpdated, EventWebhookDeleted}
+
+// MembershipEventTypes are the event types of membership changes.
+var MembershipEventTypes = []EventType{EventMembershipAdded, EventMembershipUpdated, EventMembershipRemoved}
+
+// EventTypes are every type the audit log records: key, webhook and
+// membership changes, in that order.
+var EventTypes = slices.Concat(KeyEventTypes, WebhookEventTypes, MembershipEventTypes)
+
+// Event is one audit log entry: a change to one of a user's keys, webhook
+// endpoints or workspace memberships, who made it and from where. It never
+// holds a token, a hash, a webhook secret or any other secret: Changes
+// names attributes and their public values only.
 type Event struct {
 	ID     string
 	Type   EventType
 	At     time.Time
 	UserID string
 	Actor  Actor
-	// KeyID is the key changed ("" for events about no key).
+	// KeyID is the key changed ("" for events about no key: a webhook's
+	// event names it in Changes as webhookId, a membership's its
+	// workspaceId).
 	KeyID string
 	// Changes says what changed: for a create the new key's attributes, for
 	// an update each changed attribute as {"from":…,"to":…}.
@@ -73,25 +103,37 @@ type EventPage struct {
 
 // ParseEventType returns the known event type named s.
 func ParseEventType(s string) (EventType, error) {
-	for _, t := range KeyEventTypes {
+	for _, t := range EventTypes {
 		if string(t) == s {
 			return t, nil
 		}
 	}
-	return "", apperr.Errorf(apperr.BadRequest, "unknown event type %q: want one of key.created, key.updated, key.rotated, key.revoked", s)
+	names := make([]string, len(EventTypes))
+	for i, t := range EventTypes {
+		names[i] = string(t)
+	}
+	return "", apperr.Errorf(apperr.BadRequest, "unknown event type %q: want one of %s", s, strings.Join(names, ", "))
 }
 
 // newEvent is the event of a change c makes to keyID now.
 func (s *Service) newEvent(c Caller, t EventType, keyID string, changes map[string]any) *Event {
+	return NewEvent(c, t, keyID, changes, s.Now(), s.cfg.AuditRetention)
+}
+
+// NewEvent is the audit event of a change of type t that c makes at now
+// to keyID ("" for a change to no key), kept for retention (0: forever):
+// the one constructor every use case that writes the log calls, so every
+// event names its actor the same way. changes must hold no secret.
+func NewEvent(c Caller, t EventType, keyID string, changes map[string]any, now time.Time, retention time.Duration) *Event {
 	var b [10]byte
 	_, _ = rand.Read(b[:]) // never fails: it crashes the program instead
 	if changes == nil {
 		changes = map[string]any{}
 	}
-	now := s.Now()
+	now = now.UTC().Truncate(TimePrecision)
 	var expires time.Time
-	if s.cfg.AuditRetention > 0 {
-		expires = now.Add(s.cfg.AuditRetention)
+	if retention > 0 {
+		expires = now.Add(retention)
 	}
 	return &Event{
 		ID: "evt" + hex.EncodeToString(b[:]), Type: t, At: now, Expires: expires, UserID: c.UserID, KeyID: keyID,

@@ -15,7 +15,10 @@ import (
 
 // PutMembership gives a user a role in a workspace, replacing any earlier
 // role; a membership keeps the createdAt of its first put. The user and the
-// workspace must exist; the check and the write are one transaction.
+// workspace must exist; the check and the write are one transaction. It
+// writes no audit event: it seeds data outside the use cases (the local
+// demo, tests), as CreateKey with a nil event does. Operators' changes go
+// through keys.Memberships (AddMembership, ChangeRole, RemoveMembership).
 func (s *Store) PutMembership(ctx context.Context, m keys.Membership) error {
 	if err := keys.CheckID("user", m.UserID); err != nil {
 		return err
@@ -60,29 +63,6 @@ func (s *Store) PutMembership(ctx context.Context, m keys.Membership) error {
 			return apperr.Errorf(apperr.NotFound, "workspace %s not found", m.WorkspaceID)
 		}
 		return fmt.Errorf("store: put membership: %w", err)
-	}
-	return nil
-}
-
-// RemoveMembership takes a user out of a workspace; NotFound if they were
-// not a member.
-func (s *Store) RemoveMembership(ctx context.Context, userID, workspaceID string) error {
-	if err := keys.CheckID("user", userID); err != nil {
-		return err
-	}
-	if err := keys.CheckID("workspace", workspaceID); err != nil {
-		return err
-	}
-	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:           aws.String(s.table),
-		Key:                 membershipItemKey(userID, workspaceID),
-		ConditionExpression: aws.String("attribute_exists(pk)"),
-	})
-	if err != nil {
-		if conditionFailed(err) {
-			return apperr.Errorf(apperr.NotFound, "user %s is not a member of workspace %s", userID, workspaceID)
-		}
-		return fmt.Errorf("store: remove membership: %w", err)
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ func TestMemberships(t *testing.T) {
 		}
 	})
 	t.Run("remove", func(t *testing.T) {
-		if err := st.RemoveMembership(ctx, "u1", "ws_a"); err != nil {
+		if err := st.RemoveMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: keys.RoleAdmin}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.GetMembership(ctx, "u1", "ws_a"); apperr.CodeOf(err) != apperr.NotFound {
@@ -74,7 +74,7 @@ func TestMemberships(t *testing.T) {
 		{"unknown user", st.PutMembership(ctx, keys.Membership{UserID: "ghost", WorkspaceID: "ws_b", Role: keys.RoleOwner}), apperr.NotFound},
 		{"unknown workspace", st.PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ghost", Role: keys.RoleOwner}), apperr.NotFound},
 		{"unknown role", st.PutMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws_b", Role: "root"}), apperr.BadRequest},
-		{"remove non-member", st.RemoveMembership(ctx, "u1", "ws_a"), apperr.NotFound},
+		{"remove non-member", st.RemoveMembership(ctx, keys.Membership{UserID: "u1", WorkspaceID: "ws_a", Role: keys.RoleAdmin}, nil), apperr.NotFound},
 		{"principal of unknown user", func() error { _, err := st.Principal(ctx, "ghost"); return err }(), apperr.NotFound},
 	}
 	for _, tt := range errs {
