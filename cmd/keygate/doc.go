@@ -15,7 +15,7 @@
 //	keygate member put <userId> <workspaceId> --role owner|admin|readOnly
 //	keygate member rm <userId> <workspaceId>
 //	keygate member ls <userId>
-//	keygate key create <userId> --name NAME [--scopes read,write,admin] [--expires 2030-01-01T00:00:00Z|720h|30d] [--prefix sk] [--quiet]
+//	keygate key create <userId> --name NAME [--scopes read,write,admin,webhook] [--expires 2030-01-01T00:00:00Z|720h|30d] [--prefix sk] [--quiet]
 //	keygate key ls <userId> [--limit N]
 //	keygate key revoke <userId> <keyId>
 //

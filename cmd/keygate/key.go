@@ -17,7 +17,7 @@ func (c *cli) keyCreate(args []string) error {
 	fs := c.newFlagSet("key create", "<userId>",
 		"Create an API key for an enabled user and print its token. The token is shown this once;\nonly its SHA-256 hash is stored. The API's rules apply (shared/keys): a name of 1 to 100\ncharacters, known scopes, an expiry at most 5 years ahead, kept to the millisecond.")
 	name := fs.String("name", "", "what the key is for (required)")
-	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin (default all three)")
+	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin, webhook (default all four)")
 	expires := fs.String("expires", "", "expiry: an RFC 3339 `time` (2030-01-02T15:04:05Z) or a duration from now (720h, 30d); default never")
 	envPrefix, envPrefixErr := apikey.PrefixFromEnv(c.getenv)
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")

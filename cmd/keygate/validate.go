@@ -48,6 +48,8 @@ func checkKeyID(id string) error {
 }
 
 // parseScopes reads a comma-separated scope list; empty means all scopes.
+// An unknown scope or one given twice is a usage error naming it
+// (keys.ParseScopes, the API's rule).
 func parseScopes(s string) ([]keys.Scope, error) {
 	if strings.TrimSpace(s) == "" {
 		return keys.AllScopes, nil
@@ -60,7 +62,7 @@ func parseScopes(s string) ([]keys.Scope, error) {
 	}
 	scopes, err := keys.ParseScopes(names)
 	if err != nil {
-		return nil, usageErrorf("key create: --scopes: unknown scope in %q: want read, write, admin", s)
+		return nil, usageErrorf("key create: --scopes: %s", apperr.MessageOf(err))
 	}
 	if len(scopes) == 0 {
 		return keys.AllScopes, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -15,6 +16,18 @@ import (
 // maxNameLen bounds user and workspace names written by operators.
 const maxNameLen = 200
 
+// operatorText reports whether a user's or workspace's name or email is
+// at most maxNameLen bytes of valid UTF-8: DynamoDB's JSON would store
+// other bytes as U+FFFD, not as given.
+func operatorText(vs ...string) bool {
+	for _, v := range vs {
+		if len(v) > maxNameLen || !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // PutUser creates or updates a user. Disabling a user also marks their keys,
 // so verification refuses them without counting usage; enabling clears the
 // marks. The marks are brought in line with the user on every call, so a
@@ -25,8 +38,8 @@ func (s *Store) PutUser(ctx context.Context, u keys.User) error {
 	if err := keys.CheckID("user", u.ID); err != nil {
 		return err
 	}
-	if len(u.Name) > maxNameLen || len(u.Email) > maxNameLen {
-		return apperr.Errorf(apperr.BadRequest, "user name and email must be at most %d bytes", maxNameLen)
+	if !operatorText(u.Name, u.Email) {
+		return apperr.Errorf(apperr.BadRequest, "user name and email must be valid UTF-8 of at most %d bytes", maxNameLen)
 	}
 	now := s.Now()
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -102,8 +115,8 @@ func (s *Store) PutUserProfile(ctx context.Context, id string, p UserProfile) (k
 	if err := keys.CheckID("user", id); err != nil {
 		return keys.User{}, err
 	}
-	if p.Name != nil && len(*p.Name) > maxNameLen || p.Email != nil && len(*p.Email) > maxNameLen {
-		return keys.User{}, apperr.Errorf(apperr.BadRequest, "user name and email must be at most %d bytes", maxNameLen)
+	if p.Name != nil && !operatorText(*p.Name) || p.Email != nil && !operatorText(*p.Email) {
+		return keys.User{}, apperr.Errorf(apperr.BadRequest, "user name and email must be valid UTF-8 of at most %d bytes", maxNameLen)
 	}
 	values := map[string]types.AttributeValue{
 		":type": str(typeUser), ":id": str(id), ":f": boolean(false), ":now": millis(s.Now()),

@@ -17,8 +17,8 @@ func (s *Store) PutWorkspace(ctx context.Context, w keys.Workspace) error {
 	if err := keys.CheckID("workspace", w.ID); err != nil {
 		return err
 	}
-	if len(w.Name) > maxNameLen {
-		return apperr.Errorf(apperr.BadRequest, "workspace name must be at most %d bytes", maxNameLen)
+	if !operatorText(w.Name) {
+		return apperr.Errorf(apperr.BadRequest, "workspace name must be valid UTF-8 of at most %d bytes", maxNameLen)
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.table),
