@@ -13,7 +13,11 @@ const MaxKeyNameLen = 100
 
 // NormalizeKeyName trims a key name and checks it: 1 to MaxKeyNameLen
 // characters of valid UTF-8 without control characters or line separators.
-// The API, the CLI and the store all apply this one rule.
+// The API, the CLI and the store all apply this one rule. Valid UTF-8 also
+// rules out surrogates (their three-byte encodings are invalid), which is
+// how a lone surrogate reaches a command line; in a JSON body it arrives
+// as a \ud800 escape, which shared/httpapi refuses before decoding,
+// because encoding/json would hand this function a U+FFFD instead.
 func NormalizeKeyName(name string) (string, error) {
 	n := strings.TrimSpace(name)
 	if n == "" {

@@ -23,6 +23,13 @@ func TestNormalizeKeyName(t *testing.T) {
 		{"NUL", "a\x00b", "", true},
 		{"line separator", "a\u2028b", "", true},
 		{"invalid UTF-8", "a\xffb", "", true},
+		{"a truncated sequence", "a\xc3\x28", "", true},
+		{"a UTF-8-encoded lone surrogate (CESU-8)", "a\xed\xa0\x80", "", true},
+		{"a UTF-8-encoded low surrogate", "\xed\xb0\x80", "", true},
+		{"an overlong encoding", "\xc0\xaf", "", true},
+		{"invalid UTF-8 behind spaces", "  \xff  ", "", true},
+		{"a surrogate pair's character", "key \U0001F511", "key \U0001F511", false},
+		{"U+FFFD as such", "\ufffd", "\ufffd", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
