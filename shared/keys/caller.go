@@ -58,6 +58,11 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 	case k.ReplacedBy != "":
 		return Key{}, forbidden(ReasonCallerInGrace)
 	}
+	if k.Session {
+		// The API Keys page's sign-in key stands for its user, whom an
+		// operator signed in: it is bounded as the operator is.
+		return Key{UserID: c.UserID, Scopes: AllScopes}, nil
+	}
 	k.Scopes = common(k.Scopes, c.Scopes)
 	if !holds(k.Scopes, []Scope{ScopeAdmin}) {
 		return Key{}, forbidden(ReasonAdminScopeRequired)
@@ -65,15 +70,25 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 	return k, nil
 }
 
-// target reads one of the caller's keys that manager may change: a key with
-// a scope the manager lacks outranks it.
+// target reads one of the caller's keys that manager may change, rotate or
+// revoke: a key that holds more than the manager in any dimension (Within)
+// outranks it. A rotation's successor is a copy of its target, so this one
+// check keeps every rotation within the manager.
 func (s *Service) target(ctx context.Context, manager Key, keyID string) (Key, error) {
 	k, err := s.store.GetKey(ctx, manager.UserID, keyID)
 	if err != nil {
 		return Key{}, err
 	}
-	if !holds(manager.Scopes, k.Scopes) {
+	if _, ok := Within(manager, k); !ok {
 		return Key{}, forbidden(ReasonKeyOutranksCaller)
 	}
 	return k, nil
+}
+
+// refuseBeyond refuses a key that would hold more than manager (Within).
+func refuseBeyond(manager, k Key) error {
+	if reason, ok := Within(manager, k); !ok {
+		return forbidden(reason)
+	}
+	return nil
 }

@@ -35,10 +35,11 @@ type Issued struct {
 	Token string
 }
 
-// Create makes a new key for the caller's user. A key never outranks or
-// outlives the key that made it: its scopes are a subset of the caller's,
-// its expiry no later, and its allowlist inside the caller's. The key and
-// its key.created audit event are written together.
+// Create makes a new key for the caller's user. A key never holds more than
+// the key that made it (Within: scopes, allowlist, limits, expiry), and its
+// requests also count against the limits of every limited key above it
+// (Key.Draws). The key and its key.created audit event are written
+// together.
 func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issued, error) {
 	name, err := NormalizeKeyName(req.Name)
 	if err != nil {
@@ -64,13 +65,6 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if err != nil {
 		return Issued{}, err
 	}
-	if expiresAt, err = childExpiry(parent, expiresAt); err != nil {
-		return Issued{}, err
-	}
-	cidrs, err := childCIDRs(parent, req.AllowedCIDRs)
-	if err != nil {
-		return Issued{}, err
-	}
 	rate, quota, err := s.childLimits(parent, req.RateLimit, req.Quota)
 	if err != nil {
 		return Issued{}, err
@@ -79,8 +73,16 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if err != nil {
 		return Issued{}, err
 	}
-	k := NewKey(gen, c.UserID, name, scopes, now, expiresAt)
-	k.AllowedCIDRs, k.RateLimit, k.Quota, k.Session = cidrs, rate, quota, req.Session
+	k := NewKey(gen, c.UserID, name, scopes, now, childExpiry(parent, expiresAt))
+	k.AllowedCIDRs, k.RateLimit, k.Quota, k.Session = childCIDRs(parent, req.AllowedCIDRs), rate, quota, req.Session
+	if err := refuseBeyond(parent, k); err != nil {
+		return Issued{}, err
+	}
+	// Limits follow the lineage: the new key's requests also count against
+	// every limited key above it.
+	if k.Draws = drawsOf(parent); len(k.Draws) > MaxDraws {
+		return Issued{}, forbidden(ReasonLineageTooDeep)
+	}
 	if err := s.store.CreateKey(ctx, k, s.newEvent(c, EventKeyCreated, k.ID, keyAttributes(k))); err != nil {
 		return Issued{}, err
 	}

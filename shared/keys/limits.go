@@ -42,6 +42,13 @@ type QuotaState struct {
 	Used   int64
 }
 
+// RateState is a rate limit's GCRA state: the theoretical arrival time of
+// the next request (zero: never used). The next request is admitted from
+// TAT minus the limit's Tolerance.
+type RateState struct {
+	TAT time.Time
+}
+
 // Limits bound the limits keys may carry and give the defaults of keys
 // that set none (template parameters MaxRateLimit, MaxBurst, MaxQuota,
 // DefaultRateLimit, DefaultQuota).

@@ -53,10 +53,10 @@ func (s *Service) List(ctx context.Context, c Caller, limit int, cursor string) 
 	return Page{Keys: ks, NextCursor: s.cursors.seal(m.UserID, next)}, nil
 }
 
-// Update changes the name or the allowlist of one of the caller's keys
-// (nil or false leaves one as it is), with the rules of Create: a new
-// allowlist must lie inside the caller's, and a key whose scopes outrank
-// the caller's cannot be changed by it. An update that changes nothing is
+// Update changes the name, the allowlist or the limits of one of the
+// caller's keys (nil or false leaves one as it is), with the rule of Create:
+// neither the key as it is nor the key as changed may hold more than the
+// caller (Within). An update that changes nothing is
 // no write and no event. The change and its key.updated event, which names
 // each changed attribute with its old and new value, are written together.
 func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChanges) (Key, error) {
@@ -75,30 +75,31 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if err != nil {
 		return Key{}, err
 	}
-	if ch.SetAllowedCIDRs && !cidrsWithin(ch.AllowedCIDRs, m.AllowedCIDRs) {
-		return Key{}, forbidden(ReasonCIDRsBeyondCaller)
+	// The key as changed must stay within the caller, as a new key would.
+	next := old
+	if ch.SetAllowedCIDRs {
+		next.AllowedCIDRs = ch.AllowedCIDRs
 	}
-	// Removing a limit is raising it: only a caller without that limit may.
 	if ch.SetRateLimit {
-		if ch.RateLimit == nil && m.RateLimit != nil {
-			return Key{}, forbidden(ReasonLimitsBeyondCaller)
-		}
 		if ch.RateLimit != nil {
-			if err := s.checkRate(m, *ch.RateLimit); err != nil {
+			if err := s.cfg.Limits.CheckRateLimit(*ch.RateLimit); err != nil {
 				return Key{}, err
 			}
 		}
+		next.RateLimit = ch.RateLimit
 	}
 	if ch.SetQuota {
-		if ch.Quota == nil && m.Quota != nil {
-			return Key{}, forbidden(ReasonLimitsBeyondCaller)
-		}
 		if ch.Quota != nil {
-			if err := s.checkQuota(m, *ch.Quota); err != nil {
+			if err := s.cfg.Limits.CheckQuota(*ch.Quota); err != nil {
 				return Key{}, err
 			}
 		}
+		next.Quota = ch.Quota
 	}
+	if err := refuseBeyond(m, next); err != nil {
+		return Key{}, err
+	}
+	ch.QuotaPeriod = periodMove(old, next, s.Now())
 	changes := map[string]any{}
 	if ch.Name != nil && *ch.Name != old.Name {
 		changes["name"] = map[string]any{"from": old.Name, "to": *ch.Name}
@@ -116,6 +117,20 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 		return old, nil
 	}
 	return s.store.UpdateKey(ctx, m.UserID, keyID, ch, s.newEvent(c, EventKeyUpdated, keyID, changes))
+}
+
+// periodMove is the move of old's used quota count when next changes its
+// period: the count of the current period carries over, so a used count is
+// never reset by changing a period (a stale count is of no period now).
+func periodMove(old, next Key, now time.Time) *PeriodMove {
+	if old.Quota == nil || next.Quota == nil || old.Quota.Period == next.Quota.Period {
+		return nil
+	}
+	from := old.Quota.PeriodKey(now)
+	if old.QuotaState.Period != from {
+		return nil
+	}
+	return &PeriodMove{From: from, To: next.Quota.PeriodKey(now)}
 }
 
 // equalPtr reports whether a and b are both nil or point to equal values.

@@ -26,7 +26,8 @@ const (
 	ReasonAdminScopeRequired Reason = "ADMIN_SCOPE_REQUIRED"
 	// ReasonScopeNotHeld: a key may only grant scopes it holds itself.
 	ReasonScopeNotHeld Reason = "SCOPE_NOT_HELD"
-	// ReasonKeyOutranksCaller: the target key has a scope the caller lacks.
+	// ReasonKeyOutranksCaller: the target key holds more than the caller in
+	// some dimension (see Within).
 	ReasonKeyOutranksCaller Reason = "KEY_OUTRANKS_CALLER"
 	// ReasonCallerInGrace: the calling key was rotated and is in its grace
 	// period; only its replacement may manage keys.
@@ -40,6 +41,11 @@ const (
 	// ReasonLimitsBeyondCaller: a key's rate limit or quota would exceed
 	// the calling key's own.
 	ReasonLimitsBeyondCaller Reason = "LIMITS_BEYOND_CALLER"
+	// ReasonExpiryBeyondCaller: a key would outlive the calling key.
+	ReasonExpiryBeyondCaller Reason = "EXPIRY_BEYOND_CALLER"
+	// ReasonLineageTooDeep: a new key would draw on more limited ancestors
+	// than MaxDraws.
+	ReasonLineageTooDeep Reason = "LINEAGE_TOO_DEEP"
 	// ReasonNotAMember: the caller has no role in the workspace asked for.
 	ReasonNotAMember Reason = "NOT_A_MEMBER"
 )

@@ -75,7 +75,7 @@ func common(a, b []Scope) []Scope {
 }
 
 // childScopes are the scopes of a key made by parent: the requested ones,
-// which parent must hold all of, or parent's own when none are requested.
+// or parent's own when none are requested (Within checks the result).
 func childScopes(parent Key, requested []Scope) ([]Scope, error) {
 	if requested == nil {
 		return slices.Clone(parent.Scopes), nil
@@ -83,36 +83,29 @@ func childScopes(parent Key, requested []Scope) ([]Scope, error) {
 	if len(requested) == 0 {
 		return nil, apperr.Errorf(apperr.BadRequest, "scopes must not be empty: omit it to inherit the calling key's scopes")
 	}
-	if !holds(parent.Scopes, requested) {
-		return nil, forbidden(ReasonScopeNotHeld)
-	}
 	return requested, nil
 }
 
 // childCIDRs is the allowlist of a key made by parent: nil inherits
-// parent's; a list must lie inside parent's, so a key never reaches from
-// more addresses than the key that made it.
-func childCIDRs(parent Key, requested []netip.Prefix) ([]netip.Prefix, error) {
+// parent's (Within checks a requested one).
+func childCIDRs(parent Key, requested []netip.Prefix) []netip.Prefix {
 	if requested == nil {
-		return parent.AllowedCIDRs, nil
+		return parent.AllowedCIDRs
 	}
-	if !cidrsWithin(requested, parent.AllowedCIDRs) {
-		return nil, forbidden(ReasonCIDRsBeyondCaller)
-	}
-	return requested, nil
+	return requested
 }
 
 // childLimits are the rate limit and quota of a key made by parent: a
-// requested one within the deployment's caps and never above parent's (a
-// key never outranks its creator); none requested takes parent's, or the
-// deployment's default.
+// requested one within the deployment's caps; none requested takes
+// parent's, or the deployment's default (Within checks them against
+// parent's).
 func (s *Service) childLimits(parent Key, rate *RateLimit, quota *Quota) (*RateLimit, *Quota, error) {
 	if rate == nil {
 		rate = parent.RateLimit
 		if rate == nil {
 			rate = s.cfg.Limits.DefaultRate
 		}
-	} else if err := s.checkRate(parent, *rate); err != nil {
+	} else if err := s.cfg.Limits.CheckRateLimit(*rate); err != nil {
 		return nil, nil, err
 	}
 	if quota == nil {
@@ -120,50 +113,19 @@ func (s *Service) childLimits(parent Key, rate *RateLimit, quota *Quota) (*RateL
 		if quota == nil {
 			quota = s.cfg.Limits.DefaultQuota
 		}
-	} else if err := s.checkQuota(parent, *quota); err != nil {
+	} else if err := s.cfg.Limits.CheckQuota(*quota); err != nil {
 		return nil, nil, err
 	}
 	return rate, quota, nil
 }
 
-// checkRate applies the caps and the caller's own rate limit to r.
-func (s *Service) checkRate(caller Key, r RateLimit) error {
-	if err := s.cfg.Limits.CheckRateLimit(r); err != nil {
-		return err
+// childExpiry is the expiry of a key made by parent: none requested takes
+// parent's (Within refuses a later one), unless parent is a sign-in key,
+// which stands for its user.
+func childExpiry(parent Key, requested *time.Time) *time.Time {
+	if requested != nil || parent.ExpiresAt == nil || parent.Session {
+		return requested
 	}
-	if p := caller.RateLimit; p != nil && (float64(r.Limit)/r.Window.Seconds() > float64(p.Limit)/p.Window.Seconds() || r.Burst > p.Burst) {
-		return forbidden(ReasonLimitsBeyondCaller)
-	}
-	return nil
-}
-
-// checkQuota applies the caps and the caller's own quota to q: a daily
-// quota fits under a monthly one of at least its size, a monthly one never
-// under a daily one.
-func (s *Service) checkQuota(caller Key, q Quota) error {
-	if err := s.cfg.Limits.CheckQuota(q); err != nil {
-		return err
-	}
-	if p := caller.Quota; p != nil && (q.Limit > p.Limit || p.Period == QuotaDay && q.Period == QuotaMonth) {
-		return forbidden(ReasonLimitsBeyondCaller)
-	}
-	return nil
-}
-
-// childExpiry is the expiry of a key made by parent: a child never outlives
-// its creator, so no expiry means parent's, and a later one is refused.
-func childExpiry(parent Key, requested *time.Time) (*time.Time, error) {
-	// A sign-in key stands for its user: its own short life bounds nothing.
-	if parent.ExpiresAt == nil || parent.Session {
-		return requested, nil
-	}
-	if requested == nil {
-		t := *parent.ExpiresAt
-		return &t, nil
-	}
-	if requested.After(*parent.ExpiresAt) {
-		return nil, apperr.Errorf(apperr.BadRequest, "expiresAt must not be after the calling key's expiry (%s): a key never outlives the key that made it",
-			parent.ExpiresAt.UTC().Format(time.RFC3339Nano))
-	}
-	return requested, nil
+	t := *parent.ExpiresAt
+	return &t
 }

@@ -89,9 +89,7 @@ func TestChildNeverOutlivesItsCreator(t *testing.T) {
 	})
 	t.Run("a later expiry is refused", func(t *testing.T) {
 		_, err := f.svc.Create(ctx, parent, keys.CreateRequest{Name: "child", ExpiresAt: ptr(f.now.Add(2 * time.Hour))})
-		if !apperr.Is(err, apperr.BadRequest) {
-			t.Errorf("got %v, want BAD_REQUEST", err)
-		}
+		wantRefusal(t, err, keys.ReasonExpiryBeyondCaller)
 	})
 	t.Run("an expired creator mints nothing", func(t *testing.T) {
 		f.now = f.now.Add(2 * time.Hour)

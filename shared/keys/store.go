@@ -14,13 +14,20 @@ type KeyChanges struct {
 	SetAllowedCIDRs bool
 	AllowedCIDRs    []netip.Prefix
 	// SetRateLimit and SetQuota replace the rate limit or the quota (nil:
-	// none). A new rate limit keeps its counter; a new quota starts its
-	// period's count afresh only when the period changes.
+	// none). A new rate limit keeps its state, and a new quota its used
+	// count: removing a limit and setting it again never refills it.
 	SetRateLimit bool
 	RateLimit    *RateLimit
 	SetQuota     bool
 	Quota        *Quota
+	// QuotaPeriod, when set with a quota of another period, moves the
+	// count of the current period (From, the old quota's PeriodKey) to the
+	// new one's (To): changing a quota's period never resets its count.
+	QuotaPeriod *PeriodMove
 }
+
+// PeriodMove renames the period a quota's used count belongs to.
+type PeriodMove struct{ From, To string }
 
 // Store is what the use cases need of storage; shared/store implements it
 // on DynamoDB. Each write is one transaction that also writes its audit

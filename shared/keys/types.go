@@ -180,6 +180,17 @@ type Key struct {
 	Quota     *Quota
 	// QuotaState is the quota used in its period, as last counted.
 	QuotaState QuotaState
+	// RateState is the rate limit's state as last stored: a rotation's
+	// successor continues it rather than starting with a full burst.
+	RateState RateState
+	// Draws are the ids of the limited keys above this one (its creator,
+	// its creator's creator, ...): each of its requests also counts
+	// against their limits, so no lineage admits more than its most
+	// restrictive key. Nil for a key an operator made.
+	Draws []string
+	// Dependents marks a key that other keys draw on: revoking or
+	// rotating it keeps its limits' state for them.
+	Dependents bool
 	// Session marks a short-lived sign-in key of the API Keys page
 	// (keygate console-link): it stands for its user, so the keys made with
 	// it are not bounded by its own expiry.
