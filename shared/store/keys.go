@@ -28,22 +28,37 @@ func (s *Store) CreateKey(ctx context.Context, k keys.Key, ev *keys.Event) error
 	if err := validateNewKey(k); err != nil {
 		return err
 	}
+	items := []types.TransactWriteItem{s.activeUserCheck(k.UserID), s.putNewKey(k)}
+	// Every key the new one draws on learns it has a dependent, so it is
+	// kept for it when revoked or rotated (DeleteKey, RotateKey).
+	for _, id := range k.Draws {
+		items = append(items, s.markDependent(id))
+	}
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: append([]types.TransactWriteItem{
-			s.activeUserCheck(k.UserID),
-			s.putNewKey(k),
-		}, s.eventItems(ev)...),
+		TransactItems: append(items, s.eventItems(ev)...),
 	})
 	if err != nil {
-		switch i, _ := failedItem(err); i {
-		case 0:
+		switch i, _ := failedItem(err); {
+		case i == 0:
 			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", k.UserID)
-		case 1:
+		case i == 1:
 			return apperr.Errorf(apperr.Conflict, "key %s already exists", k.ID)
+		case i >= 2 && i < 2+len(k.Draws):
+			return apperr.Errorf(apperr.Conflict, "key %s, above the new key, was deleted meanwhile", k.Draws[i-2])
 		}
 		return fmt.Errorf("store: create key: %w", err)
 	}
 	return nil
+}
+
+// markDependent is a transaction item that marks key id as drawn on.
+func (s *Store) markDependent(id string) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(id),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		UpdateExpression:          aws.String("SET " + attrDependents + " = :t"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": boolean(true)},
+	}}
 }
 
 // GetKey returns one of the user's keys. Another user's key is NotFound, so
@@ -63,7 +78,9 @@ func (s *Store) GetKey(ctx context.Context, userID, keyID string) (keys.Key, err
 	if err != nil {
 		return keys.Key{}, fmt.Errorf("store: get key: %w", err)
 	}
-	if len(out.Item) == 0 || getS(out.Item, "userId") != userID {
+	// An anchor (a revoked or rotated key kept for its dependents' limits)
+	// has no hash: to its user it is gone.
+	if len(out.Item) == 0 || getS(out.Item, "userId") != userID || getS(out.Item, "hash") == "" {
 		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
 	return decodeKey(out.Item), nil
@@ -104,19 +121,30 @@ func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.Key
 			set = append(set, name+" = :"+name)
 		}
 	}
+	cond := "userId = :u AND attribute_exists(#hash)"
+	names["#hash"] = "hash"
 	if ch.SetRateLimit {
 		if ch.RateLimit == nil {
-			remove = append(remove, rateAttrNames...)
+			remove = append(remove, rateConfigNames...)
 		} else {
 			setAttrs(rateAttrs(*ch.RateLimit))
+			// The state stays; the next admission moves with the new
+			// tolerance.
+			values[":zero"] = num(0)
+			set = append(set, attrRLAllowAt+" = if_not_exists("+attrRLTat+", :zero) - :"+attrRLTau)
 		}
 	}
 	if ch.SetQuota {
 		if ch.Quota == nil {
-			remove = append(remove, quotaAttrNames...)
+			remove = append(remove, quotaConfigNames...)
 		} else {
 			setAttrs(quotaAttrs(*ch.Quota))
 		}
+	}
+	if m := ch.QuotaPeriod; m != nil {
+		values[":qpFrom"], values[":qpTo"] = str(m.From), str(m.To)
+		set = append(set, attrQPeriod+" = :qpTo")
+		cond += " AND " + attrQPeriod + " = :qpFrom"
 	}
 	if len(set) == 0 && len(remove) == 0 {
 		return s.GetKey(ctx, userID, keyID)
@@ -130,109 +158,21 @@ func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.Key
 	}
 	update := &types.Update{
 		TableName: aws.String(s.table), Key: keyItemKey(keyID),
-		ConditionExpression: aws.String("userId = :u"), UpdateExpression: aws.String(strings.TrimSpace(expr)),
-		ExpressionAttributeValues: values,
-	}
-	if len(names) > 0 {
-		update.ExpressionAttributeNames = names
+		ConditionExpression: aws.String(cond), UpdateExpression: aws.String(strings.TrimSpace(expr)),
+		ExpressionAttributeValues: values, ExpressionAttributeNames: names,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}
 	items := append([]types.TransactWriteItem{{Update: update}}, s.eventItems(ev)...)
 	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
-		if i, _ := failedItem(err); i == 0 {
+		if i, old := failedItem(err); i == 0 {
+			if getS(old, "userId") == userID && getS(old, "hash") != "" {
+				return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key's quota period ended during the change: retry")
+			}
 			return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 		}
 		return keys.Key{}, fmt.Errorf("store: update key: %w", err)
 	}
 	return s.GetKey(ctx, userID, keyID)
-}
-
-// DeleteKey deletes one of the user's keys, writing ev (when not nil) in the
-// same transaction; the next verification of it fails. Another user's key
-// is NotFound.
-func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Event) error {
-	if err := keys.CheckID("user", userID); err != nil {
-		return err
-	}
-	if !keys.ValidID(keyID) {
-		return apperr.Errorf(apperr.NotFound, "key not found")
-	}
-	del := types.TransactWriteItem{Delete: &types.Delete{
-		TableName:                 aws.String(s.table),
-		Key:                       keyItemKey(keyID),
-		ConditionExpression:       aws.String("userId = :u"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID)},
-	}}
-	items := append([]types.TransactWriteItem{del}, s.eventItems(ev)...)
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
-		if i, _ := failedItem(err); i == 0 {
-			return apperr.Errorf(apperr.NotFound, "key not found")
-		}
-		return fmt.Errorf("store: delete key: %w", err)
-	}
-	return nil
-}
-
-// RotateKey replaces one of the user's keys by newKey in one transaction:
-// newKey is created and the old key is deleted (oldExpiresAt nil) or set to
-// expire at oldExpiresAt and marked as replaced by newKey. Either all of it
-// happens or none, ev included. A key that was already replaced is a Conflict: rotating it
-// again would hand out a second successor that expires with the grace period.
-func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time, events ...*keys.Event) error {
-	if err := keys.CheckID("user", userID); err != nil {
-		return err
-	}
-	if !keys.ValidID(oldKeyID) {
-		return apperr.Errorf(apperr.NotFound, "key not found")
-	}
-	if newKey.UserID != userID {
-		return apperr.Errorf(apperr.BadRequest, "the new key must belong to the same user")
-	}
-	if err := validateNewKey(newKey); err != nil {
-		return err
-	}
-	old := types.TransactWriteItem{}
-	owner := map[string]types.AttributeValue{":u": str(userID)}
-	const ownedAndCurrent = "userId = :u AND attribute_not_exists(replacedBy)"
-	if oldExpiresAt == nil {
-		old.Delete = &types.Delete{
-			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
-			ConditionExpression: aws.String(ownedAndCurrent), ExpressionAttributeValues: owner,
-			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		}
-	} else {
-		owner[":e"] = millis(*oldExpiresAt)
-		owner[":ttl"] = num(oldExpiresAt.Add(expiredKeyRetention).Unix())
-		owner[":next"] = str(newKey.ID)
-		old.Update = &types.Update{
-			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
-			ConditionExpression:                 aws.String(ownedAndCurrent),
-			UpdateExpression:                    aws.String("SET expiresAt = :e, #ttl = :ttl, replacedBy = :next"),
-			ExpressionAttributeNames:            map[string]string{"#ttl": TTLAttribute},
-			ExpressionAttributeValues:           owner,
-			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		}
-	}
-	items := []types.TransactWriteItem{s.activeUserCheck(userID), old, s.putNewKey(newKey)}
-	for _, ev := range events {
-		items = append(items, s.eventItems(ev)...)
-	}
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err != nil {
-		i, oldItem := failedItem(err)
-		switch i {
-		case 0:
-			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
-		case 1:
-			if getS(oldItem, "userId") == userID && getS(oldItem, "replacedBy") != "" {
-				return apperr.Errorf(apperr.Conflict, "the key was already rotated: rotate its replacement instead")
-			}
-			return apperr.Errorf(apperr.NotFound, "key not found")
-		case 2:
-			return apperr.Errorf(apperr.Conflict, "key %s already exists", newKey.ID)
-		}
-		return fmt.Errorf("store: rotate key: %w", err)
-	}
-	return nil
 }
 
 // activeUserCheck is a transaction item that requires an enabled user.
@@ -283,6 +223,11 @@ func validateNewKey(k keys.Key) error {
 			return apperr.Errorf(apperr.BadRequest, "unknown scope %q", sc)
 		}
 	}
+	for _, id := range k.Draws {
+		if err := keys.CheckID("key", id); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -327,13 +272,14 @@ func encodeKey(k keys.Key) map[string]types.AttributeValue {
 			item[attrQPeriod], item[attrQUsed] = str(k.QuotaState.Period), num(k.QuotaState.Used)
 		}
 	}
+	encodeLineage(item, k)
 	return item
 }
 
 func decodeKey(item map[string]types.AttributeValue) keys.Key {
 	quota, quotaState := decodeQuota(item)
 	usage, _ := getN(item, "usageCount")
-	return keys.Key{
+	k := keys.Key{
 		ID:           getS(item, "keyId"),
 		UserID:       getS(item, "userId"),
 		Name:         getS(item, "name"),
@@ -352,4 +298,6 @@ func decodeKey(item map[string]types.AttributeValue) keys.Key {
 		Quota:        quota,
 		QuotaState:   quotaState,
 	}
+	decodeLineage(item, &k)
+	return k
 }

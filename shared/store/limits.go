@@ -49,10 +49,12 @@ func quotaAttrs(q keys.Quota) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{attrQLimit: num(q.Limit), attrQKind: str(string(q.Period))}
 }
 
-// rateAttrNames and quotaAttrNames are every attribute of each, for REMOVE.
+// rateConfigNames and quotaConfigNames are the configuration attributes of
+// each, which removing the limit removes. Their state stays: a limit
+// removed and set again continues its state rather than starting full.
 var (
-	rateAttrNames  = []string{attrRLLimit, attrRLWindow, attrRLBurst, attrRLT, attrRLTau, attrRLTat, attrRLAllowAt}
-	quotaAttrNames = []string{attrQLimit, attrQKind, attrQPeriod, attrQUsed}
+	rateConfigNames  = []string{attrRLLimit, attrRLWindow, attrRLBurst, attrRLT, attrRLTau}
+	quotaConfigNames = []string{attrQLimit, attrQKind}
 )
 
 func decodeRate(item map[string]types.AttributeValue) *keys.RateLimit {

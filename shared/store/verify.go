@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -90,10 +92,15 @@ var (
 	verifyMonth = str(string(keys.QuotaMonth))
 )
 
-// maxVerifyAttempts bounds the writes of one verification: the steady one,
-// a reset of the limits' state, and retries when concurrent verifications
-// of the same key changed it in between. Past it Verify fails (closed).
-const maxVerifyAttempts = 4
+// maxVerifyAttempts bounds the writes of one verification (and of one
+// draw): the steady one, a reset of the limits' state, and a retry when a
+// concurrent verification reset it first. Only a reset is pinned to the
+// state it read; every other write is relative (its condition is the
+// steady one: the next admission is due, the quota has room), so
+// concurrent verifications never invalidate each other and every one ends
+// admitted or refused within three writes (TestVerifyConvergesUnderContention
+// runs 64 at once). Past the bound Verify fails (closed).
+const maxVerifyAttempts = 6
 
 // Verify checks a presented key at time at and records its use in ONE
 // conditional UpdateItem in the steady state: the condition checks
@@ -105,8 +112,9 @@ const maxVerifyAttempts = 4
 // from an unknown one, and a limited request from a limits' state that only
 // needs its reset (an idle rate limit, a new quota period) — written then by
 // one more conditional UpdateItem, at most once per key per window or
-// period. The outcome is a Verification value; only infrastructure failure
-// is an error.
+// period. A key made by a limited key then draws on the limits of each
+// limited key above it (drawLineage), one UpdateItem each. The outcome is a
+// Verification value; only infrastructure failure is an error.
 //
 // A key of a disabled user is VerifyUserDisabled when its mark is present;
 // callers still check the user item (see Principal), which is authoritative.
@@ -115,19 +123,31 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (k
 		return keys.Verification{Result: keys.VerifyNotFound}, nil
 	}
 	now := at.UTC().Truncate(keys.TimePrecision)
-	nowMs := now.UnixMilli()
-	// One id per verification, the same in every attempt and SDK retry.
+	// One id per verification, the same in every attempt, SDK retry and
+	// draw.
 	var idBytes [12]byte
 	_, _ = rand.Read(idBytes[:]) // never fails: it crashes the program instead
 	useID := base64.RawURLEncoding.EncodeToString(idBytes[:])
+	v, item, err := s.verifyKey(ctx, keyID, hash, useID, now)
+	if err != nil || v.Result != keys.VerifyValid {
+		return v, err
+	}
+	if draws := getStrings(item, attrDraws); len(draws) > 0 {
+		return s.drawLineage(ctx, keyID, item, draws, useID, now, v)
+	}
+	return v, nil
+}
+
+// verifyKey is the key's own write: the check and the count. It returns
+// the item as written for an admitted use.
+func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, map[string]types.AttributeValue, error) {
+	nowMs := now.UnixMilli()
 	values := map[string]types.AttributeValue{
 		":hash": str(hash), ":now": num(nowMs), ":one": verifyOne, ":use": str(useID),
 	}
 	w := steadyWrites[s.hints.get(keyID)]
 	if w.quota {
-		values[":day"], values[":month"] = verifyDay, verifyMonth
-		values[":pday"] = str(keys.Quota{Period: keys.QuotaDay}.PeriodKey(now))
-		values[":pmonth"] = str(keys.Quota{Period: keys.QuotaMonth}.PeriodKey(now))
+		addPeriods(values, now)
 	}
 	in := &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(s.table),
@@ -143,26 +163,35 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (k
 		out, err := s.db.UpdateItem(ctx, in)
 		if err == nil {
 			s.hints.set(keyID, kindOf(out.Attributes))
-			return admitted(out.Attributes, nowMs), nil
+			return admitted(out.Attributes, nowMs), out.Attributes, nil
 		}
 		var ccf *types.ConditionalCheckFailedException
 		if !errors.As(err, &ccf) {
-			return keys.Verification{}, fmt.Errorf("store: verify key: %w", err)
+			return keys.Verification{}, nil, fmt.Errorf("store: verify key: %w", err)
 		}
 		v, done := classifyFailure(ccf.Item, hash, useID, nowMs)
 		if done {
-			return v, nil
+			return v, ccf.Item, nil
 		}
 		s.hints.set(keyID, kindOf(ccf.Item))
-		// The key is valid; its limits' state needs a reset, or was
-		// changed by a concurrent verification: write exactly the next
-		// state of what was read.
-		var limited keys.Verification
-		if in, limited = s.nextLimits(keyID, ccf.Item, values, now); in == nil {
-			return limited, nil
+		// The key is valid; its limits' state needs a reset, or the hint
+		// named other limits than the key has: write the next state.
+		step := nextStep(ccf.Item, now)
+		if step.refusal != nil {
+			step.refusal.Key = decodeKey(ccf.Item)
+			return *step.refusal, nil, nil
 		}
+		in = s.stepInput(keyID, step, values,
+			[]string{keyCondition}, []string{"lastUsedAt = :now", "lastUseId = :use"}, []string{"usageCount :one"})
 	}
-	return keys.Verification{}, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
+	return keys.Verification{}, nil, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
+}
+
+// addPeriods sets the values the steady quota condition compares.
+func addPeriods(values map[string]types.AttributeValue, now time.Time) {
+	values[":day"], values[":month"] = verifyDay, verifyMonth
+	values[":pday"] = str(keys.Quota{Period: keys.QuotaDay}.PeriodKey(now))
+	values[":pmonth"] = str(keys.Quota{Period: keys.QuotaMonth}.PeriodKey(now))
 }
 
 // admitted is the Verification of a counted use, from the item as written.
@@ -199,61 +228,87 @@ func classifyFailure(old map[string]types.AttributeValue, hash, useID string, no
 	return keys.Verification{Key: key}, false
 }
 
-// nextLimits builds the write that advances the limits of a valid key from
-// the state old holds, or returns nil and the refusal when a limit refuses
-// the request now (nothing is counted then). Its condition asserts that
-// state, so a concurrent change sends Verify round again.
-func (s *Store) nextLimits(keyID string, old map[string]types.AttributeValue, base map[string]types.AttributeValue, now time.Time) (*dynamodb.UpdateItemInput, keys.Verification) {
+// limitStep is how one write checks and advances the limits an item holds,
+// as read: the parts of its condition and update, and their values; or the
+// refusal when a limit refuses the request now (nothing is written then).
+type limitStep struct {
+	cond, set, add []string
+	values         map[string]types.AttributeValue
+	refusal        *keys.Verification
+}
+
+// nextStep is the limit step for the state old holds at now. Only a reset
+// (an idle rate limit restarting from now, a quota's first use in a new
+// period) is pinned to the state read, so that two resets cannot both
+// apply; a current state is advanced relative to whatever it is when the
+// write lands, under the steady condition, so concurrent writes never
+// invalidate one another.
+func nextStep(old map[string]types.AttributeValue, now time.Time) limitStep {
 	nowMs := now.UnixMilli()
-	key := decodeKey(old)
-	values := make(map[string]types.AttributeValue, len(base)+8)
-	for k, v := range base {
-		values[k] = v
-	}
-	values[":now"], values[":use"], values[":one"] = base[":now"], base[":use"], verifyOne
-	cond := []string{keyCondition}
-	set := []string{"lastUsedAt = :now", "lastUseId = :use"}
-	add := []string{"usageCount :one"}
+	step := limitStep{values: map[string]types.AttributeValue{}}
 	if rs, ok := readRateState(old); ok {
 		switch {
 		case rs.allowAt > nowMs:
-			return nil, keys.Verification{Result: keys.VerifyThrottled, Key: key, RetryAfter: time.Duration(rs.allowAt-nowMs) * time.Millisecond,
-				RateReset: time.Duration(max(0, rs.tat-nowMs)) * time.Millisecond}
+			return limitStep{refusal: &keys.Verification{Result: keys.VerifyThrottled,
+				RetryAfter: time.Duration(rs.allowAt-nowMs) * time.Millisecond,
+				RateReset:  time.Duration(max(0, rs.tat-nowMs)) * time.Millisecond}}
 		case rs.tat < nowMs: // idle: restart from now
-			values[":oldTat"], values[":newTat"], values[":newAllow"] = num(rs.tat), num(nowMs+rs.t), num(nowMs+rs.t-rs.tau)
-			cond = append(cond, "(attribute_not_exists(rlTat) OR rlTat = :oldTat)")
+			step.values[":oldTat"], step.values[":newTat"], step.values[":newAllow"] = num(rs.tat), num(nowMs+rs.t), num(nowMs+rs.t-rs.tau)
+			step.cond = append(step.cond, "(attribute_not_exists(rlTat) OR rlTat = :oldTat)")
+			step.set = append(step.set, "rlTat = :newTat", "rlAllowAt = :newAllow")
 		default:
-			values[":oldTat"], values[":newTat"], values[":newAllow"] = num(rs.tat), num(rs.tat+rs.t), num(rs.tat+rs.t-rs.tau)
-			cond = append(cond, "rlTat = :oldTat")
+			step.cond = append(step.cond, condRateDue)
+			step.set = append(step.set, "rlTat = rlTat + rlT", "rlAllowAt = rlAllowAt + rlT")
 		}
-		set = append(set, "rlTat = :newTat", "rlAllowAt = :newAllow")
+	} else {
+		step.cond = append(step.cond, condNoRate)
 	}
 	if q, state := decodeQuota(old); q != nil {
 		period := q.PeriodKey(now)
 		switch {
 		case state.Period == period && state.Used >= q.Limit:
-			reset := q.ResetsAt(now).Sub(now)
-			return nil, keys.Verification{Result: keys.VerifyQuotaExceeded, Key: key, RetryAfter: reset}
+			return limitStep{refusal: &keys.Verification{Result: keys.VerifyQuotaExceeded, RetryAfter: q.ResetsAt(now).Sub(now)}}
 		case state.Period != period: // a new period: its first use
-			values[":qp"], values[":oldQp"] = str(period), str(state.Period)
-			cond = append(cond, "(attribute_not_exists(qPeriod) OR qPeriod = :oldQp)")
-			set = append(set, "qPeriod = :qp", "qUsed = :one")
+			step.values[":qp"], step.values[":oldQp"], step.values[":qkind"] = str(period), str(state.Period), str(string(q.Period))
+			step.cond = append(step.cond, "qKind = :qkind AND (attribute_not_exists(qPeriod) OR qPeriod = :oldQp)")
+			step.set = append(step.set, "qPeriod = :qp", "qUsed = :one")
 		default:
-			values[":qp"] = str(period)
-			cond = append(cond, "qPeriod = :qp AND qUsed < qLimit")
-			add = append(add, "qUsed :one")
+			step.values[":qp"], step.values[":qkind"] = str(period), str(string(q.Period))
+			step.cond = append(step.cond, "qKind = :qkind AND qPeriod = :qp AND qUsed < qLimit")
+			step.add = append(step.add, "qUsed :one")
 		}
+	} else {
+		step.cond = append(step.cond, condNoQuota)
 	}
-	return &dynamodb.UpdateItemInput{
+	return step
+}
+
+// stepInput is the UpdateItem of step on item id, after the write's own
+// condition, SET and ADD parts.
+func (s *Store) stepInput(id string, step limitStep, base map[string]types.AttributeValue, cond, set, add []string) *dynamodb.UpdateItemInput {
+	values := make(map[string]types.AttributeValue, len(base)+len(step.values))
+	maps.Copy(values, base)
+	maps.Copy(values, step.values)
+	cond = append(slices.Clip(cond), step.cond...)
+	set = append(slices.Clip(set), step.set...)
+	add = append(slices.Clip(add), step.add...)
+	update := "SET " + strings.Join(set, ", ")
+	if len(add) > 0 {
+		update += " ADD " + strings.Join(add, ", ")
+	}
+	in := &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(s.table),
-		Key:                                 keyItemKey(keyID),
+		Key:                                 keyItemKey(id),
 		ConditionExpression:                 aws.String(strings.Join(cond, " AND ")),
-		UpdateExpression:                    aws.String("SET " + strings.Join(set, ", ") + " ADD " + strings.Join(add, ", ")),
-		ExpressionAttributeNames:            verifyNames,
+		UpdateExpression:                    aws.String(update),
 		ExpressionAttributeValues:           onlyUsed(values, cond, set, add),
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	}, keys.Verification{}
+	}
+	if containsToken(strings.Join(cond, " "), "#hash") {
+		in.ExpressionAttributeNames = verifyNames
+	}
+	return in
 }
 
 // onlyUsed keeps the values the expressions name: DynamoDB refuses unused

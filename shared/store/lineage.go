@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/keys"
+)
+
+// Limits follow a key's lineage (keys.Key.Draws). A key made by a limited
+// key lists, in draws, the ids of the limited keys above it; each of its
+// admitted requests is then drawn from each of their items too, by one
+// conditional UpdateItem per draw that checks and advances only their
+// limits' state (no usage count: the use is the child's). A key that
+// nothing draws on carries no draws attribute, so its verification stays
+// one UpdateItem.
+//
+// The items drawn on outlive their tokens when they must: a key with
+// dependents is never deleted while they may draw on it. Revoking it turns
+// it into an anchor (no hash, so it never verifies again, and out of the
+// user's list; its limits' state stays), and rotating it forwards the
+// draws to its successor (replacedBy), which continues its state; a
+// dependent follows the forward and rewrites its own draws to the
+// successor, so the forward costs one extra call once.
+const (
+	attrDraws      = "draws"
+	attrDependents = "dependents"
+	attrLastDrawID = "lastDrawId"
+)
+
+// maxForwards bounds how many rotations a draw follows in one verification.
+const maxForwards = 8
+
+// drawCondition admits a draw on an item that holds a lineage's current
+// limits: it exists, was not replaced by a rotation (its successor holds
+// the state now), and this verification's draw was not applied already (an
+// SDK retry after a lost response must not draw twice).
+const drawCondition = "attribute_exists(pk) AND attribute_not_exists(replacedBy) AND " +
+	"(attribute_not_exists(lastDrawId) OR lastDrawId <> :use)"
+
+// drawWrites are the steady draws by the kind of limits the item drawn on
+// carries, as steadyWrites are the key's own writes.
+var drawWrites = [...]steadyWrite{
+	noLimits:     {aws.String(drawCondition + " AND " + condNoRate + " AND " + condNoQuota), aws.String("SET lastDrawId = :use"), false},
+	rateOnly:     {aws.String(drawCondition + " AND " + condRateDue + " AND " + condNoQuota), aws.String("SET lastDrawId = :use" + updateRate), false},
+	quotaOnly:    {aws.String(drawCondition + " AND " + condNoRate + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use ADD qUsed :one"), true},
+	rateAndQuota: {aws.String(drawCondition + " AND " + condRateDue + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use" + updateRate + " ADD qUsed :one"), true},
+}
+
+// drawLineage draws one admitted use of keyID (whose item as written is
+// own) from every item in draws. When one refuses, the use is refused:
+// what was drawn already, and the key's own count, are given back, so a
+// refused request counts nowhere. v is the key's own admission; the result
+// reports the least remaining rate of the lineage.
+func (s *Store) drawLineage(ctx context.Context, keyID string, own map[string]types.AttributeValue, draws []string, useID string, now time.Time, v keys.Verification) (keys.Verification, error) {
+	drawn := make([]map[string]types.AttributeValue, 0, len(draws))
+	giveBack := func() {
+		// Best effort: a lost refund only under-admits.
+		s.refund(ctx, keyID, own, now, true)
+		for _, item := range drawn {
+			s.refund(ctx, getS(item, "keyId"), item, now, false)
+		}
+	}
+	for i, id := range draws {
+		item, refusal, err := s.draw(ctx, keyID, i, id, useID, now)
+		if err != nil {
+			giveBack()
+			return keys.Verification{}, err
+		}
+		if refusal != nil {
+			giveBack()
+			refusal.Key = v.Key
+			return *refusal, nil
+		}
+		drawn = append(drawn, item)
+		if rs, ok := readRateState(item); ok {
+			left, reset := rs.remaining(now.UnixMilli())
+			if _, own := readRateState(own); !own || left < v.RateRemaining {
+				v.RateRemaining = left
+			}
+			v.RateReset = max(v.RateReset, reset)
+		}
+	}
+	return v, nil
+}
+
+// draw takes one use from the limits of item id, which the key keyID lists
+// at index i of its draws, following rotations. It returns the item as
+// written, or the refusal of its limits.
+func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string, now time.Time) (map[string]types.AttributeValue, *keys.Verification, error) {
+	values := map[string]types.AttributeValue{":now": num(now.UnixMilli()), ":one": verifyOne, ":use": str(useID)}
+	for range maxForwards {
+		w := drawWrites[s.hints.get(id)]
+		in := &dynamodb.UpdateItemInput{
+			TableName: aws.String(s.table), Key: keyItemKey(id),
+			ConditionExpression: w.cond, UpdateExpression: w.update,
+			ExpressionAttributeValues:           onlyUsed(withPeriods(values, w.quota, now), []string{*w.cond, *w.update}),
+			ReturnValues:                        types.ReturnValueAllNew,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}
+		forwarded := false
+		for range maxVerifyAttempts {
+			out, err := s.db.UpdateItem(ctx, in)
+			if err == nil {
+				s.hints.set(id, kindOf(out.Attributes))
+				return out.Attributes, nil, nil
+			}
+			var ccf *types.ConditionalCheckFailedException
+			if !errors.As(err, &ccf) {
+				return nil, nil, fmt.Errorf("store: draw on key %s for key %s: %w", id, keyID, err)
+			}
+			old := ccf.Item
+			switch {
+			case len(old) == 0:
+				// Items drawn on are kept while their dependents live;
+				// a missing one fails closed.
+				return nil, nil, fmt.Errorf("store: key %s draws on key %s, which no longer exists", keyID, id)
+			case getS(old, attrLastDrawID) == useID:
+				return old, nil, nil
+			case getS(old, "replacedBy") != "":
+				next := getS(old, "replacedBy")
+				s.heal(ctx, keyID, i, id, next)
+				id, forwarded = next, true
+			}
+			if forwarded {
+				break
+			}
+			s.hints.set(id, kindOf(old))
+			step := nextStep(old, now)
+			if step.refusal != nil {
+				return nil, step.refusal, nil
+			}
+			in = s.stepInput(id, step, values, []string{drawCondition}, []string{"lastDrawId = :use"}, nil)
+		}
+		if !forwarded {
+			return nil, nil, fmt.Errorf("store: draw on key %s for key %s: its limits' state changed %d times during one verification", id, keyID, maxVerifyAttempts)
+		}
+	}
+	return nil, nil, fmt.Errorf("store: key %s draws on key %s through more than %d rotations", keyID, id, maxForwards)
+}
+
+// withPeriods is values with the quota periods of now when quota is set.
+func withPeriods(values map[string]types.AttributeValue, quota bool, now time.Time) map[string]types.AttributeValue {
+	if !quota {
+		return values
+	}
+	out := maps.Clone(values)
+	addPeriods(out, now)
+	return out
+}
+
+// heal points draw i of key keyID at next instead of the rotated key
+// from, so the forward is followed once. Best effort: a failed heal costs
+// only the forward again next time.
+func (s *Store) heal(ctx context.Context, keyID string, i int, from, next string) {
+	path := attrDraws + "[" + strconv.Itoa(i) + "]"
+	_, _ = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID),
+		ConditionExpression:       aws.String(path + " = :from"),
+		UpdateExpression:          aws.String("SET " + path + " = :next"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":from": str(from), ":next": str(next)},
+	})
+}
+
+// refund gives back one admitted use of item id (as written by it): the
+// rate limit's arrival time moves back by one interval and the quota's
+// count down by one (when still in the same period), and for the key's own
+// item (own) its usage count too.
+func (s *Store) refund(ctx context.Context, id string, item map[string]types.AttributeValue, now time.Time, own bool) {
+	var set, add, cond []string
+	values := map[string]types.AttributeValue{}
+	if _, ok := readRateState(item); ok {
+		set = append(set, "rlTat = rlTat - rlT", "rlAllowAt = rlAllowAt - rlT")
+		cond = append(cond, "attribute_exists(rlT)")
+	}
+	if own {
+		add = append(add, "usageCount :minus")
+		values[":minus"] = num(-1)
+	}
+	if q, state := decodeQuota(item); q != nil && state.Period == q.PeriodKey(now) {
+		add = append(add, "qUsed :minus")
+		values[":minus"], values[":qp"], values[":zero"] = num(-1), str(state.Period), num(0)
+		cond = append(cond, "qPeriod = :qp AND qUsed > :zero")
+	}
+	if len(set)+len(add) == 0 {
+		return
+	}
+	expr := ""
+	if len(set) > 0 {
+		expr = "SET " + strings.Join(set, ", ")
+	}
+	if len(add) > 0 {
+		expr += " ADD " + strings.Join(add, ", ")
+	}
+	in := &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: keyItemKey(id),
+		UpdateExpression: aws.String(expr), ExpressionAttributeValues: values,
+	}
+	if len(cond) > 0 {
+		in.ConditionExpression = aws.String(strings.Join(cond, " AND "))
+	}
+	_, _ = s.db.UpdateItem(ctx, in)
+}
+
+// getStrings reads a list of strings (missing: nil).
+func getStrings(item map[string]types.AttributeValue, name string) []string {
+	l, ok := item[name].(*types.AttributeValueMemberL)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(l.Value))
+	for _, v := range l.Value {
+		if s, ok := v.(*types.AttributeValueMemberS); ok {
+			out = append(out, s.Value)
+		}
+	}
+	return out
+}
+
+// stringsValue is a list of strings as an attribute.
+func stringsValue(ss []string) types.AttributeValue {
+	l := make([]types.AttributeValue, len(ss))
+	for i, s := range ss {
+		l[i] = str(s)
+	}
+	return &types.AttributeValueMemberL{Value: l}
+}
+
+// encodeLineage adds k's lineage and rate state to its item.
+func encodeLineage(item map[string]types.AttributeValue, k keys.Key) {
+	if len(k.Draws) > 0 {
+		item[attrDraws] = stringsValue(k.Draws)
+	}
+	if k.Dependents {
+		item[attrDependents] = boolean(true)
+	}
+	if k.RateLimit != nil && !k.RateState.TAT.IsZero() {
+		tat := k.RateState.TAT.UnixMilli()
+		item[attrRLTat] = num(tat)
+		item[attrRLAllowAt] = num(tat - k.RateLimit.Tolerance().Milliseconds())
+	}
+}
+
+// decodeLineage reads what encodeLineage wrote.
+func decodeLineage(item map[string]types.AttributeValue, k *keys.Key) {
+	k.Draws = getStrings(item, attrDraws)
+	k.Dependents = getBool(item, attrDependents)
+	if tat, ok := getN(item, attrRLTat); ok && k.RateLimit != nil && tat > 0 {
+		k.RateState.TAT = time.UnixMilli(tat).UTC()
+	}
+}

@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+	"keygate/shared/keys"
+)
+
+// maxRotateAttempts bounds how often a rotation starts over because
+// verifications of the old key moved its limits' state in between.
+const maxRotateAttempts = 8
+
+// DeleteKey deletes one of the user's keys, writing ev (when not nil) in the
+// same transaction; the next verification of it fails. Another user's key
+// is NotFound. A key that other keys draw on (keys.Key.Dependents) is not
+// deleted but kept as an anchor: without its hash it never verifies again
+// and is gone from the user's view, while its limits' state still bounds
+// its dependents.
+func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Event) error {
+	if err := keys.CheckID("user", userID); err != nil {
+		return err
+	}
+	if !keys.ValidID(keyID) {
+		return apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	owner := map[string]types.AttributeValue{":u": str(userID)}
+	del := types.TransactWriteItem{Delete: &types.Delete{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID),
+		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash) AND attribute_not_exists(" + attrDependents + ")"),
+		ExpressionAttributeNames:            map[string]string{"#hash": "hash"},
+		ExpressionAttributeValues:           owner,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}
+	anchor := types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID),
+		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash)"),
+		UpdateExpression:                    aws.String("REMOVE #hash, " + AttrGSI1PK + ", " + AttrGSI1SK),
+		ExpressionAttributeNames:            map[string]string{"#hash": "hash"},
+		ExpressionAttributeValues:           owner,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}
+	for _, write := range []types.TransactWriteItem{del, anchor} {
+		items := append([]types.TransactWriteItem{write}, s.eventItems(ev)...)
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return nil
+		}
+		i, old := failedItem(err)
+		switch {
+		case i != 0:
+			return fmt.Errorf("store: delete key: %w", err)
+		case getS(old, "userId") != userID || getS(old, "hash") == "":
+			return apperr.Errorf(apperr.NotFound, "key not found")
+		}
+		// Other keys draw on it: keep it as their anchor.
+	}
+	return fmt.Errorf("store: delete key %s: it changed during the delete", keyID)
+}
+
+// RotateKey replaces one of the user's keys by newKey in one transaction:
+// newKey is created and the old key is deleted (oldExpiresAt nil) or set to
+// expire at oldExpiresAt and marked as replaced by newKey. Either all of it
+// happens or none, ev included. A key that was already replaced is a
+// Conflict: rotating it again would hand out a second successor that
+// expires with the grace period.
+//
+// Limits follow the lineage: newKey continues the old key's limits' state
+// (newKey carries the state as the caller read it; the transaction holds
+// only while the old key's state is still that, and starts over from the
+// state found otherwise), so a rotation never refills a rate limit or a
+// quota. During a grace period the old key also draws on newKey (its
+// draws start with newKey's id), so the two tokens share one budget. Keys
+// that draw on the old key are forwarded to newKey by its replacedBy mark:
+// a key with dependents is kept (without its hash) rather than deleted.
+func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time, events ...*keys.Event) error {
+	if err := keys.CheckID("user", userID); err != nil {
+		return err
+	}
+	if !keys.ValidID(oldKeyID) {
+		return apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	if newKey.UserID != userID {
+		return apperr.Errorf(apperr.BadRequest, "the new key must belong to the same user")
+	}
+	if err := validateNewKey(newKey); err != nil {
+		return err
+	}
+	for range maxRotateAttempts {
+		items := []types.TransactWriteItem{s.activeUserCheck(userID), s.retire(userID, oldKeyID, newKey, oldExpiresAt), s.putNewKey(newKey)}
+		for _, ev := range events {
+			items = append(items, s.eventItems(ev)...)
+		}
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return nil
+		}
+		i, old := failedItem(err)
+		switch i {
+		case 0:
+			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
+		case 2:
+			return apperr.Errorf(apperr.Conflict, "key %s already exists", newKey.ID)
+		case 1:
+		default:
+			return fmt.Errorf("store: rotate key: %w", err)
+		}
+		switch {
+		case getS(old, "userId") != userID || getS(old, "hash") == "":
+			return apperr.Errorf(apperr.NotFound, "key not found")
+		case getS(old, "replacedBy") != "":
+			return apperr.Errorf(apperr.Conflict, "the key was already rotated: rotate its replacement instead")
+		}
+		// Verifications moved the old key's limits, or a key now draws on
+		// it: carry what the old key holds now.
+		now := decodeKey(old)
+		newKey.RateState, newKey.QuotaState, newKey.Dependents = now.RateState, now.QuotaState, now.Dependents
+	}
+	return apperr.Errorf(apperr.Conflict, "the key's limits changed during the rotation %d times: retry", maxRotateAttempts)
+}
+
+// retire is the rotation's write of the old key: a condition that its
+// limits' state and dependents are those newKey carries on, and its delete
+// (no grace, no dependents), its forward (no grace: only its id and state
+// stay, for its dependents) or its grace period.
+func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time) types.TransactWriteItem {
+	values := map[string]types.AttributeValue{":u": str(userID)}
+	names := map[string]string{"#hash": "hash"}
+	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy)"
+	if newKey.Dependents {
+		cond += " AND attribute_exists(" + attrDependents + ")"
+	} else {
+		cond += " AND attribute_not_exists(" + attrDependents + ")"
+	}
+	if newKey.RateLimit != nil {
+		if tat := newKey.RateState.TAT; tat.IsZero() {
+			cond += " AND (attribute_not_exists(rlTat) OR rlTat = :zero)"
+			values[":zero"] = num(0)
+		} else {
+			cond += " AND rlTat = :tat"
+			values[":tat"] = millis(tat)
+		}
+	}
+	if newKey.Quota != nil {
+		if qs := newKey.QuotaState; qs.Period == "" {
+			cond += " AND attribute_not_exists(qPeriod)"
+		} else {
+			cond += " AND qPeriod = :qp AND qUsed = :qu"
+			values[":qp"], values[":qu"] = str(qs.Period), num(qs.Used)
+		}
+	}
+	failOld := types.ReturnValuesOnConditionCheckFailureAllOld
+	if oldExpiresAt == nil && !newKey.Dependents {
+		return types.TransactWriteItem{Delete: &types.Delete{
+			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
+			ConditionExpression: aws.String(cond), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+			ReturnValuesOnConditionCheckFailure: failOld,
+		}}
+	}
+	values[":next"] = str(newKey.ID)
+	update := "SET replacedBy = :next"
+	if oldExpiresAt == nil {
+		update += " REMOVE #hash, " + AttrGSI1PK + ", " + AttrGSI1SK
+	} else {
+		values[":e"] = millis(*oldExpiresAt)
+		update += ", expiresAt = :e"
+		if !newKey.Dependents {
+			// Kept past its expiry only while others draw on it.
+			names["#ttl"] = TTLAttribute
+			values[":ttl"] = num(oldExpiresAt.Add(expiredKeyRetention).Unix())
+			update += ", #ttl = :ttl"
+		}
+		if newKey.RateLimit != nil || newKey.Quota != nil {
+			values[":nextDraw"], values[":none"] = stringsValue([]string{newKey.ID}), stringsValue(nil)
+			update += ", " + attrDraws + " = list_append(:nextDraw, if_not_exists(" + attrDraws + ", :none))"
+		}
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
+		ConditionExpression: aws.String(cond), UpdateExpression: aws.String(update),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+		ReturnValuesOnConditionCheckFailure: failOld,
+	}}
+}
