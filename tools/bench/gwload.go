@@ -162,7 +162,7 @@ func startCacheStacks(ctx context.Context, opts reliability.Options) (off, on *c
 
 // countCalls sends one request per case through the stack of the case's
 // cache setting and counts its authorizer's DynamoDB calls.
-func countCalls(ctx context.Context, off, on *cacheStack, token, limitedToken string) ([]callsResult, error) {
+func countCalls(ctx context.Context, off, on *cacheStack, token, limitedToken, childToken string) ([]callsResult, error) {
 	type kase struct {
 		name     string
 		stack    *cacheStack
@@ -176,6 +176,10 @@ func countCalls(ctx context.Context, off, on *cacheStack, token, limitedToken st
 		{"cached Allow (cache on, second request)", on, true, "Bearer " + token, 0, 200},
 		{"rate-limited key, first request (the limits' reset)", off, false, "Bearer " + limitedToken, 3, 200},
 		{"rate-limited key, steady state", off, false, "Bearer " + limitedToken, 2, 200},
+		// Limits follow the lineage: a key made by a limited key draws on
+		// its limits too, one UpdateItem per limited ancestor.
+		{"child of a limited key, first request", off, false, "Bearer " + childToken, 4, 200},
+		{"child of a limited key, steady state", off, false, "Bearer " + childToken, 3, 200},
 		{"malformed token", off, false, "Bearer sk_notakey", 0, 401},
 		{"missing header", off, false, "", 0, 401},
 	}

@@ -267,7 +267,7 @@ func run(ctx context.Context, cfg config) (*results, error) {
 	defer on.stack.Close()
 	if want("calls") {
 		progress("counting DynamoDB calls per authorization")
-		if r.calls, err = countCalls(ctx, off, on, f.alice.Token, f.limitedToken); err != nil {
+		if r.calls, err = countCalls(ctx, off, on, f.alice.Token, f.limitedToken, f.childToken); err != nil {
 			return nil, err
 		}
 	}

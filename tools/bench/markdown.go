@@ -134,6 +134,7 @@ func (r *results) markdown() string {
 		for _, c := range r.calls {
 			p("| %s | %d | %d | %s | %d |\n", c.Case, c.Status, c.Total, opsText(c), c.Want)
 		}
+		p("\nLineage: keys without a limited ancestor (the first four rows) keep one conditional UpdateItem per verification; a key made by a limited key adds one UpdateItem per limited ancestor (docs/api.md, Lineage). Each is one write unit while the item is under 1 KB: DynamoDB rounds a write up to the next 1 KB of the larger of the item before and after (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html), and keygate's key items are a few hundred bytes.\n")
 		p("\nReproduce: `go run ./tools/bench -only calls`\n\n")
 	}
 	if len(r.load) > 0 {

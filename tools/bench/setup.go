@@ -33,6 +33,9 @@ type fixture struct {
 	// limitedToken is a second key of alice's, with a rate limit and a
 	// quota far above what the bench sends (see startFixture).
 	limitedToken string
+	// childToken is a key made by the limited key: it draws on its
+	// limits as well as its own (limits follow the lineage).
+	childToken string
 }
 
 // startFixture starts DynamoDB Local (unless DYNAMODB_ENDPOINT is set),
@@ -83,6 +86,18 @@ func startFixture(ctx context.Context) (*fixture, error) {
 		return nil, fmt.Errorf("seed limited key: %w", err)
 	}
 	f.limitedToken = gen.Token
+	child, err := apikey.Generate(apikey.DefaultPrefix)
+	if err != nil {
+		f.stop()
+		return nil, err
+	}
+	c := keys.NewKey(child, "alice", "child of limited", keys.AllScopes, time.Now().UTC(), nil)
+	c.RateLimit, c.Quota, c.Draws = k.RateLimit, k.Quota, []string{k.ID}
+	if err := store.New(client, f.table).CreateKey(ctx, c, nil); err != nil {
+		f.stop()
+		return nil, fmt.Errorf("seed child key: %w", err)
+	}
+	f.childToken = child.Token
 	return f, nil
 }
 
