@@ -28,6 +28,7 @@ var dimensions = []dimension{
 	{ReasonLimitsBeyondCaller, rateWithin},
 	{ReasonLimitsBeyondCaller, quotaWithin},
 	{ReasonExpiryBeyondCaller, expiryWithin},
+	{ReasonStandsForUser, standingWithin},
 }
 
 // Within reports whether k holds no more than bound in every dimension,
@@ -93,6 +94,16 @@ func expiryWithin(bound, k Key) bool {
 		return true
 	}
 	return k.ExpiresAt != nil && !k.ExpiresAt.After(*bound.ExpiresAt)
+}
+
+// standingWithin: a key that stands for its user — the API Keys page's
+// session key, or the sign-in link exchanged for one — is bounded only by
+// the user, so only a bound that is the user's own authority (an operator,
+// or the page's session, neither of which is a stored key of its own:
+// bound.ID is empty) holds it. Otherwise a key could rotate a session or a
+// link and obtain, through it, the user's whole authority.
+func standingWithin(bound, k Key) bool {
+	return bound.ID == "" || !(k.Session || k.SignInLink)
 }
 
 // MaxDraws is how many limited ancestors a key may draw on: each is one more

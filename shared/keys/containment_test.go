@@ -68,6 +68,45 @@ var restrictions = []restriction{
 	},
 }
 
+// Finding 8's escalation path: a key rotating the page's session key, or a
+// pending sign-in link, would obtain a key that stands for the whole user.
+func TestKeysCannotManageWhatStandsForTheUser(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	caller, _ := f.create(t, keys.CreateRequest{Name: "read+admin", Scopes: []keys.Scope{keys.ScopeRead, keys.ScopeAdmin}})
+	_, session := f.create(t, keys.CreateRequest{Name: "page session", Scopes: []keys.Scope{keys.ScopeAdmin}, Session: true, ExpiresAt: ptr(f.now.Add(time.Hour))})
+	ops := []struct {
+		name string
+		do   func() error
+	}{
+		{"rotate", func() error { _, err := f.svc.Rotate(ctx, caller, session.ID, 0, nil); return err }},
+		{"PATCH", func() error {
+			_, err := f.svc.Update(ctx, caller, session.ID, keys.KeyChanges{Name: ptr("mine")})
+			return err
+		}},
+		{"revoke", func() error { _, err := f.svc.Revoke(ctx, caller, session.ID, nil); return err }},
+	}
+	for _, op := range ops {
+		t.Run(op.name+" of a session key", func(t *testing.T) {
+			wantRefusal(t, op.do(), keys.ReasonKeyOutranksCaller)
+		})
+	}
+	t.Run("an operator may", func(t *testing.T) {
+		if _, err := f.svc.Rotate(ctx, operator, session.ID, 0, nil); err != nil {
+			t.Errorf("operator rotate: %v", err)
+		}
+	})
+	t.Run("a sign-in link is held only by the user's own authority", func(t *testing.T) {
+		link := keys.Key{ID: "link", SignInLink: true, ExpiresAt: ptr(f.now.Add(time.Minute))}
+		if _, ok := keys.Within(keys.Key{ID: "admin", Scopes: keys.AllScopes}, link); ok {
+			t.Errorf("a stored key holds a sign-in link")
+		}
+		if _, ok := keys.Within(keys.Key{Scopes: keys.AllScopes}, link); !ok {
+			t.Errorf("the user's own authority does not hold a sign-in link")
+		}
+	})
+}
+
 // TestNoKeyObtainsMoreThanItHolds is the containment rule over every
 // operation one key performs on another × every dimension: a caller
 // restricted in a dimension can neither make, change, rotate nor revoke a

@@ -43,6 +43,10 @@ const (
 	ReasonLimitsBeyondCaller Reason = "LIMITS_BEYOND_CALLER"
 	// ReasonExpiryBeyondCaller: a key would outlive the calling key.
 	ReasonExpiryBeyondCaller Reason = "EXPIRY_BEYOND_CALLER"
+	// ReasonStandsForUser: the key is a sign-in link or a page session,
+	// which stand for their user: only an operator or the page manages
+	// them.
+	ReasonStandsForUser Reason = "KEY_STANDS_FOR_USER"
 	// ReasonLineageTooDeep: a new key would draw on more limited ancestors
 	// than MaxDraws.
 	ReasonLineageTooDeep Reason = "LINEAGE_TOO_DEEP"
