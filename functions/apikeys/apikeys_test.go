@@ -27,7 +27,7 @@ func TestCreate(t *testing.T) {
 		wantExpiry bool
 	}{
 		{"name only inherits the caller's scopes", `{"name":"ci"}`, "ci", []string{"read", "write", "admin", "webhook"}, false},
-		{"trimmed name, explicit scopes", `{"name":"  deploy bot  ","scopes":["write","read","read"]}`, "deploy bot", []string{"read", "write"}, false},
+		{"trimmed name, explicit scopes", `{"name":"  deploy bot  ","scopes":["write","read"]}`, "deploy bot", []string{"read", "write"}, false},
 		{"with expiry", `{"name":"temp","expiresAt":"` + future + `"}`, "temp", []string{"read", "write", "admin", "webhook"}, true},
 		{"null optionals", `{"name":"n","scopes":null,"expiresAt":null}`, "n", []string{"read", "write", "admin", "webhook"}, false},
 		{"unicode name", `{"name":"clé 🔑 ключ"}`, "clé 🔑 ключ", []string{"read", "write", "admin", "webhook"}, false},

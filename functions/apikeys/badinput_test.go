@@ -69,6 +69,12 @@ func TestBadInput(t *testing.T) {
 		{"unknown scope", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["read","root"]}`}, 400, apperr.BadRequest},
 		{"empty scopes", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":[]}`}, 400, apperr.BadRequest},
 		{"scope number", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":[1]}`}, 400, apperr.BadRequest},
+		{"duplicate scope", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":["read","write","read"]}`}, 400, apperr.BadRequest},
+		// Text json would store as U+FFFD, and nesting past httpapi.MaxJSONDepth.
+		{"name not UTF-8", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: "{\"name\":\"a\xc3\x28\"}"}, 400, apperr.BadRequest},
+		{"name a lone surrogate", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"a\ud800"}`}, 400, apperr.BadRequest},
+		{"patch name a lone surrogate", fntest.Request{Method: "PATCH", Path: minePath, Body: `{"name":"\udc00"}`}, 400, apperr.BadRequest},
+		{"too deeply nested", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","scopes":` + strings.Repeat("[", 20000) + `}`}, 400, apperr.BadRequest},
 		// Expiry.
 		{"past expiry", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","expiresAt":"` + past + `"}`}, 400, apperr.BadRequest},
 		{"expiry now", fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"x","expiresAt":"` + e.now.Format(time.RFC3339Nano) + `"}`}, 400, apperr.BadRequest},
