@@ -17,7 +17,8 @@ import (
 // old key until the TTL ends) or skipped (no cache to flush).
 const FlushHeader = "X-Keygate-Cache-Flush"
 
-// Function serves the /open/apikeys routes: a transport over keys.Service.
+// Function serves the /open/apikeys routes, the audit log and the API Keys
+// page's sign-in: a transport over keys.Service.
 type Function struct {
 	keys    *keys.Service
 	flusher apigw.StageFlusher
@@ -46,6 +47,7 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		"DELETE /open/apikeys/{keyId}":      f.delete,
 		"POST /open/apikeys/{keyId}/rotate": f.rotate,
 		"GET /open/audit":                   f.audit,
+		"POST /open/console/session":        f.signIn,
 	}, logger)
 	if err != nil {
 		return nil, err

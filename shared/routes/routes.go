@@ -1,6 +1,8 @@
 package routes
 
 import (
+	"slices"
+
 	"keygate/shared/keys"
 )
 
@@ -36,6 +38,10 @@ const (
 	// GrantWorkspace: named per workspace of the caller, with the method
 	// the caller's role and scopes allow (see shared/access).
 	GrantWorkspace
+	// GrantSignIn: named, with Resource, in the policy of a console sign-in
+	// link key (keys.Key.SignInLink) only; that policy names nothing else,
+	// and no other key's names it.
+	GrantSignIn
 )
 
 // Route is one method and path of the API.
@@ -72,6 +78,7 @@ var (
 	audit        = Resource{"GET", "/open/audit"}
 	webhooks     = Resource{"*", "/open/webhooks"}
 	webhookItems = Resource{"*", "/open/webhooks/*"}
+	signIn       = Resource{"POST", "/open/console/session"}
 )
 
 // table is the route table. Order matters only for the policy: user
@@ -83,6 +90,8 @@ var table = []Route{
 	{Method: "GET", Path: "/open/console", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/console/app.js", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/console/app.css", Function: ConfigFunction, Auth: Public},
+	// The page's sign-in: a console link's key exchanged, once, for a session key.
+	{Method: "POST", Path: "/open/console/session", Function: ApiKeysFunction, Grant: GrantSignIn, Resource: signIn},
 	// The public keys of the identity assertion (an upstream behind keygate).
 	{Method: "GET", Path: "/open/.well-known/jwks.json", Function: JwksFunction, Auth: Public},
 	{Method: "GET", Path: "/open/auth/whoami", Function: IdentityFunction, Grant: GrantUser, Resource: whoami},
@@ -128,6 +137,18 @@ func UserResources() []ScopedResource {
 		}
 		seen[r.Resource] = true
 		out = append(out, ScopedResource{Resource: r.Resource, Scope: r.Scope})
+	}
+	return out
+}
+
+// SignInResources returns the resources of the GrantSignIn routes, each
+// once, in table order: all a sign-in link key's policy names.
+func SignInResources() []Resource {
+	var out []Resource
+	for _, r := range table {
+		if r.Grant == GrantSignIn && !slices.Contains(out, r.Resource) {
+			out = append(out, r.Resource)
+		}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package routes_test
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +51,13 @@ func TestTable(t *testing.T) {
 				if strings.HasPrefix(r.Path, routes.WorkspacePrefix) {
 					t.Errorf("a user route under %s: the policy's workspace resources would shadow it", routes.WorkspacePrefix)
 				}
+			case routes.GrantSignIn:
+				if r.Resource.Method != r.Method || r.Resource.Path != r.Path {
+					t.Errorf("sign-in resource %s %s: want exactly the route %s %s", r.Resource.Method, r.Resource.Path, r.Method, r.Path)
+				}
+				if r.Scope != "" {
+					t.Errorf("sign-in route with scope %q: a link key holds none", r.Scope)
+				}
 			case routes.GrantWorkspace:
 				if !strings.HasPrefix(r.Path, routes.WorkspacePrefix+"{workspaceId}") {
 					t.Errorf("workspace route %s does not start with %s{workspaceId}", r.Path, routes.WorkspacePrefix)
@@ -75,6 +83,23 @@ func TestUserResources(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("resource %d: got %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestSignInResources: a console link's key reaches the exchange and
+// nothing else, and no other key's policy names it.
+func TestSignInResources(t *testing.T) {
+	got := routes.SignInResources()
+	want := []routes.Resource{{Method: "POST", Path: "/open/console/session"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for _, u := range routes.UserResources() {
+		for _, r := range got {
+			if iamMatch(u.Method, r.Method) && iamMatch(u.Path, r.Path) {
+				t.Errorf("user resource %v covers the sign-in route %v", u.Resource, r)
+			}
 		}
 	}
 }
