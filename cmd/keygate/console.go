@@ -4,19 +4,19 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 )
 
-// ConsoleLinkLifetime is how long a console link's sign-in key works.
-const ConsoleLinkLifetime = 15 * time.Minute
-
 // consoleLink: keygate console-link <userId> [--url BASE]
 func (c *cli) consoleLink(args []string) error {
 	fs := c.newFlagSet("console-link", "<userId>",
-		"Print a one-time link to the API Keys page for a user. The link's fragment (after #) carries a\nnew sign-in key with every scope that expires in 15 minutes; browsers never send fragments to\nservers, and the page moves the key into the tab's session storage and out of the address bar.")
+		"Print a link to the API Keys page that signs a user in once. The link's fragment (after #) carries a\n"+
+			"new sign-in link key that has no scope and expires in 15 minutes: it can do nothing but be exchanged,\n"+
+			"once, for the page's session key (admin scope only, 1 hour, not in the key list). Opening the link\n"+
+			"again, or after 15 minutes, is refused. Browsers never send fragments to servers, and the page\n"+
+			"removes the key from the address bar and keeps only the session key, in the tab's session storage.")
 	base := fs.String("url", c.getenv("KEYGATE_URL"), "the API's `URL` with its stage, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/v1 (env KEYGATE_URL)")
 	envPrefix, _ := apikey.PrefixFromEnv(c.getenv)
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
@@ -32,20 +32,19 @@ func (c *cli) consoleLink(args []string) error {
 	if err != nil {
 		return err
 	}
-	expires := time.Now().Add(ConsoleLinkLifetime)
-	issued, err := svc.Create(c.ctx, c.operator(pos[0]), keys.CreateRequest{Name: "console sign-in", Scopes: keys.AllScopes,
-		ExpiresAt: &expires, Session: true})
+	issued, err := svc.CreateSignInLink(c.ctx, c.operator(pos[0]))
 	if err != nil {
 		return err
 	}
 	link := u.String() + "/open/console#key=" + url.QueryEscape(issued.Token)
+	expires := formatTime(*issued.Key.ExpiresAt)
 	return c.emit(struct {
 		URL       string `json:"url"`
 		KeyID     string `json:"keyId"`
 		ExpiresAt string `json:"expiresAt"`
-	}{link, issued.Key.ID, formatTime(expires)}, func() error {
-		_, err := fmt.Fprintf(c.stdout, "%s\n\nOpen it within 15 minutes (until %s); it signs in as %s. Anyone with the link can, so share it with nobody.\n",
-			link, formatTime(*issued.Key.ExpiresAt), pos[0])
+	}{link, issued.Key.ID, expires}, func() error {
+		_, err := fmt.Fprintf(c.stdout, "%s\n\nOpen it once, within %d minutes (until %s): it signs in as %s for %d minutes. Anyone with the link can, so share it with nobody.\n",
+			link, int(keys.SignInLinkLifetime.Minutes()), expires, pos[0], int(keys.SessionLifetime.Minutes()))
 		return err
 	})
 }

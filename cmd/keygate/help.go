@@ -15,7 +15,7 @@ func (c *cli) printHelp() {
 			fmt.Fprintf(&b, "  %-20s %s\n", g.name+" "+cmd.name, cmd.summary)
 		}
 	}
-	fmt.Fprintf(&b, "  %-20s %s\n", "console-link", "print a one-time sign-in link to the API Keys page for a user")
+	fmt.Fprintf(&b, "  %-20s %s\n", "console-link", "print a link to the API Keys page that signs a user in once")
 	b.WriteString("\nRun 'keygate <group> <command> --help' for a command's arguments and flags.\n")
 	fmt.Fprint(c.stdout, b.String())
 	c.newFlagSet("keygate", "", "").printFlags(c.stdout, "Global flags", func(string) bool { return true })

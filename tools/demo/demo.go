@@ -190,9 +190,10 @@ func sampleKey(token, name string, createdAt time.Time, expiresAt *time.Time) (k
 		Start: token[:len(apikey.DefaultPrefix)+1+8], Scopes: keys.AllScopes, CreatedAt: createdAt, ExpiresAt: expiresAt}, nil
 }
 
-// ConsoleLink creates a 15-minute sign-in key of the demo user, as keygate
-// console-link does, and returns the link to the API Keys page at base
-// that carries it in its fragment.
+// ConsoleLink creates a sign-in link key of the demo user, as keygate
+// console-link does (it signs in once, within keys.SignInLinkLifetime), and
+// returns the link to the API Keys page at base that carries it in its
+// fragment.
 func ConsoleLink(ctx context.Context, st *store.Store, prefix, base string) (string, error) {
 	var cursorKey [keys.MinCursorKeyLen]byte
 	_, _ = rand.Read(cursorKey[:]) // never fails: it crashes the program instead
@@ -200,11 +201,9 @@ func ConsoleLink(ctx context.Context, st *store.Store, prefix, base string) (str
 	if err != nil {
 		return "", err
 	}
-	expires := time.Now().Add(15 * time.Minute)
-	issued, err := svc.Create(ctx, keys.OperatorCaller("make run", UserID),
-		keys.CreateRequest{Name: "console sign-in", Scopes: keys.AllScopes, ExpiresAt: &expires, Session: true})
+	issued, err := svc.CreateSignInLink(ctx, keys.OperatorCaller("make run", UserID))
 	if err != nil {
-		return "", fmt.Errorf("demo: console sign-in key: %w", err)
+		return "", fmt.Errorf("demo: console sign-in link: %w", err)
 	}
 	return base + "/open/console#key=" + url.QueryEscape(issued.Token), nil
 }

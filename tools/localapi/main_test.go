@@ -37,7 +37,7 @@ func TestServe(t *testing.T) {
 			lines[k] = v
 		} else if strings.HasPrefix(line, "curl ") {
 			lines["curl"] = line
-		} else if _, link, ok := strings.Cut(line, "# the API Keys page, signed in as demo-user for 15 minutes: "); ok {
+		} else if _, link, ok := strings.Cut(line, "# the API Keys page, a link that signs demo-user in once (within 15 minutes): "); ok {
 			lines["link"] = link
 		}
 	}
@@ -58,18 +58,31 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"role":"owner"`) {
 		t.Errorf("demo workspace with the printed key: got %d %s, want 200 with role owner", resp.StatusCode, body)
 	}
-	// The console link opens the page and carries a working sign-in key.
+	// The console link opens the page and carries a sign-in link key: it
+	// reaches only the exchange, which signs in once.
 	page, key, ok := strings.Cut(lines["link"], "#key=")
 	if !ok || page != lines["KEYGATE_CONSOLE"] {
 		t.Fatalf("console link %q: want %s#key=<key>", lines["link"], lines["KEYGATE_CONSOLE"])
 	}
 	key, _ = url.QueryUnescape(key)
-	req, _ = http.NewRequestWithContext(t.Context(), "GET", lines["KEYGATE_URL"]+"/open/apikeys", nil)
-	req.Header.Set("Authorization", "Bearer "+key)
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
-		t.Errorf("the console link's key: got %v %v, want 200 on /open/apikeys", resp, err)
-	} else {
+	for _, c := range []struct {
+		name, method, path string
+		want               int
+	}{
+		{"another route", "GET", "/open/apikeys", 403},
+		{"the exchange", "POST", "/open/console/session", 201},
+		{"the exchange again", "POST", "/open/console/session", 403},
+	} {
+		req, _ = http.NewRequestWithContext(t.Context(), c.method, lines["KEYGATE_URL"]+c.path, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
 		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("the console link's key, %s: %s %s got %d, want %d", c.name, c.method, c.path, resp.StatusCode, c.want)
+		}
 	}
 	cancel()
 	select {

@@ -103,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "# upstream: %s/open/workspace/%s/... -> %s/open/workspace/%s/... (X-Keygate-Assertion keys: %s/open/.well-known/jwks.json)\n",
 			url, seeded.WorkspaceID, up, seeded.WorkspaceID, url)
 	}
-	fmt.Fprintf(stdout, "# the API Keys page, signed in as %s for 15 minutes: %s\n", seeded.UserID, link)
+	fmt.Fprintf(stdout, "# the API Keys page, a link that signs %s in once (within 15 minutes): %s\n", seeded.UserID, link)
 	fmt.Fprintf(stdout, "curl -H \"Authorization: Bearer %s\" %s/open/auth/whoami\n", seeded.Token, url)
 	fmt.Fprintf(stdout, "# admin CLI on the same data: go run ./cmd/keygate --endpoint %s --table %s key ls %s\n",
 		endpoint, sf.table, seeded.UserID)
