@@ -29,25 +29,26 @@ func chromiumPath(tb testing.TB) string {
 	return ""
 }
 
-// consoleLink makes a sign-in key for user as keygate console-link does
-// (expiring at expires) and returns the link to the page at base.
-func (s *stack) consoleLink(tb testing.TB, base, user string, expires time.Time) string {
+// consoleLink makes a sign-in link key for user as keygate console-link
+// does, at the time at (it expires keys.SignInLinkLifetime later), and
+// returns the link to the page at base and the key's token.
+func (s *stack) consoleLink(tb testing.TB, base, user string, at time.Time) (link, token string) {
 	tb.Helper()
-	svc, err := keys.NewService(s.st, keys.Config{CursorKey: []byte(strings.Repeat("c", 32))})
+	svc, err := keys.NewService(s.st, keys.Config{CursorKey: []byte(strings.Repeat("c", 32)), Now: func() time.Time { return at }})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	issued, err := svc.Create(context.Background(), keys.OperatorCaller("test", user),
-		keys.CreateRequest{Name: "console sign-in", Scopes: keys.AllScopes, ExpiresAt: &expires, Session: true})
+	issued, err := svc.CreateSignInLink(context.Background(), keys.OperatorCaller("test", user))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	s.tokens = append(s.tokens, issued.Token)
-	return base + "/open/console#key=" + url.QueryEscape(issued.Token)
+	return base + "/open/console#key=" + url.QueryEscape(issued.Token), issued.Token
 }
 
 // TestConsoleInChromium drives the API Keys page in real Chromium through
-// the local gateway (console/console.test.mjs lists the steps) and takes a
+// the local gateway (console/console.test.mjs lists the steps: sign-in by a
+// link that works once, the create form's least-privilege defaults, ...) and takes a
 // screenshot of the key list (UPDATE_SCREENSHOT=1 go test -run Console
 // ./e2e/ writes it to docs/console.png).
 func TestConsoleInChromium(t *testing.T) {
@@ -57,9 +58,9 @@ func TestConsoleInChromium(t *testing.T) {
 	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
 	c := newClock(time.Now())
 	srv := s.gatewayAt(t, c.now, nil)
-	link := s.consoleLink(t, srv.url, "alice", c.now().Add(15*time.Minute))
-	// A sign-in key that has expired: the clock passes it before the page opens it.
-	expired := s.consoleLink(t, srv.url, "alice", c.now().Add(time.Minute))
+	link, _ := s.consoleLink(t, srv.url, "alice", c.now())
+	// A sign-in link that has expired: the clock passes it before the page opens it.
+	expired, _ := s.consoleLink(t, srv.url, "alice", c.now().Add(time.Minute-keys.SignInLinkLifetime))
 	c.add(2 * time.Minute)
 	// The README's picture: docs/console.png with UPDATE_SCREENSHOT=1, a
 	// scratch file otherwise, so a test run leaves the tree as it was.

@@ -3,8 +3,9 @@
 // (TestConsoleInChromium) starts the gateway, seeds the data and runs this
 // with:
 //   KEYGATE_URL        the gateway's base URL
-//   CONSOLE_LINK       a console-link URL for alice (a 15-minute sign-in key)
-//   EXPIRED_LINK       the same with an expired sign-in key
+//   CONSOLE_LINK       a console-link URL for alice (a sign-in link key that
+//                      works once, within 15 minutes)
+//   EXPIRED_LINK       the same with an expired sign-in link key
 //   CHROMIUM           the browser executable
 //   SCREENSHOT         where to save a picture of the list
 // It prints one line per step and exits 1 at the first failure.
@@ -57,18 +58,40 @@ try {
     assert(!/\son[a-z]+=|style=/i.test(html), "the page has an inline handler or style");
   });
 
-  await step("sign-in by link: the key moves to sessionStorage and out of the address bar", async () => {
+  const linkKey = new URLSearchParams(new URL(env("CONSOLE_LINK")).hash.slice(1)).get("key");
+  let session;
+  await step("sign-in by link: the link is exchanged for a session key in sessionStorage, out of the address bar", async () => {
     await page.goto(env("CONSOLE_LINK"));
     await page.locator("#keys").waitFor({ state: "visible" });
     assert(new URL(page.url()).hash === "", "the fragment is still in the URL: " + page.url());
-    const stored = await page.evaluate(() => sessionStorage.getItem("keygate.apiKey"));
-    assert(stored && stored.startsWith("sk_"), "no key in sessionStorage");
+    session = await page.evaluate(() => sessionStorage.getItem("keygate.apiKey"));
+    assert(session && session.startsWith("sk_"), "no key in sessionStorage");
+    assert(session !== linkKey, "the link's key is stored, not a session key");
     const local = await page.evaluate(() => JSON.stringify(localStorage));
     assert(local === "{}", "localStorage holds " + local);
   });
 
+  await step("the link's key is spent; the session key has only admin and an hour, and is not listed", async () => {
+    const again = await fetch(base + "/open/console/session", { method: "POST", headers: { Authorization: "Bearer " + linkKey } });
+    assert(again.status === 403, "a second exchange: " + again.status);
+    const who = await (await whoami(session)).json();
+    assert(JSON.stringify(who.scopes) === '["admin"]', "session scopes: " + JSON.stringify(who.scopes));
+    const names = await page.locator(".key-name").allTextContents();
+    assert(!names.includes("console session") && !names.includes("console sign-in link"), "listed: " + JSON.stringify(names));
+  });
+
   const evil = "<script>window.pwned=1</script> ci <img src=x onerror=window.pwned=2>";
   let token, start;
+  await step("the create form defaults to least privilege: read only, 90 days", async () => {
+    await page.getByRole("button", { name: "Create a new API key" }).click();
+    const checked = await page.locator("#create-form input[name=scope]:checked").evaluateAll((cs) => cs.map((c) => c.value));
+    assert(JSON.stringify(checked) === '["read"]', "checked scopes: " + JSON.stringify(checked));
+    const expires = await page.locator("#create-expires").inputValue();
+    const days = (new Date(expires) - Date.now()) / 86400000;
+    assert(days > 89.9 && days <= 90, "default expiry " + expires + " is " + days + " days ahead, want 90");
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
   await step("create: the token is shown once, then only its start", async () => {
     await page.getByRole("button", { name: "Create a new API key" }).click();
     await page.getByLabel("Name", { exact: true }).fill(evil);
@@ -84,6 +107,8 @@ try {
     const card = page.locator("li.key").filter({ hasText: "ci" }).first();
     start = await card.locator(".key-start").textContent();
     assert(token.startsWith(start.replace("…", "")), "start " + start + " is not the token's start");
+    assert((await card.locator(".f-scopes").textContent()) === "read", "scopes: " + (await card.locator(".f-scopes").textContent()));
+    assert((await card.locator(".f-expires").textContent()) !== "never", "the default expiry was not sent");
   });
 
   await step("a key name with <script> renders as text", async () => {
@@ -192,16 +217,35 @@ try {
     assert(width <= 360, "the page is " + width + " px wide at 360 px");
   });
 
-  await step("an expired sign-in key returns to sign-in", async () => {
+  await step("an expired sign-in link returns to sign-in with a message", async () => {
     const other = await browser.newContext();
     const p = await other.newPage();
     await p.goto(env("EXPIRED_LINK"));
     await p.locator("#sign-in").waitFor({ state: "visible" });
     assert(!(await p.locator("#keys").isVisible()), "the key list is visible");
-    assert((await p.locator("#error").textContent()).includes("Sign in again"), "no message: " + (await p.locator("#error").textContent()));
+    const msg = await p.locator("#error").textContent();
+    assert(msg.includes("already been used or has expired"), "no message: " + msg);
+    assert(new URL(p.url()).hash === "", "the fragment is still in the URL: " + p.url());
     assert((await p.evaluate(() => sessionStorage.getItem("keygate.apiKey"))) === null, "the refused key is kept");
     await other.close();
   });
+
+  // The same link again: in the signed-in tab (only the fragment changes,
+  // no new load) and loaded afresh in another tab.
+  for (const [how, open] of [
+    ["in the signed-in tab", async () => { await page.goto(env("CONSOLE_LINK")); return page; }],
+    ["loaded afresh", async () => { const p = await context.newPage(); await p.goto(env("CONSOLE_LINK")); return p; }],
+  ]) {
+    await step("opening the same link again is refused, " + how, async () => {
+      const p = await open();
+      await p.locator("#sign-in").waitFor({ state: "visible" });
+      assert(!(await p.locator("#keys").isVisible()), "the key list is visible");
+      const msg = await p.locator("#error").textContent();
+      assert(msg.includes("already been used or has expired"), "no message: " + msg);
+      assert(new URL(p.url()).hash === "", "the fragment is still in the URL: " + p.url());
+      assert((await p.evaluate(() => sessionStorage.getItem("keygate.apiKey"))) === null, "a key is kept after a refused link");
+    });
+  }
 
   await step("no script error on the page", async () => {
     const real = pageErrors.filter((e) => !e.includes("status of 400") && !e.includes("status of 403"));

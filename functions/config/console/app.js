@@ -1,6 +1,8 @@
 // keygate's API Keys page: list, create, rename, rotate and delete the
 // caller's keys through keygate's own API, signed in with a key kept in this
-// tab's sessionStorage only. Everything the API returns is rendered as text
+// tab's sessionStorage only. A console link (keygate console-link) carries a
+// sign-in link key in its fragment, which the page exchanges, once, for a
+// short-lived session key. Everything the API returns is rendered as text
 // (textContent), never as HTML.
 "use strict";
 
@@ -13,14 +15,34 @@
 
   function token() { return sessionStorage.getItem(storageKey); }
 
-  // A key in the URL fragment (console-link) is taken, stored and removed
-  // from the address bar and the history: fragments never reach servers.
-  function takeFragmentKey() {
-    const params = new URLSearchParams(location.hash.slice(1));
-    const key = params.get("key");
-    if (key) {
-      sessionStorage.setItem(storageKey, key);
-      history.replaceState(null, "", location.pathname + location.search);
+  // The create form's default expiry: 90 days ahead (least privilege: a
+  // key that is forgotten stops working).
+  const defaultExpiryDays = 90;
+
+  // A sign-in link key in the URL fragment (console-link) is removed from the
+  // address bar and the history at once (fragments never reach servers),
+  // then exchanged for the page's session key: the link works once, so a
+  // reload or a second tab with it is refused. Returns whether the page
+  // should go on to list keys.
+  async function signInFromFragment() {
+    const key = new URLSearchParams(location.hash.slice(1)).get("key");
+    if (!key) return true;
+    history.replaceState(null, "", location.pathname + location.search);
+    // The link may be another user's: whatever this tab held is dropped.
+    sessionStorage.removeItem(storageKey);
+    try {
+      const session = await call("POST", "console/session", undefined, key);
+      sessionStorage.setItem(storageKey, session.apiKey);
+      return true;
+    } catch (e) {
+      if (e instanceof APIError && (e.status === 401 || e.status === 403)) {
+        signOut("This sign-in link has already been used or has expired: a link signs in once, within 15 minutes. " +
+          "Ask for a new one (keygate console-link), or sign in with an API key.");
+      } else {
+        signOut();
+        showError(e);
+      }
+      return false;
     }
   }
 
@@ -28,8 +50,8 @@
     constructor(status, code, message, reason) { super(message); this.status = status; this.code = code; this.reason = reason; }
   }
 
-  async function call(method, path, body) {
-    const headers = { Authorization: "Bearer " + token() };
+  async function call(method, path, body, key) {
+    const headers = { Authorization: "Bearer " + (key || token()) };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const resp = await fetch(api(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (resp.status === 204) return null;
@@ -142,6 +164,23 @@
     } catch (e) { handle(e); }
   }
 
+  // datetime-local value of the local time days from now, to the minute.
+  function localDateTime(days) {
+    const d = new Date(Date.now() + days * 86400000);
+    const pad = (n) => String(n).padStart(2, "0");
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+  }
+
+  // The create form opens with least privilege: read only (the form's
+  // default) and an expiry defaultExpiryDays ahead; both can be changed.
+  function openCreateForm() {
+    const f = $("create-form");
+    f.reset();
+    f.expires.value = localDateTime(defaultExpiryDays);
+    f.hidden = false;
+    $("create-name").focus();
+  }
+
   function ask(dialog) {
     return new Promise((resolve) => {
       dialog.addEventListener("close", () => resolve(dialog.returnValue), { once: true });
@@ -190,8 +229,7 @@
     } catch (e) { handle(e); }
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    takeFragmentKey();
+  document.addEventListener("DOMContentLoaded", async () => {
     $("sign-in-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       sessionStorage.setItem(storageKey, $("sign-in-key").value.trim());
@@ -199,7 +237,7 @@
       refresh();
     });
     $("sign-out").addEventListener("click", () => signOut());
-    $("new-key").addEventListener("click", () => { $("create-form").hidden = false; $("create-name").focus(); });
+    $("new-key").addEventListener("click", openCreateForm);
     $("create-cancel").addEventListener("click", () => { $("create-form").hidden = true; });
     $("create-form").addEventListener("submit", create);
     $("more").addEventListener("click", async () => { try { await load(true); } catch (e) { handle(e); } });
@@ -208,6 +246,12 @@
       catch { $("issued-token").select(); document.execCommand("copy"); }
     });
     $("issued-done").addEventListener("click", () => { $("issued-token").value = ""; $("issued").hidden = true; $("copy-token").textContent = "Copy"; });
+    // A link opened in a tab that shows the page already only changes the
+    // fragment: no new load, so sign in from it here.
+    window.addEventListener("hashchange", async () => {
+      if (new URLSearchParams(location.hash.slice(1)).has("key") && (await signInFromFragment())) refresh();
+    });
+    if (!(await signInFromFragment())) return;
     if (token()) refresh(); else signOut();
   });
 })();
