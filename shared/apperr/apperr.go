@@ -3,6 +3,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code identifies a class of application error. Its values are the codes
@@ -37,6 +38,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Reason  string
+	// RetryAfter, for RATE_LIMITED and QUOTA_EXCEEDED, is when the request
+	// may succeed; transports send it as Retry-After (0: no header).
+	RetryAfter time.Duration
 }
 
 // Error returns the code and message.
@@ -56,6 +60,22 @@ func Errorf(code Code, format string, args ...any) *Error {
 // reason (an upper-case word such as ADMIN_SCOPE_REQUIRED) as its detail.
 func ForbiddenBecause(reason string) *Error {
 	return &Error{Code: Forbidden, Message: ForbiddenMessage, Reason: reason}
+}
+
+// Limited returns the error of a refusal for a limit (RateLimited or
+// QuotaExceeded) that may succeed after retryAfter.
+func Limited(code Code, retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
+}
+
+// RetryAfterOf returns the RetryAfter of the first *Error in err's chain,
+// or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ReasonOf returns the reason of the first *Error in err's chain, or "".

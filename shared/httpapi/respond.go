@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"keygate/shared/apperr"
 )
@@ -48,7 +50,9 @@ const ReasonHeader = "X-Keygate-Reason"
 // error level on logger (with the request's method and route) and the client
 // only sees "Internal server error". Every 403 body is the spec's,
 // {"error":{"code":"FORBIDDEN","message":"Insufficient access"}}; its reason
-// goes in the X-Keygate-Reason header and the log.
+// goes in the X-Keygate-Reason header and the log. A refusal for a limit
+// (429) carries Retry-After, in whole seconds rounded up, when err says
+// when to retry.
 func Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -63,6 +67,10 @@ func Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err erro
 		logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("method", r.Method), slog.String("route", r.Pattern),
 			slog.String("err", err.Error()))
+	case apperr.RateLimited, apperr.QuotaExceeded:
+		if d := apperr.RetryAfterOf(err); d > 0 {
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+		}
 	case apperr.Forbidden:
 		message = apperr.ForbiddenMessage
 		reason := apperr.ReasonOf(err)
