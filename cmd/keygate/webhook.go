@@ -8,14 +8,19 @@ import (
 	"keygate/shared/webhooks"
 )
 
-// webhookService is the webhook use cases on the table. http:// to loopback
-// is allowed only against a custom endpoint (the local stack).
+// webhookService is the webhook use cases on the table: changes are
+// audited as the operator's, test pings capped as the API's. http:// to
+// loopback is allowed only against a custom endpoint (the local stack).
 func (c *cli) webhookService() (*webhooks.Service, error) {
 	st, err := c.connect()
 	if err != nil {
 		return nil, err
 	}
-	return webhooks.NewService(st, webhooks.ServiceConfig{AllowLoopbackHTTP: c.g.endpoint != ""}), nil
+	retention, err := c.auditRetention()
+	if err != nil {
+		return nil, err
+	}
+	return webhooks.NewService(st, webhooks.ServiceConfig{AllowLoopbackHTTP: c.g.endpoint != "", AuditRetention: retention}), nil
 }
 
 // printWebhook prints an endpoint: with --json the API's shape (its secret
@@ -69,7 +74,8 @@ func splitEvents(s string) []string {
 func (c *cli) webhookCreate(args []string) error {
 	fs := c.newFlagSet("webhook create", "<userId>", "Register a webhook endpoint for a user and print its signing secret, once.")
 	url := fs.String("url", "", "the endpoint's `url` (https://, a public host)")
-	events := fs.String("events", "", "comma-separated event `types`: key.created, key.updated, key.rotated, key.revoked")
+	events := fs.String("events", "", "comma-separated event `types`: key.created, key.updated, key.rotated, key.revoked, "+
+		"webhook.created, webhook.updated, webhook.deleted, membership.added, membership.updated, membership.removed")
 	desc := fs.String("description", "", "a `description`")
 	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
@@ -160,7 +166,8 @@ func (c *cli) webhookRemove(args []string) error {
 
 // webhookTest: keygate webhook test <userId> <webhookId>
 func (c *cli) webhookTest(args []string) error {
-	fs := c.newFlagSet("webhook test", "<userId> <webhookId>", "Queue a ping to a webhook endpoint; see its delivery with 'webhook deliveries'.")
+	fs := c.newFlagSet("webhook test", "<userId> <webhookId>",
+		"Queue a ping to a webhook endpoint (at most 5 per endpoint and 20 per user in any minute, as through the API); see its delivery with 'webhook deliveries'.")
 	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err

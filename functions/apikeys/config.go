@@ -2,7 +2,6 @@ package apikeys
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -63,9 +62,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cacheOn {
 		reflush = access.ReflushDelay
 	}
-	days, err := fnenv.Int(getenv, "AUDIT_RETENTION_DAYS", int(keys.DefaultAuditRetention/(24*time.Hour)))
-	if err != nil || days < 1 {
-		return Config{}, fmt.Errorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", getenv("AUDIT_RETENTION_DAYS"))
+	retention, err := fnenv.AuditRetention(getenv)
+	if err != nil {
+		return Config{}, err
 	}
 	limits, err := keys.LimitSettings{MaxRatePerSecond: getenv("MAX_RATE_LIMIT"), MaxBurst: getenv("MAX_BURST"), MaxQuota: getenv("MAX_QUOTA"),
 		DefaultRate: getenv("DEFAULT_RATE_LIMIT"), DefaultQuota: getenv("DEFAULT_QUOTA")}.Parse()
@@ -73,5 +72,5 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	return Config{Common: c, KeyPrefix: prefix, CursorKey: []byte(cursorKey), ReflushAfter: reflush,
-		AuditRetention: time.Duration(days) * 24 * time.Hour, Limits: limits}, nil
+		AuditRetention: retention, Limits: limits}, nil
 }

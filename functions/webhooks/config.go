@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"log/slog"
+	"time"
 
 	"keygate/functions/internal/fnenv"
 )
@@ -12,7 +13,10 @@ type Config struct {
 	// AllowLoopbackHTTP admits http:// endpoints on loopback hosts
 	// (WEBHOOK_ALLOW_LOOPBACK=true): the local stack only.
 	AllowLoopbackHTTP bool
-	Logger            *slog.Logger
+	// AuditRetention is how long the audit events of endpoint changes are
+	// kept (AUDIT_RETENTION_DAYS, default 90, as the apikeys function).
+	AuditRetention time.Duration
+	Logger         *slog.Logger
 }
 
 // ConfigFromEnv reads the configuration once, at start.
@@ -25,5 +29,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	return Config{Common: c, AllowLoopbackHTTP: loopback}, nil
+	retention, err := fnenv.AuditRetention(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	return Config{Common: c, AllowLoopbackHTTP: loopback, AuditRetention: retention}, nil
 }

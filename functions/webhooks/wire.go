@@ -19,5 +19,6 @@ func Wire(ctx context.Context, d lambdaenv.Deps) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(cfg, webhooks.NewService(st, webhooks.ServiceConfig{Now: d.Now, AllowLoopbackHTTP: cfg.AllowLoopbackHTTP}))
+	return New(cfg, webhooks.NewService(st, webhooks.ServiceConfig{Now: d.Now, AllowLoopbackHTTP: cfg.AllowLoopbackHTTP,
+		AuditRetention: cfg.AuditRetention}))
 }

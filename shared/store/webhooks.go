@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -72,14 +73,15 @@ func decodeWebhook(item map[string]types.AttributeValue) webhooks.Webhook {
 }
 
 // CreateWebhook stores w unless the user already has max endpoints, or
-// does not exist or is disabled: one transaction with the count, so
-// concurrent creates cannot pass the cap and nothing is half-written.
-func (s *Store) CreateWebhook(ctx context.Context, w webhooks.Webhook, max int) error {
+// does not exist or is disabled: one transaction with the count and ev
+// (when not nil), so concurrent creates cannot pass the cap and nothing is
+// half-written.
+func (s *Store) CreateWebhook(ctx context.Context, w webhooks.Webhook, max int, ev *keys.Event) error {
 	item := webhookItemKey(w.UserID, w.ID)
 	item["type"], item["webhookId"], item["userId"], item["url"] = str(typeWebhook), str(w.ID), str(w.UserID), str(w.URL)
 	item["description"], item["secret"], item[attrWebhookList] = str(w.Description), str(w.Secret), eventList(w.Events)
 	item["createdAt"], item["updatedAt"] = millis(w.CreatedAt), millis(w.UpdatedAt)
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		s.activeUserCheck(w.UserID),
 		{Update: &types.Update{
 			TableName: aws.String(s.table), Key: webhookCountKey(w.UserID),
@@ -88,7 +90,7 @@ func (s *Store) CreateWebhook(ctx context.Context, w webhooks.Webhook, max int) 
 			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":max": num(int64(max))},
 		}},
 		{Put: &types.Put{TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-	}})
+	}, s.eventItems(ev)...)})
 	if err != nil {
 		switch i, _ := failedItem(err); i {
 		case 0:
@@ -138,76 +140,84 @@ func (s *Store) GetWebhook(ctx context.Context, userID, id string) (webhooks.Web
 	return decodeWebhook(out.Item), nil
 }
 
-// UpdateWebhook applies ch to an existing endpoint and returns it.
-func (s *Store) UpdateWebhook(ctx context.Context, userID, id string, ch webhooks.Changes, at time.Time) (webhooks.Webhook, error) {
+// UpdateWebhook applies ch to old, the endpoint as read, and returns it,
+// with ev (when not nil) in the same transaction. The write is conditioned
+// on old's updatedAt (every update moves it forward), so ev's "from"
+// values are what was replaced: NotFound when the endpoint is gone,
+// Conflict when it changed since old was read.
+func (s *Store) UpdateWebhook(ctx context.Context, old webhooks.Webhook, ch webhooks.Changes, at time.Time, ev *keys.Event) (webhooks.Webhook, error) {
 	sets := []string{"updatedAt = :at"}
-	values := map[string]types.AttributeValue{":at": millis(at)}
+	values := map[string]types.AttributeValue{":at": millis(at), ":prev": millis(old.UpdatedAt)}
 	names := map[string]string{}
+	next := old
+	next.UpdatedAt = at
 	if ch.URL != nil {
 		sets, values[":url"], names["#url"] = append(sets, "#url = :url"), str(*ch.URL), "url"
+		next.URL = *ch.URL
 	}
 	if ch.Description != nil {
 		sets, values[":d"], names["#d"] = append(sets, "#d = :d"), str(*ch.Description), "description"
+		next.Description = *ch.Description
 	}
 	if ch.Events != nil {
 		sets, values[":e"], names["#e"] = append(sets, "#e = :e"), eventList(ch.Events), attrWebhookList
+		next.Events = ch.Events
 	}
-	in := &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: webhookItemKey(userID, id),
-		UpdateExpression:          aws.String("SET " + strings.Join(sets, ", ")),
-		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: values,
-		ReturnValues:              types.ReturnValueAllNew,
+	update := &types.Update{
+		TableName: aws.String(s.table), Key: webhookItemKey(old.UserID, old.ID),
+		UpdateExpression:                    aws.String("SET " + strings.Join(sets, ", ")),
+		ConditionExpression:                 aws.String("updatedAt = :prev"),
+		ExpressionAttributeValues:           values,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}
 	if len(names) > 0 {
-		in.ExpressionAttributeNames = names
+		update.ExpressionAttributeNames = names
 	}
-	out, err := s.db.UpdateItem(ctx, in)
-	if conditionFailed(err) {
-		return webhooks.Webhook{}, apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
+	items := append([]types.TransactWriteItem{{Update: update}}, s.eventItems(ev)...)
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		return webhooks.Webhook{}, webhookChangeFailed(err, old.ID, "update webhook")
 	}
-	if err != nil {
-		return webhooks.Webhook{}, fmt.Errorf("store: update webhook: %w", err)
-	}
-	return decodeWebhook(out.Attributes), nil
+	return next, nil
 }
 
-// DeleteWebhook removes an endpoint and frees its place under the cap, in
-// one transaction.
-func (s *Store) DeleteWebhook(ctx context.Context, userID, id string) error {
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Delete: &types.Delete{TableName: aws.String(s.table), Key: webhookItemKey(userID, id), ConditionExpression: aws.String("attribute_exists(pk)")}},
+// DeleteWebhook removes old, the endpoint as read, and frees its place
+// under the cap, with ev (when not nil), in one transaction conditioned as
+// UpdateWebhook's: NotFound when it is gone, Conflict when it changed
+// since old was read.
+func (s *Store) DeleteWebhook(ctx context.Context, old webhooks.Webhook, ev *keys.Event) error {
+	items := append([]types.TransactWriteItem{
+		{Delete: &types.Delete{
+			TableName: aws.String(s.table), Key: webhookItemKey(old.UserID, old.ID),
+			ConditionExpression:                 aws.String("updatedAt = :prev"),
+			ExpressionAttributeValues:           map[string]types.AttributeValue{":prev": millis(old.UpdatedAt)},
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}},
 		{Update: &types.Update{
-			TableName: aws.String(s.table), Key: webhookCountKey(userID),
+			TableName: aws.String(s.table), Key: webhookCountKey(old.UserID),
 			UpdateExpression:          aws.String("ADD n :minus"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":minus": num(-1)},
 		}},
-	}})
-	if err != nil {
-		if i, _ := failedItem(err); i == 0 {
-			return apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
-		}
-		return fmt.Errorf("store: delete webhook: %w", err)
+	}, s.eventItems(ev)...)
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		return webhookChangeFailed(err, old.ID, "delete webhook")
 	}
 	return nil
 }
 
-// PutPing writes a test delivery's trigger; its insert on the stream wakes
-// the delivery function.
-func (s *Store) PutPing(ctx context.Context, p webhooks.Ping) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.table),
-		Key:                      map[string]types.AttributeValue{AttrPK: str(prefixPing + p.UserID), AttrSK: str("PING#" + p.ID)},
-		UpdateExpression:         aws.String("SET #type = :type, pingId = :id, userId = :u, webhookId = :w, #at = :at, #ttl = :ttl"),
-		ConditionExpression:      aws.String("attribute_not_exists(pk)"),
-		ExpressionAttributeNames: map[string]string{"#type": "type", "#at": "at", "#ttl": TTLAttribute},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":type": str(typePing), ":id": str(p.ID), ":u": str(p.UserID),
-			":w": str(p.WebhookID), ":at": millis(p.At), ":ttl": num(p.At.Add(pingRetention).Unix())},
-	})
-	if err != nil {
-		return fmt.Errorf("store: put ping: %w", err)
+// webhookChangeFailed maps a failed update or delete: the endpoint's
+// condition failed on a missing item (NotFound) or on a newer one, or a
+// concurrent transaction (a ping) held the item (Conflict: read again and
+// retry).
+func webhookChangeFailed(err error, id, what string) error {
+	i, item := failedItem(err)
+	var tc *types.TransactionCanceledException
+	switch {
+	case i == 0 && len(item) == 0:
+		return apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
+	case i == 0, errors.As(err, &tc) && conflicted(tc.CancellationReasons):
+		return apperr.Errorf(apperr.Conflict, "webhook %s changed meanwhile", id)
 	}
-	return nil
+	return fmt.Errorf("store: %s: %w", what, err)
 }
 
 func deliveryKey(d webhooks.Delivery) map[string]types.AttributeValue {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +23,11 @@ type ServiceConfig struct {
 	// AllowLoopbackHTTP admits http:// URLs to loopback hosts: the local
 	// stack only (WEBHOOK_ALLOW_LOOPBACK_HTTP).
 	AllowLoopbackHTTP bool
+	// AuditRetention is how long the audit events of endpoint changes are
+	// kept (0: forever).
+	AuditRetention time.Duration
+	// PingLimit caps test pings (zero: DefaultPingLimit).
+	PingLimit PingLimit
 }
 
 // Service is the webhook use cases: one for every transport (the HTTP
@@ -37,6 +41,9 @@ type Service struct {
 func NewService(st Store, cfg ServiceConfig) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.PingLimit == (PingLimit{}) {
+		cfg.PingLimit = DefaultPingLimit
 	}
 	return &Service{store: st, cfg: cfg}
 }
@@ -119,8 +126,8 @@ func newID(prefix string, n int) string {
 }
 
 // Create registers an endpoint and returns it with its secret, which is
-// never shown again. Bad input, or a user at MaxPerUser, is a BadRequest
-// and stores nothing.
+// never shown again; its webhook.created event is written with it. Bad
+// input, or a user at MaxPerUser, is a BadRequest and stores nothing.
 func (s *Service) Create(ctx context.Context, c keys.Caller, in CreateInput) (Webhook, error) {
 	if err := authorize(c); err != nil {
 		return Webhook{}, err
@@ -135,10 +142,10 @@ func (s *Service) Create(ctx context.Context, c keys.Caller, in CreateInput) (We
 	if err != nil {
 		return Webhook{}, err
 	}
-	now := s.cfg.Now().UTC().Truncate(time.Millisecond)
+	now := s.now()
 	w := Webhook{ID: newID("wh_", 12), UserID: c.UserID, URL: in.URL, Description: in.Description, Events: events,
 		CreatedAt: now, UpdatedAt: now, Secret: newID("whsec_", 32)}
-	if err := s.store.CreateWebhook(ctx, w, MaxPerUser); err != nil {
+	if err := s.store.CreateWebhook(ctx, w, MaxPerUser, s.event(c, keys.EventWebhookCreated, attributes(w), now)); err != nil {
 		return Webhook{}, err
 	}
 	return w, nil
@@ -170,7 +177,10 @@ func (s *Service) Get(ctx context.Context, c keys.Caller, id string) (Webhook, e
 	return w, err
 }
 
-// Update changes an endpoint's URL, description or events.
+// Update changes an endpoint's URL, description or events. The change and
+// its webhook.updated event, which names each changed field with its old
+// and new value, are written together; an update that changes nothing is
+// no write and no event.
 func (s *Service) Update(ctx context.Context, c keys.Caller, id string, in UpdateInput) (Webhook, error) {
 	if err := authorize(c); err != nil {
 		return Webhook{}, err
@@ -201,12 +211,30 @@ func (s *Service) Update(ctx context.Context, c keys.Caller, id string, in Updat
 	if ch.URL == nil && ch.Description == nil && ch.Events == nil {
 		return Webhook{}, apperr.Errorf(apperr.BadRequest, "nothing to change: give url, description or events")
 	}
-	w, err := s.store.UpdateWebhook(ctx, c.UserID, id, ch, s.cfg.Now().UTC().Truncate(time.Millisecond))
+	var w Webhook
+	err := s.againOnConflict(ctx, c.UserID, id, func(old Webhook) error {
+		eff, changes := diff(old, ch)
+		if len(changes) == 0 {
+			w = old
+			return nil
+		}
+		changes["webhookId"] = id
+		// Strictly after the last update: updatedAt is what the next
+		// update's condition compares.
+		at := s.now()
+		if !at.After(old.UpdatedAt) {
+			at = old.UpdatedAt.Add(keys.TimePrecision)
+		}
+		var err error
+		w, err = s.store.UpdateWebhook(ctx, old, eff, at, s.event(c, keys.EventWebhookUpdated, changes, at))
+		return err
+	})
 	w.Secret = ""
 	return w, err
 }
 
-// Delete removes an endpoint; its delivery log ages out.
+// Delete removes an endpoint, with its webhook.deleted event; its delivery
+// log ages out.
 func (s *Service) Delete(ctx context.Context, c keys.Caller, id string) error {
 	if err := authorize(c); err != nil {
 		return err
@@ -214,18 +242,25 @@ func (s *Service) Delete(ctx context.Context, c keys.Caller, id string) error {
 	if err := keys.CheckID("webhook", id); err != nil {
 		return err
 	}
-	return s.store.DeleteWebhook(ctx, c.UserID, id)
+	return s.againOnConflict(ctx, c.UserID, id, func(old Webhook) error {
+		return s.store.DeleteWebhook(ctx, old, s.event(c, keys.EventWebhookDeleted, attributes(old), s.now()))
+	})
 }
 
 // Test queues a ping to the endpoint and returns its delivery id: the
-// delivery itself follows through the same path as every event.
+// delivery itself follows through the same path as every event. Pings are
+// capped by PingLimit: one past it is RateLimited, with when to retry, and
+// queues nothing.
 func (s *Service) Test(ctx context.Context, c keys.Caller, id string) (string, error) {
-	if _, err := s.Get(ctx, c, id); err != nil {
+	if err := authorize(c); err != nil {
 		return "", err
 	}
-	p := Ping{ID: newID("ping_", 12), UserID: c.UserID, WebhookID: id, At: s.cfg.Now().UTC().Truncate(time.Millisecond)}
-	if err := s.store.PutPing(ctx, p); err != nil {
-		return "", fmt.Errorf("webhooks: queue ping: %w", err)
+	if err := keys.CheckID("webhook", id); err != nil {
+		return "", err
+	}
+	p := Ping{ID: newID("ping_", 12), UserID: c.UserID, WebhookID: id, At: s.now()}
+	if err := s.store.PutPing(ctx, p, s.cfg.PingLimit); err != nil {
+		return "", err
 	}
 	return DeliveryID(id, p.ID), nil
 }

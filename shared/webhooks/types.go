@@ -30,8 +30,9 @@ type EventType = keys.EventType
 // subscribe to.
 const EventPing EventType = "ping"
 
-// Subscribable are the event types an endpoint may subscribe to.
-var Subscribable = []EventType{keys.EventKeyCreated, keys.EventKeyUpdated, keys.EventKeyRotated, keys.EventKeyRevoked}
+// Subscribable are the event types an endpoint may subscribe to: every
+// type of the audit log (key, webhook and membership changes).
+var Subscribable = keys.EventTypes
 
 // Webhook is one registered endpoint.
 type Webhook struct {
@@ -100,6 +101,23 @@ type Changes struct {
 	Events      []EventType // nil: unchanged
 }
 
+// PingLimit caps test pings, so that no one can use keygate to send
+// requests at will: at most PerEndpoint pings to one endpoint, and
+// PerUser by one user to all their endpoints, in any Window (a sliding
+// window: no burst at a window's edge). Enforced by the table, in the
+// transaction that queues the ping, so it holds across every Lambda
+// instance. Each cap is from 1 to 50 (shared/store keeps one slot per
+// ping).
+type PingLimit struct {
+	PerEndpoint int
+	PerUser     int
+	Window      time.Duration
+}
+
+// DefaultPingLimit is the cap of POST /open/webhooks/{id}/test: 5 pings to
+// an endpoint, 20 by a user, in any minute.
+var DefaultPingLimit = PingLimit{PerEndpoint: 5, PerUser: 20, Window: time.Minute}
+
 // Ping asks for a test delivery to one endpoint. Storing it is what
 // triggers the delivery (the table's stream).
 type Ping struct {
@@ -110,14 +128,22 @@ type Ping struct {
 }
 
 // Store is what the webhook use cases and the Deliverer read and write;
-// shared/store implements it on the table.
+// shared/store implements it on the table. Each change of an endpoint is
+// one transaction with its audit event ev.
 type Store interface {
-	CreateWebhook(ctx context.Context, w Webhook, max int) error
+	// CreateWebhook stores w unless its user has max endpoints already.
+	CreateWebhook(ctx context.Context, w Webhook, max int, ev *keys.Event) error
 	ListWebhooks(ctx context.Context, userID string) ([]Webhook, error)
 	GetWebhook(ctx context.Context, userID, id string) (Webhook, error)
-	UpdateWebhook(ctx context.Context, userID, id string, ch Changes, at time.Time) (Webhook, error)
-	DeleteWebhook(ctx context.Context, userID, id string) error
-	PutPing(ctx context.Context, p Ping) error
+	// UpdateWebhook applies ch to old as read, at: NotFound when it is
+	// gone, Conflict when it changed since old was read.
+	UpdateWebhook(ctx context.Context, old Webhook, ch Changes, at time.Time, ev *keys.Event) (Webhook, error)
+	// DeleteWebhook deletes old as read: NotFound when it is gone,
+	// Conflict when it changed since.
+	DeleteWebhook(ctx context.Context, old Webhook, ev *keys.Event) error
+	// PutPing queues p within lim: NotFound when the endpoint does not
+	// exist, RateLimited (with when to retry) when p would pass lim.
+	PutPing(ctx context.Context, p Ping, lim PingLimit) error
 	// GetDelivery reads the log entry of d's UserID, WebhookID, EventAt
 	// and ID; false when there is none yet.
 	GetDelivery(ctx context.Context, d Delivery) (Delivery, bool, error)

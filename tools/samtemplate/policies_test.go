@@ -85,6 +85,9 @@ func TestPolicies(t *testing.T) {
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
 			conditionalGrants("Allow", []string{"dynamodb:ConditionCheckItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+			// Each endpoint change's audit event, in its transaction.
+			conditionalGrants("Allow", []string{"dynamodb:PutItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[AUDIT#*]"),
 			conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[WHPING#*]"),
 		),

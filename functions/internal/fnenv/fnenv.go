@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"keygate/shared/httpapi"
+	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 )
 
@@ -58,4 +60,15 @@ func Int(getenv func(string) string, name string, def int) (int, error) {
 		return 0, fmt.Errorf("%s %q: want a non-negative integer", name, v)
 	}
 	return n, nil
+}
+
+// AuditRetention reads AUDIT_RETENTION_DAYS (the template's
+// AuditRetentionDays), how long the audit events a function writes are
+// kept: default keys.DefaultAuditRetention, at least a day.
+func AuditRetention(getenv func(string) string) (time.Duration, error) {
+	days, err := Int(getenv, "AUDIT_RETENTION_DAYS", int(keys.DefaultAuditRetention/(24*time.Hour)))
+	if err != nil || days < 1 {
+		return 0, fmt.Errorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", getenv("AUDIT_RETENTION_DAYS"))
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
 }

@@ -3,8 +3,10 @@ package fnenv_test
 import (
 	"log/slog"
 	"testing"
+	"time"
 
 	"keygate/functions/internal/fnenv"
+	"keygate/shared/keys"
 )
 
 func TestLoad(t *testing.T) {
@@ -73,5 +75,27 @@ func TestLoadRegion(t *testing.T) {
 		if err != nil || c.Region != tt.want {
 			t.Errorf("env %v: got %q, %v; want %q", tt.env, c.Region, err, tt.want)
 		}
+	}
+}
+
+func TestAuditRetention(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    time.Duration
+		wantErr bool
+	}{
+		{"default", map[string]string{}, keys.DefaultAuditRetention, false},
+		{"days", map[string]string{"AUDIT_RETENTION_DAYS": "7"}, 7 * 24 * time.Hour, false},
+		{"zero", map[string]string{"AUDIT_RETENTION_DAYS": "0"}, 0, true},
+		{"not a number", map[string]string{"AUDIT_RETENTION_DAYS": "week"}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := fnenv.AuditRetention(func(k string) string { return tt.env[k] })
+			if got != tt.want || (err != nil) != tt.wantErr {
+				t.Errorf("got %v, %v; want %v, error=%v", got, err, tt.want, tt.wantErr)
+			}
+		})
 	}
 }
