@@ -79,7 +79,16 @@ func (s *Service) target(ctx context.Context, manager Key, keyID string) (Key, e
 	if err != nil {
 		return Key{}, err
 	}
-	if _, ok := Within(manager, k); !ok {
+	reason, ok := Within(manager, k)
+	if !ok && reason == ReasonLineageBeyondCaller {
+		// k may name a rotated ancestor that its verifications have not
+		// yet replaced by the successor: compare the keys it draws on now.
+		if k.Draws, err = s.store.CurrentDraws(ctx, k.Draws); err != nil {
+			return Key{}, err
+		}
+		_, ok = Within(manager, k)
+	}
+	if !ok {
 		return Key{}, forbidden(ReasonKeyOutranksCaller)
 	}
 	return k, nil

@@ -29,6 +29,7 @@ var dimensions = []dimension{
 	{ReasonLimitsBeyondCaller, quotaWithin},
 	{ReasonExpiryBeyondCaller, expiryWithin},
 	{ReasonStandsForUser, standingWithin},
+	{ReasonLineageBeyondCaller, lineageWithin},
 }
 
 // Within reports whether k holds no more than bound in every dimension,
@@ -104,6 +105,24 @@ func expiryWithin(bound, k Key) bool {
 // link and obtain, through it, the user's whole authority.
 func standingWithin(bound, k Key) bool {
 	return bound.ID == "" || !(k.Session || k.SignInLink)
+}
+
+// lineageWithin: k draws on every limited key the bound's own requests
+// count against (the bound itself, when limited, and its draws), or is the
+// bound itself. A limited key's own requests are bounded by its lineage, so
+// a key outside that lineage — a sibling with the same settings, or the
+// key's own parent — holds a budget it does not: rotating it would hand
+// out a second, independent budget.
+func lineageWithin(bound, k Key) bool {
+	if k.ID != "" && k.ID == bound.ID {
+		return true
+	}
+	for _, id := range drawsOf(bound) {
+		if !slices.Contains(k.Draws, id) {
+			return false
+		}
+	}
+	return true
 }
 
 // MaxDraws is how many limited ancestors a key may draw on: each is one more

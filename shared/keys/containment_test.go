@@ -122,7 +122,13 @@ func TestNoKeyObtainsMoreThanItHolds(t *testing.T) {
 			// A sibling with the caller's scopes but not its restriction
 			// (for the scopes dimension: every scope).
 			_, sibling := f.create(t, keys.CreateRequest{Name: "sibling"})
-			_, peer := f.create(t, withName(restricted, "peer"))
+			// A key the caller made: within it in every dimension,
+			// its lineage included.
+			peerIssued, err := f.svc.Create(ctx, caller, keys.CreateRequest{Name: "peer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := peerIssued.Key
 
 			t.Run("create beyond is refused", func(t *testing.T) {
 				req := keys.CreateRequest{Name: "child"}
@@ -178,11 +184,6 @@ func TestNoKeyObtainsMoreThanItHolds(t *testing.T) {
 			})
 		})
 	}
-}
-
-func withName(r keys.CreateRequest, name string) keys.CreateRequest {
-	r.Name = name
-	return r
 }
 
 // create makes a key of alice as an operator and returns its Caller.

@@ -75,13 +75,13 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	}
 	k := NewKey(gen, c.UserID, name, scopes, now, childExpiry(parent, expiresAt))
 	k.AllowedCIDRs, k.RateLimit, k.Quota, k.Session = childCIDRs(parent, req.AllowedCIDRs), rate, quota, req.Session
-	if err := refuseBeyond(parent, k); err != nil {
-		return Issued{}, err
-	}
 	// Limits follow the lineage: the new key's requests also count against
 	// every limited key above it.
 	if k.Draws = drawsOf(parent); len(k.Draws) > MaxDraws {
 		return Issued{}, forbidden(ReasonLineageTooDeep)
+	}
+	if err := refuseBeyond(parent, k); err != nil {
+		return Issued{}, err
 	}
 	if err := s.store.CreateKey(ctx, k, s.newEvent(c, EventKeyCreated, k.ID, keyAttributes(k))); err != nil {
 		return Issued{}, err

@@ -99,7 +99,15 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if err := refuseBeyond(m, next); err != nil {
 		return Key{}, err
 	}
+	// A count cannot move between periods without giving or taking
+	// allowance (a month's use carried into one day forgets the month's
+	// other days), so only a caller without a quota of its own, which
+	// bounds nothing, may change a quota's period.
+	if m.Quota != nil && old.Quota != nil && next.Quota != nil && old.Quota.Period != next.Quota.Period {
+		return Key{}, forbidden(ReasonLimitsBeyondCaller)
+	}
 	ch.QuotaPeriod = periodMove(old, next, s.Now())
+	ch.RateState = rateMove(old, next, s.Now())
 	changes := map[string]any{}
 	if ch.Name != nil && *ch.Name != old.Name {
 		changes["name"] = map[string]any{"from": old.Name, "to": *ch.Name}
@@ -131,6 +139,19 @@ func periodMove(old, next Key, now time.Time) *PeriodMove {
 		return nil
 	}
 	return &PeriodMove{From: from, To: next.Quota.PeriodKey(now)}
+}
+
+// rateMove rescales what old's rate limit still owes (its arrival time
+// ahead of now, in its intervals) to next's interval: an exhausted 5/min
+// key changed to 1/h still owes its five requests, now at an hour each.
+func rateMove(old, next Key, now time.Time) *RateMove {
+	if old.RateLimit == nil || next.RateLimit == nil || *old.RateLimit == *next.RateLimit || !old.RateState.TAT.After(now) {
+		return nil
+	}
+	debt := old.RateState.TAT.Sub(now)
+	owed := time.Duration(float64(debt) * float64(next.RateLimit.Interval()) / float64(old.RateLimit.Interval()))
+	tat := now.Add(owed).Truncate(TimePrecision)
+	return &RateMove{From: old.RateState.TAT, To: tat, AllowAt: tat.Add(-next.RateLimit.Tolerance())}
 }
 
 // equalPtr reports whether a and b are both nil or point to equal values.

@@ -47,6 +47,10 @@ const (
 	// which stand for their user: only an operator or the page manages
 	// them.
 	ReasonStandsForUser Reason = "KEY_STANDS_FOR_USER"
+	// ReasonLineageBeyondCaller: the key does not draw on every limited
+	// key the calling key's requests count against, so it holds a budget
+	// outside the caller's lineage.
+	ReasonLineageBeyondCaller Reason = "LINEAGE_BEYOND_CALLER"
 	// ReasonLineageTooDeep: a new key would draw on more limited ancestors
 	// than MaxDraws.
 	ReasonLineageTooDeep Reason = "LINEAGE_TOO_DEEP"

@@ -24,10 +24,19 @@ type KeyChanges struct {
 	// count of the current period (From, the old quota's PeriodKey) to the
 	// new one's (To): changing a quota's period never resets its count.
 	QuotaPeriod *PeriodMove
+	// RateState, when set with a new rate limit, rescales the requests the
+	// old limit still owes to the new interval, so a new limit never
+	// refills a burst.
+	RateState *RateMove
 }
 
 // PeriodMove renames the period a quota's used count belongs to.
 type PeriodMove struct{ From, To string }
+
+// RateMove rescales a rate limit's outstanding requests to a new limit:
+// the state at From (the arrival time as read) becomes To, and the next
+// admission AllowAt. The change applies only while the state is still From.
+type RateMove struct{ From, To, AllowAt time.Time }
 
 // Store is what the use cases need of storage; shared/store implements it
 // on DynamoDB. Each write is one transaction that also writes its audit
@@ -49,6 +58,9 @@ type Store interface {
 	// ListKeys reads a page of the user's keys, newest first; the cursor is
 	// the store's own position ("" for the first page and after the last).
 	ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]Key, string, error)
+	// CurrentDraws maps each id of a key's draws to the key that holds
+	// that budget now, following rotations (replacedBy).
+	CurrentDraws(ctx context.Context, ids []string) ([]string, error)
 }
 
 // VerifyStore is what Verify needs of storage: the key check with its usage
@@ -56,5 +68,10 @@ type Store interface {
 // one read.
 type VerifyStore interface {
 	Verify(ctx context.Context, keyID, hash string, now time.Time) (Verification, error)
+	// DrawLineage takes an admitted use (v, VerifyValid) from the limits
+	// of every key v.Key draws on, and returns the verification as it
+	// stands then: still valid, or refused by an ancestor's limit with
+	// the key's own count given back.
+	DrawLineage(ctx context.Context, v Verification, now time.Time) (Verification, error)
 	Principal(ctx context.Context, userID string) (Principal, error)
 }

@@ -256,6 +256,9 @@ type Verification struct {
 	RateRemaining int64
 	// RateReset is how long until the rate limit's full burst is back.
 	RateReset time.Duration
+	// UseID names this verification's use in the store, so drawing it on
+	// the lineage and giving it back are each applied once.
+	UseID string
 }
 
 // successor is the key that replaces k in a rotation: a copy of k, so every

@@ -138,6 +138,7 @@ var pipeline = []check{
 	checkExpiry,
 	checkSourceIP,
 	checkUser,
+	checkLineage,
 	checkRateLimit,
 	checkQuota,
 }
@@ -208,32 +209,51 @@ func checkSourceIP(_ context.Context, _ *Verifier, v *verification) error {
 	return nil
 }
 
-// checkRateLimit records where the request stands against the key's rate
-// limit: the key check's write counted it only when the limit admitted it.
-// A limited request stays an Allow: API Gateway answers it 429 through the
-// usage plan the authorizer names.
-func checkRateLimit(_ context.Context, _ *Verifier, v *verification) error {
-	if v.d.Key.RateLimit == nil {
+// checkLineage takes a use the key's own limits admitted from the limits
+// of every limited key above it (Key.Draws): limits follow the lineage. It
+// runs after the address and user checks, so a request refused for them
+// never drains an ancestor's budget.
+func checkLineage(ctx context.Context, vr *Verifier, v *verification) error {
+	if v.result != VerifyValid || len(v.d.Key.Draws) == 0 {
 		return nil
 	}
-	v.d.Limit.RateRemaining, v.d.Limit.RateReset = v.limits.RateRemaining, v.limits.RateReset
+	res, err := vr.store.DrawLineage(ctx, v.limits, v.facts.Now)
+	if err != nil {
+		return err
+	}
+	v.result, v.limits = res.Result, res
+	return nil
+}
+
+// checkRateLimit records where the request stands against the rate limits
+// of its lineage: the key's own write, and each draw on an ancestor,
+// counted it only when the limit admitted it. A limited request stays an
+// Allow: API Gateway answers it 429 through the usage plan the authorizer
+// names. The refusal is decided by the result, not by the key's own
+// limits: an ancestor may refuse in a dimension the key itself lacks.
+func checkRateLimit(_ context.Context, _ *Verifier, v *verification) error {
+	if v.d.Key.RateLimit != nil {
+		v.d.Limit.RateRemaining, v.d.Limit.RateReset = v.limits.RateRemaining, v.limits.RateReset
+	}
 	if v.result == VerifyThrottled {
 		v.d.Limit.Limited, v.d.Limit.RetryAfter = RateLimited, v.limits.RetryAfter
 	}
 	return nil
 }
 
-// checkQuota records where the request stands against the key's quota.
+// checkQuota records where the request stands against the quotas of its
+// lineage.
 func checkQuota(_ context.Context, _ *Verifier, v *verification) error {
-	q := v.d.Key.Quota
-	if q == nil || v.d.Limit.Limited != WithinLimits {
+	if v.d.Limit.Limited != WithinLimits {
 		return nil
 	}
-	v.d.Limit.QuotaRemaining = max(0, q.Limit-q.UsedAt(v.d.Key.QuotaState, v.facts.Now))
-	v.d.Limit.QuotaReset = q.ResetsAt(v.facts.Now).Sub(v.facts.Now)
+	if q := v.d.Key.Quota; q != nil {
+		v.d.Limit.QuotaRemaining = max(0, q.Limit-q.UsedAt(v.d.Key.QuotaState, v.facts.Now))
+		v.d.Limit.QuotaReset = q.ResetsAt(v.facts.Now).Sub(v.facts.Now)
+	}
 	if v.result == VerifyQuotaExceeded {
-		v.d.Limit.Limited, v.d.Limit.RetryAfter = QuotaExceeded, v.d.Limit.QuotaReset
-		v.d.Limit.QuotaRemaining = 0
+		v.d.Limit.Limited, v.d.Limit.RetryAfter = QuotaExceeded, v.limits.RetryAfter
+		v.d.Limit.QuotaRemaining, v.d.Limit.QuotaReset = 0, v.limits.RetryAfter
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -28,37 +29,48 @@ func (s *Store) CreateKey(ctx context.Context, k keys.Key, ev *keys.Event) error
 	if err := validateNewKey(k); err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{s.activeUserCheck(k.UserID), s.putNewKey(k)}
-	// Every key the new one draws on learns it has a dependent, so it is
-	// kept for it when revoked or rotated (DeleteKey, RotateKey).
+	// Every key the new one draws on learns first that it has a
+	// dependent, so it is kept for it when revoked or rotated (DeleteKey,
+	// RotateKey). Apart from the transaction, which would otherwise take
+	// part in every verification of a busy parent; a mark whose create then
+	// fails only keeps that key's state after its revocation.
 	for _, id := range k.Draws {
-		items = append(items, s.markDependent(id))
+		if err := s.markDependent(ctx, id); err != nil {
+			return err
+		}
 	}
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: append(items, s.eventItems(ev)...),
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: append([]types.TransactWriteItem{s.activeUserCheck(k.UserID), s.putNewKey(k)}, s.eventItems(ev)...),
 	})
 	if err != nil {
-		switch i, _ := failedItem(err); {
-		case i == 0:
+		switch i, _ := failedItem(err); i {
+		case 0:
 			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", k.UserID)
-		case i == 1:
+		case 1:
 			return apperr.Errorf(apperr.Conflict, "key %s already exists", k.ID)
-		case i >= 2 && i < 2+len(k.Draws):
-			return apperr.Errorf(apperr.Conflict, "key %s, above the new key, was deleted meanwhile", k.Draws[i-2])
 		}
 		return fmt.Errorf("store: create key: %w", err)
 	}
 	return nil
 }
 
-// markDependent is a transaction item that marks key id as drawn on.
-func (s *Store) markDependent(id string) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
+// markDependent marks key id as drawn on (idempotent). A key gone
+// meanwhile is a Conflict: the new key cannot draw on it.
+func (s *Store) markDependent(ctx context.Context, id string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: keyItemKey(id),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		UpdateExpression:          aws.String("SET " + attrDependents + " = :t"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": boolean(true)},
-	}}
+	})
+	var ccf *types.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &ccf):
+		return apperr.Errorf(apperr.Conflict, "key %s, above the new key, was deleted meanwhile", id)
+	case err != nil:
+		return fmt.Errorf("store: mark key %s as drawn on: %w", id, err)
+	}
+	return nil
 }
 
 // GetKey returns one of the user's keys. Another user's key is NotFound, so
@@ -141,6 +153,13 @@ func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.Key
 			setAttrs(quotaAttrs(*ch.Quota))
 		}
 	}
+	if m := ch.RateState; m != nil && ch.RateLimit != nil {
+		values[":tatFrom"], values[":tatTo"], values[":allowTo"] = millis(m.From), millis(m.To), millis(m.AllowAt)
+		set = slices.DeleteFunc(set, func(a string) bool { return strings.HasPrefix(a, attrRLAllowAt+" = ") })
+		delete(values, ":zero")
+		set = append(set, attrRLTat+" = :tatTo", attrRLAllowAt+" = :allowTo")
+		cond += " AND " + attrRLTat + " = :tatFrom"
+	}
 	if m := ch.QuotaPeriod; m != nil {
 		values[":qpFrom"], values[":qpTo"] = str(m.From), str(m.To)
 		set = append(set, attrQPeriod+" = :qpTo")
@@ -163,10 +182,10 @@ func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.Key
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}
 	items := append([]types.TransactWriteItem{{Update: update}}, s.eventItems(ev)...)
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
 		if i, old := failedItem(err); i == 0 {
 			if getS(old, "userId") == userID && getS(old, "hash") != "" {
-				return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key's quota period ended during the change: retry")
+				return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key's limits' state changed during the change (it was used, or its quota period ended): retry")
 			}
 			return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 		}

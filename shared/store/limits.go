@@ -30,10 +30,13 @@ const (
 	attrRLTau     = "rlTau"
 	attrRLTat     = "rlTat"
 	attrRLAllowAt = "rlAllowAt"
-	attrQLimit    = "qLimit"
-	attrQKind     = "qKind"
-	attrQPeriod   = "qPeriod"
-	attrQUsed     = "qUsed"
+	// attrRLGap is rlT - rlTau, so an idle rate limit restarts from now in
+	// one expression (rlAllowAt = :now + rlGap).
+	attrRLGap   = "rlGap"
+	attrQLimit  = "qLimit"
+	attrQKind   = "qKind"
+	attrQPeriod = "qPeriod"
+	attrQUsed   = "qUsed"
 )
 
 // rateAttrs are the attributes of a rate limit's configuration.
@@ -41,6 +44,7 @@ func rateAttrs(r keys.RateLimit) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
 		attrRLLimit: num(r.Limit), attrRLWindow: num(r.Window.Milliseconds()), attrRLBurst: num(r.Burst),
 		attrRLT: num(r.Interval().Milliseconds()), attrRLTau: num(r.Tolerance().Milliseconds()),
+		attrRLGap: num(r.Interval().Milliseconds() - r.Tolerance().Milliseconds()),
 	}
 }
 
@@ -53,7 +57,7 @@ func quotaAttrs(q keys.Quota) map[string]types.AttributeValue {
 // each, which removing the limit removes. Their state stays: a limit
 // removed and set again continues its state rather than starting full.
 var (
-	rateConfigNames  = []string{attrRLLimit, attrRLWindow, attrRLBurst, attrRLT, attrRLTau}
+	rateConfigNames  = []string{attrRLLimit, attrRLWindow, attrRLBurst, attrRLT, attrRLTau, attrRLGap}
 	quotaConfigNames = []string{attrQLimit, attrQKind}
 )
 
@@ -107,31 +111,48 @@ func (s rateState) remaining(now int64) (int64, time.Duration) {
 const maxLimitHints = 100_000
 
 // limitHints remembers, per key id, which limits the key carried when last
-// verified by this Store (this Lambda instance), so the next verification
-// writes the matching steady expression in its one UpdateItem. A hint that
-// is wrong (limits changed meanwhile) only costs the one extra call that
-// corrects it; it never admits a request, since every write's condition
-// checks the stored state.
+// verified by this Store (this Lambda instance), and whether its rate limit
+// is found idle at each request (a key used below its rate) or current (a
+// key used at it), so the next verification writes the matching steady
+// expression in its one UpdateItem. A key is taken for idle once it was
+// found idle twice in a row, so one pause in a burst costs no switch. A
+// hint that is wrong (limits changed meanwhile, the pace changed) only
+// costs the one extra call that corrects it; it never admits a request,
+// since every write's condition checks the stored state.
 type limitHints struct {
 	mu    sync.Mutex
-	kinds map[string]limitKind
+	hints map[string]hint
+}
+
+// hint is what limitHints keeps of one key.
+type hint struct {
+	kind limitKind
+	// idleSeen: the last admission restarted an idle rate limit.
+	idleSeen bool
 }
 
 func (h *limitHints) get(keyID string) limitKind {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.kinds[keyID]
+	return h.hints[keyID].kind
 }
 
-func (h *limitHints) set(keyID string, k limitKind) {
+// observe records the item as a write left it; idle says whether that
+// write restarted an idle rate limit.
+func (h *limitHints) observe(keyID string, item map[string]types.AttributeValue, idle bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if k == noLimits {
-		delete(h.kinds, keyID)
+	prev := h.hints[keyID]
+	next := hint{kind: kindOf(item, false), idleSeen: idle}
+	if idle && (prev.idleSeen || prev.kind.isIdle()) {
+		next.kind = next.kind.idle()
+	}
+	if next == (hint{}) {
+		delete(h.hints, keyID)
 		return
 	}
-	if h.kinds == nil || len(h.kinds) >= maxLimitHints {
-		h.kinds = make(map[string]limitKind)
+	if h.hints == nil || len(h.hints) >= maxLimitHints {
+		h.hints = make(map[string]hint)
 	}
-	h.kinds[keyID] = k
+	h.hints[keyID] = next
 }

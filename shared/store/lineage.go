@@ -37,9 +37,6 @@ const (
 	attrLastDrawID = "lastDrawId"
 )
 
-// maxForwards bounds how many rotations a draw follows in one verification.
-const maxForwards = 8
-
 // drawCondition admits a draw on an item that holds a lineage's current
 // limits: it exists, was not replaced by a rotation (its successor holds
 // the state now), and this verification's draw was not applied already (an
@@ -50,42 +47,55 @@ const drawCondition = "attribute_exists(pk) AND attribute_not_exists(replacedBy)
 // drawWrites are the steady draws by the kind of limits the item drawn on
 // carries, as steadyWrites are the key's own writes.
 var drawWrites = [...]steadyWrite{
-	noLimits:     {aws.String(drawCondition + " AND " + condNoRate + " AND " + condNoQuota), aws.String("SET lastDrawId = :use"), false},
-	rateOnly:     {aws.String(drawCondition + " AND " + condRateDue + " AND " + condNoQuota), aws.String("SET lastDrawId = :use" + updateRate), false},
-	quotaOnly:    {aws.String(drawCondition + " AND " + condNoRate + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use ADD qUsed :one"), true},
-	rateAndQuota: {aws.String(drawCondition + " AND " + condRateDue + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use" + updateRate + " ADD qUsed :one"), true},
+	noLimits:         {aws.String(drawCondition + " AND " + condNoRate + " AND " + condNoQuota), aws.String("SET lastDrawId = :use"), false},
+	rateOnly:         {aws.String(drawCondition + " AND " + condRateDue + " AND " + condNoQuota), aws.String("SET lastDrawId = :use" + updateRate), false},
+	quotaOnly:        {aws.String(drawCondition + " AND " + condNoRate + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use ADD qUsed :one"), true},
+	rateAndQuota:     {aws.String(drawCondition + " AND " + condRateDue + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use" + updateRate + " ADD qUsed :one"), true},
+	rateOnlyIdle:     {aws.String(drawCondition + " AND " + condRateIdle + " AND " + condNoQuota), aws.String("SET lastDrawId = :use" + updateRateIdle), false},
+	rateAndQuotaIdle: {aws.String(drawCondition + " AND " + condRateIdle + " AND " + condQuotaLeft), aws.String("SET lastDrawId = :use" + updateRateIdle + " ADD qUsed :one"), true},
 }
 
-// drawLineage draws one admitted use of keyID (whose item as written is
-// own) from every item in draws. When one refuses, the use is refused:
-// what was drawn already, and the key's own count, are given back, so a
-// refused request counts nowhere. v is the key's own admission; the result
-// reports the least remaining rate of the lineage.
-func (s *Store) drawLineage(ctx context.Context, keyID string, own map[string]types.AttributeValue, draws []string, useID string, now time.Time, v keys.Verification) (keys.Verification, error) {
-	drawn := make([]map[string]types.AttributeValue, 0, len(draws))
+// DrawLineage takes the admitted use v (VerifyValid, from Verify) from every
+// key v.Key draws on. When one refuses, the use is refused: what was drawn
+// already, and the key's own count, are given back, so a refused request
+// counts nowhere. The result reports the least remaining rate of the
+// lineage.
+func (s *Store) DrawLineage(ctx context.Context, v keys.Verification, now time.Time) (keys.Verification, error) {
+	now = now.UTC().Truncate(keys.TimePrecision)
+	if v.Result != keys.VerifyValid || len(v.Key.Draws) == 0 {
+		return v, nil
+	}
+	drawn := make([]map[string]types.AttributeValue, 0, len(v.Key.Draws))
 	giveBack := func() {
 		// Best effort: a lost refund only under-admits.
-		s.refund(ctx, keyID, own, now, true)
+		s.refund(ctx, v.Key.ID, v.Key.RateLimit != nil, ownPeriod(v.Key, now), true, v.UseID)
 		for _, item := range drawn {
-			s.refund(ctx, getS(item, "keyId"), item, now, false)
+			_, rate := readRateState(item)
+			q, state := decodeQuota(item)
+			period := ""
+			if q != nil && state.Period == q.PeriodKey(now) {
+				period = state.Period
+			}
+			s.refund(ctx, getS(item, "keyId"), rate, period, false, v.UseID)
 		}
 	}
-	for i, id := range draws {
-		item, refusal, err := s.draw(ctx, keyID, i, id, useID, now)
+	ownRate := v.Key.RateLimit != nil
+	for i, id := range v.Key.Draws {
+		item, refusal, err := s.draw(ctx, v.Key.ID, i, id, v.UseID, now)
 		if err != nil {
 			giveBack()
 			return keys.Verification{}, err
 		}
 		if refusal != nil {
 			giveBack()
-			refusal.Key = v.Key
+			refusal.Key, refusal.UseID = v.Key, v.UseID
 			return *refusal, nil
 		}
 		drawn = append(drawn, item)
 		if rs, ok := readRateState(item); ok {
 			left, reset := rs.remaining(now.UnixMilli())
-			if _, own := readRateState(own); !own || left < v.RateRemaining {
-				v.RateRemaining = left
+			if !ownRate || left < v.RateRemaining {
+				v.RateRemaining, ownRate = left, true
 			}
 			v.RateReset = max(v.RateReset, reset)
 		}
@@ -93,13 +103,30 @@ func (s *Store) drawLineage(ctx context.Context, keyID string, own map[string]ty
 	return v, nil
 }
 
+// ownPeriod is the quota period k's admitted use was counted in ("" for
+// none).
+func ownPeriod(k keys.Key, now time.Time) string {
+	if k.Quota == nil || k.QuotaState.Period != k.Quota.PeriodKey(now) {
+		return ""
+	}
+	return k.QuotaState.Period
+}
+
+// maxForwards bounds how many rotations a draw follows in one
+// verification. Successors always get new ids, so the chain never loops;
+// each forward followed is healed, so a chain this long is only ever
+// followed once.
+const maxForwards = 64
+
 // draw takes one use from the limits of item id, which the key keyID lists
 // at index i of its draws, following rotations. It returns the item as
 // written, or the refusal of its limits.
 func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string, now time.Time) (map[string]types.AttributeValue, *keys.Verification, error) {
 	values := map[string]types.AttributeValue{":now": num(now.UnixMilli()), ":one": verifyOne, ":use": str(useID)}
+	first := id
 	for range maxForwards {
-		w := drawWrites[s.hints.get(id)]
+		kind := s.hints.get(id)
+		w := drawWrites[kind]
 		in := &dynamodb.UpdateItemInput{
 			TableName: aws.String(s.table), Key: keyItemKey(id),
 			ConditionExpression: w.cond, UpdateExpression: w.update,
@@ -107,45 +134,74 @@ func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string,
 			ReturnValues:                        types.ReturnValueAllNew,
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}
-		forwarded := false
+		forwardTo, idle := "", kind.isIdle()
 		for range maxVerifyAttempts {
 			out, err := s.db.UpdateItem(ctx, in)
 			if err == nil {
-				s.hints.set(id, kindOf(out.Attributes))
+				s.hints.observe(id, out.Attributes, idle)
+				if id != first {
+					s.heal(ctx, keyID, i, first, id)
+				}
 				return out.Attributes, nil, nil
+			}
+			if retryable(err) {
+				continue
 			}
 			var ccf *types.ConditionalCheckFailedException
 			if !errors.As(err, &ccf) {
 				return nil, nil, fmt.Errorf("store: draw on key %s for key %s: %w", id, keyID, err)
 			}
 			old := ccf.Item
-			switch {
-			case len(old) == 0:
+			if len(old) == 0 {
 				// Items drawn on are kept while their dependents live;
 				// a missing one fails closed.
 				return nil, nil, fmt.Errorf("store: key %s draws on key %s, which no longer exists", keyID, id)
-			case getS(old, attrLastDrawID) == useID:
-				return old, nil, nil
-			case getS(old, "replacedBy") != "":
-				next := getS(old, "replacedBy")
-				s.heal(ctx, keyID, i, id, next)
-				id, forwarded = next, true
 			}
-			if forwarded {
+			if getS(old, attrLastDrawID) == useID {
+				return old, nil, nil
+			}
+			if forwardTo = getS(old, "replacedBy"); forwardTo != "" {
 				break
 			}
-			s.hints.set(id, kindOf(old))
 			step := nextStep(old, now)
 			if step.refusal != nil {
+				s.hints.observe(id, old, false)
 				return nil, step.refusal, nil
 			}
+			idle = step.idle
 			in = s.stepInput(id, step, values, []string{drawCondition}, []string{"lastDrawId = :use"}, nil)
 		}
-		if !forwarded {
+		if forwardTo == "" {
 			return nil, nil, fmt.Errorf("store: draw on key %s for key %s: its limits' state changed %d times during one verification", id, keyID, maxVerifyAttempts)
 		}
+		id = forwardTo
 	}
-	return nil, nil, fmt.Errorf("store: key %s draws on key %s through more than %d rotations", keyID, id, maxForwards)
+	return nil, nil, fmt.Errorf("store: key %s draws on key %s through more than %d rotations", keyID, first, maxForwards)
+}
+
+// CurrentDraws maps each id of a key's draws to the item that holds that
+// budget now, following rotations: one strongly consistent GetItem per
+// forward (management requests only, never verification).
+func (s *Store) CurrentDraws(ctx context.Context, ids []string) ([]string, error) {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		for range maxForwards {
+			got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+				TableName: aws.String(s.table), Key: keyItemKey(id), ConsistentRead: aws.Bool(true),
+				ProjectionExpression: aws.String("replacedBy"),
+			})
+			if err != nil {
+				return nil, fmt.Errorf("store: current draws: %w", err)
+			}
+			next := getS(got.Item, "replacedBy")
+			if next == "" {
+				break
+			}
+			id = next
+		}
+		out[i] = id
+	}
+	return out, nil
 }
 
 // withPeriods is values with the quota periods of now when quota is set.
@@ -171,44 +227,49 @@ func (s *Store) heal(ctx context.Context, keyID string, i int, from, next string
 	})
 }
 
-// refund gives back one admitted use of item id (as written by it): the
-// rate limit's arrival time moves back by one interval and the quota's
-// count down by one (when still in the same period), and for the key's own
-// item (own) its usage count too.
-func (s *Store) refund(ctx context.Context, id string, item map[string]types.AttributeValue, now time.Time, own bool) {
-	var set, add, cond []string
-	values := map[string]types.AttributeValue{}
-	if _, ok := readRateState(item); ok {
-		set = append(set, "rlTat = rlTat - rlT", "rlAllowAt = rlAllowAt - rlT")
-		cond = append(cond, "attribute_exists(rlT)")
+// refund gives back the admitted use useID of item id: the rate limit's
+// arrival time moves back by one interval (rate), the quota's count down
+// by one when still in period, and for the key's own item (own) its usage
+// count. It is applied once per use (lastRefundId), however often the SDK
+// retries it.
+func (s *Store) refund(ctx context.Context, id string, rate bool, period string, own bool, useID string) {
+	for _, withQuota := range []bool{true, false} {
+		if !withQuota && period == "" {
+			return
+		}
+		set := []string{"lastRefundId = :use"}
+		var add []string
+		cond := []string{"attribute_exists(pk)", "(attribute_not_exists(lastRefundId) OR lastRefundId <> :use)"}
+		values := map[string]types.AttributeValue{":use": str(useID)}
+		if rate {
+			set = append(set, "rlTat = rlTat - rlT", "rlAllowAt = rlAllowAt - rlT")
+			cond = append(cond, "attribute_exists(rlT)")
+		}
+		if own {
+			add = append(add, "usageCount :minus")
+			values[":minus"] = num(-1)
+		}
+		if withQuota && period != "" {
+			add = append(add, "qUsed :minus")
+			values[":minus"], values[":qp"], values[":zero"] = num(-1), str(period), num(0)
+			cond = append(cond, "qPeriod = :qp AND qUsed > :zero")
+		}
+		expr := "SET " + strings.Join(set, ", ")
+		if len(add) > 0 {
+			expr += " ADD " + strings.Join(add, ", ")
+		}
+		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String(s.table), Key: keyItemKey(id),
+			ConditionExpression: aws.String(strings.Join(cond, " AND ")),
+			UpdateExpression:    aws.String(expr), ExpressionAttributeValues: values,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		})
+		var ccf *types.ConditionalCheckFailedException
+		if !errors.As(err, &ccf) || getS(ccf.Item, "lastRefundId") == useID {
+			return // done, given back already, or lost (best effort)
+		}
+		// The quota's period ended meanwhile: give back the rest.
 	}
-	if own {
-		add = append(add, "usageCount :minus")
-		values[":minus"] = num(-1)
-	}
-	if q, state := decodeQuota(item); q != nil && state.Period == q.PeriodKey(now) {
-		add = append(add, "qUsed :minus")
-		values[":minus"], values[":qp"], values[":zero"] = num(-1), str(state.Period), num(0)
-		cond = append(cond, "qPeriod = :qp AND qUsed > :zero")
-	}
-	if len(set)+len(add) == 0 {
-		return
-	}
-	expr := ""
-	if len(set) > 0 {
-		expr = "SET " + strings.Join(set, ", ")
-	}
-	if len(add) > 0 {
-		expr += " ADD " + strings.Join(add, ", ")
-	}
-	in := &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: keyItemKey(id),
-		UpdateExpression: aws.String(expr), ExpressionAttributeValues: values,
-	}
-	if len(cond) > 0 {
-		in.ConditionExpression = aws.String(strings.Join(cond, " AND "))
-	}
-	_, _ = s.db.UpdateItem(ctx, in)
 }
 
 // getStrings reads a list of strings (missing: nil).

@@ -48,7 +48,7 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Ev
 	}}
 	for _, write := range []types.TransactWriteItem{del, anchor} {
 		items := append([]types.TransactWriteItem{write}, s.eventItems(ev)...)
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
 			return nil
 		}
@@ -92,12 +92,17 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 	if err := validateNewKey(newKey); err != nil {
 		return err
 	}
+	// During a grace period the old key draws on the new one, which must
+	// then be kept for it like any key drawn on.
+	sharesBudget := oldExpiresAt != nil && (newKey.RateLimit != nil || newKey.Quota != nil)
+	oldDependents := newKey.Dependents
 	for range maxRotateAttempts {
-		items := []types.TransactWriteItem{s.activeUserCheck(userID), s.retire(userID, oldKeyID, newKey, oldExpiresAt), s.putNewKey(newKey)}
+		newKey.Dependents = oldDependents || sharesBudget
+		items := []types.TransactWriteItem{s.activeUserCheck(userID), s.retire(userID, oldKeyID, newKey, oldDependents, oldExpiresAt), s.putNewKey(newKey)}
 		for _, ev := range events {
 			items = append(items, s.eventItems(ev)...)
 		}
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
 			return nil
 		}
@@ -120,20 +125,21 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 		// Verifications moved the old key's limits, or a key now draws on
 		// it: carry what the old key holds now.
 		now := decodeKey(old)
-		newKey.RateState, newKey.QuotaState, newKey.Dependents = now.RateState, now.QuotaState, now.Dependents
+		newKey.RateState, newKey.QuotaState, oldDependents = now.RateState, now.QuotaState, now.Dependents
 	}
 	return apperr.Errorf(apperr.Conflict, "the key's limits changed during the rotation %d times: retry", maxRotateAttempts)
 }
 
 // retire is the rotation's write of the old key: a condition that its
-// limits' state and dependents are those newKey carries on, and its delete
+// limits' state is the one newKey carries on and its dependents are as
+// read (oldDependents), and its delete
 // (no grace, no dependents), its forward (no grace: only its id and state
 // stay, for its dependents) or its grace period.
-func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldExpiresAt *time.Time) types.TransactWriteItem {
+func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldDependents bool, oldExpiresAt *time.Time) types.TransactWriteItem {
 	values := map[string]types.AttributeValue{":u": str(userID)}
 	names := map[string]string{"#hash": "hash"}
 	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy)"
-	if newKey.Dependents {
+	if oldDependents {
 		cond += " AND attribute_exists(" + attrDependents + ")"
 	} else {
 		cond += " AND attribute_not_exists(" + attrDependents + ")"
@@ -156,7 +162,7 @@ func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldExpiresAt *t
 		}
 	}
 	failOld := types.ReturnValuesOnConditionCheckFailureAllOld
-	if oldExpiresAt == nil && !newKey.Dependents {
+	if oldExpiresAt == nil && !oldDependents {
 		return types.TransactWriteItem{Delete: &types.Delete{
 			TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
 			ConditionExpression: aws.String(cond), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
@@ -170,7 +176,7 @@ func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldExpiresAt *t
 	} else {
 		values[":e"] = millis(*oldExpiresAt)
 		update += ", expiresAt = :e"
-		if !newKey.Dependents {
+		if !oldDependents {
 			// Kept past its expiry only while others draw on it.
 			names["#ttl"] = TTLAttribute
 			values[":ttl"] = num(oldExpiresAt.Add(expiredKeyRetention).Unix())

@@ -44,15 +44,37 @@ const (
 	rateOnly
 	quotaOnly
 	rateAndQuota
+	// rateOnlyIdle and rateAndQuotaIdle expect an idle rate limit (its
+	// arrival time behind now), as a key used below its rate finds it on
+	// every request: the write restarts it from now in the same one call.
+	rateOnlyIdle
+	rateAndQuotaIdle
 )
+
+// isIdle reports whether k expects an idle rate limit.
+func (k limitKind) isIdle() bool { return k == rateOnlyIdle || k == rateAndQuotaIdle }
+
+// idle is the kind expecting k's rate limit idle (when it has one).
+func (k limitKind) idle() limitKind {
+	switch k {
+	case rateOnly:
+		return rateOnlyIdle
+	case rateAndQuota:
+		return rateAndQuotaIdle
+	}
+	return k
+}
 
 const (
 	condNoRate    = "attribute_not_exists(rlT)"
 	condNoQuota   = "attribute_not_exists(qLimit)"
-	condRateDue   = "rlTat >= :now AND rlAllowAt <= :now"
+	condRateDue   = "attribute_exists(rlT) AND rlTat >= :now AND rlAllowAt <= :now"
+	condRateIdle  = "attribute_exists(rlT) AND attribute_exists(rlGap) AND (attribute_not_exists(rlTat) OR rlTat < :now)"
 	condQuotaLeft = "((qKind = :day AND qPeriod = :pday) OR (qKind = :month AND qPeriod = :pmonth)) AND qUsed < qLimit"
 	updateBase    = "SET lastUsedAt = :now, lastUseId = :use"
 	updateRate    = ", rlTat = rlTat + rlT, rlAllowAt = rlAllowAt + rlT"
+	// updateRateIdle is GCRA's max(tat, now) + T for tat < now.
+	updateRateIdle = ", rlTat = :now + rlT, rlAllowAt = :now + rlGap"
 )
 
 // steadyWrite is the condition and update of one kind, built once rather
@@ -63,25 +85,33 @@ type steadyWrite struct {
 }
 
 var steadyWrites = [...]steadyWrite{
-	noLimits:     {aws.String(keyCondition + " AND " + condNoRate + " AND " + condNoQuota), aws.String(updateBase + " ADD usageCount :one"), false},
-	rateOnly:     {aws.String(keyCondition + " AND " + condRateDue + " AND " + condNoQuota), aws.String(updateBase + updateRate + " ADD usageCount :one"), false},
-	quotaOnly:    {aws.String(keyCondition + " AND " + condNoRate + " AND " + condQuotaLeft), aws.String(updateBase + " ADD usageCount :one, qUsed :one"), true},
-	rateAndQuota: {aws.String(keyCondition + " AND " + condRateDue + " AND " + condQuotaLeft), aws.String(updateBase + updateRate + " ADD usageCount :one, qUsed :one"), true},
+	noLimits:         {aws.String(keyCondition + " AND " + condNoRate + " AND " + condNoQuota), aws.String(updateBase + " ADD usageCount :one"), false},
+	rateOnly:         {aws.String(keyCondition + " AND " + condRateDue + " AND " + condNoQuota), aws.String(updateBase + updateRate + " ADD usageCount :one"), false},
+	quotaOnly:        {aws.String(keyCondition + " AND " + condNoRate + " AND " + condQuotaLeft), aws.String(updateBase + " ADD usageCount :one, qUsed :one"), true},
+	rateAndQuota:     {aws.String(keyCondition + " AND " + condRateDue + " AND " + condQuotaLeft), aws.String(updateBase + updateRate + " ADD usageCount :one, qUsed :one"), true},
+	rateOnlyIdle:     {aws.String(keyCondition + " AND " + condRateIdle + " AND " + condNoQuota), aws.String(updateBase + updateRateIdle + " ADD usageCount :one"), false},
+	rateAndQuotaIdle: {aws.String(keyCondition + " AND " + condRateIdle + " AND " + condQuotaLeft), aws.String(updateBase + updateRateIdle + " ADD usageCount :one, qUsed :one"), true},
 }
 
 // kindOf is the kind of limits an item carries.
-func kindOf(item map[string]types.AttributeValue) limitKind {
+//
+// With idle, the kind expects the rate limit idle (limitHints).
+func kindOf(item map[string]types.AttributeValue, idle bool) limitKind {
 	_, rate := item[attrRLT]
 	_, quota := item[attrQLimit]
+	k := noLimits
 	switch {
 	case rate && quota:
-		return rateAndQuota
+		k = rateAndQuota
 	case rate:
-		return rateOnly
+		k = rateOnly
 	case quota:
-		return quotaOnly
+		k = quotaOnly
 	}
-	return noLimits
+	if idle {
+		return k.idle()
+	}
+	return k
 }
 
 // The parts of the requests that never change.
@@ -113,8 +143,9 @@ const maxVerifyAttempts = 6
 // needs its reset (an idle rate limit, a new quota period) — written then by
 // one more conditional UpdateItem, at most once per key per window or
 // period. A key made by a limited key then draws on the limits of each
-// limited key above it (drawLineage), one UpdateItem each. The outcome is a
-// Verification value; only infrastructure failure is an error.
+// limited key above it (DrawLineage, after the caller's address and user
+// checks). The outcome is a Verification value; only infrastructure
+// failure is an error.
 //
 // A key of a disabled user is VerifyUserDisabled when its mark is present;
 // callers still check the user item (see Principal), which is authoritative.
@@ -128,24 +159,17 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (k
 	var idBytes [12]byte
 	_, _ = rand.Read(idBytes[:]) // never fails: it crashes the program instead
 	useID := base64.RawURLEncoding.EncodeToString(idBytes[:])
-	v, item, err := s.verifyKey(ctx, keyID, hash, useID, now)
-	if err != nil || v.Result != keys.VerifyValid {
-		return v, err
-	}
-	if draws := getStrings(item, attrDraws); len(draws) > 0 {
-		return s.drawLineage(ctx, keyID, item, draws, useID, now, v)
-	}
-	return v, nil
+	return s.verifyKey(ctx, keyID, hash, useID, now)
 }
 
-// verifyKey is the key's own write: the check and the count. It returns
-// the item as written for an admitted use.
-func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, map[string]types.AttributeValue, error) {
+// verifyKey is the key's own write: the check and the count.
+func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, error) {
 	nowMs := now.UnixMilli()
 	values := map[string]types.AttributeValue{
 		":hash": str(hash), ":now": num(nowMs), ":one": verifyOne, ":use": str(useID),
 	}
-	w := steadyWrites[s.hints.get(keyID)]
+	kind := s.hints.get(keyID)
+	w := steadyWrites[kind]
 	if w.quota {
 		addPeriods(values, now)
 	}
@@ -159,32 +183,49 @@ func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now ti
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}
+	idle := kind.isIdle() // whether the write in flight restarts an idle rate limit
 	for range maxVerifyAttempts {
 		out, err := s.db.UpdateItem(ctx, in)
 		if err == nil {
-			s.hints.set(keyID, kindOf(out.Attributes))
-			return admitted(out.Attributes, nowMs), out.Attributes, nil
+			s.hints.observe(keyID, out.Attributes, idle)
+			v := admitted(out.Attributes, nowMs)
+			v.UseID = useID
+			return v, nil
+		}
+		if retryable(err) {
+			continue
 		}
 		var ccf *types.ConditionalCheckFailedException
 		if !errors.As(err, &ccf) {
-			return keys.Verification{}, nil, fmt.Errorf("store: verify key: %w", err)
+			return keys.Verification{}, fmt.Errorf("store: verify key: %w", err)
 		}
 		v, done := classifyFailure(ccf.Item, hash, useID, nowMs)
 		if done {
-			return v, ccf.Item, nil
+			v.UseID = useID
+			return v, nil
 		}
-		s.hints.set(keyID, kindOf(ccf.Item))
 		// The key is valid; its limits' state needs a reset, or the hint
 		// named other limits than the key has: write the next state.
 		step := nextStep(ccf.Item, now)
 		if step.refusal != nil {
+			s.hints.observe(keyID, ccf.Item, false)
 			step.refusal.Key = decodeKey(ccf.Item)
-			return *step.refusal, nil, nil
+			return *step.refusal, nil
 		}
+		idle = step.idle
 		in = s.stepInput(keyID, step, values,
 			[]string{keyCondition}, []string{"lastUsedAt = :now", "lastUseId = :use"}, []string{"usageCount :one"})
 	}
-	return keys.Verification{}, nil, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
+	return keys.Verification{}, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
+}
+
+// retryable reports whether err is a conflict with a transaction in flight
+// on the item (TransactionConflictException), which DynamoDB answers to a
+// single write while a transaction holds the item and which the SDK does
+// not retry: the write is tried again, within the attempts' bound.
+func retryable(err error) bool {
+	var tc *types.TransactionConflictException
+	return errors.As(err, &tc)
 }
 
 // addPeriods sets the values the steady quota condition compares.
@@ -235,14 +276,18 @@ type limitStep struct {
 	cond, set, add []string
 	values         map[string]types.AttributeValue
 	refusal        *keys.Verification
+	// idle is set when the step restarts an idle rate limit.
+	idle bool
 }
 
-// nextStep is the limit step for the state old holds at now. Only a reset
-// (an idle rate limit restarting from now, a quota's first use in a new
-// period) is pinned to the state read, so that two resets cannot both
-// apply; a current state is advanced relative to whatever it is when the
-// write lands, under the steady condition, so concurrent writes never
-// invalidate one another.
+// nextStep is the limit step for the state old holds at now. No step is
+// pinned to the state read: each is conditioned on the writer's own view
+// of it — the rate limit idle at now (its arrival time behind now: it
+// restarts from now, which is GCRA's max(tat, now) + T), or current and
+// due (it advances from whatever it is when the write lands); the quota in
+// another period than now's (its first use), or in now's with room — so
+// concurrent verifications never invalidate one another, with any clocks,
+// and each ends admitted or refused within a few writes.
 func nextStep(old map[string]types.AttributeValue, now time.Time) limitStep {
 	nowMs := now.UnixMilli()
 	step := limitStep{values: map[string]types.AttributeValue{}}
@@ -253,9 +298,11 @@ func nextStep(old map[string]types.AttributeValue, now time.Time) limitStep {
 				RetryAfter: time.Duration(rs.allowAt-nowMs) * time.Millisecond,
 				RateReset:  time.Duration(max(0, rs.tat-nowMs)) * time.Millisecond}}
 		case rs.tat < nowMs: // idle: restart from now
-			step.values[":oldTat"], step.values[":newTat"], step.values[":newAllow"] = num(rs.tat), num(nowMs+rs.t), num(nowMs+rs.t-rs.tau)
-			step.cond = append(step.cond, "(attribute_not_exists(rlTat) OR rlTat = :oldTat)")
-			step.set = append(step.set, "rlTat = :newTat", "rlAllowAt = :newAllow")
+			step.idle = true
+			step.values[":t"], step.values[":tau"], step.values[":gap"] = num(rs.t), num(rs.tau), num(rs.t-rs.tau)
+			step.values[":newTat"], step.values[":newAllow"] = num(nowMs+rs.t), num(nowMs+rs.t-rs.tau)
+			step.cond = append(step.cond, "rlT = :t AND rlTau = :tau AND (attribute_not_exists(rlTat) OR rlTat < :now)")
+			step.set = append(step.set, "rlTat = :newTat", "rlAllowAt = :newAllow", attrRLGap+" = :gap")
 		default:
 			step.cond = append(step.cond, condRateDue)
 			step.set = append(step.set, "rlTat = rlTat + rlT", "rlAllowAt = rlAllowAt + rlT")
@@ -265,15 +312,14 @@ func nextStep(old map[string]types.AttributeValue, now time.Time) limitStep {
 	}
 	if q, state := decodeQuota(old); q != nil {
 		period := q.PeriodKey(now)
+		step.values[":qp"], step.values[":qkind"] = str(period), str(string(q.Period))
 		switch {
 		case state.Period == period && state.Used >= q.Limit:
 			return limitStep{refusal: &keys.Verification{Result: keys.VerifyQuotaExceeded, RetryAfter: q.ResetsAt(now).Sub(now)}}
 		case state.Period != period: // a new period: its first use
-			step.values[":qp"], step.values[":oldQp"], step.values[":qkind"] = str(period), str(state.Period), str(string(q.Period))
-			step.cond = append(step.cond, "qKind = :qkind AND (attribute_not_exists(qPeriod) OR qPeriod = :oldQp)")
+			step.cond = append(step.cond, "qKind = :qkind AND (attribute_not_exists(qPeriod) OR qPeriod <> :qp)")
 			step.set = append(step.set, "qPeriod = :qp", "qUsed = :one")
 		default:
-			step.values[":qp"], step.values[":qkind"] = str(period), str(string(q.Period))
 			step.cond = append(step.cond, "qKind = :qkind AND qPeriod = :qp AND qUsed < qLimit")
 			step.add = append(step.add, "qUsed :one")
 		}
