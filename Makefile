@@ -29,16 +29,16 @@ help: ## list the targets
 .PHONY: tools
 tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Java and npm)
 	@$(GO) mod download
-	@$(GO) run ./tools/dynamolocal/install >/dev/null
+	@$(GO) run ./dev/dynamolocal/install >/dev/null
 
 .PHONY: run
 run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000 (UPSTREAM=http://127.0.0.1:8080 puts your API behind it)
-	@$(GO) run ./tools/localapi $(if $(UPSTREAM),-param UpstreamUrl=$(UPSTREAM))
+	@$(GO) run ./dev/localapi $(if $(UPSTREAM),-param UpstreamUrl=$(UPSTREAM))
 
 .PHONY: test
 test: tools fmt-check vet ## run every check and test
-	@echo "==> go test (one DynamoDB Local shared by every package: tools/testrun)"
-	@$(GO) run ./tools/testrun -v $(TEST_FLAGS) $(PKGS) 2>&1 | scripts/test-summary
+	@echo "==> go test (one DynamoDB Local shared by every package: dev/testrun)"
+	@$(GO) run ./dev/testrun -v $(TEST_FLAGS) $(PKGS) 2>&1 | scripts/test-summary
 
 .PHONY: fmt-check
 fmt-check: ## fail if any Go file is not gofmt-formatted
@@ -62,7 +62,7 @@ lint: fmt-check vet cfn-lint ## gofmt, go vet and cfn-lint
 
 .PHONY: bench
 bench: tools ## run the benchmarks and write docs/benchmarks.md
-	$(GO) run ./tools/bench -out docs/benchmarks.md
+	$(GO) run ./dev/bench -out docs/benchmarks.md
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each (not part of make test)
@@ -76,7 +76,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (not part of make test)
 .PHONY: invoke
 invoke: tools ## run a function's real bootstrap under the Runtime API harness: make invoke FN=AuthorizerFunction EVENT=events/authorizer-valid-key.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json" >&2; exit 2; }
-	@$(GO) run ./tools/localapi invoke -function $(FN) -event $(EVENT)
+	@$(GO) run ./dev/localapi invoke -function $(FN) -event $(EVENT)
 
 .PHONY: build
 build: ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>

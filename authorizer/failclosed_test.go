@@ -16,7 +16,7 @@ import (
 	"keygate/authorizer"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/testlog"
+	"keygate/dev/testkit/testlog"
 )
 
 func TestHandleFailsClosed(t *testing.T) {

@@ -23,9 +23,9 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/iamcheck"
-	"keygate/testkit/testlog"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/testkit/testlog"
+	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -7,7 +7,7 @@ import (
 
 	"keygate/authorizer"
 	"keygate/shared/keys"
-	"keygate/testkit/iamcheck"
+	"keygate/dev/testkit/iamcheck"
 )
 
 // TestTemplateGrantsEveryCall runs the authorizer through each outcome and

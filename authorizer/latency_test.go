@@ -11,8 +11,8 @@ import (
 	"keygate/authorizer"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/faults"
-	"keygate/testkit/testlog"
+	"keygate/dev/testkit/faults"
+	"keygate/dev/testkit/testlog"
 )
 
 // TestHandleLateAllowFailsClosed: with the cache on, an Allow that would be

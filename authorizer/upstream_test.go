@@ -15,7 +15,7 @@ import (
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
-	"keygate/testkit/iamcheck"
+	"keygate/dev/testkit/iamcheck"
 )
 
 func TestUpstreamConfigFromEnv(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
-	"keygate/tools/gateway"
+	"keygate/dev/gateway"
 )
 
 // probe is a route that is not in the template: it lets the tests check the

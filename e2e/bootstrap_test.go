@@ -17,13 +17,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/apikey"
-	"keygate/testkit/testlog"
-	"keygate/tools/demo"
-	"keygate/tools/gateway"
-	"keygate/tools/gateway/inproc"
-	"keygate/tools/lambdarun"
-	"keygate/tools/modroot"
-	"keygate/tools/samtemplate"
+	"keygate/dev/testkit/testlog"
+	"keygate/dev/demo"
+	"keygate/dev/gateway"
+	"keygate/dev/gateway/inproc"
+	"keygate/dev/lambdarun"
+	"keygate/dev/modroot"
+	"keygate/dev/samtemplate"
 )
 
 // eventPrefixes maps each function to its sample events' file prefix.

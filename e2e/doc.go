@@ -1,5 +1,5 @@
 // Package e2e holds keygate's end-to-end tests: real HTTP to the local API
-// Gateway (tools/gateway, configured from template.yaml) on a loopback
+// Gateway (dev/gateway, configured from template.yaml) on a loopback
 // port, with DynamoDB Local behind it, the real authorizer and functions
 // in-process, the admin CLI, the spec's own client examples (cURL, Node
 // fetch and axios, Python requests, PHP curl) and the real bootstrap

@@ -10,8 +10,8 @@ import (
 
 	"keygate/examples/workspacerole"
 	"keygate/shared/keys"
-	"keygate/tools/gateway"
-	"keygate/tools/samtemplate"
+	"keygate/dev/gateway"
+	"keygate/dev/samtemplate"
 )
 
 // roleRoute is the worked example's route (docs/extend.md), declared as a

@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/tools/gateway/inproc"
-	"keygate/tools/samtemplate"
+	"keygate/dev/gateway/inproc"
+	"keygate/dev/samtemplate"
 )
 
 var pathParam = regexp.MustCompile(`\{[^}/]+\}`)
 
 // TestRoutesReachTheirFunctions: every route of template.yaml reaches a
 // handler of its function as the local gateway builds it (the functions'
-// muxes are built from shared/routes, which tools/samtemplate's tests hold
+// muxes are built from shared/routes, which dev/samtemplate's tests hold
 // to the template).
 func TestRoutesReachTheirFunctions(t *testing.T) {
 	s := newStack(t)

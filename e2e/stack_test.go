@@ -16,16 +16,16 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/e2e/reliability"
+	"keygate/dev/reliability"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/testkit/testlog"
-	"keygate/tools/dynamolocal"
-	"keygate/tools/gateway"
-	"keygate/tools/gateway/inproc"
-	"keygate/tools/samtemplate"
+	"keygate/dev/testkit/testlog"
+	"keygate/dev/dynamolocal"
+	"keygate/dev/gateway"
+	"keygate/dev/gateway/inproc"
+	"keygate/dev/samtemplate"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -9,7 +9,7 @@ import (
 
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 // TestBadTextThroughGateway: through the local API Gateway, bodies that are

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 // TestWebhookBadInput: every refusal is a 400 in the envelope and leaves

@@ -15,7 +15,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/dynamolocal"
 )
 
 func TestTableCreate(t *testing.T) {

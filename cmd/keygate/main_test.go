@@ -9,8 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -8,7 +8,7 @@ import (
 
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 // eventJSON mirrors the documented audit event shape.

@@ -12,8 +12,8 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
 )
 
 func TestCreate(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"keygate/shared/apperr"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 // TestBadInput sends the bad-input corpus: each request gets its documented

@@ -8,8 +8,8 @@ import (
 	"keygate/functions/apikeys"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
 )
 
 // TestInfrastructureErrorIsHidden: a DynamoDB failure (here a missing table)

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
-	"keygate/testkit/fntest"
-	"keygate/testkit/iamcheck"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
 )
 
 // TestTemplateGrantsEveryCall drives each route through its table writes

@@ -8,7 +8,7 @@ import (
 
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 func TestLimitsThroughTheAPI(t *testing.T) {

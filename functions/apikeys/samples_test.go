@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
-	"keygate/tools/demo"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
+	"keygate/dev/demo"
 )
 
 // TestSampleEvents runs events/apikeys-*.json (what make invoke and sam local

@@ -12,8 +12,8 @@ import (
 
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
-	"keygate/testkit/iamcheck"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
 )
 
 // signInLink makes a console link's key for user, as keygate console-link

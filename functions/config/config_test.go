@@ -11,8 +11,8 @@ import (
 	"keygate/functions/config"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
-	"keygate/testkit/fntest"
-	"keygate/testkit/testlog"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"keygate/shared/openapi/openapitest"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 // TestSampleEvents runs events/config-*.json through Handle.

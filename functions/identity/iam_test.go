@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
-	"keygate/testkit/iamcheck"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
 )
 
 // TestTemplateGrantsEveryCall drives every route of the function through the

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"keygate/shared/keys"
-	"keygate/testkit/fntest"
+	"keygate/dev/testkit/fntest"
 )
 
 // TestSampleEvents runs events/identity-*.json through Handle.

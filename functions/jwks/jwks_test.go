@@ -17,10 +17,10 @@ import (
 	"keygate/shared/assertion"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
-	"keygate/testkit/fntest"
-	"keygate/testkit/iamcheck"
-	"keygate/testkit/testlog"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/testkit/testlog"
+	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

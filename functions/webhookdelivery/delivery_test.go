@@ -16,9 +16,9 @@ import (
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/testkit/fntest"
-	"keygate/testkit/iamcheck"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -17,8 +17,8 @@ import (
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/dynamolocal"
 )
 
 // handler is what both functions are: an API Gateway proxy handler.

@@ -13,8 +13,8 @@ import (
 
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/dynamolocal"
 )
 
 // A hostile tenant's attacks on the lineage rule, each kept as a test.

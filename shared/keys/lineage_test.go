@@ -9,9 +9,9 @@ import (
 
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/faults"
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/faults"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/dynamolocal"
 )
 
 // lineage is a Service whose DynamoDB calls are counted, on a fresh table

@@ -10,8 +10,8 @@ import (
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/fntest"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -8,7 +8,7 @@ import (
 
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/faults"
+	"keygate/dev/testkit/faults"
 )
 
 // limitedStore is a store whose calls are counted, on a table with user

@@ -10,7 +10,7 @@ import (
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/faults"
+	"keygate/dev/testkit/faults"
 )
 
 func TestMemberships(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/dynamolocal"
 )
 
 // lostResponseProxy forwards every request to DynamoDB Local, but answers

@@ -15,7 +15,7 @@ import (
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/dynamolocal"
 )
 
 // linkKey is a console link's key of userID: no scope, expiring at expires.

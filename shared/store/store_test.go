@@ -11,7 +11,7 @@ import (
 
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -9,8 +9,8 @@ import (
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/testkit/faults"
-	"keygate/tools/dynamolocal"
+	"keygate/dev/testkit/faults"
+	"keygate/dev/dynamolocal"
 )
 
 func TestPutUserProfile(t *testing.T) {

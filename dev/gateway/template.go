@@ -1,0 +1,49 @@
+package gateway
+
+import (
+	"time"
+
+	"keygate/dev/samtemplate"
+)
+
+// FromTemplate returns the Config that template.yaml describes: the stage,
+// every function's Api routes, the DefinitionBody's HTTP_PROXY routes, the default REQUEST authorizer (identity
+// header, ReauthorizeEvery as TTL), the GatewayResponses and the Cors
+// setting. The caller adds the handlers: Functions by logical ID and
+// Authorizer.Handler.
+func FromTemplate(t *samtemplate.Template) Config {
+	cfg := Config{Stage: t.Stage, Responses: make(map[string]Response, len(t.GatewayResponses))}
+	for _, r := range t.Routes {
+		cfg.Routes = append(cfg.Routes, Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized, APIKeyRequired: r.APIKeyRequired})
+	}
+	for _, p := range t.Proxies {
+		cfg.Routes = append(cfg.Routes, Route{Method: p.Method, Path: p.Path, Authorized: p.Authorized, APIKeyRequired: p.APIKeyRequired,
+			Proxy: &HTTPProxy{URI: p.URI, Timeout: time.Duration(p.TimeoutMillis) * time.Millisecond, RequestParameters: p.RequestParameters}})
+	}
+	if t.Authorizer.Name != "" {
+		cfg.Authorizer = &AuthorizerConfig{
+			Name:            t.Authorizer.Name,
+			IdentityHeader:  t.Authorizer.IdentityHeader,
+			IdentityContext: t.Authorizer.IdentityContext,
+			TTL:             time.Duration(t.Authorizer.TTLSeconds) * time.Second,
+		}
+	}
+	cfg.APIKeySource = t.APIKeySource
+	cfg.BinaryMediaTypes = t.BinaryMediaTypes
+	for _, p := range t.UsagePlans {
+		cfg.UsagePlans = append(cfg.UsagePlans, UsagePlan{Name: p.ID, RateLimit: p.RateLimit, BurstLimit: p.BurstLimit,
+			QuotaLimit: p.QuotaLimit, QuotaPeriod: p.QuotaPeriod, KeyValues: p.KeyValues})
+	}
+	for typ, gr := range t.GatewayResponses {
+		cfg.Responses[typ] = Response{StatusCode: gr.StatusCode, Headers: gr.Headers, Body: gr.Body}
+	}
+	if t.Cors.AllowOrigin != "" {
+		cfg.CORS = &CORS{
+			AllowOrigin:  t.Cors.AllowOrigin,
+			AllowHeaders: t.Cors.AllowHeaders,
+			AllowMethods: t.Cors.AllowMethods,
+			MaxAge:       t.Cors.MaxAge,
+		}
+	}
+	return cfg
+}

@@ -1,0 +1,58 @@
+// Command testrun runs go test with one DynamoDB Local shared by every test
+// package: `make test` calls it, so the JVM starts once instead of once per
+// package (each test still makes its own table). Its arguments are go
+// test's; it exits with go test's status.
+//
+//	go run ./dev/testrun -v -count=1 ./...
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"keygate/dev/dynamolocal"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	startCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if _, ok := dynamolocal.Installed(); !ok {
+		if _, err := dynamolocal.Install(startCtx, os.Stderr); err != nil {
+			fmt.Fprintf(os.Stderr, "testrun: %v\ninstall it with: %s\n", err, dynamolocal.InstallHint)
+			return 1
+		}
+	}
+	srv, err := dynamolocal.Start(startCtx, dynamolocal.Options{})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testrun: %v\n", err)
+		return 1
+	}
+	defer func() { _ = srv.Stop() }()
+	fmt.Fprintf(os.Stderr, "testrun: one DynamoDB Local for every package at %s (pid %d)\n", srv.Endpoint(), srv.PID())
+
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test"}, args...)...)
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, nil
+	cmd.Env = append(os.Environ(), dynamolocal.SharedEndpointEnv+"="+srv.Endpoint())
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	}
+	fmt.Fprintf(os.Stderr, "testrun: go test: %v\n", err)
+	return 1
+}
