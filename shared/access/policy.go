@@ -214,22 +214,10 @@ func Allow(base string, g Grant) (Result, error) {
 		ctx[KeyAssertion] = a
 	}
 	return Result{
-		Response: events.APIGatewayCustomAuthorizerResponse{
-			PrincipalID: g.UserID,
-			PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{
-				Version: policyVersion,
-				Statement: []events.IAMPolicyStatement{{
-					Action:   []string{actionInvoke},
-					Effect:   "Allow",
-					Resource: resources,
-				}},
-			},
-			Context:            ctx,
-			UsageIdentifierKey: g.UsageKey,
-		},
-		Mode:    mode,
-		Skipped: skipped,
-		size:    chosen.n,
+		Response: allowResponse(g.UserID, resources, ctx, g.UsageKey),
+		Mode:     mode,
+		Skipped:  skipped,
+		size:     chosen.n,
 	}, nil
 }
 
@@ -400,4 +388,23 @@ func joinWorkspaces(ws []workspaceGrant, size int) string {
 		b.WriteString(string(w.role))
 	}
 	return b.String()
+}
+
+// allowResponse is an Allow of execute-api:Invoke on resources for
+// principal, with the context and the usage plan key the request is
+// counted under.
+func allowResponse(principal string, resources []string, ctx map[string]interface{}, usageKey string) events.APIGatewayCustomAuthorizerResponse {
+	return events.APIGatewayCustomAuthorizerResponse{
+		PrincipalID: principal,
+		PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{
+			Version: policyVersion,
+			Statement: []events.IAMPolicyStatement{{
+				Action:   []string{actionInvoke},
+				Effect:   "Allow",
+				Resource: resources,
+			}},
+		},
+		Context:            ctx,
+		UsageIdentifierKey: usageKey,
+	}
 }

@@ -1,8 +1,6 @@
 package access
 
 import (
-	"github.com/aws/aws-lambda-go/events"
-
 	"keygate/shared/keys"
 	"keygate/shared/routes"
 )
@@ -34,20 +32,5 @@ func AllowSignIn(base string, g Grant) (Result, error) {
 	if g.RateLimitPolicy != "" {
 		ctx[KeyRateLimitPolicy], ctx[KeyRateLimit] = g.RateLimitPolicy, g.RateLimit
 	}
-	return Result{
-		Response: events.APIGatewayCustomAuthorizerResponse{
-			PrincipalID: g.UserID,
-			PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{
-				Version: policyVersion,
-				Statement: []events.IAMPolicyStatement{{
-					Action:   []string{actionInvoke},
-					Effect:   "Allow",
-					Resource: resources,
-				}},
-			},
-			Context:            ctx,
-			UsageIdentifierKey: g.UsageKey,
-		},
-		Mode: ModeExact,
-	}, nil
+	return Result{Response: allowResponse(g.UserID, resources, ctx, g.UsageKey), Mode: ModeExact}, nil
 }
