@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/authorizer"
+	"keygate/dev/testkit/testlog"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/testlog"
 )
 
 func TestHandleFailsClosed(t *testing.T) {

@@ -20,12 +20,12 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"keygate/authorizer"
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/iamcheck"
-	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

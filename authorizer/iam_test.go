@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/shared/keys"
 	"keygate/dev/testkit/iamcheck"
+	"keygate/shared/keys"
 )
 
 // TestTemplateGrantsEveryCall runs the authorizer through each outcome and

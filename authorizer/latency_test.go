@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"keygate/authorizer"
-	"keygate/shared/keys"
-	"keygate/shared/store"
 	"keygate/dev/testkit/faults"
 	"keygate/dev/testkit/testlog"
+	"keygate/shared/keys"
+	"keygate/shared/store"
 )
 
 // TestHandleLateAllowFailsClosed: with the cache on, an Allow that would be

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"keygate/authorizer"
+	"keygate/dev/testkit/iamcheck"
 	"keygate/shared/access"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
-	"keygate/dev/testkit/iamcheck"
 )
 
 func TestUpstreamConfigFromEnv(t *testing.T) {

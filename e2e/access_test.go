@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"keygate/dev/gateway"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
-	"keygate/dev/gateway"
 )
 
 // probe is a route that is not in the template: it lets the tests check the

@@ -16,14 +16,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"keygate/shared/apikey"
-	"keygate/dev/testkit/testlog"
 	"keygate/dev/demo"
 	"keygate/dev/gateway"
 	"keygate/dev/gateway/inproc"
 	"keygate/dev/lambdarun"
 	"keygate/dev/modroot"
 	"keygate/dev/samtemplate"
+	"keygate/dev/testkit/testlog"
+	"keygate/shared/apikey"
 )
 
 // eventPrefixes maps each function to its sample events' file prefix.

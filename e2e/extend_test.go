@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/examples/workspacerole"
-	"keygate/shared/keys"
 	"keygate/dev/gateway"
 	"keygate/dev/samtemplate"
+	"keygate/examples/workspacerole"
+	"keygate/shared/keys"
 )
 
 // roleRoute is the worked example's route (docs/extend.md), declared as a

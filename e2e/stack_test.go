@@ -16,16 +16,16 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/gateway"
+	"keygate/dev/gateway/inproc"
 	"keygate/dev/reliability"
+	"keygate/dev/samtemplate"
+	"keygate/dev/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
-	"keygate/dev/gateway"
-	"keygate/dev/gateway/inproc"
-	"keygate/dev/samtemplate"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

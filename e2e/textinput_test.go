@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"keygate/dev/testkit/fntest"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
-	"keygate/dev/testkit/fntest"
 )
 
 // TestBadTextThroughGateway: through the local API Gateway, bodies that are

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/shared/keys"
 	"keygate/dev/testkit/fntest"
+	"keygate/shared/keys"
 )
 
 // TestWebhookBadInput: every refusal is a 400 in the envelope and leaves

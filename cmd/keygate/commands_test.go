@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/dev/dynamolocal"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/dynamolocal"
 )
 
 func TestTableCreate(t *testing.T) {

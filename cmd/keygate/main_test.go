@@ -9,8 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/dev/testkit/fntest"
 	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"keygate/dev/testkit/faults"
 	"keygate/dev/bench/load"
+	"keygate/dev/testkit/faults"
 )
 
 // TestMs checks milliseconds with two decimals, from whole microseconds.

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"keygate/dev/testkit/faults"
 	"keygate/dev/bench/load"
+	"keygate/dev/testkit/faults"
 )
 
 // sampleResults is a complete run in which every target is met: the

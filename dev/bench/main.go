@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"keygate/dev/reliability"
 	"keygate/dev/modroot"
+	"keygate/dev/reliability"
 	"keygate/dev/samtemplate"
 )
 

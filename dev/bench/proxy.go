@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"keygate/dev/reliability"
 	"keygate/dev/bench/load"
+	"keygate/dev/reliability"
 )
 
 // proxyResult is one cell of the HTTP_PROXY table: the same requests to

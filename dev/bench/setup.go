@@ -13,14 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/authorizer"
-	"keygate/dev/reliability"
-	"keygate/shared/apikey"
-	"keygate/shared/keys"
-	"keygate/shared/store"
 	"keygate/dev/dynamolocal"
 	"keygate/dev/gateway/inproc"
 	"keygate/dev/lambdarun"
+	"keygate/dev/reliability"
 	"keygate/dev/samtemplate"
+	"keygate/shared/apikey"
+	"keygate/shared/keys"
+	"keygate/shared/store"
 )
 
 // fixture is DynamoDB Local with a seeded table.

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"keygate/dev/bench/load"
+	"keygate/dev/gateway/inproc"
 	"keygate/dev/reliability"
+	"keygate/dev/samtemplate"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/dev/bench/load"
-	"keygate/dev/gateway/inproc"
-	"keygate/dev/samtemplate"
 )
 
 // webhookEvents is how many key changes the webhook section times.

@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/dynamolocal"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/shared/store"
 	"keygate/dev/dynamolocal"
 	"keygate/dev/samtemplate"
+	"keygate/shared/store"
 )
 
 var (

@@ -11,12 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"keygate/shared/store"
 	"keygate/dev/demo"
 	"keygate/dev/gateway/inproc"
 	"keygate/dev/lambdarun"
 	"keygate/dev/modroot"
 	"keygate/dev/samtemplate"
+	"keygate/shared/store"
 )
 
 // invoke builds a function's bootstrap, runs it under the Runtime API

@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"keygate/shared/apikey"
-	"keygate/shared/store"
 	"keygate/dev/demo"
 	"keygate/dev/gateway"
 	"keygate/dev/gateway/inproc"
+	"keygate/shared/apikey"
+	"keygate/shared/store"
 )
 
 // serve runs the local stack until ctx ends.

@@ -12,13 +12,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/authorizer"
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/faults"
+	"keygate/dev/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/faults"
-	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
 )
 
 // lambdaDeadline is the invocation deadline the fault tests give the

@@ -13,10 +13,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"keygate/shared/store"
+	"keygate/dev/dynamolocal"
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
+	"keygate/shared/store"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

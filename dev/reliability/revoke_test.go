@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"keygate/shared/keys"
-	"keygate/dev/testkit/faults"
 	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/faults"
+	"keygate/shared/keys"
 )
 
 // TestRevocationRace hammers a key from 32 clients with the authorizer cache

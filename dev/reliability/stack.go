@@ -13,11 +13,11 @@ import (
 	"sync"
 	"time"
 
-	"keygate/shared/store"
 	"keygate/dev/gateway"
 	"keygate/dev/gateway/inproc"
 	"keygate/dev/modroot"
 	"keygate/dev/samtemplate"
+	"keygate/shared/store"
 )
 
 // Options configure a Stack.

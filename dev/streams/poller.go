@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
-	"keygate/shared/awsenv"
 	"keygate/dev/samtemplate"
+	"keygate/shared/awsenv"
 )
 
 // Handler is a stream function's handler.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"keygate/dev/testkit/fntest"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
-	"keygate/dev/testkit/fntest"
 )
 
 // eventJSON mirrors the documented audit event shape.

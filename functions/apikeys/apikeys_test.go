@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/testlog"
 )
 
 func TestCreate(t *testing.T) {

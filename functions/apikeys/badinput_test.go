@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"keygate/shared/apperr"
 	"keygate/dev/testkit/fntest"
+	"keygate/shared/apperr"
 )
 
 // TestBadInput sends the bad-input corpus: each request gets its documented

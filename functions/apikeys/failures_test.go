@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
 	"keygate/functions/apikeys"
 	"keygate/shared/apperr"
 	"keygate/shared/store"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/testlog"
 )
 
 // TestInfrastructureErrorIsHidden: a DynamoDB failure (here a missing table)

@@ -14,15 +14,15 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/testkit/testlog"
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
 	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/iamcheck"
-	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

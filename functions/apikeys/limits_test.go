@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/testkit/fntest"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
-	"keygate/dev/testkit/fntest"
 )
 
 func TestLimitsThroughTheAPI(t *testing.T) {

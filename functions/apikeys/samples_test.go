@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/demo"
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/testlog"
-	"keygate/dev/demo"
 )
 
 // TestSampleEvents runs events/apikeys-*.json (what make invoke and sam local

@@ -10,10 +10,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"keygate/shared/apperr"
-	"keygate/shared/keys"
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/iamcheck"
+	"keygate/shared/apperr"
+	"keygate/shared/keys"
 )
 
 // signInLink makes a console link's key for user, as keygate console-link

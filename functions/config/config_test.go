@@ -8,11 +8,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/testlog"
 	"keygate/functions/config"
 	"keygate/shared/apperr"
 	"keygate/shared/openapi/openapitest"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/testlog"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"keygate/shared/openapi/openapitest"
 	"keygate/dev/testkit/fntest"
+	"keygate/shared/openapi/openapitest"
 )
 
 // TestSampleEvents runs events/config-*.json through Handle.

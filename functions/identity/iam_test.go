@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"keygate/shared/keys"
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/iamcheck"
+	"keygate/shared/keys"
 )
 
 // TestTemplateGrantsEveryCall drives every route of the function through the

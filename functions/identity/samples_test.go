@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"keygate/shared/keys"
 	"keygate/dev/testkit/fntest"
+	"keygate/shared/keys"
 )
 
 // TestSampleEvents runs events/identity-*.json through Handle.

@@ -12,15 +12,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/testkit/testlog"
 	"keygate/functions/internal/fnenv"
 	"keygate/functions/jwks"
 	"keygate/shared/assertion"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/iamcheck"
-	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

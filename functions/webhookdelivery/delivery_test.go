@@ -12,13 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
 	"keygate/functions/webhookdelivery"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/iamcheck"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
 	"keygate/functions/apikeys"
 	"keygate/functions/internal/fnenv"
 	fn "keygate/functions/webhooks"
@@ -17,8 +19,6 @@ import (
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/dynamolocal"
 )
 
 // handler is what both functions are: an API Gateway proxy handler.

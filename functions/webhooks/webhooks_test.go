@@ -9,16 +9,16 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/dev/testkit/iamcheck"
+	"keygate/dev/testkit/testlog"
 	"keygate/functions/internal/fnenv"
 	fn "keygate/functions/webhooks"
 	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/testkit/iamcheck"
-	"keygate/dev/testkit/testlog"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -11,10 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/dynamolocal"
 )
 
 // A hostile tenant's attacks on the lineage rule, each kept as a test.

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"keygate/shared/keys"
-	"keygate/shared/store"
+	"keygate/dev/dynamolocal"
 	"keygate/dev/testkit/faults"
 	"keygate/dev/testkit/fntest"
-	"keygate/dev/dynamolocal"
+	"keygate/shared/keys"
+	"keygate/shared/store"
 )
 
 // lineage is a Service whose DynamoDB calls are counted, on a fresh table

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/fntest"
-	"keygate/dev/dynamolocal"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

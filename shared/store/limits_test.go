@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/testkit/faults"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/faults"
 )
 
 // limitedStore is a store whose calls are counted, on a table with user

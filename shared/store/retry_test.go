@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/dynamolocal"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/dynamolocal"
 )
 
 // lostResponseProxy forwards every request to DynamoDB Local, but answers

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,11 +15,6 @@ import (
 
 // attrSignInLink marks a console link's key (keys.Key.SignInLink).
 const attrSignInLink = "signInLink"
-
-// exchangeAttempts bounds the tries of an exchange that collides with
-// another transaction on the same link key (TransactionConflict): the other
-// one commits or fails within milliseconds, and the retry then sees which.
-const exchangeAttempts = 8
 
 // ExchangeSignInLink deletes the user's sign-in link key linkID and creates
 // session, with events, in one transaction (keys.SignInStore). The delete
@@ -53,45 +47,17 @@ func (s *Store) ExchangeSignInLink(ctx context.Context, userID, linkID string, n
 	for _, ev := range events {
 		items = append(items, s.eventItems(ev)...)
 	}
-	in := &dynamodb.TransactWriteItemsInput{TransactItems: items}
-	var err error
-	for attempt := 0; attempt < exchangeAttempts; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		if _, err = s.db.TransactWriteItems(ctx, in); err == nil {
-			return nil
-		}
-		switch i, _ := failedItem(err); i {
-		case 0:
-			return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
-		case 1:
-			return keys.ErrSignInLinkSpent
-		case 2:
-			return apperr.Errorf(apperr.Conflict, "key %s already exists", session.ID)
-		}
-		if !transactionConflict(err) {
-			return fmt.Errorf("store: exchange sign-in link: %w", err)
-		}
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return nil
 	}
-	return fmt.Errorf("store: exchange sign-in link: still in conflict after %d attempts: %w", exchangeAttempts, err)
-}
-
-// transactionConflict reports whether err is a transaction cancelled only
-// because another transaction was changing one of its items.
-func transactionConflict(err error) bool {
-	var tc *types.TransactionCanceledException
-	if !errors.As(err, &tc) {
-		return false
+	switch i, _ := failedItem(err); i {
+	case 0:
+		return apperr.Errorf(apperr.NotFound, "user %s not found or disabled", userID)
+	case 1:
+		return keys.ErrSignInLinkSpent
+	case 2:
+		return apperr.Errorf(apperr.Conflict, "key %s already exists", session.ID)
 	}
-	for _, r := range tc.CancellationReasons {
-		if aws.ToString(r.Code) == "TransactionConflict" {
-			return true
-		}
-	}
-	return false
+	return fmt.Errorf("store: exchange sign-in link: %w", err)
 }

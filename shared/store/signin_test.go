@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"keygate/dev/dynamolocal"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/dynamolocal"
 )
 
 // linkKey is a console link's key of userID: no scope, expiring at expires.

@@ -2,15 +2,18 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // transactAttempts bounds how often transact tries one transaction.
-const transactAttempts = 5
+const transactAttempts = 8
 
-// transact runs a TransactWriteItems, again (after 5, 20, 45, 80 ms) when
+// transact runs a TransactWriteItems, again (after 5, 20, 45, 80 ms, … 245 ms) when
 // DynamoDB cancelled it only because another transaction or write was in
 // flight on one of its items (TransactionConflict), which the SDK does not
 // retry. A key's item is written by every verification, so a change to a
@@ -32,4 +35,19 @@ func (s *Store) transact(ctx context.Context, in *dynamodb.TransactWriteItemsInp
 		}
 	}
 	return nil, err
+}
+
+// transactionConflict reports whether err is a transaction cancelled only
+// because another transaction was changing one of its items.
+func transactionConflict(err error) bool {
+	var tc *types.TransactionCanceledException
+	if !errors.As(err, &tc) {
+		return false
+	}
+	for _, r := range tc.CancellationReasons {
+		if aws.ToString(r.Code) == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
 }

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/faults"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/faults"
-	"keygate/dev/dynamolocal"
 )
 
 func TestPutUserProfile(t *testing.T) {

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/faults"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/testkit/faults"
-	"keygate/dev/dynamolocal"
 )
 
 func TestVerifyOutcomes(t *testing.T) {

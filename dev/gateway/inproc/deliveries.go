@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"keygate/dev/streams"
 	"keygate/functions/webhookdelivery"
 	"keygate/shared/webhooks"
-	"keygate/dev/streams"
 )
 
 // DeliveryOptions configure StartDeliveries.

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/authorizer"
+	"keygate/dev/gateway"
+	"keygate/dev/samtemplate"
 	"keygate/functions/apikeys"
 	"keygate/functions/config"
 	"keygate/functions/identity"
@@ -26,8 +28,6 @@ import (
 	"keygate/shared/lambdaenv"
 	"keygate/shared/routes"
 	"keygate/shared/store"
-	"keygate/dev/gateway"
-	"keygate/dev/samtemplate"
 )
 
 // Options configure New.

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/dynamolocal"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
-	"keygate/dev/dynamolocal"
 )
 
 func TestAPIFailsChosenCalls(t *testing.T) {

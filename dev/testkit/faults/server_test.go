@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"keygate/shared/store"
 	"keygate/dev/dynamolocal"
+	"keygate/shared/store"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }

@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"keygate/dev/testkit/iamcheck"
 	"keygate/dev/samtemplate"
+	"keygate/dev/testkit/iamcheck"
 )
 
 func TestAllowed(t *testing.T) {
