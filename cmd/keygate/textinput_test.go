@@ -27,6 +27,7 @@ func TestTextInputRefused(t *testing.T) {
 		{"key rename not UTF-8", []string{"key", "update", "u1", "AbC123dEf456GhI7", "--name", "\xff"}, "key update: --name: name must be valid UTF-8"},
 		{"duplicate scope", []string{"key", "create", "u1", "--name", "ci", "--scopes", "read,read"}, `key create: --scopes: scopes: "read" given twice`},
 		{"duplicate scope apart", []string{"key", "create", "u1", "--name", "ci", "--scopes", "webhook, admin ,webhook"}, `scopes: "webhook" given twice`},
+		{"scopes naming nothing", []string{"key", "create", "u1", "--name", "ci", "--scopes", " , "}, `key create: --scopes " , " names no scope`},
 		{"unknown scope names all four", []string{"key", "create", "u1", "--name", "ci", "--scopes", "read,root"}, `unknown scope "root": want read, write, admin or webhook`},
 		{"user name not UTF-8", []string{"user", "put", "u1", "--name", "Al\xc3\x28ce"}, "user name and email must be valid UTF-8"},
 		{"user email not UTF-8", []string{"user", "put", "u1", "--email", "a\xed\xb0\x80@example.com"}, "must be valid UTF-8"},

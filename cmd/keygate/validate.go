@@ -47,7 +47,8 @@ func checkKeyID(id string) error {
 	return usageErrorf("invalid key id: must match ^[A-Za-z0-9_-]{1,64}$ (the id, not the token)")
 }
 
-// parseScopes reads a comma-separated scope list; empty means all scopes.
+// parseScopes reads a comma-separated scope list; empty means all scopes,
+// and a list of nothing but commas is refused.
 // An unknown scope or one given twice is a usage error naming it
 // (keys.ParseScopes, the API's rule).
 func parseScopes(s string) ([]keys.Scope, error) {
@@ -60,12 +61,14 @@ func parseScopes(s string) ([]keys.Scope, error) {
 			names = append(names, n)
 		}
 	}
+	if len(names) == 0 {
+		// "," or " , ": a list that names nothing is a mistake, not a
+		// request for every scope.
+		return nil, usageErrorf("key create: --scopes %q names no scope: leave it out for all four", s)
+	}
 	scopes, err := keys.ParseScopes(names)
 	if err != nil {
 		return nil, usageErrorf("key create: --scopes: %s", apperr.MessageOf(err))
-	}
-	if len(scopes) == 0 {
-		return keys.AllScopes, nil
 	}
 	return scopes, nil
 }
