@@ -3,8 +3,9 @@
 // gateway responses, each function's environment and IAM statements, and the table's schema.
 //
 // The template is the single source of truth: the local API Gateway (dev/localapi) serves what
-// it describes and the tests in this package check it against the design, the spec and the
-// store's Go table definition.
+// it describes, and dev/templatecheck's tests hold it to the design, the spec, the route table
+// and the store's Go table definition. This package's own tests cover the reader, on
+// testdata/intrinsics.yaml.
 //
 // Load parses with gopkg.in/yaml.v3 nodes so that CloudFormation's short-form tags (!Ref, !Sub,
 // !GetAtt, !If, ...) survive, and resolves them best-effort:

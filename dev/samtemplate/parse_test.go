@@ -2,6 +2,7 @@ package samtemplate_test
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -42,10 +43,10 @@ func TestLoadResolvesIntrinsics(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tpl := loadIntrinsics(t, c.overrides)
-			if got := tpl.Functions["WorkFn"].Env; !equalAny(got, c.env) {
+			if got := tpl.Functions["WorkFn"].Env; !reflect.DeepEqual(got, c.env) {
 				t.Errorf("env:\n got %v\nwant %v", got, c.env)
 			}
-			if got := tpl.Functions["AuthFn"].Policies[0].Resources; !equalAny(got, []string{c.resource}) {
+			if got := tpl.Functions["AuthFn"].Policies[0].Resources; !reflect.DeepEqual(got, []string{c.resource}) {
 				t.Errorf("resource: got %v, want %v", got, []string{c.resource})
 			}
 		})
@@ -88,7 +89,7 @@ func TestLoadAPI(t *testing.T) {
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
-			if !equalAny(c.got, c.want) {
+			if !reflect.DeepEqual(c.got, c.want) {
 				t.Errorf("got %v, want %v", c.got, c.want)
 			}
 		})

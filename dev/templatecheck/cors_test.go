@@ -1,12 +1,12 @@
-package samtemplate_test
+package templatecheck_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
-	"keygate/shared/httpapi"
 	"keygate/dev/samtemplate"
+	"keygate/shared/httpapi"
 )
 
 // normalizeList drops the spaces around the commas of a header value list:

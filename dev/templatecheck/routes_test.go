@@ -1,12 +1,12 @@
-package samtemplate_test
+package templatecheck_test
 
 import (
 	"slices"
 	"strings"
 	"testing"
 
-	"keygate/shared/routes"
 	"keygate/dev/samtemplate"
+	"keygate/shared/routes"
 )
 
 // routeString is a route as "METHOD PATH FUNCTION AUTH" for comparison.
