@@ -15,7 +15,7 @@ var pathParam = regexp.MustCompile(`\{[^}/]+\}`)
 
 // TestRoutesReachTheirFunctions: every route of template.yaml reaches a
 // handler of its function as the local gateway builds it (the functions'
-// muxes are built from shared/routes, which dev/samtemplate's tests hold
+// muxes are built from shared/routes, which dev/templatecheck's tests hold
 // to the template).
 func TestRoutesReachTheirFunctions(t *testing.T) {
 	s := newStack(t)
