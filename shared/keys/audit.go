@@ -170,44 +170,37 @@ func (s *Service) Events(ctx context.Context, c Caller, q EventQuery, limit int,
 	return EventPage{Events: evs, NextCursor: s.cursors.seal(m.UserID+"/audit", next)}, nil
 }
 
-// keyAttributes are the public attributes of k an audit event records.
+// keyAttributes are the attributes of k a key.created event records: the
+// settings of its View (a quota without its use, which is not set but
+// counted), never a secret.
 func keyAttributes(k Key) map[string]any {
-	out := map[string]any{"name": k.Name, "scopes": scopeNames(k.Scopes), "expiresAt": timeOrNil(k.ExpiresAt)}
-	if k.AllowedCIDRs != nil {
-		out["allowedCidrs"] = FormatCIDRs(k.AllowedCIDRs)
+	v := k.View(k.CreatedAt) // any time: the quota's use is left out
+	out := map[string]any{"name": v.Name, "scopes": v.Scopes, "expiresAt": attribute(v.ExpiresAt),
+		"rateLimit": attribute(v.RateLimit), "quota": nil}
+	if v.AllowedCIDRs != nil {
+		out["allowedCidrs"] = v.AllowedCIDRs
 	} else {
 		out["allowedCidrs"] = nil
 	}
-	out["rateLimit"], out["quota"] = rateOrNil(k.RateLimit), quotaOrNil(k.Quota)
-	return out
-}
-
-// rateOrNil and quotaOrNil are limits as audit events record them.
-func rateOrNil(r *RateLimit) any {
-	if r == nil {
-		return nil
-	}
-	return map[string]any{"limit": r.Limit, "windowSeconds": int64(r.Window / time.Second), "burst": r.Burst}
-}
-
-func quotaOrNil(q *Quota) any {
-	if q == nil {
-		return nil
-	}
-	return map[string]any{"limit": q.Limit, "period": string(q.Period)}
-}
-
-func scopeNames(ss []Scope) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = string(s)
+	if v.Quota != nil {
+		out["quota"] = &v.Quota.QuotaSettingView
 	}
 	return out
 }
 
-func timeOrNil(t *time.Time) any {
-	if t == nil {
+// rateOrNil and quotaOrNil are limits as audit events record them: as the
+// View shows them, the quota as set.
+func rateOrNil(r *RateLimit) any { return attribute(rateView(r)) }
+
+func quotaOrNil(q *Quota) any { return attribute(quotaSetting(q)) }
+
+// attribute is v as an audit event's changes hold it: nil (JSON null) for
+// none.
+func attribute[T any](v *T) any {
+	if v == nil {
 		return nil
 	}
-	return t.UTC().Format(TimeFormat)
+	return v
 }
+
+func timeOrNil(t *time.Time) any { return attribute(formatTimePtr(t)) }

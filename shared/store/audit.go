@@ -46,7 +46,7 @@ func eventSortKey(ev keys.Event) string {
 
 func encodeEvent(ev keys.Event) map[string]types.AttributeValue {
 	changes, err := json.Marshal(ev.Changes)
-	if err != nil { // Changes holds only strings, numbers, lists and maps
+	if err != nil { // Changes holds JSON values: strings, numbers, lists, maps, keys.View parts
 		changes = []byte("{}")
 	}
 	sk := eventSortKey(ev)
