@@ -23,14 +23,14 @@ func TestCreate(t *testing.T) {
 		name       string
 		body       string
 		wantName   string
-		wantScopes []string
+		wantScopes []keys.Scope
 		wantExpiry bool
 	}{
-		{"name only inherits the caller's scopes", `{"name":"ci"}`, "ci", []string{"read", "write", "admin", "webhook"}, false},
-		{"trimmed name, explicit scopes", `{"name":"  deploy bot  ","scopes":["write","read"]}`, "deploy bot", []string{"read", "write"}, false},
-		{"with expiry", `{"name":"temp","expiresAt":"` + future + `"}`, "temp", []string{"read", "write", "admin", "webhook"}, true},
-		{"null optionals", `{"name":"n","scopes":null,"expiresAt":null}`, "n", []string{"read", "write", "admin", "webhook"}, false},
-		{"unicode name", `{"name":"clé 🔑 ключ"}`, "clé 🔑 ключ", []string{"read", "write", "admin", "webhook"}, false},
+		{"name only inherits the caller's scopes", `{"name":"ci"}`, "ci", keys.AllScopes, false},
+		{"trimmed name, explicit scopes", `{"name":"  deploy bot  ","scopes":["write","read"]}`, "deploy bot", []keys.Scope{keys.ScopeRead, keys.ScopeWrite}, false},
+		{"with expiry", `{"name":"temp","expiresAt":"` + future + `"}`, "temp", keys.AllScopes, true},
+		{"null optionals", `{"name":"n","scopes":null,"expiresAt":null}`, "n", keys.AllScopes, false},
+		{"unicode name", `{"name":"clé 🔑 ключ"}`, "clé 🔑 ключ", keys.AllScopes, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,7 +122,7 @@ func TestGetRenameDelete(t *testing.T) {
 	auth := as(t, alice)
 
 	got := decode[keyJSON](t, e.do(t, fntest.Request{Method: "GET", Path: path, Authorizer: auth}), http.StatusOK)
-	if got.ID != k.ID || got.Name != "old" || !slices.Equal(got.Scopes, []string{"read"}) || got.APIKey != "" {
+	if got.ID != k.ID || got.Name != "old" || !slices.Equal(got.Scopes, []keys.Scope{keys.ScopeRead}) || got.APIKey != "" {
 		t.Errorf("get: got %+v", got)
 	}
 
@@ -272,7 +272,7 @@ func TestNoScopeEscalation(t *testing.T) {
 		t.Errorf("table changed")
 	}
 	k := decode[keyJSON](t, e.do(t, fntest.Request{Method: "POST", Path: "/open/apikeys", Body: `{"name":"inherits"}`, Authorizer: narrow}), 201)
-	if !slices.Equal(k.Scopes, []string{"read", "admin"}) {
+	if !slices.Equal(k.Scopes, []keys.Scope{keys.ScopeRead, keys.ScopeAdmin}) {
 		t.Errorf("inherited scopes: got %v, want [read admin]", k.Scopes)
 	}
 }

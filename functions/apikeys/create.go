@@ -2,6 +2,7 @@ package apikeys
 
 import (
 	"net/http"
+	"time"
 
 	"keygate/shared/access"
 	"keygate/shared/apperr"
@@ -39,8 +40,17 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.logger.InfoContext(r.Context(), "api key created", "userId", c.UserID, "keyId", issued.Key.ID, "byKeyId", c.KeyID)
-	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(issued, f.keys.Now()))
+	httpapi.JSON(w, http.StatusCreated, issued.View(f.keys.Now()))
 	return nil
+}
+
+// parseTime reads an RFC 3339 date-time field.
+func parseTime(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, apperr.Errorf(apperr.BadRequest, "%s must be an RFC 3339 date-time such as 2030-01-02T15:04:05Z", field)
+	}
+	return t, nil
 }
 
 // toDomain checks the fields' syntax; the rules are keys.Service's.

@@ -7,23 +7,6 @@ import (
 	"keygate/shared/keys"
 )
 
-// rateLimitJSON is a key's rate limit: limit requests per windowSeconds,
-// bursts of up to burst at once.
-type rateLimitJSON struct {
-	Limit         int64 `json:"limit"`
-	WindowSeconds int64 `json:"windowSeconds"`
-	Burst         int64 `json:"burst"`
-}
-
-// quotaJSON is a key's quota as clients see it: how much is used of it in
-// the current period, and when that period ends.
-type quotaJSON struct {
-	Limit    int64  `json:"limit"`
-	Period   string `json:"period"`
-	Used     int64  `json:"used"`
-	ResetsAt string `json:"resetsAt"`
-}
-
 // rateLimitRequest and quotaRequest are the limits clients send; every
 // field is required (a burst is not guessed).
 type rateLimitRequest struct {
@@ -52,18 +35,4 @@ func (q quotaRequest) toDomain() (keys.Quota, error) {
 		return keys.Quota{}, apperr.Errorf(apperr.BadRequest, "quota needs limit and period")
 	}
 	return keys.Quota{Limit: *q.Limit, Period: keys.QuotaPeriod(*q.Period)}, nil
-}
-
-func toRateJSON(r *keys.RateLimit) *rateLimitJSON {
-	if r == nil {
-		return nil
-	}
-	return &rateLimitJSON{Limit: r.Limit, WindowSeconds: int64(r.Window / time.Second), Burst: r.Burst}
-}
-
-func toQuotaJSON(q *keys.Quota, s keys.QuotaState, now time.Time) *quotaJSON {
-	if q == nil {
-		return nil
-	}
-	return &quotaJSON{Limit: q.Limit, Period: string(q.Period), Used: q.UsedAt(s, now), ResetsAt: formatTime(q.ResetsAt(now))}
 }

@@ -10,6 +10,12 @@ import (
 	"keygate/shared/keys"
 )
 
+// listJSON is a page of keys.
+type listJSON struct {
+	Items      []keys.View `json:"items"`
+	NextCursor *string     `json:"nextCursor"`
+}
+
 // list handles GET /open/apikeys?limit=&cursor=: the caller's keys, newest
 // first, a page at a time.
 func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
@@ -30,9 +36,9 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON{Items: make([]keyJSON, 0, len(page.Keys))}
+	out := listJSON{Items: make([]keys.View, 0, len(page.Keys))}
 	for _, k := range page.Keys {
-		out.Items = append(out.Items, toKeyJSON(k, f.keys.Now()))
+		out.Items = append(out.Items, k.View(f.keys.Now()))
 	}
 	if page.NextCursor != "" {
 		out.NextCursor = &page.NextCursor
@@ -51,6 +57,6 @@ func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpapi.JSON(w, http.StatusOK, toKeyJSON(k, f.keys.Now()))
+	httpapi.JSON(w, http.StatusOK, k.View(f.keys.Now()))
 	return nil
 }

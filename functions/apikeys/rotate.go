@@ -6,12 +6,16 @@ import (
 
 	"keygate/shared/access"
 	"keygate/shared/httpapi"
+	"keygate/shared/keys"
 )
 
 // rotateRequest is the optional body of POST /open/apikeys/{keyId}/rotate.
 type rotateRequest struct {
 	GracePeriodSeconds *int64 `json:"gracePeriodSeconds"`
 }
+
+// maxGraceSeconds is keys.MaxGracePeriod in the API's unit.
+const maxGraceSeconds = int64(keys.MaxGracePeriod / time.Second)
 
 // rotate handles POST /open/apikeys/{keyId}/rotate: a new key with the old
 // one's attributes; the old key is deleted (grace 0) or expires after the
@@ -38,6 +42,6 @@ func (f *Function) rotate(w http.ResponseWriter, r *http.Request) error {
 	f.logger.InfoContext(r.Context(), "api key rotated", "userId", c.UserID, "oldKeyId", rot.OldKeyID,
 		"keyId", rot.Key.ID, "gracePeriodSeconds", int64(grace/time.Second), "byKeyId", c.KeyID, "cacheFlush", rot.Flush.String())
 	w.Header().Set(FlushHeader, rot.Flush.String())
-	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(rot.Issued, f.keys.Now()))
+	httpapi.JSON(w, http.StatusCreated, rot.Issued.View(f.keys.Now()))
 	return nil
 }

@@ -24,6 +24,6 @@ func (f *Function) signIn(w http.ResponseWriter, r *http.Request) error {
 	f.logger.InfoContext(r.Context(), "console signed in", "userId", c.UserID, "keyId", in.Key.ID,
 		"linkKeyId", in.LinkKeyID, "cacheFlush", in.Flush.String())
 	w.Header().Set(FlushHeader, in.Flush.String())
-	httpapi.JSON(w, http.StatusCreated, toCreatedJSON(in.Issued, f.keys.Now()))
+	httpapi.JSON(w, http.StatusCreated, in.Issued.View(f.keys.Now()))
 	return nil
 }

@@ -63,7 +63,7 @@ func TestConsoleSignIn(t *testing.T) {
 		got, want any
 	}{
 		{"a token", session.APIKey != "", true},
-		{"scopes", slices.Equal(session.Scopes, []string{"admin"}), true},
+		{"scopes", slices.Equal(session.Scopes, []keys.Scope{keys.ScopeAdmin}), true},
 		{"expiresAt", session.ExpiresAt != nil && *session.ExpiresAt == wantExpiry, true},
 		{"name", session.Name, keys.SessionName},
 		{"cache flush header", fntest.Header(resp, "X-Keygate-Cache-Flush"), "done"},

@@ -55,7 +55,7 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpapi.JSON(w, http.StatusOK, toKeyJSON(k, f.keys.Now()))
+	httpapi.JSON(w, http.StatusOK, k.View(f.keys.Now()))
 	return nil
 }
 
