@@ -211,7 +211,7 @@ func TestKeyCommands(t *testing.T) {
 	if id != k.ID || k.UserID != "u1" || k.Name != "ci" || k.Start != "sk_"+id[:8] {
 		t.Errorf("key create: got %+v, want id %s, user u1, name ci, start sk_%s", k, id, id[:8])
 	}
-	if got := strings.Join(k.Scopes, ","); got != "read,write" {
+	if got := scopesText(k.Scopes); got != "read,write" {
 		t.Errorf("key create: got scopes %s, want read,write", got)
 	}
 	if k.ExpiresAt == nil {

@@ -74,11 +74,11 @@ func (c *cli) keyCreate(args []string) error {
 		_, err = fmt.Fprintln(c.stdout, issued.Token)
 		return err
 	}
-	v := viewKey(issued.Key)
+	v := viewKey(issued.Key, time.Now())
 	v.APIKey = issued.Token
 	return c.emit(v, func() error {
 		if err := c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "start", v.Start,
-			"scopes", strings.Join(v.Scopes, ","), "expires", orDash(v.ExpiresAt), "allow", allowText(v.AllowedCIDRs),
+			"scopes", scopesText(v.Scopes), "expires", orDash(v.ExpiresAt), "allow", allowText(v.AllowedCIDRs),
 			"token", v.APIKey); err != nil {
 			return err
 		}
@@ -123,10 +123,11 @@ func (c *cli) keyList(args []string) error {
 	}
 	views := make([]keyView, len(found))
 	rows := make([][]string, len(found))
+	now := time.Now()
 	for i, k := range found {
-		v := viewKey(k)
+		v := viewKey(k, now)
 		views[i] = v
-		rows[i] = []string{v.ID, v.Name, v.Start, strings.Join(v.Scopes, ","), v.CreatedAt,
+		rows[i] = []string{v.ID, v.Name, v.Start, scopesText(v.Scopes), v.CreatedAt,
 			orDash(v.ExpiresAt), orDash(v.LastUsedAt), strconv.FormatInt(v.UsageCount, 10)}
 	}
 	return c.emit(list[keyView]{Items: views}, func() error {
@@ -174,7 +175,7 @@ func (c *cli) keyUpdate(args []string) error {
 	if err != nil {
 		return err
 	}
-	v := viewKey(k)
+	v := viewKey(k, time.Now())
 	return c.emit(v, func() error {
 		return c.printFields("id", v.ID, "user", v.UserID, "name", v.Name, "allow", allowText(v.AllowedCIDRs))
 	})
@@ -215,7 +216,7 @@ func (c *cli) keyLimits(args []string) error {
 	if err != nil {
 		return err
 	}
-	v := viewKey(k)
+	v := viewKey(k, time.Now())
 	return c.emit(v, func() error {
 		return c.printFields("id", v.ID, "user", v.UserID, "rate", limitText(k.RateLimit), "quota", quotaText(k.Quota))
 	})

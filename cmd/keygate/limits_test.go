@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"keygate/shared/keys"
 )
 
 func TestKeyLimits(t *testing.T) {
@@ -9,13 +11,16 @@ func TestKeyLimits(t *testing.T) {
 	e.seed(t)
 	var k keyView
 	e.mustRunJSON(t, &k, "key", "create", "u1", "--name", "metered", "--rate", "100/s", "--burst", "200", "--quota", "10000/day")
-	if k.RateLimit == nil || *k.RateLimit != "100/1s burst 200" || k.Quota == nil || *k.Quota != "10000/day" {
-		t.Errorf("key create: got rate %v quota %v", k.RateLimit, k.Quota)
+	wantRate := keys.RateLimitView{Limit: 100, WindowSeconds: 1, Burst: 200}
+	wantQuota := keys.QuotaSettingView{Limit: 10000, Period: keys.QuotaDay}
+	if k.RateLimit == nil || *k.RateLimit != wantRate || k.Quota == nil || k.Quota.QuotaSettingView != wantQuota || k.Quota.Used != 0 {
+		t.Errorf("key create: got rate %+v quota %+v, want %+v and %+v unused", k.RateLimit, k.Quota, wantRate, wantQuota)
 	}
 	var u keyView
 	e.mustRunJSON(t, &u, "key", "limits", "u1", k.ID, "--rate", "5/30s", "--no-quota")
-	if u.RateLimit == nil || *u.RateLimit != "5/30s burst 5" || u.Quota != nil {
-		t.Errorf("key limits: got rate %v quota %v", u.RateLimit, u.Quota)
+	wantRate = keys.RateLimitView{Limit: 5, WindowSeconds: 30, Burst: 5}
+	if u.RateLimit == nil || *u.RateLimit != wantRate || u.Quota != nil {
+		t.Errorf("key limits: got rate %+v quota %+v, want %+v and no quota", u.RateLimit, u.Quota, wantRate)
 	}
 	for _, args := range [][]string{
 		{"key", "create", "u1", "--name", "x", "--rate", "0/s"},

@@ -12,7 +12,7 @@ import (
 
 // The JSON shapes the CLI prints: camelCase names and absent optional values
 // null, and times in keys.TimeFormat (RFC 3339 UTC with milliseconds), as in
-// the HTTP API's answers; a key also carries its userId.
+// the HTTP API's answers; a key is the API's (keys.View) with its userId.
 
 type userView struct {
 	ID        string `json:"id"`
@@ -35,20 +35,11 @@ type memberView struct {
 	CreatedAt   string `json:"createdAt"`
 }
 
+// keyView is a key as the CLI prints it: the API's view and, since an
+// operator acts for any user, whose key it is.
 type keyView struct {
-	ID         string   `json:"id"`
-	UserID     string   `json:"userId"`
-	Name       string   `json:"name"`
-	Start      string   `json:"start"`
-	Scopes     []string `json:"scopes"`
-	CreatedAt  string   `json:"createdAt"`
-	ExpiresAt  *string  `json:"expiresAt"`
-	LastUsedAt *string  `json:"lastUsedAt"`
-	UsageCount int64    `json:"usageCount"`
-	// AllowedCIDRs is null for a key usable from any address.
-	AllowedCIDRs []string `json:"allowedCidrs"`
-	RateLimit    *string  `json:"rateLimit"`
-	Quota        *string  `json:"quota"`
+	keys.View
+	UserID string `json:"userId"`
 	// APIKey is the token, set only by key create.
 	APIKey string `json:"apiKey,omitempty"`
 }
@@ -70,33 +61,26 @@ func viewMember(m keys.Membership) memberView {
 	return memberView{UserID: m.UserID, WorkspaceID: m.WorkspaceID, Role: string(m.Role), CreatedAt: formatTime(m.CreatedAt)}
 }
 
-func viewKey(k keys.Key) keyView {
-	scopes := make([]string, len(k.Scopes))
-	for i, s := range k.Scopes {
-		scopes[i] = string(s)
-	}
-	return keyView{
-		ID: k.ID, UserID: k.UserID, Name: k.Name, Start: k.Start, Scopes: scopes,
-		CreatedAt: formatTime(k.CreatedAt), ExpiresAt: formatTimePtr(k.ExpiresAt),
-		LastUsedAt: formatTimePtr(k.LastUsedAt), UsageCount: k.UsageCount, AllowedCIDRs: keys.FormatCIDRs(k.AllowedCIDRs),
-		RateLimit: textOrNil(k.RateLimit != nil, func() string { return limitText(k.RateLimit) }),
-		Quota:     textOrNil(k.Quota != nil, func() string { return quotaText(k.Quota) }),
-	}
+// viewKey is k as the CLI prints it at now.
+func viewKey(k keys.Key, now time.Time) keyView {
+	return keyView{View: k.View(now), UserID: k.UserID}
 }
 
+// scopesText is a key's scopes as text: "read,write".
+func scopesText(ss []keys.Scope) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ",")
+}
+
+// formatTime writes t as keys.FormatTime does, or "" for no time.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(keys.TimeFormat)
-}
-
-func formatTimePtr(t *time.Time) *string {
-	if t == nil {
-		return nil
-	}
-	s := formatTime(*t)
-	return &s
+	return keys.FormatTime(t)
 }
 
 // orDash shows a missing value in text output.
@@ -162,13 +146,4 @@ func (c *cli) printMember(m keys.Membership) error {
 	return c.emit(v, func() error {
 		return c.printFields("user", v.UserID, "workspace", v.WorkspaceID, "role", v.Role, "created", v.CreatedAt)
 	})
-}
-
-// textOrNil is text() when ok, else nil (JSON null).
-func textOrNil(ok bool, text func() string) *string {
-	if !ok {
-		return nil
-	}
-	s := text()
-	return &s
 }
