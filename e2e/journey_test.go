@@ -63,24 +63,13 @@ func findKey(tb testing.TB, r response, id string) keyJSON {
 	return keyJSON{}
 }
 
-// pollStatus repeats a request until it answers want, for at most limit.
-func pollStatus(tb testing.TB, srv server, token string, want int, limit time.Duration) response {
-	tb.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		r := srv.do(tb, "GET", "/open/auth/whoami", token, "")
-		if r.status == want || time.Now().After(deadline) {
-			return r
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 func TestUserJourney(t *testing.T) {
 	s := newStack(t)
 	// The template's default: no authorizer cache, every request verified
-	// and counted.
-	srv := s.gateway(t, nil)
+	// and counted. The authorizer and the functions read c, which the test
+	// moves: no step waits for time to pass.
+	c := newClock(time.Now())
+	srv := s.gatewayAt(t, c.now, nil)
 
 	// 1. An operator creates the user, workspace, membership and a key with
 	// the admin CLI (the real binary, against the same DynamoDB).
@@ -128,7 +117,7 @@ func TestUserJourney(t *testing.T) {
 	if before.UsageCount < 2 || before.LastUsedAt == nil {
 		t.Errorf("first key after whoami and create: got usageCount %d lastUsedAt %v, want ≥ 2 and set", before.UsageCount, before.LastUsedAt)
 	}
-	time.Sleep(5 * time.Millisecond) // lastUsedAt has millisecond resolution
+	c.add(time.Second) // the next request is a second later: lastUsedAt moves
 	srv.do(t, "GET", "/open/auth/whoami", first, "")
 	after := findKey(t, srv.do(t, "GET", "/open/apikeys", second.APIKey, ""), firstID)
 	if after.UsageCount != before.UsageCount+1 {
@@ -156,7 +145,8 @@ func TestUserJourney(t *testing.T) {
 	if r := srv.do(t, "GET", "/open/auth/whoami", rotated.APIKey, ""); r.status != 200 {
 		t.Errorf("new key: got %d, want 200", r.status)
 	}
-	if r := pollStatus(t, srv, second.APIKey, 403, 30*time.Second); r.status != 403 || r.body != spec403 {
+	c.add(2*time.Second + time.Millisecond)
+	if r := srv.do(t, "GET", "/open/auth/whoami", second.APIKey, ""); r.status != 403 || r.body != spec403 {
 		t.Errorf("old key after its grace period: got %d %s, want 403 with the spec's body", r.status, r.body)
 	}
 	if r := srv.do(t, "GET", "/open/auth/whoami", rotated.APIKey, ""); r.status != 200 {
@@ -165,7 +155,7 @@ func TestUserJourney(t *testing.T) {
 
 	// 6. Delete under a 300 s authorizer cache: the deleted key is refused
 	// on its very next request.
-	cached := s.gateway(t, map[string]string{"AuthorizerCacheTtl": "300"})
+	cached := s.gatewayAt(t, c.now, map[string]string{"AuthorizerCacheTtl": "300"})
 	for range 3 {
 		if r := cached.do(t, "GET", "/open/auth/whoami", rotated.APIKey, ""); r.status != 200 {
 			t.Fatalf("rotated key through the cached gateway: got %d, want 200", r.status)
