@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/testkit/wait"
 	"keygate/examples/upstream"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
@@ -87,16 +88,10 @@ func TestSigningKeyRotation(t *testing.T) {
 	})
 	t.Run("after the publish delay and the authorizer's refresh, the new key signs", func(t *testing.T) {
 		advance(assertion.RefreshInterval + assertion.PublishDelay)
-		deadline := time.Now().Add(10 * time.Second) // the refresh runs in the background
-		for {
-			if kid := kidOf(t, call(t).header.Get(upstream.AssertionHeader)); kid == newKid {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the authorizer never signed with the new key")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		wait.Eventually(t, 10*time.Second, func() (bool, string) { // the refresh runs in the background
+			kid := kidOf(t, call(t).header.Get(upstream.AssertionHeader))
+			return kid == newKid, "the authorizer signs with " + kid + ", want the new key " + newKid
+		})
 	})
 	t.Run("the old key leaves the JWKS when its assertions have expired", func(t *testing.T) {
 		advance(assertion.RetainAfterRotation - assertion.RefreshInterval)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // received is one delivery as the Node receiver reported it.
@@ -82,22 +81,4 @@ func (r *nodeReceiver) all() []received {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]received(nil), r.got...)
-}
-
-// waitFor polls until cond holds for what the receiver got, or fails after
-// timeout (the deliveries run in the background), describing what it saw
-// with state.
-func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool, state ...func() string) {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			var seen []string
-			for _, s := range state {
-				seen = append(seen, s())
-			}
-			tb.Fatalf("timed out waiting for %s; %s", what, strings.Join(seen, "; "))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/testkit/wait"
 	"keygate/shared/keys"
 	"keygate/shared/webhooks"
 )
@@ -81,16 +82,32 @@ func (f *webhookFixture) changeKeys(t *testing.T, name string) {
 	}
 }
 
-// state describes what the receiver got and the delivery log says, for a
-// failure message.
-func (f *webhookFixture) state(t *testing.T) func() string {
-	return func() string {
-		var got []string
-		for _, r := range f.recv.all() {
-			got = append(got, fmt.Sprintf("%s %s %d verified=%v", r.ID, r.Type, r.Status, r.Verified))
-		}
-		return fmt.Sprintf("received %v; log %+v; dead letters %d; logs:\n%s", got, f.log(t), len(f.dead.all()), f.s.logs.String())
+// seen describes what the receiver got and the dead letters, for a wait's
+// failure message (cheap: it is built at every check).
+func (f *webhookFixture) seen() string {
+	var got []string
+	for _, r := range f.recv.all() {
+		got = append(got, fmt.Sprintf("%s %s %d verified=%v", r.ID, r.Type, r.Status, r.Verified))
 	}
+	return fmt.Sprintf("received %v; dead letters %d", got, len(f.dead.all()))
+}
+
+// logsOnFailure prints the stack's logs at the end of a failed test.
+func (f *webhookFixture) logsOnFailure(t *testing.T) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the stack's logs:\n%s", f.s.logs.String())
+		}
+	})
+}
+
+// verified waits until the receiver has verified n distinct deliveries.
+func (f *webhookFixture) verified(t *testing.T, timeout time.Duration, n int) {
+	t.Helper()
+	wait.Eventually(t, timeout, func() (bool, string) {
+		got := len(distinctVerified(f.recv.all()))
+		return got == n, fmt.Sprintf("%d verified deliveries, want %d; %s", got, n, f.seen())
+	})
 }
 
 func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -141,7 +158,8 @@ func TestWebhookDeliveries(t *testing.T) {
 		DeliveryID string `json:"deliveryId"`
 	}
 	resp.decode(t, &ping)
-	waitFor(t, 60*time.Second, "six verified deliveries", func() bool { return len(distinctVerified(f.recv.all())) == 6 }, f.state(t))
+	f.logsOnFailure(t)
+	f.verified(t, 60*time.Second, 6)
 
 	got := f.recv.all()
 	t.Run("every delivery verifies as spec 003 does, on a body JSON.stringify writes unchanged", func(t *testing.T) {
@@ -234,7 +252,7 @@ func TestWebhookReceiverDownForAMinute(t *testing.T) {
 	}
 	clock.mu.Unlock()
 	f.changeKeys(t, "during the outage")
-	waitFor(t, 30*time.Second, "five deliveries after the receiver came back", func() bool { return len(distinctVerified(f.recv.all())) == 5 })
+	f.verified(t, 30*time.Second, 5) // after the receiver came back
 	got := f.recv.all()
 	first503 := int64(-1)
 	for _, r := range got {
@@ -283,7 +301,9 @@ func TestWebhookDeadLetters(t *testing.T) {
 		DeliveryID string `json:"deliveryId"`
 	}
 	resp.decode(t, &ping)
-	waitFor(t, 30*time.Second, "a dead letter", func() bool { return len(f.dead.all()) == 1 })
+	wait.Eventually(t, 30*time.Second, func() (bool, string) {
+		return len(f.dead.all()) == 1, "no dead letter yet, want one; " + f.seen()
+	})
 	d := f.dead.all()[0]
 	attempts := len(webhooks.DefaultBackoff) + 1
 	if d.DeliveryID != ping.DeliveryID || d.Attempts != attempts || d.LastError != "status 500" || d.Body == "" {
@@ -292,9 +312,10 @@ func TestWebhookDeadLetters(t *testing.T) {
 	if strings.Contains(d.Body, f.secret) {
 		t.Error("the dead letter holds the secret")
 	}
-	waitFor(t, 5*time.Second, "the log to say deadLettered", func() bool {
+	wait.Eventually(t, 5*time.Second, func() (bool, string) {
 		l := f.log(t)
-		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "deadLettered" && l.Deliveries[0].Attempts == attempts
+		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "deadLettered" && l.Deliveries[0].Attempts == attempts,
+			fmt.Sprintf("delivery log %+v, want one deadLettered after %d attempts", l.Deliveries, attempts)
 	})
 	if n := len(f.recv.all()); n != attempts {
 		t.Errorf("the receiver got %d attempts, want %d", n, attempts)
@@ -307,9 +328,10 @@ func TestWebhookSlowReceiverIsRetried(t *testing.T) {
 	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: newTestClock(), AttemptTimeout: 3 * time.Second})
 	f.recv.set(t, "hang-once", f.secret)
 	f.srv.do(t, "POST", "/open/webhooks/"+f.hookID+"/test", f.token, "")
-	waitFor(t, 30*time.Second, "the retried delivery in the log", func() bool {
+	wait.Eventually(t, 30*time.Second, func() (bool, string) {
 		l := f.log(t)
-		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "delivered"
+		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "delivered",
+			fmt.Sprintf("delivery log %+v, want the retried delivery delivered", l.Deliveries)
 	})
 	l := f.log(t)
 	if d := l.Deliveries[0]; d.Attempts != 2 {
