@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/dev/testkit/wait"
 	"keygate/shared/store"
 )
 
@@ -146,14 +147,11 @@ func EnableStream(tb testing.TB, client *dynamodb.Client, table string) {
 		StreamSpecification: store.TableDefinition(table).StreamSpecification}); err != nil {
 		tb.Fatalf("enable the stream of %s: %v", table, err)
 	}
-	for {
+	wait.Eventually(tb, 30*time.Second, func() (bool, string) {
 		out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
 		if err != nil {
 			tb.Fatalf("describe %s: %v", table, err)
 		}
-		if aws.ToString(out.Table.LatestStreamArn) != "" {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return aws.ToString(out.Table.LatestStreamArn) != "", "the stream of " + table + " has no ARN yet"
+	})
 }

@@ -2,6 +2,7 @@ package streams
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"keygate/dev/dynamolocal"
 	"keygate/dev/samtemplate"
+	"keygate/dev/testkit/wait"
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }
@@ -88,16 +90,11 @@ func TestPoller(t *testing.T) {
 	put("AUDIT#bob", "fail-once")
 	put("AUDIT#bob", "e2")
 	want := []string{"INSERT AUDIT#alice e1", "INSERT AUDIT#bob fail-once", "INSERT AUDIT#bob e2"}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	wait.Eventually(t, 20*time.Second, func() (bool, string) {
 		mu.Lock()
-		n := len(got)
-		mu.Unlock()
-		if n >= len(want) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		defer mu.Unlock()
+		return len(got) >= len(want), fmt.Sprintf("got %v, want %v", got, want)
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != len(want) {

@@ -3,10 +3,13 @@ package assertion
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"keygate/dev/testkit/wait"
 )
 
 // memPublisher records published keys as the table would.
@@ -83,13 +86,10 @@ func TestRotateAndRefresh(t *testing.T) {
 		if got := h.Signing(at).ID; got != first {
 			t.Errorf("got %s, want %s", got, first)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for h.Signing(at).ID != newKid {
-			if time.Now().After(deadline) {
-				t.Fatal("the refreshed set never signed with the new key")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		wait.Eventually(t, 5*time.Second, func() (bool, string) {
+			got := h.Signing(at).ID
+			return got == newKid, "the refreshed set signs with " + got + ", want " + newKid
+		})
 	})
 	t.Run("a failed refresh keeps the held set", func(t *testing.T) {
 		fail := errors.New("secrets manager down")
@@ -106,13 +106,11 @@ func TestRotateAndRefresh(t *testing.T) {
 		}, now, nil)
 		at := now.Add(2 * RefreshInterval)
 		want := h2.Signing(at).ID
-		deadline := time.Now().Add(5 * time.Second)
-		for h2.refreshing.Load() || func() bool { mu.Lock(); defer mu.Unlock(); return calls < 2 }() {
-			if time.Now().After(deadline) {
-				t.Fatal("no refresh attempt")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		wait.Eventually(t, 5*time.Second, func() (bool, string) {
+			mu.Lock()
+			defer mu.Unlock()
+			return calls >= 2 && !h2.refreshing.Load(), fmt.Sprintf("%d reads of the set (refreshing %v), want a finished refresh attempt after the first", calls, h2.refreshing.Load())
+		})
 		if got := h2.Signing(at).ID; got != want {
 			t.Errorf("after a failed refresh got %s, want %s", got, want)
 		}

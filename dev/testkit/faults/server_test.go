@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/wait"
 	"keygate/shared/store"
 )
 
@@ -83,14 +84,12 @@ func TestHangReleasedByClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close() // also when the wait fails: it releases getItem
 	errc := make(chan error, 1)
 	go func() { errc <- getItem(t, s.URL, time.Minute) }()
-	for deadline := time.Now().Add(30 * time.Second); s.Requests() == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			s.Close()
-			t.Fatal("the hanging server got no request in 30 s")
-		}
-	}
+	wait.Eventually(t, 30*time.Second, func() (bool, string) {
+		return s.Requests() > 0, "the hanging server got no request, want the GetItem"
+	})
 	s.Close()
 	if err := <-errc; err == nil {
 		t.Errorf("got nil error after Close, want one")
