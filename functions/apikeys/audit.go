@@ -18,17 +18,15 @@ type eventListJSON struct {
 
 // audit handles GET /open/audit?keyId=&type=&limit=&cursor=: the caller's
 // audit log, newest first.
-func (f *Function) audit(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) audit(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	qs := r.URL.Query()
 	q := keys.EventQuery{KeyID: qs.Get("keyId")}
 	if t := qs.Get("type"); t != "" {
-		if q.Type, err = keys.ParseEventType(t); err != nil {
+		typ, err := keys.ParseEventType(t)
+		if err != nil {
 			return err
 		}
+		q.Type = typ
 	}
 	limit := keys.DefaultPageSize
 	if s := qs.Get("limit"); s != "" {
@@ -38,7 +36,7 @@ func (f *Function) audit(w http.ResponseWriter, r *http.Request) error {
 		}
 		limit = n
 	}
-	page, err := f.keys.Events(r.Context(), c, q, limit, qs.Get("cursor"))
+	page, err := f.keys.Events(r.Context(), c.Keys(), q, limit, qs.Get("cursor"))
 	if err != nil {
 		return err
 	}

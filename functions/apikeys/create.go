@@ -22,11 +22,7 @@ type createRequest struct {
 
 // create handles POST /open/apikeys: a new key for the caller, its token
 // returned this once.
-func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) create(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	var in createRequest
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
@@ -35,7 +31,7 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	issued, err := f.keys.Create(r.Context(), c, req)
+	issued, err := f.keys.Create(r.Context(), c.Keys(), req)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		return nil, err
 	}
 	f := &Function{keys: svc, flusher: flusher, logger: logger}
-	mux, err := httpapi.NewMux(routes.ApiKeysFunction, map[string]httpapi.HandlerFunc{
+	mux, err := httpapi.NewMux(routes.ApiKeysFunction, map[string]httpapi.KeyHandlerFunc{
 		"POST /open/apikeys":                f.create,
 		"GET /open/apikeys":                 f.list,
 		"GET /open/apikeys/{keyId}":         f.get,

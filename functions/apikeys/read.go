@@ -18,11 +18,7 @@ type listJSON struct {
 
 // list handles GET /open/apikeys?limit=&cursor=: the caller's keys, newest
 // first, a page at a time.
-func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) list(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	q := r.URL.Query()
 	limit := keys.DefaultPageSize
 	if s := q.Get("limit"); s != "" {
@@ -32,7 +28,7 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 		}
 		limit = n
 	}
-	page, err := f.keys.List(r.Context(), c, limit, q.Get("cursor"))
+	page, err := f.keys.List(r.Context(), c.Keys(), limit, q.Get("cursor"))
 	if err != nil {
 		return err
 	}
@@ -48,12 +44,8 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 // get handles GET /open/apikeys/{keyId}.
-func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	k, err := f.keys.Get(r.Context(), c, r.PathValue("keyId"))
+func (f *Function) get(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	k, err := f.keys.Get(r.Context(), c.Keys(), r.PathValue("keyId"))
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,7 @@ const maxGraceSeconds = int64(keys.MaxGracePeriod / time.Second)
 // rotate handles POST /open/apikeys/{keyId}/rotate: a new key with the old
 // one's attributes; the old key is deleted (grace 0) or expires after the
 // grace period, in the same transaction. The cache is flushed as by delete.
-func (f *Function) rotate(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) rotate(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	var in rotateRequest
 	if err := httpapi.DecodeOptionalJSON(r, &in); err != nil {
 		return err
@@ -35,7 +31,7 @@ func (f *Function) rotate(w http.ResponseWriter, r *http.Request) error {
 		// so a huge number cannot overflow into a valid duration.
 		grace = time.Duration(min(max(*in.GracePeriodSeconds, -1), maxGraceSeconds+1)) * time.Second
 	}
-	rot, err := f.keys.Rotate(r.Context(), c, r.PathValue("keyId"), grace, f.stageCache(r))
+	rot, err := f.keys.Rotate(r.Context(), c.Keys(), r.PathValue("keyId"), grace, f.stageCache(r))
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,8 @@ import (
 // admits such a key on this route only) for a session key, returned once.
 // The link key is deleted in the same transaction, so a second use is a
 // 403, and the authorizer cache is flushed as by delete.
-func (f *Function) signIn(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	in, err := f.keys.ExchangeSignInLink(r.Context(), c, f.stageCache(r))
+func (f *Function) signIn(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	in, err := f.keys.ExchangeSignInLink(r.Context(), c.Keys(), f.stageCache(r))
 	if err != nil {
 		return err
 	}

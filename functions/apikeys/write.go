@@ -19,11 +19,7 @@ type updateRequest struct {
 }
 
 // update handles PATCH /open/apikeys/{keyId}: a new name, a new allowlist.
-func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) update(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	var in updateRequest
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
@@ -33,9 +29,11 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 	}
 	ch := keys.KeyChanges{Name: in.Name, SetAllowedCIDRs: in.AllowedCIDRs.Set, SetRateLimit: in.RateLimit.Set, SetQuota: in.Quota.Set}
 	if in.AllowedCIDRs.Set && !in.AllowedCIDRs.Null {
-		if ch.AllowedCIDRs, err = keys.ParseCIDRs(in.AllowedCIDRs.Value); err != nil {
+		cidrs, err := keys.ParseCIDRs(in.AllowedCIDRs.Value)
+		if err != nil {
 			return err
 		}
+		ch.AllowedCIDRs = cidrs
 	}
 	if in.RateLimit.Set && !in.RateLimit.Null {
 		r, err := in.RateLimit.Value.toDomain()
@@ -51,7 +49,7 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 		}
 		ch.Quota = &q
 	}
-	k, err := f.keys.Update(r.Context(), c, r.PathValue("keyId"), ch)
+	k, err := f.keys.Update(r.Context(), c.Keys(), r.PathValue("keyId"), ch)
 	if err != nil {
 		return err
 	}
@@ -67,13 +65,9 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 // is gone from the table, so every uncached authorization of it fails; a
 // 500 would tell the client the deletion failed when it did not, and a retry
 // would find no key (404) and could not flush either.
-func (f *Function) delete(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) delete(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	keyID := r.PathValue("keyId")
-	flush, err := f.keys.Revoke(r.Context(), c, keyID, f.stageCache(r))
+	flush, err := f.keys.Revoke(r.Context(), c.Keys(), keyID, f.stageCache(r))
 	if err != nil {
 		return err
 	}

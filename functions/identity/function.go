@@ -34,7 +34,7 @@ func New(cfg Config, st Directory) (*Function, error) {
 	if f.logger == nil {
 		f.logger = slog.Default()
 	}
-	mux, err := httpapi.NewMux(routes.IdentityFunction, map[string]httpapi.HandlerFunc{
+	mux, err := httpapi.NewMux(routes.IdentityFunction, map[string]httpapi.KeyHandlerFunc{
 		"GET /open/auth/whoami":             f.whoami,
 		"GET /open/workspace/{workspaceId}": f.workspace,
 	}, f.logger)
@@ -71,11 +71,7 @@ type workspaceJSON struct {
 
 // whoami handles GET /open/auth/whoami. When the authorizer left the
 // memberships out (too many for its context), they are read from the store.
-func (f *Function) whoami(w http.ResponseWriter, r *http.Request) error {
-	id, err := access.IdentityFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) whoami(w http.ResponseWriter, r *http.Request, id access.Caller) error {
 	out := whoamiJSON{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes, Workspaces: []workspaceRoleJSON{}}
 	if out.Scopes == nil {
 		out.Scopes = []keys.Scope{}
@@ -100,11 +96,7 @@ func (f *Function) whoami(w http.ResponseWriter, r *http.Request) error {
 // workspace handles GET /open/workspace/{workspaceId}: 404 for an unknown
 // workspace, 403 when the caller is not a member or the key has neither the
 // read nor the write scope (as the authorizer's policy already decides).
-func (f *Function) workspace(w http.ResponseWriter, r *http.Request) error {
-	id, err := access.IdentityFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) workspace(w http.ResponseWriter, r *http.Request, id access.Caller) error {
 	if !id.HasScope(keys.ScopeRead) && !id.HasScope(keys.ScopeWrite) {
 		// The policy grants workspace routes to read or write keys only.
 		return errNotMember
@@ -116,7 +108,7 @@ func (f *Function) workspace(w http.ResponseWriter, r *http.Request) error {
 	if !keys.ValidID(wsID) {
 		return errNotMember
 	}
-	role, err := f.roleIn(r.Context(), id, wsID)
+	role, err := f.roleIn(r.Context(), id.Identity, wsID)
 	if err != nil {
 		return err
 	}

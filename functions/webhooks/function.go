@@ -23,7 +23,7 @@ func New(cfg Config, svc *webhooks.Service) (*Function, error) {
 	if f.logger == nil {
 		f.logger = slog.Default()
 	}
-	mux, err := httpapi.NewMux(routes.WebhooksFunction, map[string]httpapi.HandlerFunc{
+	mux, err := httpapi.NewMux(routes.WebhooksFunction, map[string]httpapi.KeyHandlerFunc{
 		"GET /open/webhooks":                        f.list,
 		"POST /open/webhooks":                       f.create,
 		"GET /open/webhooks/{webhookId}":            f.get,
@@ -54,16 +54,12 @@ type updateRequest struct {
 	Description *string   `json:"description"`
 }
 
-func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) create(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	var in createRequest
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	wh, err := f.svc.Create(r.Context(), c, webhooks.CreateInput{URL: in.URL, Events: in.Events, Description: in.Description})
+	wh, err := f.svc.Create(r.Context(), c.Keys(), webhooks.CreateInput{URL: in.URL, Events: in.Events, Description: in.Description})
 	if err != nil {
 		return err
 	}
@@ -73,12 +69,8 @@ func (f *Function) create(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	ws, err := f.svc.List(r.Context(), c)
+func (f *Function) list(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	ws, err := f.svc.List(r.Context(), c.Keys())
 	if err != nil {
 		return err
 	}
@@ -91,12 +83,8 @@ func (f *Function) list(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	wh, err := f.svc.Get(r.Context(), c, r.PathValue("webhookId"))
+func (f *Function) get(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	wh, err := f.svc.Get(r.Context(), c.Keys(), r.PathValue("webhookId"))
 	if err != nil {
 		return err
 	}
@@ -104,16 +92,12 @@ func (f *Function) get(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) update(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	var in updateRequest
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	wh, err := f.svc.Update(r.Context(), c, r.PathValue("webhookId"), webhooks.UpdateInput{URL: in.URL, Events: in.Events, Description: in.Description})
+	wh, err := f.svc.Update(r.Context(), c.Keys(), r.PathValue("webhookId"), webhooks.UpdateInput{URL: in.URL, Events: in.Events, Description: in.Description})
 	if err != nil {
 		return err
 	}
@@ -122,13 +106,9 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (f *Function) remove(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (f *Function) remove(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	id := r.PathValue("webhookId")
-	if err := f.svc.Delete(r.Context(), c, id); err != nil {
+	if err := f.svc.Delete(r.Context(), c.Keys(), id); err != nil {
 		return err
 	}
 	f.logger.InfoContext(r.Context(), "webhook deleted", "userId", c.UserID, "webhookId", id, "byKeyId", c.KeyID)
@@ -136,12 +116,8 @@ func (f *Function) remove(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (f *Function) test(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	id, err := f.svc.Test(r.Context(), c, r.PathValue("webhookId"))
+func (f *Function) test(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	id, err := f.svc.Test(r.Context(), c.Keys(), r.PathValue("webhookId"))
 	if err != nil {
 		return err
 	}
@@ -149,12 +125,8 @@ func (f *Function) test(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (f *Function) deliveries(w http.ResponseWriter, r *http.Request) error {
-	c, err := access.CallerFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	ds, err := f.svc.Deliveries(r.Context(), c, r.PathValue("webhookId"))
+func (f *Function) deliveries(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	ds, err := f.svc.Deliveries(r.Context(), c.Keys(), r.PathValue("webhookId"))
 	if err != nil {
 		return err
 	}

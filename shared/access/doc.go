@@ -19,5 +19,7 @@
 // The context holds strings only: userId, keyId, scopes ("read,write"),
 // workspaces ("ws1:owner,ws2:readOnly"), and on Deny a reason. Functions read
 // it back with IdentityFromContext or IdentityFromAuthorizer, which reject
-// malformed context instead of returning a default identity.
+// malformed context instead of returning a default identity; keygate's own
+// functions get it as a Caller (with the request's address, user agent and
+// id), which shared/httpapi resolves once per request (CallerFromContext).
 package access

@@ -63,22 +63,6 @@ func IdentityFromContext(ctx context.Context) (Identity, error) {
 	return IdentityFromAuthorizer(rc.Authorizer)
 }
 
-// CallerFromContext is the key that made the request, as the authorizer's
-// context names it, with the request's source address, user agent and id
-// for the audit log: the keys.Caller of every function that manages a
-// user's resources.
-func CallerFromContext(ctx context.Context) (keys.Caller, error) {
-	id, err := IdentityFromContext(ctx)
-	if err != nil {
-		return keys.Caller{}, err // a configuration error: 500, logged
-	}
-	c := keys.Caller{UserID: id.UserID, KeyID: id.KeyID, Scopes: id.Scopes}
-	if rc, ok := core.GetAPIGatewayContextFromContext(ctx); ok {
-		c.SourceIP, c.UserAgent, c.RequestID = rc.Identity.SourceIP, rc.Identity.UserAgent, rc.RequestID
-	}
-	return c, nil
-}
-
 // IdentityFromAuthorizer reads the identity from requestContext.authorizer.
 // Every field is checked: ids must be keys.ValidID, scopes and roles known,
 // no duplicates, a principalId (if present) equal to userId, and no Deny

@@ -17,8 +17,10 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // NewMux returns a ServeMux serving exactly the routes of function in the
 // route table, each with its handler from handlers (keyed by
 // routes.Route.Pattern). A route without a handler, or a handler without a
-// route, is an error: the function and the table cannot drift apart.
-func NewMux(function string, handlers map[string]HandlerFunc, logger *slog.Logger) (*http.ServeMux, error) {
+// route, is an error: the function and the table cannot drift apart. On
+// every key route the caller is resolved from the authorizer's context
+// before the handler runs, which a KeyHandlerFunc receives (see bind).
+func NewMux[H Handler](function string, handlers map[string]H, logger *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	left := maps.Clone(handlers)
 	for _, rt := range routes.Of(function) {
@@ -27,8 +29,12 @@ func NewMux(function string, handlers map[string]HandlerFunc, logger *slog.Logge
 			return nil, fmt.Errorf("httpapi: %s has no handler for its route %s", function, rt.Pattern())
 		}
 		delete(left, rt.Pattern())
+		serve, err := bind(rt, any(h))
+		if err != nil {
+			return nil, err
+		}
 		mux.HandleFunc(rt.Pattern(), func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
+			if err := serve(w, r); err != nil {
 				Error(w, r, logger, err)
 			}
 		})
