@@ -3,8 +3,8 @@ package main
 import (
 	"strconv"
 	"strings"
-	"time"
 
+	"keygate/shared/keys"
 	"keygate/shared/webhooks"
 )
 
@@ -31,7 +31,7 @@ func (c *cli) printWebhook(w webhooks.Webhook, created bool) error {
 		v = webhooks.Created{Webhook: w}
 	}
 	return c.emit(v, func() error {
-		pairs := []string{"id", w.ID, "url", w.URL, "events", joinEvents(w.Events), "description", w.Description, "created", cliTime(w.CreatedAt)}
+		pairs := []string{"id", w.ID, "url", w.URL, "events", joinEvents(w.Events), "description", w.Description, "created", keys.FormatTime(w.CreatedAt)}
 		if created {
 			pairs = append(pairs, "secret", w.Secret+"   (shown this only time: it signs every delivery)")
 		}
@@ -46,8 +46,6 @@ func joinEvents(ts []webhooks.EventType) string {
 	}
 	return strings.Join(s, ",")
 }
-
-func cliTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // parseWebhook parses a webhook command's arguments, then builds the use
 // cases: the start of every webhook command.
@@ -101,7 +99,7 @@ func (c *cli) webhookList(args []string) error {
 	}
 	rows := make([][]string, len(ws))
 	for i, w := range ws {
-		rows[i] = []string{w.ID, w.URL, joinEvents(w.Events), cliTime(w.CreatedAt)}
+		rows[i] = []string{w.ID, w.URL, joinEvents(w.Events), keys.FormatTime(w.CreatedAt)}
 	}
 	if ws == nil {
 		ws = []webhooks.Webhook{}
@@ -194,7 +192,7 @@ func (c *cli) webhookDeliveries(args []string) error {
 	for i, d := range ds {
 		next := "-"
 		if !d.NextRetryAt.IsZero() {
-			next = cliTime(d.NextRetryAt)
+			next = keys.FormatTime(d.NextRetryAt)
 		}
 		rows[i] = []string{d.ID, string(d.Type), string(d.Status), strconv.Itoa(d.Attempts), strconv.Itoa(d.LastStatusCode), orDash(&d.LastError), next}
 	}

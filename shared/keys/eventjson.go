@@ -27,7 +27,7 @@ type actorJSON struct {
 // it: retention is the deployment's, not the event's.
 func (e Event) MarshalJSON() ([]byte, error) {
 	return json.Marshal(eventJSON{
-		ID: e.ID, Type: e.Type, CreatedAt: e.At.UTC().Format(TimeFormat), UserID: e.UserID, KeyID: nullIfEmpty(e.KeyID),
+		ID: e.ID, Type: e.Type, CreatedAt: FormatTime(e.At), UserID: e.UserID, KeyID: nullIfEmpty(e.KeyID),
 		Actor: actorJSON{KeyID: nullIfEmpty(e.Actor.KeyID), Operator: nullIfEmpty(e.Actor.Operator),
 			SourceIP: e.Actor.SourceIP, UserAgent: e.Actor.UserAgent, RequestID: e.Actor.RequestID},
 		Changes: e.Changes,
