@@ -1,43 +1,20 @@
 package authorizer
 
 import (
-	"errors"
 	"keygate/shared/access"
-	"keygate/shared/apikey"
 	"keygate/shared/lambdaenv"
-	"strings"
 )
 
-// ConfigFromEnv reads the authorizer's configuration once, at start: the
-// settings every keygate Lambda reads (lambdaenv.Load: TABLE_NAME required,
-// DYNAMODB_ENDPOINT, LOG_LEVEL), KEY_PREFIX (default sk) and
-// AUTHORIZER_CACHE_TTL (seconds; above 0 or unset bounds an Allow's latency,
-// see Config.MaxAllowLatency), each trimmed. The Lambda main and the local
-// gateway both use it.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	base, err := lambdaenv.Load(getenv, true)
-	if err != nil {
-		return Config{}, err
-	}
-	prefix, err := apikey.PrefixFromEnv(getenv)
-	if err != nil {
-		return Config{}, err
-	}
-	cacheOn, err := access.CacheMayBeOn(getenv)
-	if err != nil {
-		return Config{}, err
-	}
-	usage := UsageKeys{Open: strings.TrimSpace(getenv("USAGE_KEY_OPEN")), Throttled: strings.TrimSpace(getenv("USAGE_KEY_THROTTLED")),
-		Exhausted: strings.TrimSpace(getenv("USAGE_KEY_EXHAUSTED"))}
-	if (usage.Open == "") != (usage.Throttled == "") || (usage.Open == "") != (usage.Exhausted == "") {
-		return Config{}, errors.New("USAGE_KEY_OPEN, USAGE_KEY_THROTTLED and USAGE_KEY_EXHAUSTED go together")
-	}
-	c := Config{UsageKeys: usage, TableName: base.TableName, DynamoDBEndpoint: base.DynamoDBEndpoint, Region: base.Region, LogLevel: base.LogLevel, KeyPrefix: prefix}
-	if c.Upstream, _, err = upstreamFromEnv(getenv); err != nil {
-		return Config{}, err
-	}
-	if cacheOn {
+// ConfigFrom is the authorizer's configuration from its settings, read
+// once at start by lambdaenv (Env.Authorizer): the token prefix, the usage
+// plans' keys, the identity assertion when there is an upstream, and, when
+// the authorizer cache may be on (AUTHORIZER_CACHE_TTL above 0 or unset),
+// the bound on an Allow's latency (Config.MaxAllowLatency). Wire, which the
+// Lambda main and the local gateway both call, uses it.
+func ConfigFrom(s lambdaenv.Authorizer) Config {
+	c := Config{KeyPrefix: s.KeyPrefix, UsageKeys: UsageKeys(s.UsageKeys), Upstream: upstreamFrom(s.Upstream, s.AuthorizerCacheTTL)}
+	if s.AuthorizerCacheTTL > 0 {
 		c.MaxAllowLatency = access.MaxAllowLatency
 	}
-	return c, nil
+	return c
 }

@@ -34,14 +34,6 @@ const (
 
 // Config configures a Handler.
 type Config struct {
-	// TableName and DynamoDBEndpoint locate the table; main uses them to
-	// build the one DynamoDB client (New does not read them).
-	TableName        string
-	DynamoDBEndpoint string
-	// Region is the AWS region ("" with a custom endpoint: us-east-1).
-	Region string
-	// LogLevel is the level of the logger main builds.
-	LogLevel slog.Level
 	// KeyPrefix is the token prefix (default apikey.DefaultPrefix).
 	KeyPrefix string
 	// DeadlineMargin is kept free before the invocation deadline, so calls

@@ -43,8 +43,7 @@ func TestSignInLinkKeyReachesTheExchangeOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"TABLE_NAME": f.table, "UPSTREAM_URL": "https://upstream.example.com", "SIGNING_KEY_FILE": keyFile}
-	h, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Getenv: func(k string) string { return env[k] }, DynamoDB: f.client,
-		Logger: testLogger(f), Now: time.Now})
+	h, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: testLogger(f), Now: time.Now}, f.client)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,14 @@ package authorizer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"keygate/shared/access"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
+	"keygate/shared/lambdaenv"
 )
 
 // DefaultAssertionLifetime is the assertion lifetime when
@@ -37,37 +34,19 @@ type Upstream struct {
 	SecretID, KeyFile string
 }
 
-// upstreamFromEnv reads the upstream settings; ok is false when
-// UPSTREAM_URL is unset (no upstream: no assertion).
-func upstreamFromEnv(getenv func(string) string) (u Upstream, ok bool, err error) {
-	u.Audience = strings.TrimSpace(getenv("UPSTREAM_URL"))
-	if u.Audience == "" {
-		return Upstream{}, false, nil
+// upstreamFrom is the upstream's assertion settings (none without
+// UPSTREAM_URL): the lifetime defaults to DefaultAssertionLifetime and is
+// raised to the authorizer cache TTL plus assertion.LifetimeMargin.
+func upstreamFrom(s lambdaenv.Upstream, cacheTTL time.Duration) Upstream {
+	if s.URL == "" {
+		return Upstream{}
 	}
-	if p, err := url.Parse(u.Audience); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-		return Upstream{}, false, fmt.Errorf("UPSTREAM_URL %q: want an http or https URL", u.Audience)
+	lifetime := s.Lifetime
+	if lifetime == 0 {
+		lifetime = DefaultAssertionLifetime
 	}
-	u.Issuer = strings.TrimSpace(getenv("ASSERTION_ISSUER"))
-	u.Lifetime = DefaultAssertionLifetime
-	if v := strings.TrimSpace(getenv("ASSERTION_LIFETIME")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 60 || time.Duration(n)*time.Second > assertion.MaxLifetime {
-			return Upstream{}, false, fmt.Errorf("ASSERTION_LIFETIME %q: want seconds from 60 to %d", v, int(assertion.MaxLifetime.Seconds()))
-		}
-		u.Lifetime = time.Duration(n) * time.Second
-	}
-	ttl := time.Hour // unset: the cache may be on for as long as API Gateway allows
-	if v := strings.TrimSpace(getenv("AUTHORIZER_CACHE_TTL")); v != "" {
-		n, _ := strconv.Atoi(v) // validated by access.CacheMayBeOn
-		ttl = time.Duration(n) * time.Second
-	}
-	u.Lifetime = max(u.Lifetime, ttl+assertion.LifetimeMargin)
-	u.SecretID = strings.TrimSpace(getenv("SIGNING_KEY_SECRET"))
-	u.KeyFile = strings.TrimSpace(getenv("SIGNING_KEY_FILE"))
-	if (u.SecretID == "") == (u.KeyFile == "") {
-		return Upstream{}, false, errors.New("UPSTREAM_URL needs exactly one of SIGNING_KEY_SECRET and SIGNING_KEY_FILE")
-	}
-	return u, true, nil
+	return Upstream{Audience: s.URL, Issuer: s.Issuer, Lifetime: max(lifetime, cacheTTL+assertion.LifetimeMargin),
+		SecretID: s.SigningKeySecret, KeyFile: s.SigningKeyFile}
 }
 
 // publishTimeout bounds the start's publication of the public keys.
@@ -77,10 +56,10 @@ const publishTimeout = 5 * time.Second
 // its public keys for the JWKS and returns the signer. Any failure stops the
 // start: an authorizer that cannot sign, or whose key no verifier could
 // find, must not allow anything.
-func newSigner(ctx context.Context, u Upstream, getenv func(string) string, pub assertion.Publisher, now time.Time, logger *slog.Logger) (*assertion.Signer, error) {
+func newSigner(ctx context.Context, u Upstream, aws lambdaenv.AWS, pub assertion.Publisher, now time.Time, logger *slog.Logger) (*assertion.Signer, error) {
 	src := assertion.FileSource(u.KeyFile)
 	if u.SecretID != "" {
-		client, err := assertion.NewSecretsClient(getenv)
+		client, err := assertion.NewSecretsClient(aws)
 		if err != nil {
 			return nil, fmt.Errorf("secrets manager client: %w", err)
 		}

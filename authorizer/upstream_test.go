@@ -18,7 +18,7 @@ import (
 	"keygate/shared/lambdaenv"
 )
 
-func TestUpstreamConfigFromEnv(t *testing.T) {
+func TestUpstreamConfigFrom(t *testing.T) {
 	base := map[string]string{"TABLE_NAME": "t", "UPSTREAM_URL": "https://api.example.com", "SIGNING_KEY_FILE": "/data/k.json"}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
@@ -50,7 +50,7 @@ func TestUpstreamConfigFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := authorizer.ConfigFromEnv(func(k string) string { return tt.env[k] })
+			cfg, err := configOf(tt.env)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err: got %v, want error %v", err, tt.wantErr)
 			}
@@ -74,8 +74,8 @@ func TestAllowCarriesAssertion(t *testing.T) {
 	}
 	now := time.Now().Truncate(time.Second)
 	env := map[string]string{"TABLE_NAME": f.table, "UPSTREAM_URL": "https://upstream.example.com", "SIGNING_KEY_FILE": keyFile, "AUTHORIZER_CACHE_TTL": "300"}
-	h, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Getenv: func(k string) string { return env[k] }, DynamoDB: f.calls.counting(f.client),
-		Logger: testLogger(f), Now: func() time.Time { return now }})
+	h, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: testLogger(f), Now: func() time.Time { return now }},
+		f.calls.counting(f.client))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestAllowCarriesAssertion(t *testing.T) {
 	}
 	t.Run("a start without a readable key file fails", func(t *testing.T) {
 		env := map[string]string{"TABLE_NAME": f.table, "UPSTREAM_URL": "https://upstream.example.com", "SIGNING_KEY_FILE": filepath.Join(t.TempDir(), "none.json")}
-		if _, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Getenv: func(k string) string { return env[k] }, DynamoDB: f.client, Logger: testLogger(f)}); err == nil {
+		if _, err := authorizer.Wire(t.Context(), lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: testLogger(f)}, f.client); err == nil {
 			t.Error("got nil error, want the start to fail")
 		}
 	})

@@ -6,28 +6,31 @@ import (
 	"time"
 
 	"keygate/shared/lambdaenv"
+	"keygate/shared/store"
 )
 
 // Wire builds the authorizer from its environment: the one wiring its
-// bootstrap and the local gateway both call. A configuration error stops
-// the start.
-func Wire(ctx context.Context, d lambdaenv.Deps) (*Handler, error) {
-	cfg, err := ConfigFromEnv(d.Getenv)
+// bootstrap and the local gateway both call. api is the DynamoDB client
+// (nil: one built from the environment). A configuration error stops the
+// start.
+func Wire(ctx context.Context, d lambdaenv.Deps, api store.API) (*Handler, error) {
+	s, err := d.Env.Authorizer()
 	if err != nil {
 		return nil, err
 	}
-	st, err := d.Store(ctx, lambdaenv.Base{TableName: cfg.TableName, DynamoDBEndpoint: cfg.DynamoDBEndpoint, Region: cfg.Region})
+	st, err := store.Open(ctx, api, s.DynamoDB, s.AWS)
 	if err != nil {
 		return nil, err
 	}
+	cfg := ConfigFrom(s)
 	cfg.Now = d.Now
-	logger := d.LoggerFor(cfg.LogLevel)
+	logger := d.LoggerFor(s.LogLevel)
 	if cfg.Upstream.Audience != "" {
 		now := time.Now
 		if d.Now != nil {
 			now = d.Now
 		}
-		if cfg.Signer, err = newSigner(ctx, cfg.Upstream, d.Getenv, st, now(), logger); err != nil {
+		if cfg.Signer, err = newSigner(ctx, cfg.Upstream, s.AWS, st, now(), logger); err != nil {
 			return nil, fmt.Errorf("identity assertion: %w", err)
 		}
 	}

@@ -1,10 +1,10 @@
-// Command bootstrap is the authorizer Lambda: authorizer.Wire builds it from
-// the environment, once, then the Lambda runtime starts.
+// Command bootstrap is the authorizer Lambda: authorizer.Wire builds it
+// once from the environment (its settings, then its DynamoDB client), then
+// the Lambda runtime starts.
 package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -15,7 +15,7 @@ import (
 func main() { lambdaenv.Main("authorizer", run) }
 
 func run(ctx context.Context) error {
-	h, err := authorizer.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv})
+	h, err := authorizer.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()}, nil)
 	if err != nil {
 		return err
 	}

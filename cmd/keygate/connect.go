@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"keygate/shared/awsenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
 
@@ -81,11 +83,20 @@ func (c *cli) dynamo() (*dynamodb.Client, error) {
 // newDynamoClient builds the CLI's DynamoDB client. Against AWS it uses the
 // SDK's full configuration chain (profiles, SSO, assumed roles), as operators
 // expect of a command-line tool; against a custom endpoint it uses the
-// store's client, reading credentials from getenv (the CLI's environment),
-// with placeholder ones when none are set.
+// store's client, with the region and credentials of getenv (the CLI's
+// environment, read as the Lambdas read theirs), placeholder ones when none
+// are set.
 func newDynamoClient(ctx context.Context, endpoint, region string, getenv func(string) string) (*dynamodb.Client, error) {
 	if endpoint != "" {
-		return store.NewClient(ctx, store.ClientOptions{Endpoint: endpoint, Region: region, Getenv: getenv})
+		env := lambdaenv.FromGetenv(getenv).AWS()
+		if region == "" {
+			region = env.Region
+		}
+		creds, err := awsenv.CredentialsOrLocal(env, true)
+		if err != nil {
+			return nil, err
+		}
+		return store.NewClient(ctx, store.ClientOptions{Endpoint: endpoint, Region: region, Credentials: creds})
 	}
 	var opts []func(*config.LoadOptions) error
 	if region != "" {

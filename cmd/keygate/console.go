@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"strings"
 
-	"keygate/shared/apikey"
 	"keygate/shared/keys"
+	"keygate/shared/lambdaenv"
 )
 
 // consoleLink: keygate console-link <userId> [--url BASE]
@@ -18,7 +18,7 @@ func (c *cli) consoleLink(args []string) error {
 			"again, or after 15 minutes, is refused. Browsers never send fragments to servers, and the page\n"+
 			"removes the key from the address bar and keeps only the session key, in the tab's session storage.")
 	base := fs.String("url", c.getenv("KEYGATE_URL"), "the API's `URL` with its stage, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/v1 (env KEYGATE_URL)")
-	envPrefix, _ := apikey.PrefixFromEnv(c.getenv)
+	envPrefix, _ := lambdaenv.FromGetenv(c.getenv).KeyPrefix()
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
 	pos, err := fs.parse(args)
 	if err != nil {

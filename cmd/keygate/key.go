@@ -10,6 +10,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
+	"keygate/shared/lambdaenv"
 )
 
 // keyCreate: keygate key create <userId> --name NAME [--scopes ...] [--expires ...]
@@ -19,7 +20,7 @@ func (c *cli) keyCreate(args []string) error {
 	name := fs.String("name", "", "what the key is for (required)")
 	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin, webhook (default all four)")
 	expires := fs.String("expires", "", "expiry: an RFC 3339 `time` (2030-01-02T15:04:05Z) or a duration from now (720h, 30d); default never")
-	envPrefix, envPrefixErr := apikey.PrefixFromEnv(c.getenv)
+	envPrefix, envPrefixErr := lambdaenv.FromGetenv(c.getenv).KeyPrefix()
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
 	quiet := fs.Bool("quiet", false, "print only the token")
 	allow := fs.String("allow", "", "comma-separated `CIDRs` (or addresses) the key works from; default any address")

@@ -6,7 +6,7 @@ import (
 )
 
 // TestKeyCreatePrefixFromEnv checks that key create reads its default token
-// prefix as the Lambdas do (apikey.PrefixFromEnv): trimmed, "sk" when unset,
+// prefix as the Lambdas do (lambdaenv, KEY_PREFIX): trimmed, "sk" when unset,
 // an invalid KEY_PREFIX a usage error unless --prefix overrides it.
 func TestKeyCreatePrefixFromEnv(t *testing.T) {
 	e := newTestEnv(t)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"keygate/shared/access"
 	"keygate/shared/apigw"
 	"keygate/shared/keys"
+	"keygate/shared/lambdaenv"
 )
 
 // keyService connects and returns the domain's key service on the table:
@@ -39,18 +39,14 @@ func (c *cli) keyService(prefix string) (*keys.Service, error) {
 }
 
 // auditRetention is how long the audit events of the CLI's changes are
-// kept: AUDIT_RETENTION_DAYS as the functions read it, default the
-// template's.
+// kept: AUDIT_RETENTION_DAYS as the functions read it (lambdaenv), default
+// the template's.
 func (c *cli) auditRetention() (time.Duration, error) {
-	v := strings.TrimSpace(c.getenv("AUDIT_RETENTION_DAYS"))
-	if v == "" {
-		return keys.DefaultAuditRetention, nil
+	d, err := lambdaenv.FromGetenv(c.getenv).AuditRetention()
+	if err != nil {
+		return 0, usageErrorf("%v", err)
 	}
-	days, err := strconv.Atoi(v)
-	if err != nil || days < 1 {
-		return 0, usageErrorf("AUDIT_RETENTION_DAYS %q: want a number of days, 1 or more", v)
-	}
-	return time.Duration(days) * 24 * time.Hour, nil
+	return d, nil
 }
 
 // memberships connects and returns the membership use cases: every change

@@ -14,7 +14,7 @@ import (
 	"keygate/dev/demo"
 	"keygate/dev/gateway"
 	"keygate/dev/gateway/inproc"
-	"keygate/shared/apikey"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
 
@@ -54,7 +54,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	prefix, err := apikey.PrefixFromEnv(func(k string) string { return env[k] })
+	prefix, err := lambdaenv.Map(env).KeyPrefix()
 	if err != nil {
 		return err
 	}

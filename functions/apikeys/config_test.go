@@ -6,12 +6,22 @@ import (
 
 	"keygate/functions/apikeys"
 	"keygate/shared/access"
+	"keygate/shared/lambdaenv"
 )
 
 // cursorKey is a CURSOR_KEY long enough to be accepted.
 const cursorKey = "0123456789abcdef0123456789abcdef"
 
-func TestConfigFromEnv(t *testing.T) {
+// configOf reads env as the bootstrap does: the settings, then the Config.
+func configOf(env map[string]string) (apikeys.Config, error) {
+	s, err := lambdaenv.Map(env).APIKeys()
+	if err != nil {
+		return apikeys.Config{}, err
+	}
+	return apikeys.ConfigFrom(s), nil
+}
+
+func TestConfigFrom(t *testing.T) {
 	tests := []struct {
 		name       string
 		env        map[string]string
@@ -32,15 +42,15 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := apikeys.ConfigFromEnv(func(k string) string { return tt.env[k] })
+			cfg, err := configOf(tt.env)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err: got %v, want error=%v", err, tt.wantErr)
 			}
 			if err != nil {
 				return
 			}
-			if cfg.KeyPrefix != tt.wantPrefix || cfg.AllowOrigin != tt.wantOrigin || cfg.TableName != "t" {
-				t.Errorf("config: got %+v, want prefix %s origin %s", cfg, tt.wantPrefix, tt.wantOrigin)
+			if cfg.KeyPrefix != tt.wantPrefix || cfg.AllowOrigin != tt.wantOrigin || string(cfg.CursorKey) != cursorKey {
+				t.Errorf("config: got %+v, want prefix %s origin %s and the cursor key", cfg, tt.wantPrefix, tt.wantOrigin)
 			}
 		})
 	}
@@ -58,8 +68,7 @@ func TestReflushOnlyWithTheCacheOn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{"TABLE_NAME": "t", "CURSOR_KEY": cursorKey, "AUTHORIZER_CACHE_TTL": tt.ttl}
-			cfg, err := apikeys.ConfigFromEnv(func(k string) string { return env[k] })
+			cfg, err := configOf(map[string]string{"TABLE_NAME": "t", "CURSOR_KEY": cursorKey, "AUTHORIZER_CACHE_TTL": tt.ttl})
 			if err != nil {
 				t.Fatal(err)
 			}

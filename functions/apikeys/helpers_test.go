@@ -19,7 +19,6 @@ import (
 	"keygate/dev/testkit/iamcheck"
 	"keygate/dev/testkit/testlog"
 	"keygate/functions/apikeys"
-	"keygate/functions/internal/fnenv"
 	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
@@ -94,7 +93,7 @@ var testCursorKey = []byte("test-cursor-key-0123456789abcdef-0123456789")
 
 // testConfig is the function's configuration in these tests.
 func testConfig(logger *slog.Logger, clock func() time.Time) apikeys.Config {
-	return apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk", Logger: logger, CursorKey: testCursorKey, Now: clock}
+	return apikeys.Config{AllowOrigin: "*", KeyPrefix: "sk", Logger: logger, CursorKey: testCursorKey, Now: clock}
 }
 
 // newFunction builds the function on the recorded store with cfg.

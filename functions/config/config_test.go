@@ -12,21 +12,17 @@ import (
 	"keygate/dev/testkit/testlog"
 	"keygate/functions/config"
 	"keygate/shared/apperr"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/openapi/openapitest"
 )
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
+// newFunction wires the function on env, as its bootstrap does.
 func newFunction(tb testing.TB, env map[string]string) *config.Function {
 	tb.Helper()
-	cfg, err := config.ConfigFromEnv(envOf(env))
+	logger, _ := testlog.New()
+	f, err := config.Wire(context.Background(), lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: logger})
 	if err != nil {
-		tb.Fatalf("ConfigFromEnv: %v", err)
-	}
-	cfg.Logger, _ = testlog.New()
-	f, err := config.New(cfg)
-	if err != nil {
-		tb.Fatalf("config.New: %v", err)
+		tb.Fatalf("config.Wire: %v", err)
 	}
 	return f
 }
@@ -101,26 +97,6 @@ func TestGlobalConfigFromEnv(t *testing.T) {
 		got.Timezone != "Asia/Shanghai" || strings.Join(got.AuthProvider, "|") != "email|github|custom" ||
 		!got.AI.Enable || got.AI.ContextWindow != 128000 || got.Observability.Tianji.BaseURL != "https://tianji.example.com" {
 		t.Errorf("config: got %+v", got)
-	}
-}
-
-func TestConfigFromEnvErrors(t *testing.T) {
-	tests := []struct {
-		name, key, value string
-	}{
-		{"bool", "ALLOW_REGISTER", "yes please"},
-		{"another bool", "AI_ENABLE", "enabled"},
-		{"int", "AI_CONTEXT_WINDOW", "big"},
-		{"negative int", "AI_CONTEXT_WINDOW", "-1"},
-		{"log level", "LOG_LEVEL", "chatty"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := config.ConfigFromEnv(envOf(map[string]string{tt.key: tt.value}))
-			if err == nil || !strings.Contains(err.Error(), tt.key) {
-				t.Errorf("got %v, want an error naming %s", err, tt.key)
-			}
-		})
 	}
 }
 

@@ -7,12 +7,12 @@ import (
 )
 
 // Wire builds the function from its environment: the one wiring its
-// bootstrap and the local gateway both call. It needs no DynamoDB client.
+// bootstrap and the local gateway both call. It builds no AWS client: the
+// function has no table, and links no AWS SDK (deps_test.go).
 func Wire(_ context.Context, d lambdaenv.Deps) (*Function, error) {
-	cfg, err := ConfigFromEnv(d.Getenv)
+	s, err := d.Env.ConfigFunction()
 	if err != nil {
 		return nil, err
 	}
-	cfg.Logger = d.LoggerFor(cfg.LogLevel)
-	return New(cfg)
+	return New(Config{GlobalConfig: s.Global, AllowOrigin: s.AllowOrigin, Logger: d.LoggerFor(s.LogLevel)})
 }

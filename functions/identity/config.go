@@ -1,25 +1,12 @@
 package identity
 
-import (
-	"log/slog"
+import "log/slog"
 
-	"keygate/functions/internal/fnenv"
-)
-
-// Config configures the identity function.
+// Config configures the function (its bootstrap reads it with the rest of
+// lambdaenv.TableFunction).
 type Config struct {
-	// Common is the table (main builds its DynamoDB client), the CORS
-	// origin and the level of the Logger main builds.
-	fnenv.Common
+	// AllowOrigin is the CORS origin.
+	AllowOrigin string
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
-}
-
-// ConfigFromEnv reads the configuration once, at start.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c, err := fnenv.Load(getenv, true)
-	if err != nil {
-		return Config{}, err
-	}
-	return Config{Common: c}, nil
 }

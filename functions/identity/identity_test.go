@@ -17,9 +17,9 @@ import (
 	"keygate/dev/testkit/iamcheck"
 	"keygate/dev/testkit/testlog"
 	"keygate/functions/identity"
-	"keygate/functions/internal/fnenv"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/openapi/openapitest"
 	"keygate/shared/store"
 )
@@ -41,7 +41,7 @@ func newEnv(tb testing.TB) *env {
 	logger, _ := testlog.New()
 	calls := &iamcheck.Recorder{}
 	fnStore := store.New(calls.Client(client), table)
-	fn, err := identity.New(identity.Config{Common: fnenv.Common{AllowOrigin: "https://app.example.com"}, Logger: logger}, fnStore)
+	fn, err := identity.New(identity.Config{AllowOrigin: "https://app.example.com", Logger: logger}, fnStore)
 	if err != nil {
 		tb.Fatalf("identity.New: %v", err)
 	}
@@ -214,14 +214,11 @@ func TestMissingContextIs500(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnv(t *testing.T) {
-	if _, err := identity.ConfigFromEnv(func(string) string { return "" }); err == nil {
-		t.Errorf("no TABLE_NAME: got nil error, want one")
-	}
-	cfg, err := identity.ConfigFromEnv(func(k string) string {
-		return map[string]string{"TABLE_NAME": "t", "DYNAMODB_ENDPOINT": "http://127.0.0.1:8000"}[k]
-	})
-	if err != nil || cfg.TableName != "t" || cfg.DynamoDBEndpoint != "http://127.0.0.1:8000" || cfg.AllowOrigin != "*" {
-		t.Errorf("config: got %+v, %v", cfg, err)
+// TestWireNeedsTable: the function does not start without its table, and
+// says which variable is missing.
+func TestWireNeedsTable(t *testing.T) {
+	_, err := identity.Wire(t.Context(), lambdaenv.Deps{Env: lambdaenv.Map(nil)}, nil)
+	if err == nil || !strings.Contains(err.Error(), "TABLE_NAME") {
+		t.Errorf("got %v, want an error naming TABLE_NAME", err)
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/iamcheck"
 	"keygate/dev/testkit/testlog"
-	"keygate/functions/internal/fnenv"
 	"keygate/functions/jwks"
 	"keygate/shared/assertion"
 	"keygate/shared/openapi/openapitest"
@@ -47,7 +46,7 @@ func setup(tb testing.TB, now time.Time) (fn *jwks.Function, st *store.Store, ca
 	}
 	logger, _ := testlog.New()
 	calls = &iamcheck.Recorder{}
-	fn, err = jwks.New(jwks.Config{Common: fnenv.Common{AllowOrigin: "*"}, Logger: logger}, store.New(calls.Client(client), table), func() time.Time { return now })
+	fn, err = jwks.New(jwks.Config{AllowOrigin: "*", Logger: logger}, store.New(calls.Client(client), table), func() time.Time { return now })
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"keygate/shared/awsenv"
+	"keygate/shared/lambdaenv"
 	"keygate/shared/webhooks"
 )
 
@@ -37,11 +38,11 @@ func (q SQSDeadLetters) Send(ctx context.Context, d webhooks.DeadLetter) error {
 }
 
 // newSQSClient builds the SQS client once, from the region and credentials
-// Lambda puts in the environment.
-func newSQSClient(getenv func(string) string, region string, local bool) (*sqs.Client, error) {
-	creds, err := awsenv.CredentialsOrLocal(getenv, local)
+// Lambda puts in the environment (placeholders when local and unset).
+func newSQSClient(a lambdaenv.AWS, local bool) (*sqs.Client, error) {
+	creds, err := awsenv.CredentialsOrLocal(a, local)
 	if err != nil {
 		return nil, err
 	}
-	return sqs.New(sqs.Options{Region: region, Credentials: creds}), nil
+	return sqs.New(sqs.Options{Region: a.Region, Credentials: creds}), nil
 }

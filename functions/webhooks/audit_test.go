@@ -13,7 +13,6 @@ import (
 	"keygate/dev/dynamolocal"
 	"keygate/dev/testkit/fntest"
 	"keygate/functions/apikeys"
-	"keygate/functions/internal/fnenv"
 	fn "keygate/functions/webhooks"
 	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
@@ -44,12 +43,12 @@ func newAPI(tb testing.TB, lim webhooks.PingLimit) *api {
 		fntest.Seed(tb, st, user, "ws_"+user, keys.RoleOwner)
 		fntest.SeedCallerKey(tb, st, user)
 	}
-	hooks, err := fn.New(fn.Config{Common: fnenv.Common{AllowOrigin: "*"}},
+	hooks, err := fn.New(fn.Config{AllowOrigin: "*"},
 		webhooks.NewService(st, webhooks.ServiceConfig{Now: clock, PingLimit: lim, AuditRetention: time.Hour}))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ks, err := apikeys.New(apikeys.Config{Common: fnenv.Common{AllowOrigin: "*"}, KeyPrefix: "sk",
+	ks, err := apikeys.New(apikeys.Config{AllowOrigin: "*", KeyPrefix: "sk",
 		CursorKey: []byte("test-cursor-key-0123456789abcdef-0123456789"), Now: clock}, st, nil)
 	if err != nil {
 		tb.Fatal(err)

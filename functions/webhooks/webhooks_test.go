@@ -13,7 +13,6 @@ import (
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/iamcheck"
 	"keygate/dev/testkit/testlog"
-	"keygate/functions/internal/fnenv"
 	fn "keygate/functions/webhooks"
 	"keygate/shared/keys"
 	"keygate/shared/openapi/openapitest"
@@ -33,7 +32,7 @@ func TestRoutesAndGrants(t *testing.T) {
 	fntest.Seed(t, seed, "alice", "ws1", keys.RoleOwner)
 	calls := &iamcheck.Recorder{}
 	logger, logs := testlog.New()
-	f, err := fn.New(fn.Config{Common: fnenv.Common{AllowOrigin: "*"}, Logger: logger},
+	f, err := fn.New(fn.Config{AllowOrigin: "*", Logger: logger},
 		webhooks.NewService(store.New(calls.Client(client), table), webhooks.ServiceConfig{}))
 	if err != nil {
 		t.Fatal(err)

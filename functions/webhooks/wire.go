@@ -4,21 +4,22 @@ import (
 	"context"
 
 	"keygate/shared/lambdaenv"
+	"keygate/shared/store"
 	"keygate/shared/webhooks"
 )
 
 // Wire builds the function from its environment: the one wiring its
-// bootstrap and the local gateway both call.
-func Wire(ctx context.Context, d lambdaenv.Deps) (*Function, error) {
-	cfg, err := ConfigFromEnv(d.Getenv)
+// bootstrap and the local gateway both call. api is the DynamoDB client
+// (nil: one built from the environment).
+func Wire(ctx context.Context, d lambdaenv.Deps, api store.API) (*Function, error) {
+	s, err := d.Env.Webhooks()
 	if err != nil {
 		return nil, err
 	}
-	cfg.Logger = d.LoggerFor(cfg.LogLevel)
-	st, err := d.Store(ctx, cfg.Base)
+	st, err := store.Open(ctx, api, s.DynamoDB, s.AWS)
 	if err != nil {
 		return nil, err
 	}
-	return New(cfg, webhooks.NewService(st, webhooks.ServiceConfig{Now: d.Now, AllowLoopbackHTTP: cfg.AllowLoopbackHTTP,
-		AuditRetention: cfg.AuditRetention}))
+	return New(Config{AllowOrigin: s.AllowOrigin, Logger: d.LoggerFor(s.LogLevel)},
+		webhooks.NewService(st, webhooks.ServiceConfig{Now: d.Now, AllowLoopbackHTTP: s.AllowLoopback, AuditRetention: s.AuditRetention}))
 }

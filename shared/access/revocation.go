@@ -1,11 +1,6 @@
 package access
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-)
+import "time"
 
 // With the authorizer cache on, revoking a key (a DELETE or a rotation) must
 // also remove every cached Allow of it. The apikeys function flushes the
@@ -24,19 +19,3 @@ const (
 	// the authorizer's key check to its Allow.
 	MaxAllowLatency = 750 * time.Millisecond
 )
-
-// CacheMayBeOn reads AUTHORIZER_CACHE_TTL, the template's AuthorizerCacheTtl
-// in seconds (0 to 3600), and reports whether the authorizer cache may be on.
-// Unset counts as on: the revocation safeguards above are then kept, which is
-// only a little slower if the cache is in fact off.
-func CacheMayBeOn(getenv func(string) string) (bool, error) {
-	v := strings.TrimSpace(getenv("AUTHORIZER_CACHE_TTL"))
-	if v == "" {
-		return true, nil
-	}
-	ttl, err := strconv.Atoi(v)
-	if err != nil || ttl < 0 || ttl > 3600 {
-		return false, fmt.Errorf("AUTHORIZER_CACHE_TTL %q: want seconds from 0 to 3600", v)
-	}
-	return ttl > 0, nil
-}

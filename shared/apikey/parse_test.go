@@ -128,23 +128,3 @@ func flipBase62(c byte) byte {
 	}
 	return '0'
 }
-
-func TestPrefixFromEnv(t *testing.T) {
-	tests := []struct {
-		name, value, want string
-		wantErr           bool
-	}{
-		{"unset", "", apikey.DefaultPrefix, false},
-		{"set", "tj", "tj", false},
-		{"trimmed", " tj\n", "tj", false},
-		{"invalid", "Tj_", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := apikey.PrefixFromEnv(func(string) string { return tt.value })
-			if got != tt.want || (err != nil) != tt.wantErr {
-				t.Errorf("got %q, %v, want %q, error %v", got, err, tt.want, tt.wantErr)
-			}
-		})
-	}
-}

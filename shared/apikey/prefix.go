@@ -1,10 +1,5 @@
 package apikey
 
-import (
-	"fmt"
-	"strings"
-)
-
 // DefaultPrefix is the token prefix used when none is configured, as in
 // Tianji's keys ("sk_...").
 const DefaultPrefix = "sk"
@@ -26,19 +21,4 @@ func ValidPrefix(prefix string) bool {
 		}
 	}
 	return true
-}
-
-// PrefixFromEnv reads the token prefix from KEY_PREFIX: trimmed,
-// DefaultPrefix when unset, and an error naming the variable when it does
-// not match ^[a-z][a-z0-9]{0,15}$. The Lambdas and the local gateway read
-// it once, at start.
-func PrefixFromEnv(getenv func(string) string) (string, error) {
-	prefix := strings.TrimSpace(getenv("KEY_PREFIX"))
-	if prefix == "" {
-		return DefaultPrefix, nil
-	}
-	if !ValidPrefix(prefix) {
-		return "", fmt.Errorf("KEY_PREFIX %q: want ^[a-z][a-z0-9]{0,15}$", prefix)
-	}
-	return prefix, nil
 }

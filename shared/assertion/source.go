@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"keygate/shared/awsenv"
+	"keygate/shared/lambdaenv"
 )
 
 // SecretsAPI is the Secrets Manager call a SecretSource makes.
@@ -35,13 +36,14 @@ func SecretSource(api SecretsAPI, secretID string) Source {
 }
 
 // NewSecretsClient builds a Secrets Manager client once, at start, from the
-// region and credentials in the environment (as store.NewClient does).
-func NewSecretsClient(getenv func(string) string) (*secretsmanager.Client, error) {
-	region := awsenv.Region(getenv)
+// region and credentials Lambda puts in the environment (as store.Open
+// does).
+func NewSecretsClient(a lambdaenv.AWS) (*secretsmanager.Client, error) {
+	region := a.Region
 	if region == "" {
 		return nil, errors.New("assertion: no AWS region: set AWS_REGION")
 	}
-	creds, err := awsenv.Credentials(getenv)
+	creds, err := awsenv.Credentials(a)
 	if err != nil {
 		return nil, err
 	}

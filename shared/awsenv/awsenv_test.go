@@ -4,34 +4,12 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"keygate/shared/lambdaenv"
 )
 
-func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
-
-func TestRegion(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"AWS_REGION wins", map[string]string{"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-2"}, "eu-west-1"},
-		{"default region", map[string]string{"AWS_DEFAULT_REGION": "us-east-2"}, "us-east-2"},
-		{"none", nil, ""},
-		{"trimmed; blank counts as unset", map[string]string{"AWS_REGION": "  ", "AWS_DEFAULT_REGION": " us-east-2 "}, "us-east-2"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := Region(env(tt.env)); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestCredentials(t *testing.T) {
-	p, err := Credentials(env(map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
-	}))
+	p, err := Credentials(lambdaenv.AWS{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: "token"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +17,13 @@ func TestCredentials(t *testing.T) {
 	if err != nil || got.AccessKeyID != "AKIDEXAMPLE" || got.SecretAccessKey != "secret" || got.SessionToken != "token" {
 		t.Errorf("got %+v, %v, want the environment's credentials", got, err)
 	}
-	for name, e := range map[string]map[string]string{
-		"none":      nil,
-		"no secret": {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE"},
-		"no key id": {"AWS_SECRET_ACCESS_KEY": "secret"},
+	for name, a := range map[string]lambdaenv.AWS{
+		"none":      {},
+		"no secret": {AccessKeyID: "AKIDEXAMPLE"},
+		"no key id": {SecretAccessKey: "secret"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Credentials(env(e)); !errors.Is(err, ErrNoCredentials) {
+			if _, err := Credentials(a); !errors.Is(err, ErrNoCredentials) {
 				t.Errorf("got %v, want ErrNoCredentials", err)
 			}
 		})
@@ -53,21 +31,21 @@ func TestCredentials(t *testing.T) {
 }
 
 func TestCredentialsOrLocal(t *testing.T) {
-	set := map[string]string{"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}
+	set := lambdaenv.AWS{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}
 	tests := []struct {
 		name    string
-		env     map[string]string
+		aws     lambdaenv.AWS
 		local   bool
 		wantKey string // access key id; "" wants ErrNoCredentials
 	}{
 		{"environment, AWS", set, false, "AKIDEXAMPLE"},
 		{"environment wins over local", set, true, "AKIDEXAMPLE"},
-		{"none, local", nil, true, "keygatelocal"},
-		{"none, AWS", nil, false, ""},
+		{"none, local", lambdaenv.AWS{}, true, "keygatelocal"},
+		{"none, AWS", lambdaenv.AWS{}, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := CredentialsOrLocal(env(tt.env), tt.local)
+			p, err := CredentialsOrLocal(tt.aws, tt.local)
 			if tt.wantKey == "" {
 				if !errors.Is(err, ErrNoCredentials) {
 					t.Errorf("got %v, want ErrNoCredentials", err)

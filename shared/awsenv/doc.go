@@ -1,5 +1,6 @@
-// Package awsenv reads the AWS region and credentials that Lambda puts in a
-// function's environment, without the SDK's shared-config loader.
+// Package awsenv turns the region and credentials that Lambda puts in a
+// function's environment (read by shared/lambdaenv, as lambdaenv.AWS) into
+// the SDK's credentials, without the SDK's shared-config loader.
 //
 // keygate's Lambdas build their SDK clients from these values directly:
 // aws-sdk-go-v2/config links the SSO, SSO-OIDC, STS and sign-in clients for

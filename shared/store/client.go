@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"keygate/shared/awsenv"
+	"keygate/shared/lambdaenv"
 )
 
 // ClientOptions configure NewClient.
@@ -20,39 +21,56 @@ type ClientOptions struct {
 	// Endpoint is a DynamoDB-compatible endpoint such as DynamoDB Local;
 	// "" uses AWS.
 	Endpoint string
-	// Region overrides AWS_REGION; with a custom endpoint and no region set,
+	// Region is the AWS region; with a custom endpoint and no region,
 	// us-east-1 is used.
 	Region string
 	// MaxAttempts bounds SDK retries (default: the SDK's standard 3).
 	MaxAttempts int
-	// Getenv reads the environment (default os.Getenv).
-	Getenv func(string) string
+	// Credentials sign the requests; nil with a custom endpoint uses
+	// placeholder ones (awsenv.LocalCredentials), which DynamoDB Local
+	// accepts.
+	Credentials aws.CredentialsProvider
 }
 
-// NewClient builds a DynamoDB client once, at start-up, from the region and
-// credentials in the environment, as Lambda provides them (see awsenv for why
-// it does not use the SDK's shared-config loader). With a custom endpoint it
-// disables response checksum validation (DynamoDB Local does not send the
-// CRC32 the SDK checks) and, when the environment has no credentials, uses
-// placeholder ones, which DynamoDB Local accepts.
+// Open returns the store on the table d names: on api when not nil (the
+// local gateway and tests inject one), else on a client built once, at
+// start, from d's endpoint and a's region and credentials, as Lambda
+// provides them (see awsenv for why it does not use the SDK's shared-config
+// loader). It is the wiring every Lambda on the table shares; ConfigFunction,
+// which has none, does not link it.
+func Open(ctx context.Context, api API, d lambdaenv.DynamoDB, a lambdaenv.AWS) (*Store, error) {
+	if api != nil {
+		return New(api, d.Table), nil
+	}
+	creds, err := awsenv.CredentialsOrLocal(a, d.Local())
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb client: %w", err)
+	}
+	client, err := NewClient(ctx, ClientOptions{Endpoint: d.Endpoint, Region: a.Region, Credentials: creds})
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb client: %w", err)
+	}
+	return New(client, d.Table), nil
+}
+
+// NewClient builds a DynamoDB client once, at start-up. With a custom
+// endpoint it disables response checksum validation (DynamoDB Local does
+// not send the CRC32 the SDK checks) and, without credentials, uses
+// placeholder ones.
 func NewClient(_ context.Context, opts ClientOptions) (*dynamodb.Client, error) {
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	region := opts.Region
-	if region == "" {
-		region = awsenv.Region(getenv)
-	}
 	if region == "" {
 		if opts.Endpoint == "" {
 			return nil, errors.New("store: no AWS region: set AWS_REGION")
 		}
 		region = "us-east-1"
 	}
-	creds, err := awsenv.CredentialsOrLocal(getenv, opts.Endpoint != "")
-	if err != nil {
-		return nil, err
+	creds := opts.Credentials
+	if creds == nil {
+		if opts.Endpoint == "" {
+			return nil, awsenv.ErrNoCredentials
+		}
+		creds = awsenv.LocalCredentials()
 	}
 	o := dynamodb.Options{
 		Region:           region,

@@ -51,12 +51,12 @@ func StartDeliveries(ctx context.Context, opts Options, d DeliveryOptions) (stop
 		}
 	}
 	for _, m := range opts.Template.StreamMappings {
-		deps, err := b.deps(m.FunctionID, opts.API)
+		env, err := b.env(m.FunctionID)
 		if err != nil {
 			stopAll()
 			return nil, fmt.Errorf("%s: %w", m.FunctionID, err)
 		}
-		fn, err := webhookdelivery.Wire(ctx, deps, d.DeadLetters, d.Deliver)
+		fn, err := webhookdelivery.Wire(ctx, b.deps(m.FunctionID, env), opts.API, d.DeadLetters, d.Deliver)
 		if err != nil {
 			stopAll()
 			return nil, fmt.Errorf("%s: %w", m.FunctionID, err)

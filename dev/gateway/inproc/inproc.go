@@ -208,14 +208,6 @@ var localSecret = func() string {
 	return hex.EncodeToString(b[:])
 }()
 
-func (b builder) getenv(id string) (func(string) string, error) {
-	env, err := Env(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
-	if err != nil {
-		return nil, err
-	}
-	return func(k string) string { return env[k] }, nil
-}
-
 // handlerFunc is what every keygate function offers.
 type handlerFunc interface {
 	Handle(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
@@ -224,32 +216,34 @@ type handlerFunc interface {
 
 // wirings are the functions' Wire, the same their bootstraps call, by
 // logical ID: the local gateway adds only its logger, its DynamoDB client
-// (when a test injects one) and itself as the apikeys function's cache.
-var wirings = map[string]func(context.Context, lambdaenv.Deps, apigw.StageFlusher) (handlerFunc, error){
-	routes.ApiKeysFunction: func(ctx context.Context, d lambdaenv.Deps, f apigw.StageFlusher) (handlerFunc, error) {
-		return apikeys.Wire(ctx, d, f)
+// (when a test injects one; nil builds one from the environment, as on
+// Lambda) and itself as the apikeys function's cache.
+var wirings = map[string]func(context.Context, lambdaenv.Deps, store.API, apigw.StageFlusher) (handlerFunc, error){
+	routes.ApiKeysFunction: func(ctx context.Context, d lambdaenv.Deps, api store.API, f apigw.StageFlusher) (handlerFunc, error) {
+		return apikeys.Wire(ctx, d, api, f)
 	},
-	routes.IdentityFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
-		return identity.Wire(ctx, d)
+	routes.IdentityFunction: func(ctx context.Context, d lambdaenv.Deps, api store.API, _ apigw.StageFlusher) (handlerFunc, error) {
+		return identity.Wire(ctx, d, api)
 	},
-	routes.ConfigFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
-		return config.Wire(ctx, d)
+	routes.ConfigFunction: func(ctx context.Context, d lambdaenv.Deps, _ store.API, _ apigw.StageFlusher) (handlerFunc, error) {
+		return config.Wire(ctx, d) // no table
 	},
-	routes.JwksFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
-		return jwks.Wire(ctx, d)
+	routes.JwksFunction: func(ctx context.Context, d lambdaenv.Deps, api store.API, _ apigw.StageFlusher) (handlerFunc, error) {
+		return jwks.Wire(ctx, d, api)
 	},
-	routes.WebhooksFunction: func(ctx context.Context, d lambdaenv.Deps, _ apigw.StageFlusher) (handlerFunc, error) {
-		return webhooksfn.Wire(ctx, d)
+	routes.WebhooksFunction: func(ctx context.Context, d lambdaenv.Deps, api store.API, _ apigw.StageFlusher) (handlerFunc, error) {
+		return webhooksfn.Wire(ctx, d, api)
 	},
 }
 
-// deps are the wiring inputs of function id.
-func (b builder) deps(id string, api store.API) (lambdaenv.Deps, error) {
-	getenv, err := b.getenv(id)
-	if err != nil {
-		return lambdaenv.Deps{}, err
-	}
-	return lambdaenv.Deps{Getenv: getenv, Logger: b.opts.FunctionLogger.With("function", id), DynamoDB: api, Now: b.opts.Now}, nil
+// env is the environment of function id in this local stack (Env).
+func (b builder) env(id string) (map[string]string, error) {
+	return Env(b.opts.Template, id, b.opts.Table, b.opts.Endpoint, b.opts.Region)
+}
+
+// deps are the wiring inputs of function id on its environment env.
+func (b builder) deps(id string, env map[string]string) lambdaenv.Deps {
+	return lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: b.opts.FunctionLogger.With("function", id), Now: b.opts.Now}
 }
 
 // function builds one proxy-integration function by logical ID; errors
@@ -259,11 +253,11 @@ func (b builder) function(id string) (handlerFunc, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: no wiring for this function (dev/gateway/inproc wirings)", id)
 	}
-	d, err := b.deps(id, b.opts.API)
+	env, err := b.env(id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	f, err := wire(b.ctx, d, b.flusher)
+	f, err := wire(b.ctx, b.deps(id, env), b.opts.API, b.flusher)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
@@ -289,31 +283,26 @@ func (b builder) authorizer(id string) (gateway.Authorizer, error) {
 	if api == nil {
 		api = b.opts.API
 	}
-	d, err := b.deps(id, api)
+	env, err := b.env(id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	if d.Getenv("UPSTREAM_URL") != "" {
+	if env["UPSTREAM_URL"] != "" {
 		if b.opts.SigningKeyFile == "" {
 			return nil, fmt.Errorf("%s: the template has an upstream: set inproc.Options.SigningKeyFile", id)
 		}
 		if err := assertion.EnsureFile(b.opts.SigningKeyFile); err != nil {
 			return nil, fmt.Errorf("%s: signing key file: %w", id, err)
 		}
-		getenv, issuer := d.Getenv, b.opts.Issuer
-		d.Getenv = func(k string) string {
-			switch {
-			case k == "SIGNING_KEY_SECRET":
-				return ""
-			case k == "SIGNING_KEY_FILE":
-				return b.opts.SigningKeyFile
-			case k == "ASSERTION_ISSUER" && getenv(k) == "":
-				return issuer
-			}
-			return getenv(k)
+		// The local stand-in for the Secrets Manager secret, and the local
+		// stage's URL as the issuer unless the template names one.
+		env["SIGNING_KEY_SECRET"] = ""
+		env["SIGNING_KEY_FILE"] = b.opts.SigningKeyFile
+		if env["ASSERTION_ISSUER"] == "" {
+			env["ASSERTION_ISSUER"] = b.opts.Issuer
 		}
 	}
-	h, err := authorizer.Wire(b.ctx, d)
+	h, err := authorizer.Wire(b.ctx, b.deps(id, env), api)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}

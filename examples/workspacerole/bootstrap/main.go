@@ -1,31 +1,30 @@
-// Command bootstrap is the example function's Lambda (docs/extend.md): the
-// environment gives the table, the store is built once, then the Lambda
+// Command bootstrap is the example function's Lambda (docs/extend.md): its
+// settings from the environment, its store built once, then the Lambda
 // runtime starts.
 package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"keygate/examples/workspacerole"
 	"keygate/shared/lambdaenv"
+	"keygate/shared/store"
 )
 
 func main() { lambdaenv.Main("workspacerole", run) }
 
 func run(ctx context.Context) error {
-	d := lambdaenv.Deps{Getenv: os.Getenv}
-	base, err := lambdaenv.Load(os.Getenv, true)
+	s, err := lambdaenv.OS().TableFunction()
 	if err != nil {
 		return err
 	}
-	st, err := d.Store(ctx, base)
+	st, err := store.Open(ctx, nil, s.DynamoDB, s.AWS)
 	if err != nil {
 		return err
 	}
-	fn := workspacerole.New(st, d.LoggerFor(base.LogLevel))
+	fn := workspacerole.New(st, lambdaenv.NewLogger(s.LogLevel))
 	lambda.Start(fn.Handle)
 	return nil
 }

@@ -1,11 +1,11 @@
 // Command bootstrap is the ApiKeysFunction Lambda: apikeys.Wire builds it
-// from the environment, then the Lambda runtime starts.
+// once from the environment (its settings, then its DynamoDB and API
+// Gateway clients), then the Lambda runtime starts.
 package main
 
 import (
 	"context"
 	"log/slog"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -16,7 +16,7 @@ import (
 func main() { lambdaenv.Main("apikeys", run) }
 
 func run(ctx context.Context) error {
-	fn, err := apikeys.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv}, nil)
+	fn, err := apikeys.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()}, nil, nil)
 	if err != nil {
 		return err
 	}

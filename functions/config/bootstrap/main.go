@@ -1,11 +1,11 @@
 // Command bootstrap is the ConfigFunction Lambda: config.Wire builds it
-// from the environment, then the Lambda runtime starts.
+// once from the environment (no AWS client: it has no table), then the
+// Lambda runtime starts.
 package main
 
 import (
 	"context"
 	"log/slog"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -16,7 +16,7 @@ import (
 func main() { lambdaenv.Main("config", run) }
 
 func run(ctx context.Context) error {
-	fn, err := config.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv})
+	fn, err := config.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()})
 	if err != nil {
 		return err
 	}

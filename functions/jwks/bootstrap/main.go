@@ -1,11 +1,11 @@
-// Command bootstrap is the JwksFunction Lambda: jwks.Wire builds it from
-// the environment, then the Lambda runtime starts.
+// Command bootstrap is the JwksFunction Lambda: jwks.Wire builds it once
+// from the environment (its settings, then its DynamoDB client), then the
+// Lambda runtime starts.
 package main
 
 import (
 	"context"
 	"log/slog"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -16,7 +16,7 @@ import (
 func main() { lambdaenv.Main("jwks", run) }
 
 func run(ctx context.Context) error {
-	fn, err := jwks.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv})
+	fn, err := jwks.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()}, nil)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,11 @@
 // Command bootstrap is the WebhookDeliveryFunction Lambda:
-// webhookdelivery.Wire builds it from the environment, then the Lambda
-// runtime starts.
+// webhookdelivery.Wire builds it once from the environment (its settings,
+// then its DynamoDB and SQS clients), then the Lambda runtime starts.
 package main
 
 import (
 	"context"
 	"log/slog"
-	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -18,7 +17,7 @@ import (
 func main() { lambdaenv.Main("webhookdelivery", run) }
 
 func run(ctx context.Context) error {
-	fn, err := webhookdelivery.Wire(ctx, lambdaenv.Deps{Getenv: os.Getenv}, nil, webhooks.DeliverConfig{})
+	fn, err := webhookdelivery.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()}, nil, nil, webhooks.DeliverConfig{})
 	if err != nil {
 		return err
 	}
