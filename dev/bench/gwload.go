@@ -13,9 +13,9 @@ import (
 	"strconv"
 	"time"
 
+	"keygate/dev/bench/load"
 	"keygate/dev/reliability"
 	"keygate/dev/testkit/faults"
-	"keygate/dev/bench/load"
 )
 
 // loadResult is one cell of the gateway throughput table.
