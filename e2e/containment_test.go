@@ -27,6 +27,17 @@ func wantRefused(tb testing.TB, r response, reason string) {
 	}
 }
 
+// aliceStack is a stack with user alice, an unlimited admin key of hers,
+// and a gateway whose clock stands still, so a test's requests all fall in
+// one window.
+func aliceStack(t *testing.T) (*stack, server, string) {
+	t.Helper()
+	s := newStack(t)
+	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	admin := s.key(t, "alice")
+	return s, s.gatewayAt(t, newClock(time.Now()).now, nil), admin
+}
+
 // created creates a key through the API as token and returns it.
 func created(tb testing.TB, s *stack, srv server, token, body string) keyJSON {
 	tb.Helper()
@@ -61,10 +72,7 @@ func count(tb testing.TB, srv server, n int, tokens ...string) int {
 // Findings 1–3: a restricted key rotated an unrestricted sibling and got
 // an unrestricted token.
 func TestRestrictedKeyCannotRotateAnUnrestrictedSibling(t *testing.T) {
-	s := newStack(t)
-	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	admin := s.key(t, "alice")
-	srv := s.gatewayAt(t, newClock(time.Now()).now, nil)
+	s, srv, admin := aliceStack(t)
 	expiry := time.Now().Add(time.Minute).UTC().Format(time.RFC3339)
 	tests := []struct {
 		name, restriction string
@@ -89,10 +97,7 @@ func TestRestrictedKeyCannotRotateAnUnrestrictedSibling(t *testing.T) {
 
 // Finding 4: self-rotation refilled a rate limit.
 func TestSelfRotationDoesNotRefillARateLimit(t *testing.T) {
-	s := newStack(t)
-	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	admin := s.key(t, "alice")
-	srv := s.gatewayAt(t, newClock(time.Now()).now, nil)
+	s, srv, admin := aliceStack(t)
 	k := created(t, s, srv, admin, `{"name":"five a minute","rateLimit":{"limit":5,"windowSeconds":60,"burst":5}}`)
 	admitted, token := 0, k.APIKey
 	for range 6 {
@@ -115,10 +120,7 @@ func TestSelfRotationDoesNotRefillARateLimit(t *testing.T) {
 
 // Finding 5: a grace rotation doubled a quota.
 func TestGraceRotationSharesTheQuota(t *testing.T) {
-	s := newStack(t)
-	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	admin := s.key(t, "alice")
-	srv := s.gatewayAt(t, newClock(time.Now()).now, nil)
+	s, srv, admin := aliceStack(t)
 	old := created(t, s, srv, admin, `{"name":"five a day","quota":{"limit":5,"period":"day"}}`)
 	used := count(t, srv, 3, old.APIKey)
 	r := srv.do(t, "POST", "/open/apikeys/"+old.ID+"/rotate", old.APIKey, `{"gracePeriodSeconds":600}`)
@@ -136,10 +138,7 @@ func TestGraceRotationSharesTheQuota(t *testing.T) {
 
 // Finding 6: a 4/month key reset its count by changing its period.
 func TestChangingAQuotaPeriodDoesNotResetIt(t *testing.T) {
-	s := newStack(t)
-	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	admin := s.key(t, "alice")
-	srv := s.gatewayAt(t, newClock(time.Now()).now, nil)
+	s, srv, admin := aliceStack(t)
 	k := created(t, s, srv, admin, `{"name":"four a month","quota":{"limit":4,"period":"month"}}`)
 	r := srv.do(t, "PATCH", "/open/apikeys/"+k.ID, k.APIKey, `{"quota":{"limit":4,"period":"day"}}`)
 	wantRefused(t, r, "LIMITS_BEYOND_CALLER")
@@ -158,10 +157,7 @@ func TestChangingAQuotaPeriodDoesNotResetIt(t *testing.T) {
 
 // Finding 7: children multiplied their parent's limit.
 func TestChildrenShareTheirParentsLimit(t *testing.T) {
-	s := newStack(t)
-	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	admin := s.key(t, "alice")
-	srv := s.gatewayAt(t, newClock(time.Now()).now, nil)
+	s, srv, admin := aliceStack(t)
 	parent := created(t, s, srv, admin, `{"name":"parent","rateLimit":{"limit":5,"windowSeconds":60,"burst":5}}`)
 	tokens := []string{parent.APIKey}
 	for i := range 3 {
@@ -175,10 +171,7 @@ func TestChildrenShareTheirParentsLimit(t *testing.T) {
 
 // Finding 10: a limited key answered 500 under contention.
 func TestConcurrentFirstRequestsGet200Or429(t *testing.T) {
-	s := newStack(t)
-	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	admin := s.key(t, "alice")
-	srv := s.gatewayAt(t, newClock(time.Now()).now, nil)
+	s, srv, admin := aliceStack(t)
 	for burst := range 5 {
 		k := created(t, s, srv, admin, `{"name":"fresh","rateLimit":{"limit":5,"windowSeconds":60,"burst":5}}`)
 		var mu sync.Mutex
