@@ -1,0 +1,214 @@
+package webhooks_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
+	"keygate/shared/keys"
+	"keygate/shared/store"
+	"keygate/shared/webhooks"
+)
+
+func TestMain(m *testing.M) { dynamolocal.Main(m) }
+
+// testClock is a time the test moves; Sleep never waits.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *testClock) Sleep(context.Context, time.Duration) error { return nil }
+
+// deadLetters keeps what the worker dead-letters.
+type deadLetters struct {
+	mu   sync.Mutex
+	sent []webhooks.DeadLetter
+}
+
+func (d *deadLetters) Send(_ context.Context, l webhooks.DeadLetter) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sent = append(d.sent, l)
+	return nil
+}
+
+// receiver answers status and records the delivery id of each request.
+type receiver struct {
+	mu     sync.Mutex
+	status int
+	ids    []string
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ids = append(r.ids, req.Header.Get(webhooks.HeaderID))
+	w.WriteHeader(r.status)
+}
+
+func (r *receiver) received() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.ids...)
+}
+
+// workerFixture is a Worker on DynamoDB Local with one endpoint of alice's
+// pointing at a receiver, and a task for it.
+type workerFixture struct {
+	st     *store.Store
+	clock  *testClock
+	dlq    *deadLetters
+	rcv    *receiver
+	worker *webhooks.Worker
+	task   webhooks.Task
+}
+
+func newWorkerFixture(tb testing.TB, status int) *workerFixture {
+	tb.Helper()
+	client, table := dynamolocal.NewTestTable(tb)
+	f := &workerFixture{st: store.New(client, table), clock: &testClock{now: time.Now().UTC().Truncate(time.Millisecond)},
+		dlq: &deadLetters{}, rcv: &receiver{status: status}}
+	fntest.Seed(tb, f.st, "alice", "", keys.RoleOwner)
+	srv := httptest.NewServer(f.rcv)
+	tb.Cleanup(srv.Close)
+	w := webhooks.Webhook{ID: "wh_worker0000001", UserID: "alice", URL: srv.URL, Events: []webhooks.EventType{keys.EventKeyCreated},
+		CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now(), Secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0"}
+	if err := f.st.CreateWebhook(context.Background(), w, webhooks.MaxPerUser, nil); err != nil {
+		tb.Fatal(err)
+	}
+	tasks, err := webhooks.Tasks(context.Background(), f.st, webhooks.Trigger{UserID: "alice", EventID: "ev1", Type: keys.EventKeyCreated,
+		At: f.clock.Now(), Data: map[string]string{"keyId": "k1"}})
+	if err != nil || len(tasks) != 1 {
+		tb.Fatalf("fan-out: %v tasks, %v", len(tasks), err)
+	}
+	f.task = tasks[0]
+	d := webhooks.NewDeliverer(f.st, f.dlq, webhooks.DeliverConfig{Clock: f.clock, AllowLoopback: true, AttemptTimeout: 2 * time.Second})
+	f.worker = webhooks.NewWorker(d, f.st)
+	return f
+}
+
+// TestRetriesSpanTheSchedule: a receiver that always fails gets eight
+// attempts of one delivery id, the waits between them RetrySchedule's
+// (27 h 35 min 5 s in all, under an injected clock), then the delivery is
+// dead-lettered, once.
+func TestRetriesSpanTheSchedule(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusServiceUnavailable)
+	ctx := context.Background()
+	var waits []time.Duration
+	for range webhooks.MaxAttempts + 2 {
+		out, err := f.worker.Attempt(ctx, f.task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !out.Retry {
+			break
+		}
+		waits = append(waits, out.RetryIn)
+		f.clock.add(out.RetryIn)
+	}
+	if len(waits) != len(webhooks.RetrySchedule) {
+		t.Fatalf("waits: got %v, want %v", waits, webhooks.RetrySchedule)
+	}
+	var span time.Duration
+	for i, w := range waits {
+		if w != webhooks.RetrySchedule[i] {
+			t.Errorf("wait %d: got %v, want %v", i, w, webhooks.RetrySchedule[i])
+		}
+		span += w
+	}
+	if want := 27*time.Hour + 35*time.Minute + 5*time.Second; span != want {
+		t.Errorf("span: got %v, want %v", span, want)
+	}
+	ids := f.rcv.received()
+	if len(ids) != webhooks.MaxAttempts {
+		t.Errorf("attempts received: got %d, want %d", len(ids), webhooks.MaxAttempts)
+	}
+	for i, id := range ids {
+		if id != f.task.DeliveryID {
+			t.Errorf("attempt %d: delivery id %q, want %q on every attempt", i+1, id, f.task.DeliveryID)
+		}
+	}
+	if len(f.dlq.sent) != 1 || f.dlq.sent[0].Attempts != webhooks.MaxAttempts {
+		t.Errorf("dead letters: got %+v, want one after %d attempts", f.dlq.sent, webhooks.MaxAttempts)
+	}
+	got, _ := f.st.ListDeliveries(ctx, "alice", f.task.WebhookID, 10)
+	if len(got) != 1 || got[0].Status != webhooks.StatusDeadLettered || got[0].Attempts != webhooks.MaxAttempts {
+		t.Errorf("delivery log: got %+v, want one dead-lettered after %d attempts", got, webhooks.MaxAttempts)
+	}
+	t.Run("a dead-lettered task received again sends nothing", func(t *testing.T) {
+		out, err := f.worker.Attempt(ctx, f.task)
+		if err != nil || out.Retry || len(f.rcv.received()) != webhooks.MaxAttempts {
+			t.Errorf("got %+v, %v and %d requests; want done, no request", out, err, len(f.rcv.received()))
+		}
+	})
+}
+
+// TestDeliveredOnceAtLeastOnce: a delivered task received again (SQS is
+// at least once) is not sent again; a worker that died mid-attempt (its
+// attempt unrecorded, its slot still leased) loses nothing: the task's
+// next receipt delivers it, with the same id.
+func TestDeliveredOnceAtLeastOnce(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusOK)
+	ctx := context.Background()
+	// The dead worker's lease on a slot, until after this test.
+	if _, ok, err := f.st.AcquireAttempt(ctx, "alice", f.task.WebhookID, f.task.DeliveryID+"#1", f.clock.Now(), f.clock.Now().Add(time.Hour)); !ok || err != nil {
+		t.Fatalf("lease: %v %v", ok, err)
+	}
+	for i := range 3 {
+		out, err := f.worker.Attempt(ctx, f.task)
+		if err != nil || out.Retry {
+			t.Fatalf("receipt %d: got %+v, %v; want done", i+1, out, err)
+		}
+	}
+	if ids := f.rcv.received(); len(ids) != 1 || ids[0] != f.task.DeliveryID {
+		t.Errorf("received: got %v, want the delivery once, with its id", ids)
+	}
+}
+
+// TestEndpointAttemptsInFlightAreBounded: an endpoint whose MaxInFlight
+// slots are all held (a tarpit) gets no further attempt; the task comes
+// back shortly without counting an attempt, and goes through once a slot's
+// lease ends.
+func TestEndpointAttemptsInFlightAreBounded(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusOK)
+	ctx := context.Background()
+	for i := range webhooks.MaxInFlight {
+		holder := "tarpit#" + string(rune('a'+i))
+		if _, ok, err := f.st.AcquireAttempt(ctx, "alice", f.task.WebhookID, holder, f.clock.Now(), f.clock.Now().Add(20*time.Second)); !ok || err != nil {
+			t.Fatalf("slot %d: %v %v", i, ok, err)
+		}
+	}
+	out, err := f.worker.Attempt(ctx, f.task)
+	if err != nil || !out.Retry || out.RetryIn <= 0 || out.RetryIn > 5*time.Second {
+		t.Fatalf("with every slot held: got %+v, %v; want a short retry", out, err)
+	}
+	if n := len(f.rcv.received()); n != 0 {
+		t.Errorf("requests with every slot held: got %d, want 0", n)
+	}
+	f.clock.add(21 * time.Second)
+	if out, err := f.worker.Attempt(ctx, f.task); err != nil || out.Retry {
+		t.Fatalf("after the leases end: got %+v, %v; want delivered", out, err)
+	}
+	got, _ := f.st.ListDeliveries(ctx, "alice", f.task.WebhookID, 10)
+	if len(got) != 1 || got[0].Attempts != 1 || got[0].Status != webhooks.StatusDelivered {
+		t.Errorf("delivery log: got %+v, want delivered on its first attempt (the busy receipt is no attempt)", got)
+	}
+}
