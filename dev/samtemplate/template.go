@@ -31,6 +31,11 @@ type Template struct {
 	// StreamMappings are the AWS::Lambda::EventSourceMapping resources on
 	// the table's stream.
 	StreamMappings []StreamMapping
+	// SQSMappings are the functions' SQS events and the
+	// AWS::Lambda::EventSourceMapping resources on a queue.
+	SQSMappings []SQSMapping
+	// SQSQueues are the AWS::SQS::Queue resources, by logical ID.
+	SQSQueues map[string]SQSQueue
 	// BinaryMediaTypes are the API's BinaryMediaTypes with SAM's "~1"
 	// written as "/" (e.g. "image/png", "*/*").
 	BinaryMediaTypes []string
@@ -215,6 +220,12 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 		}
 	}
 	if t.StreamMappings, err = streamMappings(r); err != nil {
+		return nil, err
+	}
+	if t.SQSMappings, err = sqsMappings(r); err != nil {
+		return nil, err
+	}
+	if t.SQSQueues, err = sqsQueues(r); err != nil {
 		return nil, err
 	}
 	if t.UsagePlans, err = usagePlans(r); err != nil {
