@@ -31,6 +31,7 @@ type api struct {
 	hooks, keys handler
 	validator   *openapitest.Validator
 	now         time.Time
+	store       *store.Store
 }
 
 func newAPI(tb testing.TB, lim webhooks.PingLimit) *api {
@@ -53,7 +54,7 @@ func newAPI(tb testing.TB, lim webhooks.PingLimit) *api {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a.hooks, a.keys = hooks, ks
+	a.hooks, a.keys, a.store = hooks, ks, st
 	return a
 }
 

@@ -3,8 +3,10 @@ package webhooks
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"keygate/shared/access"
+	"keygate/shared/apperr"
 	"keygate/shared/httpapi"
 	"keygate/shared/routes"
 	"keygate/shared/webhooks"
@@ -24,13 +26,14 @@ func New(cfg Config, svc *webhooks.Service) (*Function, error) {
 		f.logger = slog.Default()
 	}
 	mux, err := httpapi.NewMux(routes.WebhooksFunction, map[string]httpapi.KeyHandlerFunc{
-		"GET /open/webhooks":                        f.list,
-		"POST /open/webhooks":                       f.create,
-		"GET /open/webhooks/{webhookId}":            f.get,
-		"PATCH /open/webhooks/{webhookId}":          f.update,
-		"DELETE /open/webhooks/{webhookId}":         f.remove,
-		"POST /open/webhooks/{webhookId}/test":      f.test,
-		"GET /open/webhooks/{webhookId}/deliveries": f.deliveries,
+		"GET /open/webhooks":                            f.list,
+		"POST /open/webhooks":                           f.create,
+		"GET /open/webhooks/{webhookId}":                f.get,
+		"PATCH /open/webhooks/{webhookId}":              f.update,
+		"DELETE /open/webhooks/{webhookId}":             f.remove,
+		"POST /open/webhooks/{webhookId}/test":          f.test,
+		"GET /open/webhooks/{webhookId}/deliveries":     f.deliveries,
+		"POST /open/webhooks/{webhookId}/secret/rotate": f.rotateSecret,
 	}, f.logger)
 	if err != nil {
 		return nil, err
@@ -136,5 +139,34 @@ func (f *Function) deliveries(w http.ResponseWriter, r *http.Request, c access.C
 	httpapi.JSON(w, http.StatusOK, struct {
 		Deliveries []webhooks.Delivery `json:"deliveries"`
 	}{ds})
+	return nil
+}
+
+type rotateSecretRequest struct {
+	OverlapSeconds *int64 `json:"overlapSeconds"`
+}
+
+// rotateSecret issues a new signing secret, shown in this answer only; the
+// replaced one keeps signing for the overlap.
+func (f *Function) rotateSecret(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	var in rotateSecretRequest
+	if err := httpapi.DecodeOptionalJSON(r, &in); err != nil {
+		return err
+	}
+	var overlap *time.Duration
+	if in.OverlapSeconds != nil {
+		if *in.OverlapSeconds < 0 || *in.OverlapSeconds > int64(webhooks.MaxOverlap/time.Second) {
+			return apperr.Errorf(apperr.BadRequest, "overlapSeconds: from 0 to %d (7 days)", int64(webhooks.MaxOverlap/time.Second))
+		}
+		o := time.Duration(*in.OverlapSeconds) * time.Second
+		overlap = &o
+	}
+	rot, err := f.svc.RotateSecret(r.Context(), c.Keys(), r.PathValue("webhookId"), overlap)
+	if err != nil {
+		return err
+	}
+	// The secret is in this answer only: never logged.
+	f.logger.InfoContext(r.Context(), "webhook secret rotated", "userId", c.UserID, "webhookId", rot.ID, "byKeyId", c.KeyID)
+	httpapi.JSON(w, http.StatusOK, rot)
 	return nil
 }

@@ -65,7 +65,26 @@ func decodeWebhook(item map[string]types.AttributeValue) webhooks.Webhook {
 			}
 		}
 	}
+	if l, ok := item[attrPreviousSecrets].(*types.AttributeValueMemberL); ok {
+		for _, v := range l.Value {
+			if m, ok := v.(*types.AttributeValueMemberM); ok {
+				w.PreviousSecrets = append(w.PreviousSecrets, webhooks.PreviousSecret{Secret: getS(m.Value, "secret"), Until: getTime(m.Value, "until")})
+			}
+		}
+	}
 	return w
+}
+
+// attrPreviousSecrets holds the secrets a rotation replaced, each with the
+// end of its overlap: [{"secret":S,"until":N}].
+const attrPreviousSecrets = "previousSecrets"
+
+func previousSecretList(ps []webhooks.PreviousSecret) types.AttributeValue {
+	l := make([]types.AttributeValue, len(ps))
+	for i, p := range ps {
+		l[i] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"secret": str(p.Secret), "until": millis(p.Until)}}
+	}
+	return &types.AttributeValueMemberL{Value: l}
 }
 
 // CreateWebhook stores w unless the user already has max endpoints, or
@@ -158,6 +177,11 @@ func (s *Store) UpdateWebhook(ctx context.Context, old webhooks.Webhook, ch webh
 	if ch.Events != nil {
 		sets, values[":e"], names["#e"] = append(sets, "#e = :e"), eventList(ch.Events), attrWebhookList
 		next.Events = ch.Events
+	}
+	if ch.Secret != nil {
+		sets, values[":s"], names["#s"] = append(sets, "#s = :s"), str(*ch.Secret), "secret"
+		sets, values[":ps"], names["#ps"] = append(sets, "#ps = :ps"), previousSecretList(ch.PreviousSecrets), attrPreviousSecrets
+		next.Secret, next.PreviousSecrets = *ch.Secret, ch.PreviousSecrets
 	}
 	update := &types.Update{
 		TableName: aws.String(s.table), Key: webhookItemKey(old.UserID, old.ID),

@@ -258,9 +258,9 @@ func (d *Deliverer) attempt(ctx context.Context, w Webhook, id string, body []by
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "keygate-webhooks/1")
-	req.Header.Set(HeaderID, id)
-	req.Header.Set(HeaderTimestamp, strconv.FormatInt(d.cfg.Clock.Now().Unix(), 10))
-	req.Header.Set(HeaderSignature, Sign(w.Secret, body))
+	for k, v := range w.SignedHeaders(id, d.cfg.Clock.Now(), body) {
+		req.Header[k] = v
+	}
 	start := time.Now()
 	resp, err := d.client.Do(req)
 	latency = time.Since(start)

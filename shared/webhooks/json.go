@@ -76,3 +76,19 @@ func (d Delivery) MarshalJSON() ([]byte, error) {
 
 // apiTime is the API's time format: RFC 3339, UTC, milliseconds.
 func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// MarshalJSON writes the rotation's answer: the endpoint's id, its new
+// secret, this once, and when the replaced secrets stop signing (null:
+// they already have).
+func (r Rotated) MarshalJSON() ([]byte, error) {
+	var until *string
+	if !r.PreviousSecretValidUntil.IsZero() {
+		s := apiTime(r.PreviousSecretValidUntil)
+		until = &s
+	}
+	return json.Marshal(struct {
+		ID                       string  `json:"id"`
+		Secret                   string  `json:"secret"`
+		PreviousSecretValidUntil *string `json:"previousSecretValidUntil"`
+	}{r.ID, r.Secret, until})
+}

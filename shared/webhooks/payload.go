@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -127,14 +126,6 @@ func writeJSString(b *bytes.Buffer, s string) {
 		}
 	}
 	b.WriteByte('"')
-}
-
-// Sign returns the X-Webhook-Signature of body: the lowercase hex
-// HMAC-SHA256 of the body's bytes under the endpoint's secret.
-func Sign(secret string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return hex.EncodeToString(m.Sum(nil))
 }
 
 // DeliveryID is the X-Webhook-Id of event eventID to endpoint webhookID:

@@ -144,7 +144,7 @@ func (s *Service) Create(ctx context.Context, c keys.Caller, in CreateInput) (We
 	}
 	now := s.now()
 	w := Webhook{ID: newID("wh_", 12), UserID: c.UserID, URL: in.URL, Description: in.Description, Events: events,
-		CreatedAt: now, UpdatedAt: now, Secret: newID("whsec_", 32)}
+		CreatedAt: now, UpdatedAt: now, Secret: NewSecret()}
 	if err := s.store.CreateWebhook(ctx, w, MaxPerUser, s.event(c, keys.EventWebhookCreated, attributes(w), now)); err != nil {
 		return Webhook{}, err
 	}

@@ -44,8 +44,33 @@ type Webhook struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	// Secret signs its deliveries. It is shown once, when the endpoint is
-	// created, and never listed or logged.
+	// created or its secret rotated, and never listed or logged.
 	Secret string
+	// PreviousSecrets are the secrets rotations replaced, each still
+	// signing deliveries (beside Secret, in webhook-signature) until its
+	// overlap ends; never shown.
+	PreviousSecrets []PreviousSecret
+}
+
+// PreviousSecret is a replaced secret and the end of its overlap.
+type PreviousSecret struct {
+	Secret string
+	Until  time.Time
+}
+
+// SigningSecrets are the secrets that sign a delivery attempted at: the
+// current one first, then every previous one whose overlap has not ended.
+func (w Webhook) SigningSecrets(at time.Time) []string {
+	if w.Secret == "" {
+		return nil
+	}
+	out := []string{w.Secret}
+	for _, p := range w.PreviousSecrets {
+		if at.Before(p.Until) {
+			out = append(out, p.Secret)
+		}
+	}
+	return out
 }
 
 // Wants reports whether w subscribes to t (every endpoint gets pings).
@@ -99,6 +124,10 @@ type Changes struct {
 	URL         *string
 	Description *string
 	Events      []EventType // nil: unchanged
+	// Secret, when set, replaces the signing secret, and PreviousSecrets
+	// the previous ones (a rotation sets both).
+	Secret          *string
+	PreviousSecrets []PreviousSecret
 }
 
 // PingLimit caps test pings, so that no one can use keygate to send
