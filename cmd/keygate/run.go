@@ -86,6 +86,7 @@ var groups = []group{
 		{"rm", "delete an endpoint", (*cli).webhookRemove},
 		{"test", "queue a ping to an endpoint", (*cli).webhookTest},
 		{"deliveries", "list an endpoint's latest deliveries", (*cli).webhookDeliveries},
+		{"rotate-secret", "give an endpoint a new signing secret, the old one signing beside it for an overlap", (*cli).webhookRotateSecret},
 	}},
 	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
 		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},
