@@ -14,14 +14,21 @@ import (
 
 // received is one delivery as the Node receiver reported it.
 type received struct {
-	ID        string          `json:"id"`
-	Timestamp string          `json:"timestamp"`
-	Type      string          `json:"type"`
-	Verified  bool            `json:"verified"`
-	Canonical bool            `json:"canonical"`
-	Status    int             `json:"status"`
-	Mode      string          `json:"mode"`
-	Data      json.RawMessage `json:"data"`
+	ID        string `json:"id"`
+	Timestamp string `json:"timestamp"`
+	Type      string `json:"type"`
+	Verified  bool   `json:"verified"`
+	Canonical bool   `json:"canonical"`
+	// Standard: npm standardwebhooks verified it with the secret;
+	// Spec003By and StandardBy: each of the extra secrets, both ways.
+	Standard         bool            `json:"standard"`
+	Spec003By        []bool          `json:"spec003By"`
+	StandardBy       []bool          `json:"standardBy"`
+	WebhookID        string          `json:"webhookId"`
+	WebhookTimestamp string          `json:"webhookTimestamp"`
+	Status           int             `json:"status"`
+	Mode             string          `json:"mode"`
+	Data             json.RawMessage `json:"data"`
 }
 
 // nodeReceiver is e2e/webhooks/receiver.mjs in its own process.

@@ -5,15 +5,48 @@
 //
 //   node receiver.mjs <secret>     prints {"port": N} once listening
 //
+// It also verifies every delivery as Standard Webhooks 1.0 receivers do,
+// with the npm standardwebhooks library (webhook-id, webhook-timestamp,
+// webhook-signature over the raw body, 5 minutes' tolerance); that result
+// is reported ("standard"), and does not change the answer.
+//
 // Every delivery is reported on stdout as one JSON line. POST /_mode with
 // {"mode": "ok" | "down" | "error" | "hang-once", "secret": "..."} changes
 // how it answers: down = 503, error = 500, hang-once = the next delivery
 // never gets an answer (the sender's timeout ends it), later ones get 200.
+// Optional members: "convert" (the secret was issued before Standard
+// Webhooks: re-encode it as docs/webhooks.md says before giving it to
+// standardwebhooks), "secrets" (more secrets to try each delivery with,
+// both ways: "spec003By" and "standardBy" report each, in order) and
+// "clockOffsetSeconds" (this receiver's clock runs that far ahead, like a
+// sender's injected clock).
 import http from "node:http";
 import crypto from "node:crypto";
+import standardwebhooks from "standardwebhooks";
 
 let secret = process.argv[2];
 let mode = "ok";
+let convert = false;
+let secrets = [];
+
+const realNow = Date.now;
+let clockOffsetMs = 0;
+Date.now = () => realNow() + clockOffsetMs; // what standardwebhooks checks the timestamp against
+
+// The secret as the standard's libraries read it (docs/webhooks.md,
+// "Migrating existing endpoints"): whsec_ and standard base64.
+function toStandardSecret(secret) {
+  return "whsec_" + Buffer.from(secret.slice("whsec_".length), "base64url").toString("base64");
+}
+
+function verifyStandard(raw, headers, secret) {
+  try {
+    new standardwebhooks.Webhook(convert ? toStandardSecret(secret) : secret).verify(raw, headers);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function verifyWebhookSignature(payload, signature, secret) {
   const expectedSignature = crypto
@@ -33,16 +66,24 @@ const server = http.createServer((req, res) => {
       const m = JSON.parse(raw);
       mode = m.mode;
       if (m.secret) secret = m.secret;
+      convert = !!m.convert;
+      secrets = m.secrets || [];
+      clockOffsetMs = (m.clockOffsetSeconds || 0) * 1000;
       res.end("{}");
       return;
     }
     const body = JSON.parse(raw); // what express.json() would give req.body
     const verified = verifyWebhookSignature(JSON.stringify(body), req.headers["x-webhook-signature"], secret);
     const canonical = JSON.stringify(body) === raw;
+    const standard = verifyStandard(raw, req.headers, secret);
+    const spec003By = secrets.map((s) => verifyWebhookSignature(JSON.stringify(body), req.headers["x-webhook-signature"], s));
+    const standardBy = secrets.map((s) => verifyStandard(raw, req.headers, s));
     const answer = mode === "down" ? 503 : mode === "error" ? 500 : 200;
     const report = () =>
       process.stdout.write(JSON.stringify({ id: req.headers["x-webhook-id"], timestamp: req.headers["x-webhook-timestamp"],
-        type: body.type, verified, canonical, status: answer, mode, data: body.data }) + "\n");
+        type: body.type, verified, canonical, standard, spec003By, standardBy,
+        webhookId: req.headers["webhook-id"], webhookTimestamp: req.headers["webhook-timestamp"],
+        status: answer, mode, data: body.data }) + "\n");
     if (mode === "hang-once") {
       report();
       mode = "ok";
