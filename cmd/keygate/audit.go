@@ -10,7 +10,7 @@ import (
 func (c *cli) auditList(args []string) error {
 	fs := c.newFlagSet("audit ls", "<userId>", "List a user's audit events of key, webhook and membership changes, newest first (the API's GET /open/audit).")
 	keyID := fs.String("key", "", "only the events of this key `id`")
-	typ := fs.String("type", "", "only events of this `type`: key.created, key.updated, key.rotated, key.revoked, webhook.created, webhook.updated, webhook.deleted, membership.added, membership.updated, membership.removed")
+	typ := fs.String("type", "", "only events of this `type`: key.created, key.updated, key.rotated, key.revoked, webhook.created, webhook.updated, webhook.deleted, webhook.disabled, webhook.delivery_retried, membership.added, membership.updated, membership.removed")
 	limit := fs.Int("limit", 0, "show at most `n` events (0: all)")
 	pos, err := fs.parse(args)
 	if err != nil {

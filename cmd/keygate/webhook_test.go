@@ -17,9 +17,15 @@ func TestWebhookCommands(t *testing.T) {
 		CreatedAt   string   `json:"createdAt"`
 		UpdatedAt   string   `json:"updatedAt"`
 		Secret      string   `json:"secret"`
+		// Health: enabled, never failing yet.
+		Enabled        bool    `json:"enabled"`
+		DisabledAt     *string `json:"disabledAt"`
+		DisabledReason *string `json:"disabledReason"`
+		FailingSince   *string `json:"failingSince"`
 	}
 	e.mustRunJSON(t, &created, "webhook", "create", "u1", "--url", "https://hooks.example.com/k", "--events", "key.revoked,key.created", "--description", "ci")
-	if !strings.HasPrefix(created.Secret, "whsec_") || !slices.Equal(created.Events, []string{"key.created", "key.revoked"}) {
+	if !strings.HasPrefix(created.Secret, "whsec_") || !slices.Equal(created.Events, []string{"key.created", "key.revoked"}) ||
+		!created.Enabled || created.DisabledAt != nil || created.DisabledReason != nil || created.FailingSince != nil {
 		t.Fatalf("created %+v", created)
 	}
 	out := e.mustRun(t, "webhook", "ls", "u1")

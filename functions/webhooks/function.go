@@ -25,7 +25,7 @@ func New(cfg Config, svc *webhooks.Service) (*Function, error) {
 	if f.logger == nil {
 		f.logger = slog.Default()
 	}
-	mux, err := httpapi.NewMux(routes.WebhooksFunction, map[string]httpapi.KeyHandlerFunc{
+	handlers := map[string]httpapi.KeyHandlerFunc{
 		"GET /open/webhooks":                            f.list,
 		"POST /open/webhooks":                           f.create,
 		"GET /open/webhooks/{webhookId}":                f.get,
@@ -34,7 +34,9 @@ func New(cfg Config, svc *webhooks.Service) (*Function, error) {
 		"POST /open/webhooks/{webhookId}/test":          f.test,
 		"GET /open/webhooks/{webhookId}/deliveries":     f.deliveries,
 		"POST /open/webhooks/{webhookId}/secret/rotate": f.rotateSecret,
-	}, f.logger)
+	}
+	handlers["POST /open/webhooks/{webhookId}/deliveries/{deliveryId}/retry"] = f.retry
+	mux, err := httpapi.NewMux(routes.WebhooksFunction, handlers, f.logger)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +57,7 @@ type updateRequest struct {
 	URL         *string   `json:"url"`
 	Events      *[]string `json:"events"`
 	Description *string   `json:"description"`
+	Enabled     *bool     `json:"enabled"`
 }
 
 func (f *Function) create(w http.ResponseWriter, r *http.Request, c access.Caller) error {
@@ -100,7 +103,7 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request, c access.Calle
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	wh, err := f.svc.Update(r.Context(), c.Keys(), r.PathValue("webhookId"), webhooks.UpdateInput{URL: in.URL, Events: in.Events, Description: in.Description})
+	wh, err := f.svc.Update(r.Context(), c.Keys(), r.PathValue("webhookId"), webhooks.UpdateInput{URL: in.URL, Events: in.Events, Description: in.Description, Enabled: in.Enabled})
 	if err != nil {
 		return err
 	}
@@ -168,5 +171,17 @@ func (f *Function) rotateSecret(w http.ResponseWriter, r *http.Request, c access
 	// The secret is in this answer only: never logged.
 	f.logger.InfoContext(r.Context(), "webhook secret rotated", "userId", c.UserID, "webhookId", rot.ID, "byKeyId", c.KeyID)
 	httpapi.JSON(w, http.StatusOK, rot)
+	return nil
+}
+
+// retry queues a dead-lettered or skipped delivery again: the same
+// delivery id, a new series of attempts.
+func (f *Function) retry(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	d, err := f.svc.Retry(r.Context(), c.Keys(), r.PathValue("webhookId"), r.PathValue("deliveryId"))
+	if err != nil {
+		return err
+	}
+	f.logger.InfoContext(r.Context(), "webhook delivery retried", "userId", c.UserID, "webhookId", d.WebhookID, "deliveryId", d.ID, "byKeyId", c.KeyID)
+	httpapi.JSON(w, http.StatusAccepted, map[string]string{"deliveryId": d.ID, "status": string(d.Status)})
 	return nil
 }

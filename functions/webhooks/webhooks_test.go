@@ -61,6 +61,16 @@ func TestRoutesAndGrants(t *testing.T) {
 	if !strings.HasPrefix(w.Secret, "whsec_") || strings.Join(w.Events, ",") != "key.created,key.revoked" {
 		t.Errorf("created %s", created.Body)
 	}
+	// A dead-lettered delivery of the endpoint's webhook.created, to retry.
+	evs, _, err := seed.ListEvents(context.Background(), "alice", keys.EventQuery{Type: keys.EventWebhookCreated}, 1, "")
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("events: %v, %v", evs, err)
+	}
+	dead := webhooks.Delivery{ID: webhooks.DeliveryID(w.ID, evs[0].ID), WebhookID: w.ID, UserID: "alice", Type: evs[0].Type,
+		EventID: evs[0].ID, EventAt: evs[0].At, Status: webhooks.StatusDeadLettered, Attempts: 8, CreatedAt: evs[0].At}
+	if err := seed.PutDelivery(context.Background(), dead); err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range []struct {
 		method, path, body string
 		want               int
@@ -70,6 +80,10 @@ func TestRoutesAndGrants(t *testing.T) {
 		{"PATCH", "/open/webhooks/" + w.ID, `{"events":["key.rotated"]}`, 200},
 		{"POST", "/open/webhooks/" + w.ID + "/test", "", 202},
 		{"GET", "/open/webhooks/" + w.ID + "/deliveries", "", 200},
+		{"POST", "/open/webhooks/" + w.ID + "/deliveries/" + dead.ID + "/retry", "", 202},
+		{"POST", "/open/webhooks/" + w.ID + "/deliveries/" + dead.ID + "/retry", "", 409},
+		{"PATCH", "/open/webhooks/" + w.ID, `{"enabled":false}`, 200},
+		{"PATCH", "/open/webhooks/" + w.ID, `{"enabled":true}`, 200},
 		{"DELETE", "/open/webhooks/" + w.ID, "", 204},
 		{"GET", "/open/webhooks/" + w.ID, "", 404},
 	} {

@@ -27,6 +27,12 @@ const (
 	EventWebhookCreated EventType = "webhook.created"
 	EventWebhookUpdated EventType = "webhook.updated"
 	EventWebhookDeleted EventType = "webhook.deleted"
+	// EventWebhookDisabled: keygate disabled an endpoint whose every
+	// delivery failed for webhooks.DefaultDisableAfter.
+	EventWebhookDisabled EventType = "webhook.disabled"
+	// EventWebhookDeliveryRetried: a failed delivery was queued again
+	// (POST /open/webhooks/{id}/deliveries/{deliveryId}/retry).
+	EventWebhookDeliveryRetried EventType = "webhook.delivery_retried"
 )
 
 // The audit event types of membership changes (Memberships): a user given
@@ -41,7 +47,7 @@ const (
 var KeyEventTypes = []EventType{EventKeyCreated, EventKeyUpdated, EventKeyRotated, EventKeyRevoked}
 
 // WebhookEventTypes are the event types of webhook endpoint changes.
-var WebhookEventTypes = []EventType{EventWebhookCreated, EventWebhookUpdated, EventWebhookDeleted}
+var WebhookEventTypes = []EventType{EventWebhookCreated, EventWebhookUpdated, EventWebhookDeleted, EventWebhookDisabled, EventWebhookDeliveryRetried}
 
 // MembershipEventTypes are the event types of membership changes.
 var MembershipEventTypes = []EventType{EventMembershipAdded, EventMembershipUpdated, EventMembershipRemoved}

@@ -110,6 +110,7 @@ var table = []Route{
 	{Method: "DELETE", Path: "/open/webhooks/{webhookId}", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
 	{Method: "POST", Path: "/open/webhooks/{webhookId}/test", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
 	{Method: "GET", Path: "/open/webhooks/{webhookId}/deliveries", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
+	{Method: "POST", Path: "/open/webhooks/{webhookId}/deliveries/{deliveryId}/retry", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
 	{Method: "POST", Path: "/open/webhooks/{webhookId}/secret/rotate", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhookItems},
 }
 

@@ -72,6 +72,7 @@ func decodeWebhook(item map[string]types.AttributeValue) webhooks.Webhook {
 			}
 		}
 	}
+	decodeHealth(item, &w)
 	return w
 }
 
@@ -183,9 +184,22 @@ func (s *Store) UpdateWebhook(ctx context.Context, old webhooks.Webhook, ch webh
 		sets, values[":ps"], names["#ps"] = append(sets, "#ps = :ps"), previousSecretList(ch.PreviousSecrets), attrPreviousSecrets
 		next.Secret, next.PreviousSecrets = *ch.Secret, ch.PreviousSecrets
 	}
+	expr := "SET " + strings.Join(sets, ", ")
+	if ch.Enabled != nil { // health.go
+		names["#dis"], names["#disr"] = attrDisabledAt, attrDisabledReason
+		if *ch.Enabled {
+			names["#fail"] = attrFailingSince
+			expr += " REMOVE #dis, #disr, #fail"
+			next.DisabledAt, next.DisabledReason, next.FailingSince = time.Time{}, "", time.Time{}
+		} else {
+			expr += ", #dis = :at, #disr = :disr"
+			values[":disr"] = str(string(webhooks.DisabledByUser))
+			next.DisabledAt, next.DisabledReason = at, webhooks.DisabledByUser
+		}
+	}
 	update := &types.Update{
 		TableName: aws.String(s.table), Key: webhookItemKey(old.UserID, old.ID),
-		UpdateExpression:                    aws.String("SET " + strings.Join(sets, ", ")),
+		UpdateExpression:                    aws.String(expr),
 		ConditionExpression:                 aws.String("updatedAt = :prev"),
 		ExpressionAttributeValues:           values,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
@@ -253,6 +267,8 @@ func Trigger(image map[string]types.AttributeValue) (webhooks.Trigger, bool) {
 		id, wh := getS(image, "pingId"), getS(image, "webhookId")
 		return webhooks.Trigger{UserID: getS(image, "userId"), EventID: id, Type: webhooks.EventPing, At: getTime(image, "at"),
 			Data: map[string]string{"webhookId": wh}, WebhookID: wh}, id != "" && wh != ""
+	case strings.HasPrefix(pk, prefixPing) && getS(image, "type") == typeReplay:
+		return replayTrigger(image) // replays.go
 	}
 	return webhooks.Trigger{}, false
 }

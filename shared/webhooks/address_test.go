@@ -228,6 +228,11 @@ func (m *memStore) PutDelivery(_ context.Context, d Delivery) error {
 	return nil
 }
 
+// RecordAttempt keeps no health record: these endpoints are never disabled.
+func (m *memStore) RecordAttempt(context.Context, string, string, bool, time.Time) (time.Time, error) {
+	return time.Time{}, nil
+}
+
 type noSleep struct{}
 
 func (noSleep) Now() time.Time                                   { return time.Unix(1_800_000_000, 0) }

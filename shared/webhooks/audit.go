@@ -64,6 +64,10 @@ func diff(old Webhook, ch Changes) (Changes, map[string]any) {
 		eff.Events = ch.Events
 		changes["events"] = map[string]any{"from": eventNames(old.Events), "to": eventNames(ch.Events)}
 	}
+	if ch.Enabled != nil && *ch.Enabled == old.Disabled() {
+		eff.Enabled = ch.Enabled
+		changes["enabled"] = map[string]any{"from": !old.Disabled(), "to": *ch.Enabled}
+	}
 	return eff, changes
 }
 

@@ -96,6 +96,9 @@ type DeliverConfig struct {
 	Logger    *slog.Logger
 	// Concurrency bounds the deliveries in flight (default 16).
 	Concurrency int
+	// DisableAfter and AuditRetention configure endpoint health
+	// (Health: zero DisableAfter is DefaultDisableAfter).
+	DisableAfter, AuditRetention time.Duration
 }
 
 // Deliverer sends triggers to endpoints with retries: at least once, with
@@ -107,6 +110,7 @@ type Deliverer struct {
 	cfg    DeliverConfig
 	client *http.Client
 	sem    chan struct{}
+	health Health
 }
 
 // NewDeliverer returns a Deliverer on st and dlq.
@@ -144,7 +148,8 @@ func NewDeliverer(st Store, dlq DeadLetters, cfg DeliverConfig) *Deliverer {
 		// notwithstanding, and the receiver's URL is what was registered.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Deliverer{store: st, dlq: dlq, cfg: cfg, client: client, sem: make(chan struct{}, cfg.Concurrency)}
+	return &Deliverer{store: st, dlq: dlq, cfg: cfg, client: client, sem: make(chan struct{}, cfg.Concurrency),
+		health: Health{Store: st, DisableAfter: cfg.DisableAfter, AuditRetention: cfg.AuditRetention}}
 }
 
 // Deliver sends t to its endpoints, concurrently, and returns when each has
@@ -210,6 +215,9 @@ func (d *Deliverer) deliver(ctx context.Context, w Webhook, t Trigger) error {
 	if !found {
 		dl = fresh
 	}
+	if w.Disabled() {
+		return d.skipDisabled(ctx, w, dl) // health.go
+	}
 	body, err := Body(id, t.Type, t.At, t.Data)
 	if err != nil {
 		return fmt.Errorf("webhooks: encode %s: %w", id, err)
@@ -217,6 +225,9 @@ func (d *Deliverer) deliver(ctx context.Context, w Webhook, t Trigger) error {
 	attempts := len(d.cfg.Backoff) + 1
 	for dl.Attempts < attempts {
 		code, latency, why := d.attempt(ctx, w, id, body)
+		if d.recordHealth(ctx, w, why == "") { // health.go
+			w.DisabledAt = d.cfg.Clock.Now() // this attempt disabled it: no more attempts
+		}
 		now := d.cfg.Clock.Now().UTC()
 		dl.Attempts++
 		dl.LastStatusCode, dl.LastError, dl.LatencyMillis, dl.UpdatedAt, dl.NextRetryAt = code, why, latency.Milliseconds(), now, time.Time{}
@@ -225,7 +236,7 @@ func (d *Deliverer) deliver(ctx context.Context, w Webhook, t Trigger) error {
 			d.log(slog.LevelInfo, "webhook delivered", w, dl)
 			return d.store.PutDelivery(ctx, dl)
 		}
-		if dl.Attempts >= attempts {
+		if dl.Attempts >= attempts || w.Disabled() {
 			break
 		}
 		wait := d.cfg.Backoff[dl.Attempts-1]

@@ -16,6 +16,12 @@ type webhookJSON struct {
 	Events      []string `json:"events"`
 	CreatedAt   string   `json:"createdAt"`
 	UpdatedAt   string   `json:"updatedAt"`
+	// Health (health.go): enabled, and when not, since when and why;
+	// failingSince is the first failed attempt since the last success.
+	Enabled        bool    `json:"enabled"`
+	DisabledAt     *string `json:"disabledAt"`
+	DisabledReason *string `json:"disabledReason"`
+	FailingSince   *string `json:"failingSince"`
 }
 
 func (w Webhook) view() webhookJSON {
@@ -23,7 +29,13 @@ func (w Webhook) view() webhookJSON {
 	for i, e := range w.Events {
 		ev[i] = string(e)
 	}
-	return webhookJSON{ID: w.ID, URL: w.URL, Description: w.Description, Events: ev, CreatedAt: apiTime(w.CreatedAt), UpdatedAt: apiTime(w.UpdatedAt)}
+	v := webhookJSON{ID: w.ID, URL: w.URL, Description: w.Description, Events: ev, CreatedAt: apiTime(w.CreatedAt), UpdatedAt: apiTime(w.UpdatedAt),
+		Enabled: !w.Disabled(), DisabledAt: optTime(w.DisabledAt), FailingSince: optTime(w.FailingSince)}
+	if w.Disabled() {
+		r := string(w.DisabledReason)
+		v.DisabledReason = &r
+	}
+	return v
 }
 
 // MarshalJSON writes the endpoint as the API shows it: never its secret.
@@ -72,6 +84,15 @@ func (d Delivery) MarshalJSON() ([]byte, error) {
 		out.NextRetryAt = &s
 	}
 	return json.Marshal(out)
+}
+
+// optTime is t in the API's format, nil when zero.
+func optTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := apiTime(t)
+	return &s
 }
 
 // apiTime is the API's time format: RFC 3339, UTC, milliseconds.

@@ -60,6 +60,9 @@ type UpdateInput struct {
 	URL         *string
 	Description *string
 	Events      *[]string
+	// Enabled true enables a disabled endpoint (and clears its health
+	// record); false disables it.
+	Enabled *bool
 }
 
 // authorize checks that c may manage its user's webhooks: an operator, or a
@@ -208,8 +211,9 @@ func (s *Service) Update(ctx context.Context, c keys.Caller, id string, in Updat
 		}
 		ch.Events = events
 	}
-	if ch.URL == nil && ch.Description == nil && ch.Events == nil {
-		return Webhook{}, apperr.Errorf(apperr.BadRequest, "nothing to change: give url, description or events")
+	ch.Enabled = in.Enabled
+	if ch.URL == nil && ch.Description == nil && ch.Events == nil && ch.Enabled == nil {
+		return Webhook{}, apperr.Errorf(apperr.BadRequest, "nothing to change: give url, description, events or enabled")
 	}
 	var w Webhook
 	err := s.againOnConflict(ctx, c.UserID, id, func(old Webhook) error {

@@ -43,6 +43,14 @@ type Webhook struct {
 	Events      []EventType
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Health: FailingSince is the first failed attempt since the last
+	// success (zero: the last attempt succeeded, or none was made);
+	// DisabledAt is when the endpoint was disabled (zero: enabled), for
+	// DisabledReason. A disabled endpoint receives nothing until PATCH
+	// enables it (health.go).
+	FailingSince   time.Time
+	DisabledAt     time.Time
+	DisabledReason DisabledReason
 	// Secret signs its deliveries. It is shown once, when the endpoint is
 	// created or its secret rotated, and never listed or logged.
 	Secret string
@@ -95,6 +103,9 @@ const (
 	StatusRetrying     Status = "retrying"
 	StatusDelivered    Status = "delivered"
 	StatusDeadLettered Status = "deadLettered"
+	// StatusSkipped: not attempted, the endpoint being disabled; it may
+	// be retried once the endpoint is enabled again.
+	StatusSkipped Status = "skipped"
 )
 
 // Delivery is one event sent to one endpoint, with its attempts so far.
@@ -124,6 +135,9 @@ type Changes struct {
 	URL         *string
 	Description *string
 	Events      []EventType // nil: unchanged
+	// Enabled, when set, enables the endpoint (clearing its health
+	// record) or disables it (DisabledByUser).
+	Enabled *bool
 	// Secret, when set, replaces the signing secret, and PreviousSecrets
 	// the previous ones (a rotation sets both).
 	Secret          *string
@@ -178,4 +192,6 @@ type Store interface {
 	GetDelivery(ctx context.Context, d Delivery) (Delivery, bool, error)
 	PutDelivery(ctx context.Context, d Delivery) error
 	ListDeliveries(ctx context.Context, userID, webhookID string, limit int) ([]Delivery, error)
+	HealthStore
+	ReplayStore
 }
