@@ -82,11 +82,12 @@ var groups = []group{
 		{"create", "register an endpoint and print its signing secret, once", (*cli).webhookCreate},
 		{"ls", "list a user's endpoints", (*cli).webhookList},
 		{"get", "show an endpoint", (*cli).webhookGet},
-		{"update", "change an endpoint's url, events or description", (*cli).webhookUpdate},
+		{"update", "change an endpoint's url, events or description, or enable it", (*cli).webhookUpdate},
 		{"rm", "delete an endpoint", (*cli).webhookRemove},
 		{"test", "queue a ping to an endpoint", (*cli).webhookTest},
 		{"deliveries", "list an endpoint's latest deliveries", (*cli).webhookDeliveries},
 		{"rotate-secret", "give an endpoint a new signing secret, the old one signing beside it for an overlap", (*cli).webhookRotateSecret},
+		{"retry", "send a dead-lettered or skipped delivery again, with its id", (*cli).webhookRetry},
 	}},
 	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
 		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},

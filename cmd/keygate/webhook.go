@@ -32,6 +32,13 @@ func (c *cli) printWebhook(w webhooks.Webhook, created bool) error {
 	}
 	return c.emit(v, func() error {
 		pairs := []string{"id", w.ID, "url", w.URL, "events", joinEvents(w.Events), "description", w.Description, "created", keys.FormatTime(w.CreatedAt)}
+		pairs = append(pairs, "enabled", strconv.FormatBool(!w.Disabled()))
+		if w.Disabled() {
+			pairs = append(pairs, "disabled", keys.FormatTime(w.DisabledAt)+" ("+string(w.DisabledReason)+")")
+		}
+		if !w.FailingSince.IsZero() {
+			pairs = append(pairs, "failing since", keys.FormatTime(w.FailingSince))
+		}
 		if created {
 			pairs = append(pairs, "secret", w.Secret+"   (shown this only time: it signs every delivery)")
 		}
@@ -73,7 +80,7 @@ func (c *cli) webhookCreate(args []string) error {
 	fs := c.newFlagSet("webhook create", "<userId>", "Register a webhook endpoint for a user and print its signing secret, once.")
 	url := fs.String("url", "", "the endpoint's `url` (https://, a public host)")
 	events := fs.String("events", "", "comma-separated event `types`: key.created, key.updated, key.rotated, key.revoked, "+
-		"webhook.created, webhook.updated, webhook.deleted, membership.added, membership.updated, membership.removed")
+		"webhook.created, webhook.updated, webhook.deleted, webhook.disabled, webhook.delivery_retried, membership.added, membership.updated, membership.removed")
 	desc := fs.String("description", "", "a `description`")
 	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
@@ -123,10 +130,11 @@ func (c *cli) webhookGet(args []string) error {
 
 // webhookUpdate: keygate webhook update <userId> <webhookId> [--url] [--events] [--description]
 func (c *cli) webhookUpdate(args []string) error {
-	fs := c.newFlagSet("webhook update", "<userId> <webhookId>", "Change a webhook endpoint's url, events or description.")
+	fs := c.newFlagSet("webhook update", "<userId> <webhookId>", "Change a webhook endpoint's url, events or description, or enable it again (--enabled=true) once fixed.")
 	url := fs.String("url", "", "the new `url`")
 	events := fs.String("events", "", "the new comma-separated event `types`")
 	desc := fs.String("description", "", "the new `description`")
+	enabled := fs.Bool("enabled", false, "true enables a disabled endpoint (clearing its failing streak), false disables it")
 	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err
@@ -141,6 +149,9 @@ func (c *cli) webhookUpdate(args []string) error {
 	}
 	if fs.isSet("description") {
 		in.Description = desc
+	}
+	if fs.isSet("enabled") {
+		in.Enabled = enabled
 	}
 	w, err := svc.Update(c.ctx, c.operator(pos[0]), pos[1], in)
 	if err != nil {
@@ -202,4 +213,19 @@ func (c *cli) webhookDeliveries(args []string) error {
 	return c.emit(ds, func() error {
 		return c.printTable([]string{"ID", "TYPE", "STATUS", "ATTEMPTS", "LAST STATUS", "LAST ERROR", "NEXT RETRY"}, rows)
 	})
+}
+
+// webhookRetry: keygate webhook retry <userId> <webhookId> <deliveryId>
+func (c *cli) webhookRetry(args []string) error {
+	fs := c.newFlagSet("webhook retry", "<userId> <webhookId> <deliveryId>",
+		"Send a dead-lettered or skipped delivery again, with the same delivery id, as the API's retry does (audited as webhook.delivery_retried); see it with 'webhook deliveries'.")
+	pos, svc, err := c.parseWebhook(fs, args)
+	if err != nil {
+		return err
+	}
+	d, err := svc.Retry(c.ctx, c.operator(pos[0]), pos[1], pos[2])
+	if err != nil {
+		return err
+	}
+	return c.emit(map[string]string{"deliveryId": d.ID, "status": string(d.Status)}, func() error { return c.printFields("delivery queued again", d.ID) })
 }
