@@ -442,6 +442,28 @@ func TestRetry(t *testing.T) {
 		if got.ID != dead.ID || got.Status != webhooks.StatusPending || got.Attempts != 0 {
 			t.Errorf("got %+v, want %s pending with no attempts", got, dead.ID)
 		}
+		// Whatever delivers: the queue's fan-out makes of the replay the
+		// task it made of the event, same delivery id, same body.
+		var replay, event webhooks.Trigger
+		for _, item := range scan(t, e.client, e.table) {
+			switch tr, ok := store.Trigger(item); {
+			case ok && tr.EventID == dead.EventID && tr.WebhookID == w.ID:
+				replay = tr
+			case ok && tr.EventID == dead.EventID:
+				event = tr
+			}
+		}
+		fromReplay, err := webhooks.Tasks(ctx, e.st, replay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromEvent, err := webhooks.Tasks(ctx, e.st, event)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fromReplay) != 1 || len(fromEvent) != 1 || fromReplay[0] != fromEvent[0] || fromReplay[0].DeliveryID != dead.ID {
+			t.Errorf("tasks: from the replay %+v, from the event %+v, want one, the same, %s", fromReplay, fromEvent, dead.ID)
+		}
 		// A second retry before it is attempted: it is pending now.
 		if _, err := e.svc.Retry(ctx, keyCaller("alice"), w.ID, dead.ID); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("a second retry: got %v, want Conflict", err)
