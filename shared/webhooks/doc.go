@@ -9,4 +9,10 @@
 // shows, the HMAC-SHA256 hex of JSON.stringify(req.body) against
 // X-Webhook-Signature accepts it. X-Webhook-Id is stable across retries of
 // one event to one endpoint, for the receiver's idempotency.
+//
+// Every delivery is also signed as Standard Webhooks 1.0 says (webhook-id,
+// webhook-timestamp, webhook-signature over "id.timestamp.body" with the
+// bytes the whsec_ secret encodes), by SignatureHeaders in signature.go,
+// the one place deliveries are signed; a rotation's replaced secrets sign
+// beside the new one until its overlap ends (rotate.go).
 package webhooks
