@@ -84,17 +84,21 @@ func (h Health) Record(ctx context.Context, w Webhook, ok bool, at time.Time) (d
 			return false, err
 		}
 	}
-	period := h.DisableAfter
-	if period <= 0 {
-		period = DefaultDisableAfter
-	}
-	if since.IsZero() || at.Sub(since) < period {
+	if since.IsZero() || at.Sub(since) < h.period() {
 		return false, nil
 	}
 	changes := map[string]any{"webhookId": w.ID, "url": auditURL(w.URL), "reason": string(DisabledFailing),
 		"failingSince": apiTime(since)}
 	caller := keys.Caller{UserID: w.UserID, Operator: HealthOperator, UserAgent: "keygate-webhooks/1"}
 	return h.Store.DisableFailing(ctx, w.UserID, w.ID, since, at, keys.NewEvent(caller, keys.EventWebhookDisabled, "", changes, at, h.AuditRetention))
+}
+
+// period is DisableAfter, or its default.
+func (h Health) period() time.Duration {
+	if h.DisableAfter <= 0 {
+		return DefaultDisableAfter
+	}
+	return h.DisableAfter
 }
 
 // recordHealth is the Deliverer's call after an attempt: a health record
@@ -107,7 +111,7 @@ func (d *Deliverer) recordHealth(ctx context.Context, w Webhook, ok bool) (disab
 	}
 	if disabled {
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "webhook disabled: every attempt failed", slog.String("webhookId", w.ID),
-			slog.String("userId", w.UserID), slog.Duration("after", d.health.DisableAfter))
+			slog.String("userId", w.UserID), slog.Duration("after", d.health.period()))
 	}
 	return disabled
 }
