@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
@@ -489,4 +490,51 @@ func TestRetry(t *testing.T) {
 			t.Errorf("actor: got %+v, want alice's key", evs[0].Actor)
 		}
 	})
+}
+
+// TestReplayTrigger: a replay's stream image is a trigger for its one
+// endpoint with the delivery's event and data; one missing a part, or with
+// data that is not JSON, is none.
+func TestReplayTrigger(t *testing.T) {
+	t.Parallel()
+	image := func(drop, data string) map[string]types.AttributeValue {
+		m := map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "WHPING#alice"}, "sk": &types.AttributeValueMemberS{Value: "REPLAY#rpl_1"},
+			"type": &types.AttributeValueMemberS{Value: "replay"}, "userId": &types.AttributeValueMemberS{Value: "alice"},
+			"webhookId": &types.AttributeValueMemberS{Value: "wh_1"}, "eventId": &types.AttributeValueMemberS{Value: "evt1"},
+			"eventType": &types.AttributeValueMemberS{Value: "key.created"}, "eventAt": &types.AttributeValueMemberN{Value: "1800000000000"},
+			"data": &types.AttributeValueMemberS{Value: data},
+		}
+		delete(m, drop)
+		return m
+	}
+	tests := []struct {
+		name  string
+		image map[string]types.AttributeValue
+		want  bool
+	}{
+		{"complete", image("", `{"id":"evt1"}`), true},
+		{"no endpoint", image("webhookId", `{}`), false},
+		{"no event", image("eventId", `{}`), false},
+		{"no type", image("eventType", `{}`), false},
+		{"data not JSON", image("", `{"id":`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := store.Trigger(tt.image)
+			if ok != tt.want {
+				t.Fatalf("ok: got %v, want %v (%+v)", ok, tt.want, got)
+			}
+			if !ok {
+				return
+			}
+			if got.UserID != "alice" || got.WebhookID != "wh_1" || got.EventID != "evt1" || got.Type != keys.EventKeyCreated ||
+				!got.At.Equal(time.UnixMilli(1_800_000_000_000)) {
+				t.Errorf("got %+v, want alice's key.created evt1 to wh_1", got)
+			}
+			if b, _ := json.Marshal(got.Data); string(b) != `{"id":"evt1"}` {
+				t.Errorf("data: got %s, want the stored JSON", b)
+			}
+		})
+	}
 }
