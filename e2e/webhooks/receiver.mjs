@@ -19,7 +19,8 @@
 // standardwebhooks), "secrets" (more secrets to try each delivery with,
 // both ways: "spec003By" and "standardBy" report each, in order) and
 // "clockOffsetSeconds" (this receiver's clock runs that far ahead, like a
-// sender's injected clock).
+// sender's injected clock) and "failFirst" (the next N deliveries get a
+// 503, later ones the mode's answer).
 import http from "node:http";
 import crypto from "node:crypto";
 import standardwebhooks from "standardwebhooks";
@@ -28,6 +29,7 @@ let secret = process.argv[2];
 let mode = "ok";
 let convert = false;
 let secrets = [];
+let failFirst = 0;
 
 const realNow = Date.now;
 let clockOffsetMs = 0;
@@ -69,6 +71,7 @@ const server = http.createServer((req, res) => {
       convert = !!m.convert;
       secrets = m.secrets || [];
       clockOffsetMs = (m.clockOffsetSeconds || 0) * 1000;
+      failFirst = m.failFirst || 0;
       res.end("{}");
       return;
     }
@@ -78,7 +81,7 @@ const server = http.createServer((req, res) => {
     const standard = verifyStandard(raw, req.headers, secret);
     const spec003By = secrets.map((s) => verifyWebhookSignature(JSON.stringify(body), req.headers["x-webhook-signature"], s));
     const standardBy = secrets.map((s) => verifyStandard(raw, req.headers, s));
-    const answer = mode === "down" ? 503 : mode === "error" ? 500 : 200;
+    const answer = failFirst > 0 ? (failFirst--, 503) : mode === "down" ? 503 : mode === "error" ? 500 : 200;
     const report = () =>
       process.stdout.write(JSON.stringify({ id: req.headers["x-webhook-id"], timestamp: req.headers["x-webhook-timestamp"],
         type: body.type, verified, canonical, standard, spec003By, standardBy,
