@@ -34,6 +34,11 @@ func TestWebhookRetryAndEnable(t *testing.T) {
 	}
 	dead := webhooks.Delivery{ID: webhooks.DeliveryID(created.ID, evs[0].ID), WebhookID: created.ID, UserID: "u1", Type: keys.EventWebhookCreated,
 		EventID: evs[0].ID, EventAt: evs[0].At, Status: webhooks.StatusDeadLettered, Attempts: 8, CreatedAt: evs[0].At}
+	body, err := webhooks.Body(dead.ID, dead.Type, dead.EventAt, evs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Body = string(body)
 	if err := st.PutDelivery(ctx, dead); err != nil {
 		t.Fatal(err)
 	}

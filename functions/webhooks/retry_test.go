@@ -29,6 +29,11 @@ func TestRetryRoute(t *testing.T) {
 		t.Helper()
 		d := webhooks.Delivery{ID: webhooks.DeliveryID(w.ID, eventID), WebhookID: w.ID, UserID: "alice", Type: keys.EventWebhookCreated,
 			EventID: eventID, EventAt: evs[0].At, Status: status, Attempts: 8, CreatedAt: evs[0].At}
+		body, err := webhooks.Body(d.ID, d.Type, d.EventAt, evs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Body = string(body)
 		if err := a.store.PutDelivery(ctx, d); err != nil {
 			t.Fatal(err)
 		}

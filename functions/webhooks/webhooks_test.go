@@ -68,6 +68,11 @@ func TestRoutesAndGrants(t *testing.T) {
 	}
 	dead := webhooks.Delivery{ID: webhooks.DeliveryID(w.ID, evs[0].ID), WebhookID: w.ID, UserID: "alice", Type: evs[0].Type,
 		EventID: evs[0].ID, EventAt: evs[0].At, Status: webhooks.StatusDeadLettered, Attempts: 8, CreatedAt: evs[0].At}
+	body, err := webhooks.Body(dead.ID, dead.Type, dead.EventAt, evs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Body = string(body)
 	if err := seed.PutDelivery(context.Background(), dead); err != nil {
 		t.Fatal(err)
 	}

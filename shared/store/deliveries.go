@@ -48,6 +48,10 @@ func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
 	}
 	update := "SET #type = :type, deliveryId = :id, webhookId = :wh, userId = :u, eventType = :et, eventId = :eid, eventAt = :eat, " +
 		"#status = :st, attempts = :n, lastStatus = :ls, lastError = :le, latencyMs = :lat, createdAt = :c, updatedAt = :up, #ttl = :ttl"
+	if d.Body != "" { // kept for a retry (webhooks.Service.Retry)
+		update += ", body = :body"
+		values[":body"] = str(d.Body)
+	}
 	if d.NextRetryAt.IsZero() {
 		update += " REMOVE nextRetryAt"
 	} else {
@@ -69,7 +73,8 @@ func decodeDelivery(item map[string]types.AttributeValue) webhooks.Delivery {
 	d := webhooks.Delivery{ID: getS(item, "deliveryId"), WebhookID: getS(item, "webhookId"), UserID: getS(item, "userId"),
 		Type: webhooks.EventType(getS(item, "eventType")), EventID: getS(item, "eventId"), EventAt: getTime(item, "eventAt"),
 		Status: webhooks.Status(getS(item, "status")), Attempts: int(n("attempts")), LastStatusCode: int(n("lastStatus")),
-		LastError: getS(item, "lastError"), LatencyMillis: n("latencyMs"), CreatedAt: getTime(item, "createdAt"), UpdatedAt: getTime(item, "updatedAt")}
+		LastError: getS(item, "lastError"), LatencyMillis: n("latencyMs"), CreatedAt: getTime(item, "createdAt"), UpdatedAt: getTime(item, "updatedAt"),
+		Body: getS(item, "body")}
 	if _, ok := item["nextRetryAt"]; ok {
 		d.NextRetryAt = getTime(item, "nextRetryAt")
 	}

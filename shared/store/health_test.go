@@ -401,7 +401,9 @@ func TestRetry(t *testing.T) {
 		EventAt: e.clock.Now(), Status: webhooks.StatusDelivered, Attempts: 1, CreatedAt: e.clock.Now()}
 	pending := delivered
 	pending.ID, pending.EventID, pending.Status, pending.Attempts = "whd_pending", "evt2", webhooks.StatusRetrying, 1
-	for _, d := range []webhooks.Delivery{delivered, pending} {
+	bodiless := delivered // as logged before bodies were kept
+	bodiless.ID, bodiless.EventID, bodiless.Status = "whd_bodiless", "evt3", webhooks.StatusDeadLettered
+	for _, d := range []webhooks.Delivery{delivered, pending, bodiless} {
 		if err := e.st.PutDelivery(ctx, d); err != nil {
 			t.Fatal(err)
 		}
@@ -419,6 +421,7 @@ func TestRetry(t *testing.T) {
 		{"an unknown endpoint", keyCaller("alice"), "wh_nope", dead.ID, apperr.NotFound},
 		{"a delivered one", keyCaller("alice"), w.ID, delivered.ID, apperr.Conflict},
 		{"a pending one", keyCaller("alice"), w.ID, pending.ID, apperr.Conflict},
+		{"a dead-lettered one logged without its body", keyCaller("alice"), w.ID, bodiless.ID, apperr.Conflict},
 		{"a key without the webhook scope", keys.Caller{UserID: "alice", KeyID: "k", Scopes: []keys.Scope{keys.ScopeAdmin}}, w.ID, dead.ID, apperr.Forbidden},
 	}
 	for _, tt := range tests {

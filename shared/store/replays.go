@@ -20,9 +20,9 @@ import (
 // WHPING#<userId> (REPLAY#<replayId>, type "replay"), so the stream's
 // filter and StreamPrefixes already hand it to the delivery pipeline, and
 // the webhooks function's grant to queue pings covers it. It carries the
-// delivery's event and the body's data as first sent, so the delivery is
-// the same (its id is derived from the endpoint and the event) whatever
-// the audit log holds by the time it is attempted.
+// delivery's event and the body's data as first sent (from the log
+// entry's body), so the delivery is the same: its id is derived from the
+// endpoint and the event, its body from them and the data.
 const (
 	typeReplay      = "replay"
 	skReplayPrefix  = "REPLAY#"
@@ -54,24 +54,6 @@ func (s *Store) FindDelivery(ctx context.Context, userID, webhookID, deliveryID 
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-}
-
-// GetEvent reads one audit event of userID; false when it is not there or
-// expired at now (TTL removes expired events late).
-func (s *Store) GetEvent(ctx context.Context, userID, id string, at, now time.Time) (keys.Event, bool, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{AttrPK: str(prefixAudit + userID), AttrSK: str(eventSortKey(keys.Event{ID: id, At: at}))}})
-	if err != nil {
-		return keys.Event{}, false, fmt.Errorf("store: get event: %w", err)
-	}
-	if len(out.Item) == 0 {
-		return keys.Event{}, false, nil
-	}
-	ev := decodeEvent(out.Item)
-	if !ev.Expires.IsZero() && !now.Before(ev.Expires) {
-		return keys.Event{}, false, nil
-	}
-	return ev, true, nil
 }
 
 // PutReplay sets r's log entry back to pending with no attempts and writes

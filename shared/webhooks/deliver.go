@@ -215,12 +215,13 @@ func (d *Deliverer) deliver(ctx context.Context, w Webhook, t Trigger) error {
 	if !found {
 		dl = fresh
 	}
-	if w.Disabled() {
-		return d.skipDisabled(ctx, w, dl) // health.go
-	}
 	body, err := Body(id, t.Type, t.At, t.Data)
 	if err != nil {
 		return fmt.Errorf("webhooks: encode %s: %w", id, err)
+	}
+	dl.Body = string(body) // kept for a retry (replay.go)
+	if w.Disabled() {
+		return d.skipDisabled(ctx, w, dl) // health.go
 	}
 	attempts := len(d.cfg.Backoff) + 1
 	for dl.Attempts < attempts {

@@ -13,8 +13,9 @@ import (
 // /open/webhooks/{id}/deliveries/{deliveryId}/retry). Its log entry goes
 // back to pending with no attempts, and a trigger is written that the
 // table's stream hands to the delivery pipeline as it does a ping: the
-// same delivery id (receivers dedupe on it), the same body, a new series
-// of attempts. The request is audited (webhook.delivery_retried).
+// same delivery id (receivers dedupe on it), the same body (kept in the
+// log entry: Delivery.Body), a new series of attempts. The request is
+// audited (webhook.delivery_retried).
 
 // Replay is a retried delivery's trigger.
 type Replay struct {
@@ -34,9 +35,6 @@ type ReplayStore interface {
 	// FindDelivery returns the endpoint's delivery log entry with
 	// deliveryID: NotFound when there is none.
 	FindDelivery(ctx context.Context, userID, webhookID, deliveryID string) (Delivery, error)
-	// GetEvent reads the user's audit event id of time at; false when it
-	// is gone (expired).
-	GetEvent(ctx context.Context, userID, id string, at, now time.Time) (keys.Event, bool, error)
 	// PutReplay sets r's log entry to pending with no attempts and writes
 	// r's trigger and ev, in one transaction conditioned on the entry's
 	// status being still r.Delivery.Status: Conflict otherwise.
@@ -58,8 +56,8 @@ func Retryable(s Status) bool {
 // Retry queues the caller's delivery deliveryID to endpoint webhookID
 // again and returns its log entry as it now stands (pending, no attempts).
 // NotFound when either is not the caller's; Conflict when the delivery is
-// not Retryable, the endpoint is disabled, or the event is no longer in
-// the audit log.
+// not Retryable, the endpoint is disabled, or its body was not kept (a
+// delivery logged before Delivery.Body was).
 func (s *Service) Retry(ctx context.Context, c keys.Caller, webhookID, deliveryID string) (Delivery, error) {
 	if err := authorize(c); err != nil {
 		return Delivery{}, err
@@ -84,22 +82,11 @@ func (s *Service) Retry(ctx context.Context, c keys.Caller, webhookID, deliveryI
 	if w.Disabled() {
 		return Delivery{}, apperr.Errorf(apperr.Conflict, "webhook %s is disabled: enable it first (PATCH {\"enabled\":true})", webhookID)
 	}
-	now := s.now()
-	var data any = map[string]string{"webhookId": webhookID}
-	if d.Type != EventPing {
-		ev, found, err := s.store.GetEvent(ctx, c.UserID, d.EventID, d.EventAt, now)
-		if err != nil {
-			return Delivery{}, err
-		}
-		if !found {
-			return Delivery{}, apperr.Errorf(apperr.Conflict, "delivery %s: its event %s is no longer in the audit log", deliveryID, d.EventID)
-		}
-		data = ev
-	}
-	raw, err := json.Marshal(data)
+	raw, err := bodyData(d)
 	if err != nil {
-		return Delivery{}, apperr.Errorf(apperr.Internal, "webhooks: encode %s: %v", deliveryID, err)
+		return Delivery{}, err
 	}
+	now := s.now()
 	changes := map[string]any{"webhookId": webhookID, "deliveryId": deliveryID, "eventId": d.EventID, "type": string(d.Type),
 		"status": map[string]any{"from": string(d.Status), "to": string(StatusPending)}}
 	r := Replay{ID: newID("rpl_", 12), Delivery: d, Data: raw, At: now}
@@ -108,4 +95,22 @@ func (s *Service) Retry(ctx context.Context, c keys.Caller, webhookID, deliveryI
 	}
 	d.Status, d.Attempts, d.NextRetryAt, d.UpdatedAt = StatusPending, 0, time.Time{}, now
 	return d, nil
+}
+
+// bodyData is the "data" of the body d was sent with, from its log entry;
+// a ping's, which is known, when the entry has no body.
+func bodyData(d Delivery) (json.RawMessage, error) {
+	if d.Body == "" {
+		if d.Type == EventPing {
+			return json.Marshal(map[string]string{"webhookId": d.WebhookID})
+		}
+		return nil, apperr.Errorf(apperr.Conflict, "delivery %s was logged without its body (before retries were kept): it cannot be retried", d.ID)
+	}
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(d.Body), &env); err != nil || len(env.Data) == 0 {
+		return nil, apperr.Errorf(apperr.Internal, "webhooks: delivery %s: a kept body without data", d.ID)
+	}
+	return env.Data, nil
 }

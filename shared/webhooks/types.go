@@ -128,6 +128,9 @@ type Delivery struct {
 	UpdatedAt      time.Time
 	// NextRetryAt is when the next attempt is due (zero: none).
 	NextRetryAt time.Time
+	// Body is what every attempt sends, kept so that a retry sends it
+	// again (replay.go); the API does not show it.
+	Body string
 }
 
 // Changes are the fields PATCH may change; nil leaves one as it is.
