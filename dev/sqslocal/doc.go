@@ -27,6 +27,17 @@
 //   - ApproximateReceiveCount is always "1" and SentTimestamp is the time of
 //     the receive, not of the send: a consumer that needs the attempt number
 //     carries it in the message (a body field or a message attribute).
+//   - ApproximateNumberOfMessages counts every message of the queue, those
+//     in flight too (SQS counts only the visible ones);
+//     ApproximateNumberOfMessagesNotVisible counts those in flight.
+//   - Now and then, with several clients at once, goaws cuts the answer to
+//     a ReceiveMessage: the client reads a closed connection (goaws logs
+//     "Invalid Request - ReceiveMessageV1" for a request beside it), and the
+//     messages it took stay hidden until their visibility timeout ends. A
+//     consumer must survive a lost receive — as on SQS, where an answer can
+//     be lost too — so tests use short visibility timeouts, and
+//     dev/sqsmapping never lets the SDK retry a receive silently. Run's
+//     TestMain prints goaws's output when a test failed.
 //   - Queue URLs are http://<region>.<host>:<port>/<account>/<name>; the SDK
 //     never dials them (it sends every call to its endpoint with the URL in
 //     the body), and goaws finds the queue by the URL's last segment.

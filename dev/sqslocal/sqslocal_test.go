@@ -119,13 +119,15 @@ func TestRoundTrip(t *testing.T) {
 				}
 			}
 			if got := count(t, q.Client, q.URL); got != "0/0" {
-				t.Errorf("visible/in flight after delete: got %s, want 0/0", got)
+				t.Errorf("messages/in flight after delete: got %s, want 0/0", got)
 			}
 		})
 	}
 }
 
-// count reports the queue's visible and in-flight messages as "v/f".
+// count reports the queue's ApproximateNumberOfMessages and
+// ApproximateNumberOfMessagesNotVisible as "all/in flight" (goaws counts the
+// messages in flight in the first too).
 func count(tb testing.TB, client *sqs.Client, url string) string {
 	tb.Helper()
 	out, err := client.GetQueueAttributes(tb.Context(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
@@ -221,7 +223,7 @@ func TestRedrive(t *testing.T) {
 				t.Errorf("dead-letter queue: got %d messages %q, want the one sent (%s)", len(inDLQ), bodies(inDLQ), id)
 			}
 			if got := count(t, q.Client, q.URL); got != "0/0" {
-				t.Errorf("source queue visible/in flight: got %s, want 0/0", got)
+				t.Errorf("source queue messages/in flight: got %s, want 0/0", got)
 			}
 		})
 	}

@@ -90,6 +90,13 @@ func Run(run func() int) int {
 		return 1
 	}
 	code := run()
+	if shared.server != nil && code != 0 {
+		// What goaws said (errors only, and a handler's panic) helps
+		// tell its failures from the tests'.
+		if out := strings.TrimSpace(shared.server.output.String()); out != "" {
+			fmt.Fprintf(os.Stderr, "sqslocal: goaws's output:\n%s\n", out)
+		}
+	}
 	if shared.server != nil {
 		if err := shared.server.Stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "sqslocal: stop: %v\n", err)
