@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,6 +24,25 @@ import (
 )
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }
+
+// recordedDeadLetters counts what is dead-lettered.
+type recordedDeadLetters struct {
+	mu   sync.Mutex
+	sent []webhooks.DeadLetter
+}
+
+func (d *recordedDeadLetters) Send(_ context.Context, l webhooks.DeadLetter) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sent = append(d.sent, l)
+	return nil
+}
+
+func (d *recordedDeadLetters) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.sent)
+}
 
 type noDeadLetters struct{ t *testing.T }
 
@@ -71,9 +92,19 @@ func TestDeliversAndIsGranted(t *testing.T) {
 		got.Add(1)
 	}))
 	t.Cleanup(recv.Close)
+	// A second endpoint that always fails: it is disabled for it (its
+	// webhook.disabled audit event is part of the function's grants).
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(down.Close)
 	svc := webhooks.NewService(seed, webhooks.ServiceConfig{AllowLoopbackHTTP: true})
 	op := keys.OperatorCaller("ops", "alice")
 	w, err := svc.Create(t.Context(), op, webhooks.CreateInput{URL: recv.URL + "/hook", Events: []string{"key.created"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing, err := svc.Create(t.Context(), op, webhooks.CreateInput{URL: down.URL + "/hook", Events: []string{"key.created"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +120,9 @@ func TestDeliversAndIsGranted(t *testing.T) {
 	}
 	calls := &iamcheck.Recorder{}
 	fnStore := store.New(calls.Client(client), table)
-	f := webhookdelivery.New(webhooks.NewDeliverer(fnStore, noDeadLetters{t}, webhooks.DeliverConfig{AllowLoopback: true}), nil)
+	dead := &recordedDeadLetters{}
+	f := webhookdelivery.New(webhooks.NewDeliverer(fnStore, dead, webhooks.DeliverConfig{AllowLoopback: true,
+		Backoff: []time.Duration{time.Millisecond}, DisableAfter: time.Millisecond}), nil)
 	ev := streamEvent(t, client, table)
 	resp, err := f.Handle(t.Context(), ev)
 	if err != nil || len(resp.BatchItemFailures) != 0 {
@@ -97,6 +130,12 @@ func TestDeliversAndIsGranted(t *testing.T) {
 	}
 	if n := got.Load(); n != 2 {
 		t.Errorf("the receiver got %d deliveries, want the ping and the key.created", n)
+	}
+	if got, err := seed.GetWebhook(t.Context(), "alice", failing.ID); err != nil || !got.Disabled() {
+		t.Errorf("the failing endpoint: got %+v, %v; want it disabled", got, err)
+	}
+	if n := dead.count(); n != 1 {
+		t.Errorf("dead letters: got %d, want the disabled endpoint's one", n)
 	}
 	// The same batch again (a stream retry): nothing is sent twice.
 	if _, err := f.Handle(t.Context(), ev); err != nil {

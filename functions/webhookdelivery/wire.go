@@ -35,7 +35,7 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, dlq webhooks.Dea
 		}
 		dlq = SQSDeadLetters{API: client, QueueURL: s.DeadLetterQueueURL}
 	}
-	deliver.AllowLoopback = s.AllowLoopback
+	deliver.AllowLoopback, deliver.AuditRetention = s.AllowLoopback, s.AuditRetention
 	deliver.Logger = logger
 	return New(webhooks.NewDeliverer(st, dlq, deliver), logger), nil
 }

@@ -239,8 +239,9 @@ type WebhookDelivery struct {
 	LogLevel           slog.Level // LOG_LEVEL
 	AWS                AWS
 	DynamoDB           DynamoDB
-	DeadLetterQueueURL string // DEAD_LETTER_QUEUE_URL ("" only where the wiring is given another queue)
-	AllowLoopback      bool   // WEBHOOK_ALLOW_LOOPBACK
+	DeadLetterQueueURL string        // DEAD_LETTER_QUEUE_URL ("" only where the wiring is given another queue)
+	AllowLoopback      bool          // WEBHOOK_ALLOW_LOOPBACK
+	AuditRetention     time.Duration // AUDIT_RETENTION_DAYS (the webhook.disabled events it writes)
 }
 
 // Authorizer is AuthorizerFunction's environment.
@@ -333,7 +334,8 @@ func (e Env) Webhooks() (Webhooks, error) {
 func (e Env) WebhookDelivery() (WebhookDelivery, error) {
 	r := e.reader()
 	s := WebhookDelivery{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(),
-		DeadLetterQueueURL: e.value(varDeadLetterQueueURL), AllowLoopback: r.boolean(varAllowLoopback)}
+		DeadLetterQueueURL: e.value(varDeadLetterQueueURL), AllowLoopback: r.boolean(varAllowLoopback),
+		AuditRetention: r.auditRetention()}
 	return s, r.err()
 }
 
