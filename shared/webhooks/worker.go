@@ -77,11 +77,15 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	if found && (dl.Status == StatusDelivered || dl.Status == StatusDeadLettered) {
+	if found && (dl.Status == StatusDelivered || dl.Status == StatusDeadLettered || dl.Status == StatusSkipped) {
 		return Outcome{}, nil // a task received again: done before
 	}
 	if !found {
 		dl = fresh
+	}
+	dl.Body = t.Body // kept for a retry (replay.go)
+	if w.Disabled() {
+		return Outcome{}, d.skipDisabled(ctx, w, dl) // health.go
 	}
 	now := d.cfg.Clock.Now()
 	holder := t.DeliveryID + "#" + strconv.Itoa(dl.Attempts+1)
@@ -97,6 +101,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		_ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), w.UserID, w.ID, holder, slot)
 	}()
 	code, latency, why := d.attempt(ctx, w, t.DeliveryID, []byte(t.Body))
+	disabled := d.recordHealth(ctx, w, why == "") // health.go: this attempt may disable the endpoint
 	now = d.cfg.Clock.Now().UTC()
 	dl.Attempts++
 	dl.LastStatusCode, dl.LastError, dl.LatencyMillis, dl.UpdatedAt, dl.NextRetryAt = code, why, latency.Milliseconds(), now, time.Time{}
@@ -105,7 +110,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		dl.Status = StatusDelivered
 		d.log(slog.LevelInfo, "webhook delivered", w, dl)
 		return Outcome{}, d.store.PutDelivery(ctx, dl)
-	case dl.Attempts >= MaxAttempts:
+	case dl.Attempts >= MaxAttempts || disabled:
 		dead := DeadLetter{DeliveryID: t.DeliveryID, WebhookID: w.ID, UserID: w.UserID, Type: t.Type, EventID: t.EventID,
 			Attempts: dl.Attempts, LastError: why, Body: t.Body}
 		if err := d.dlq.Send(ctx, dead); err != nil {
