@@ -18,8 +18,9 @@
 //
 // What goaws v0.5.4 does differently from SQS, as the tests pin it:
 //
-//   - It listens on every interface (0.0.0.0), not only loopback: its
-//     command has no listen-address option.
+//   - goaws listens on every interface (0.0.0.0), not only loopback: its
+//     command has no listen-address option (the proxy in front of it
+//     listens on 127.0.0.1).
 //   - A message whose visibility timeout ended becomes visible again on
 //     goaws's once-a-second sweep, so up to a second late; a redrive to the
 //     dead-letter queue happens in the same sweep, once a message has been
@@ -30,14 +31,18 @@
 //   - ApproximateNumberOfMessages counts every message of the queue, those
 //     in flight too (SQS counts only the visible ones);
 //     ApproximateNumberOfMessagesNotVisible counts those in flight.
-//   - Now and then, with several clients at once, goaws cuts the answer to
-//     a ReceiveMessage: the client reads a closed connection (goaws logs
-//     "Invalid Request - ReceiveMessageV1" for a request beside it), and the
-//     messages it took stay hidden until their visibility timeout ends. A
-//     consumer must survive a lost receive — as on SQS, where an answer can
-//     be lost too — so tests use short visibility timeouts, and
-//     dev/sqsmapping never lets the SDK retry a receive silently. Run's
-//     TestMain prints goaws's output when a test failed.
+//   - goaws reads its map of queues unlocked while CreateQueue and
+//     DeleteQueue write it: with tests creating queues in parallel it died
+//     ("concurrent map read and map write") or cut the answer to a
+//     ReceiveMessage whose messages it had hidden. Start therefore puts a
+//     proxy on the loopback interface in front of it (Endpoint is the
+//     proxy's): it hands goaws one request at a time and answers a long
+//     poll with short polls every 50 ms. A queue's own
+//     ReceiveMessageWaitTimeSeconds is not emulated: pass WaitTimeSeconds
+//     on the receive (the SDK and dev/sqsmapping do). Should a receive's
+//     answer still be lost, its messages come back after their visibility
+//     timeout, as on SQS; dev/sqsmapping never lets the SDK retry a
+//     receive silently, and Run prints goaws's output when a test failed.
 //   - Queue URLs are http://<region>.<host>:<port>/<account>/<name>; the SDK
 //     never dials them (it sends every call to its endpoint with the URL in
 //     the body), and goaws finds the queue by the URL's last segment.

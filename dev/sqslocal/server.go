@@ -40,6 +40,8 @@ const startTimeout = 30 * time.Second
 // its memory: they end with it.
 type Server struct {
 	endpoint, region, account string
+	goaws                     string // goaws's own URL, behind the proxy
+	front                     *http.Server
 	cmd                       *exec.Cmd
 	dir                       string // the config file's folder, removed by Stop
 	done                      chan struct{}
@@ -49,7 +51,8 @@ type Server struct {
 }
 
 // Endpoint is the server's URL, e.g. http://127.0.0.1:41234: the SDK
-// client's BaseEndpoint.
+// client's BaseEndpoint. It is a proxy on the loopback interface in front
+// of goaws (see proxy.go); goaws itself listens on another port.
 func (s *Server) Endpoint() string { return s.endpoint }
 
 // Region is the region in the server's queue ARNs.
@@ -138,13 +141,13 @@ func launch(ctx context.Context, bin string, port int, opts Options, timeout tim
 		return nil, fmt.Errorf("sqslocal: start goaws: %w", err)
 	}
 	s := &Server{
-		endpoint: "http://127.0.0.1:" + strconv.Itoa(port),
-		region:   opts.Region,
-		account:  opts.AccountID,
-		cmd:      cmd,
-		dir:      dir,
-		done:     make(chan struct{}),
-		output:   out,
+		goaws:   "http://127.0.0.1:" + strconv.Itoa(port),
+		region:  opts.Region,
+		account: opts.AccountID,
+		cmd:     cmd,
+		dir:     dir,
+		done:    make(chan struct{}),
+		output:  out,
 	}
 	go func() {
 		_ = cmd.Wait()
@@ -155,6 +158,14 @@ func launch(ctx context.Context, bin string, port int, opts Options, timeout tim
 		_ = s.Stop()
 		return nil, err
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = s.Stop()
+		return nil, fmt.Errorf("sqslocal: listen: %w", err)
+	}
+	s.endpoint = "http://" + ln.Addr().String()
+	s.front = &http.Server{Handler: &proxy{upstream: s.goaws, client: &http.Client{}}, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.front.Serve(ln) }()
 	return s, nil
 }
 
@@ -170,11 +181,11 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 			return ctx.Err()
 		default:
 		}
-		if ping(client, s.endpoint) {
+		if ping(client, s.goaws) {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("sqslocal: goaws did not answer on %s within %s: %s", s.endpoint, timeout, strings.TrimSpace(s.output.String()))
+			return fmt.Errorf("sqslocal: goaws did not answer on %s within %s: %s", s.goaws, timeout, strings.TrimSpace(s.output.String()))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -197,10 +208,13 @@ func ping(client *http.Client, endpoint string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// Stop ends the process Start began: SIGTERM, then SIGKILL after 5 s.
-// It is safe to call more than once.
+// Stop closes the proxy and ends the process Start began: SIGTERM, then
+// SIGKILL after 5 s. It is safe to call more than once.
 func (s *Server) Stop() error {
 	s.stopOnce.Do(func() {
+		if s.front != nil {
+			_ = s.front.Close()
+		}
 		select {
 		case <-s.done:
 			return

@@ -160,16 +160,15 @@ func (p *Poller) gather(ctx context.Context) ([]types.Message, error) {
 	window := time.Duration(p.opts.Mapping.MaximumBatchingWindowInSeconds) * time.Second
 	var deadline time.Time
 	for len(batch) < p.opts.Mapping.BatchSize {
+		// The first receive long-polls; within the window the next ones
+		// do not wait, so the batch is handed over when the window ends
+		// and not a long poll later.
 		wait := p.opts.WaitTimeSeconds
 		if len(batch) > 0 {
-			left := time.Until(deadline)
-			if window <= 0 || left <= 0 {
+			if window <= 0 || !time.Now().Before(deadline) {
 				break
 			}
-			wait = int32((left + time.Second - 1) / time.Second)
-			if wait > 20 {
-				wait = 20
-			}
+			wait = 0
 		}
 		out, err := p.opts.Client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl:            aws.String(p.opts.QueueURL),
@@ -184,16 +183,23 @@ func (p *Poller) gather(ctx context.Context) ([]types.Message, error) {
 			return batch, err
 		}
 		p.opts.Logger.Debug("sqs mapping: received", slog.String("mapping", p.opts.Mapping.ID), slog.Int("messages", len(out.Messages)))
-		if len(batch) == 0 && len(out.Messages) > 0 {
+		if len(batch) == 0 {
+			if len(out.Messages) == 0 {
+				return nil, nil // an empty long poll: the caller polls again
+			}
 			deadline = time.Now().Add(window)
 		}
 		batch = append(batch, out.Messages...)
-		if len(out.Messages) == 0 && len(batch) == 0 {
-			return nil, nil // an empty long poll: the caller polls again
+		if len(out.Messages) == 0 && len(batch) > 0 {
+			sleep(ctx, min(windowPoll, time.Until(deadline)))
 		}
 	}
 	return batch, nil
 }
+
+// windowPoll is the pause between two receives that found nothing while a
+// batching window is open.
+const windowPoll = 50 * time.Millisecond
 
 // noRetry turns the SDK's retries off for ReceiveMessage: a receive whose
 // answer was lost has hidden its messages all the same, and a silent

@@ -56,8 +56,8 @@ func start(tb testing.TB, q sqslocal.TestQueue, m samtemplate.SQSMapping, h Hand
 	return p, logs
 }
 
-// lostReceive reports whether goaws cut the answer to one of the mapping's
-// ReceiveMessage calls (the sqslocal package doc): its messages then come
+// lostReceive reports whether the answer to one of the mapping's
+// ReceiveMessage calls was lost (the sqslocal package doc): its messages then come
 // back only after their visibility timeout, so how batches and slots were
 // filled is no longer what the test arranged.
 func lostReceive(tb testing.TB, logs *testlog.Buffer) bool {
@@ -291,7 +291,9 @@ func TestBatchSize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			q := sqslocal.NewTestQueue(t, sqslocal.QueueOptions{VisibilityTimeout: 1, MaxReceiveCount: -1})
+			// Visibility well beyond the window, as Lambda asks of a queue
+			// (at least the function's timeout).
+			q := sqslocal.NewTestQueue(t, sqslocal.QueueOptions{VisibilityTimeout: 5, MaxReceiveCount: -1})
 			for i := range tt.messages {
 				sendAll(t, q, fmt.Sprint(i))
 			}
