@@ -3,7 +3,8 @@
 #   make run     DynamoDB Local + the local API Gateway on 127.0.0.1:3000
 #   make test    formatting, vet, cfn-lint and every test (DynamoDB Local included)
 #
-# Both install what they need first (Go modules, DynamoDB Local via npm).
+# Both install what they need first (Go modules, DynamoDB Local via npm,
+# goaws — the local SQS server — with go install).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,9 +28,10 @@ help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-28s %s\n", $$1, $$2}'
 
 .PHONY: tools
-tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Java and npm)
+tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Java and npm), goaws (the local SQS server)
 	@$(GO) mod download
 	@$(GO) run ./dev/dynamolocal/install >/dev/null
+	@$(GO) run ./dev/sqslocal/install >/dev/null
 
 .PHONY: run
 run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000 (UPSTREAM=http://127.0.0.1:8080 puts your API behind it)
@@ -37,7 +39,7 @@ run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0
 
 .PHONY: test
 test: tools fmt-check vet ## run every check and test
-	@echo "==> go test (one DynamoDB Local shared by every package: dev/testrun)"
+	@echo "==> go test (one DynamoDB Local and one goaws shared by every package: dev/testrun)"
 	@$(GO) run ./dev/testrun -v $(TEST_FLAGS) $(PKGS) 2>&1 | scripts/test-summary
 
 .PHONY: fmt-check

@@ -86,19 +86,27 @@ func Endpoint(tb testing.TB) string {
 // Main runs the tests of a package that needs DynamoDB and then stops the
 // DynamoDB Local they shared, if it started one. Call it from TestMain.
 // When no DynamoDB can be had it says why once and runs no test.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m.Run)) }
+
+// Run is Main for a TestMain that needs another local server too: it calls
+// run (m.Run, or another server's Run wrapping it) with DynamoDB available,
+// stops the DynamoDB Local it started, and returns run's exit code (1
+// without calling run when there is no DynamoDB):
+//
+//	func TestMain(m *testing.M) { os.Exit(dynamolocal.Run(func() int { return sqslocal.Run(m.Run) })) }
+func Run(run func() int) int {
 	setUp()
 	if shared.err != nil {
 		fmt.Fprintf(os.Stderr, "dynamolocal: no DynamoDB for these tests: %s\n", strings.TrimPrefix(shared.err.Error(), "dynamolocal: "))
-		os.Exit(1)
+		return 1
 	}
-	code := m.Run()
+	code := run()
 	if shared.server != nil {
 		if err := shared.server.Stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "dynamolocal: stop: %v\n", err)
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // NewTestClient returns an SDK client for the test endpoint.

@@ -1,7 +1,8 @@
-// Command testrun runs go test with one DynamoDB Local shared by every test
-// package: `make test` calls it, so the JVM starts once instead of once per
-// package (each test still makes its own table). Its arguments are go
-// test's; it exits with go test's status.
+// Command testrun runs go test with one DynamoDB Local and one goaws (the
+// local SQS server) shared by every test package: `make test` calls it, so
+// each starts once instead of once per package (each test still makes its
+// own table and queues). Its arguments are go test's; it exits with go
+// test's status.
 //
 //	go run ./dev/testrun -v -count=1 ./...
 package main
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"keygate/dev/dynamolocal"
+	"keygate/dev/sqslocal"
 )
 
 func main() { os.Exit(run(os.Args[1:])) }
@@ -39,10 +41,21 @@ func run(args []string) int {
 	}
 	defer func() { _ = srv.Stop() }()
 	fmt.Fprintf(os.Stderr, "testrun: one DynamoDB Local for every package at %s (pid %d)\n", srv.Endpoint(), srv.PID())
+	if _, err := sqslocal.Install(startCtx, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "testrun: %v\ninstall it with: %s\n", err, sqslocal.InstallHint)
+		return 1
+	}
+	sqs, err := sqslocal.Start(startCtx, sqslocal.Options{})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testrun: %v\n", err)
+		return 1
+	}
+	defer func() { _ = sqs.Stop() }()
+	fmt.Fprintf(os.Stderr, "testrun: one goaws (SQS) for every package at %s (pid %d)\n", sqs.Endpoint(), sqs.PID())
 
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test"}, args...)...)
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, nil
-	cmd.Env = append(os.Environ(), dynamolocal.SharedEndpointEnv+"="+srv.Endpoint())
+	cmd.Env = append(os.Environ(), dynamolocal.SharedEndpointEnv+"="+srv.Endpoint(), sqslocal.SharedEndpointEnv+"="+sqs.Endpoint())
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
 	err = cmd.Run()
