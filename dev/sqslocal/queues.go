@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"keygate/dev/samtemplate"
 	"keygate/shared/awsenv"
 )
 
@@ -104,4 +106,54 @@ func DeleteQueue(ctx context.Context, client *sqs.Client, q Queue) error {
 		}
 	}
 	return nil
+}
+
+// CreateTemplateQueues creates the template's queues (samtemplate's
+// Template.SQSQueues) on the server as prefix+"-"+<logical ID>, each with its
+// VisibilityTimeout and MessageRetentionPeriod, and with its RedrivePolicy to
+// the template's dead-letter queue: the local stack's stand-in for
+// CloudFormation creating them. It returns them by logical ID (a queue's
+// DeadLetterURL and DeadLetterARN name its redrive target). Creating queues
+// that exist returns them.
+func CreateTemplateQueues(ctx context.Context, client *sqs.Client, queues map[string]samtemplate.SQSQueue, prefix string) (map[string]Queue, error) {
+	out := make(map[string]Queue, len(queues))
+	ids := make([]string, 0, len(queues))
+	for id := range queues {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	// Dead-letter targets first: a redrive policy names an existing ARN.
+	sort.SliceStable(ids, func(i, j int) bool {
+		return queues[ids[i]].DeadLetterQueueID == "" && queues[ids[j]].DeadLetterQueueID != ""
+	})
+	for _, id := range ids {
+		tq := queues[id]
+		attrs := map[string]string{}
+		q := Queue{VisibilityTimeout: tq.VisibilityTimeout}
+		if q.VisibilityTimeout == 0 {
+			q.VisibilityTimeout = 30
+		}
+		attrs[string(types.QueueAttributeNameVisibilityTimeout)] = strconv.Itoa(q.VisibilityTimeout)
+		if tq.MessageRetentionPeriod > 0 {
+			attrs[string(types.QueueAttributeNameMessageRetentionPeriod)] = strconv.Itoa(tq.MessageRetentionPeriod)
+		}
+		if tq.DeadLetterQueueID != "" {
+			dlq, ok := out[tq.DeadLetterQueueID]
+			if !ok {
+				return nil, fmt.Errorf("sqslocal: queue %s: its dead-letter queue %s is not in the template's queues, or has a redrive policy itself", id, tq.DeadLetterQueueID)
+			}
+			policy, err := json.Marshal(map[string]any{"deadLetterTargetArn": dlq.ARN, "maxReceiveCount": tq.MaxReceiveCount})
+			if err != nil {
+				return nil, err
+			}
+			attrs[string(types.QueueAttributeNameRedrivePolicy)] = string(policy)
+			q.DeadLetterURL, q.DeadLetterARN, q.MaxReceiveCount = dlq.URL, dlq.ARN, tq.MaxReceiveCount
+		}
+		var err error
+		if q.URL, q.ARN, err = create(ctx, client, prefix+"-"+id, attrs); err != nil {
+			return nil, err
+		}
+		out[id] = q
+	}
+	return out, nil
 }

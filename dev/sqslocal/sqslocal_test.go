@@ -2,6 +2,7 @@ package sqslocal
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"keygate/dev/samtemplate"
 	"keygate/dev/testkit/wait"
 )
 
@@ -249,5 +251,66 @@ func TestGoawsReceiveAttributes(t *testing.T) {
 	})
 	if want := []string{"1", "1"}; strings.Join(counts, ",") != strings.Join(want, ",") {
 		t.Errorf("ApproximateReceiveCount on two receives: got %v, want goaws v0.5.4's %v (SQS says 1, 2: update the package doc)", counts, want)
+	}
+}
+
+func TestCreateTemplateQueues(t *testing.T) {
+	client := NewTestClient(t)
+	prefix := NewTestQueue(t, QueueOptions{MaxReceiveCount: -1}).Name // a unique name
+	tests := []struct {
+		name   string
+		queues map[string]samtemplate.SQSQueue
+		want   map[string]string // logical ID -> its attributes, "visibility redrive"
+	}{
+		{"a queue and its dead-letter queue", map[string]samtemplate.SQSQueue{
+			"Work":    {ID: "Work", VisibilityTimeout: 90, DeadLetterQueueID: "WorkDlq", MaxReceiveCount: 4},
+			"WorkDlq": {ID: "WorkDlq", MessageRetentionPeriod: 1209600},
+		}, map[string]string{
+			"Work":    `90 {"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:` + prefix + `-a-WorkDlq","maxReceiveCount":4}`,
+			"WorkDlq": "30 ",
+		}},
+		{"a lone queue", map[string]samtemplate.SQSQueue{"Q": {ID: "Q"}}, map[string]string{"Q": "30 "}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := prefix + "-" + string(rune('a'+i))
+			got, err := CreateTemplateQueues(t.Context(), client, tt.queues, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				for _, q := range got {
+					_, _ = client.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(q.URL)})
+				}
+			})
+			for id, want := range tt.want {
+				q, ok := got[id]
+				if !ok {
+					t.Fatalf("queue %s: not created (got %v)", id, got)
+				}
+				if wantARN := "arn:aws:sqs:us-east-1:000000000000:" + p + "-" + id; q.ARN != wantARN {
+					t.Errorf("queue %s ARN: got %q, want %q", id, q.ARN, wantARN)
+				}
+				out, err := client.GetQueueAttributes(t.Context(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(q.URL),
+					AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rp := out.Attributes["RedrivePolicy"]
+				if rp != "" {
+					var policy struct {
+						Target string `json:"deadLetterTargetArn"`
+						Max    any    `json:"maxReceiveCount"`
+					}
+					if err := json.Unmarshal([]byte(rp), &policy); err != nil {
+						t.Fatalf("RedrivePolicy %q: %v", rp, err)
+					}
+					rp = fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":%v}`, policy.Target, policy.Max)
+				}
+				if got := out.Attributes["VisibilityTimeout"] + " " + rp; got != want {
+					t.Errorf("queue %s: got %q, want %q", id, got, want)
+				}
+			}
+		})
 	}
 }
