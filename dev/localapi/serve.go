@@ -48,6 +48,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopDB()
+	// SQS: goaws with the template's queues (the webhook worker's mapping
+	// runs on them with dev/sqsmapping).
+	sqsEndpoint, sqsQueues, stopSQS, err := queues(ctx, t, stderr)
+	if err != nil {
+		return err
+	}
+	defer stopSQS()
 
 	// The demo key carries the prefix the ApiKeysFunction will check.
 	env, err := inproc.Env(t, "ApiKeysFunction", sf.table, endpoint, region)
@@ -96,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("local API Gateway ready", "url", url, "stage", t.Stage, "routes", len(t.Routes),
 		"authorizerTtlSeconds", t.Authorizer.TTLSeconds, "dynamodb", endpoint, "table", sf.table,
-		"demoUser", seeded.UserID, "demoKeyId", seeded.KeyID)
+		"demoUser", seeded.UserID, "demoKeyId", seeded.KeyID, "sqs", sqsEndpoint, "queues", len(sqsQueues))
 	fmt.Fprintf(stdout, "KEYGATE_URL=%s\nKEYGATE_API_KEY=%s\nKEYGATE_WORKSPACE_ID=%s\n", url, seeded.Token, seeded.WorkspaceID)
 	fmt.Fprintf(stdout, "KEYGATE_CONSOLE=%s/open/console\n", url)
 	if up := t.Parameters["UpstreamUrl"].Value; up != "" {
