@@ -37,9 +37,10 @@
 //     ReceiveMessage whose messages it had hidden. Start therefore puts a
 //     proxy on the loopback interface in front of it (Endpoint is the
 //     proxy's): it hands goaws one request at a time and answers a long
-//     poll with short polls every 50 ms. A queue's own
-//     ReceiveMessageWaitTimeSeconds is not emulated: pass WaitTimeSeconds
-//     on the receive (the SDK and dev/sqsmapping do). Should a receive's
+//     poll with short polls every 50 ms (JSON protocol, the SDK's). It
+//     drops a queue's own ReceiveMessageWaitTimeSeconds (goaws would wait
+//     holding the lock): pass WaitTimeSeconds on the receive, as
+//     dev/sqsmapping does. Should a receive's
 //     answer still be lost, its messages come back after their visibility
 //     timeout, as on SQS; dev/sqsmapping never lets the SDK retry a
 //     receive silently, and Run prints goaws's output when a test failed.

@@ -18,6 +18,8 @@ import (
 // tests creating queues in parallel it died of "concurrent map read and
 // map write", and now and then cut an answer. One request at a time makes
 // those races impossible; short polls keep the lock free for the others.
+// Only the JSON protocol (aws-sdk-go-v2's) is rewritten; a query-protocol
+// long poll waits in goaws, holding the lock.
 type proxy struct {
 	upstream string
 	client   *http.Client
@@ -39,6 +41,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	body = withoutQueueWait(r, body)
 	var a answer
 	if wait, short, ok := longPoll(r, body); ok {
 		a, err = p.poll(r, short, wait)
@@ -54,6 +57,32 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(a.status)
 	_, _ = w.Write(a.body)
+}
+
+// withoutQueueWait drops the ReceiveMessageWaitTimeSeconds attribute from
+// a JSON-protocol CreateQueue or SetQueueAttributes: goaws would wait that
+// long on a receive without WaitTimeSeconds, holding the proxy's lock, so a
+// queue's own wait is not applied (the package doc says so).
+func withoutQueueWait(r *http.Request, body []byte) []byte {
+	switch r.Header.Get("X-Amz-Target") {
+	case "AmazonSQS.CreateQueue", "AmazonSQS.SetQueueAttributes":
+	default:
+		return body
+	}
+	var in map[string]any
+	if err := json.Unmarshal(body, &in); err != nil {
+		return body
+	}
+	attrs, _ := in["Attributes"].(map[string]any)
+	if _, ok := attrs["ReceiveMessageWaitTimeSeconds"]; !ok {
+		return body
+	}
+	delete(attrs, "ReceiveMessageWaitTimeSeconds")
+	out, err := json.Marshal(in)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // longPoll reports whether r is a JSON-protocol ReceiveMessage that waits,

@@ -314,3 +314,54 @@ func TestCreateTemplateQueues(t *testing.T) {
 		})
 	}
 }
+
+// TestLongPoll: a receive waits for a message sent while it waits, and a
+// queue's own ReceiveMessageWaitTimeSeconds does not make a receive wait
+// (the proxy drops it; goaws would wait holding the proxy's lock).
+func TestLongPoll(t *testing.T) {
+	tests := []struct {
+		name      string
+		queueWait string // the queue's ReceiveMessageWaitTimeSeconds; "" for none
+		wait      int32  // the receive's WaitTimeSeconds
+		sendAfter bool   // send while the receive waits
+		want      int    // messages received
+	}{
+		{"a message sent while it waits", "", 5, true, 1},
+		{"nothing: back after the wait", "", 1, false, 0},
+		{"the queue's wait is dropped", "20", 0, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			q := NewTestQueue(t, QueueOptions{MaxReceiveCount: -1})
+			if tt.queueWait != "" {
+				if _, err := q.Client.SetQueueAttributes(t.Context(), &sqs.SetQueueAttributesInput{QueueUrl: aws.String(q.URL),
+					Attributes: map[string]string{"ReceiveMessageWaitTimeSeconds": tt.queueWait}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			done := make(chan []types.Message, 1)
+			go func() {
+				out, err := q.Client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(q.URL), WaitTimeSeconds: tt.wait})
+				if err != nil {
+					t.Error(err)
+				}
+				if out == nil {
+					out = &sqs.ReceiveMessageOutput{}
+				}
+				done <- out.Messages
+			}()
+			if tt.sendAfter {
+				send(t, q.Client, q.URL, "late")
+			}
+			select {
+			case got := <-done:
+				if len(got) != tt.want {
+					t.Errorf("received %q, want %d messages", bodies(got), tt.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the receive did not return within 10 s")
+			}
+		})
+	}
+}
