@@ -350,3 +350,82 @@ func TestStartRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestFunctionTimeout: an invocation that outlives FunctionTimeout fails as
+// a whole, even when its handler then returns success, and its messages
+// come back.
+func TestFunctionTimeout(t *testing.T) {
+	q := sqslocal.NewTestQueue(t, sqslocal.QueueOptions{VisibilityTimeout: 1, MaxReceiveCount: -1})
+	sendAll(t, q, "slow")
+	var mu sync.Mutex
+	invocations := 0
+	p, err := Start(t.Context(), Options{Client: q.Client, QueueURL: q.URL, WaitTimeSeconds: 1, FunctionTimeout: 100 * time.Millisecond,
+		Mapping: samtemplate.SQSMapping{Enabled: true, ReportBatchItemFailures: true},
+		Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+			mu.Lock()
+			invocations++
+			first := invocations == 1
+			mu.Unlock()
+			if first {
+				<-ctx.Done() // past the function's timeout
+			}
+			return events.SQSEventResponse{}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Stop)
+	wait.Eventually(t, 20*time.Second, func() (bool, string) {
+		mu.Lock()
+		n := invocations
+		mu.Unlock()
+		c := counts(t, q)
+		return n == 2 && c == "0/0", fmt.Sprintf("%d invocations (want 2: the timed-out one and its retry), queue messages/in flight %s (want 0/0)", n, c)
+	})
+}
+
+// TestStop: Stop cancels the invocations in flight and waits for them;
+// after it nothing is received, and what was not finished comes back.
+func TestStop(t *testing.T) {
+	q := sqslocal.NewTestQueue(t, sqslocal.QueueOptions{VisibilityTimeout: 1, MaxReceiveCount: -1})
+	sendAll(t, q, "interrupted")
+	started := make(chan struct{})
+	var mu sync.Mutex
+	invocations, canceled := 0, false
+	p, err := Start(t.Context(), Options{Client: q.Client, QueueURL: q.URL, WaitTimeSeconds: 1,
+		Mapping: samtemplate.SQSMapping{Enabled: true},
+		Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+			mu.Lock()
+			invocations++
+			mu.Unlock()
+			close(started)
+			<-ctx.Done()
+			mu.Lock()
+			canceled = true
+			mu.Unlock()
+			return events.SQSEventResponse{}, ctx.Err()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	p.Stop()
+	mu.Lock()
+	if !canceled || invocations != 1 {
+		t.Errorf("after Stop: canceled %v, invocations %d; want true, 1", canceled, invocations)
+	}
+	mu.Unlock()
+	// The message was not deleted: it is received again once visible.
+	wait.Eventually(t, 10*time.Second, func() (bool, string) {
+		out, err := q.Client.ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(q.URL)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Messages) == 1, fmt.Sprintf("received %d messages, want the interrupted one back", len(out.Messages))
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if invocations != 1 {
+		t.Errorf("invocations after Stop: got %d, want 1", invocations)
+	}
+}
