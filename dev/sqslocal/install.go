@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"keygate/dev/modroot"
+	"keygate/dev/localproc"
 )
 
 // The pinned server: goaws's command at this version, built from the Go
@@ -30,14 +30,11 @@ const InstallHint = "make tools   (or: go run ./dev/sqslocal/install)"
 // CacheDir is where the server is installed: $KEYGATE_CACHE_DIR/goaws/<version>,
 // or .cache/goaws/<version> under the module root.
 func CacheDir() (string, error) {
-	if dir := os.Getenv("KEYGATE_CACHE_DIR"); dir != "" {
-		return filepath.Join(dir, "goaws", Version), nil
-	}
-	root, err := modroot.Find()
+	dir, err := localproc.CacheDir("goaws", Version)
 	if err != nil {
-		return "", fmt.Errorf("sqslocal: %w; set KEYGATE_CACHE_DIR", err)
+		return "", fmt.Errorf("sqslocal: %w", err)
 	}
-	return filepath.Join(root, ".cache", "goaws", Version), nil
+	return dir, nil
 }
 
 // Installed returns the server's binary if it is already built.

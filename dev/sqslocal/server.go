@@ -1,7 +1,6 @@
 package sqslocal
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"keygate/dev/localproc"
 )
 
 // Defaults of Options.
@@ -45,7 +46,7 @@ type Server struct {
 	cmd                       *exec.Cmd
 	dir                       string // the config file's folder, removed by Stop
 	done                      chan struct{}
-	output                    *lockedBuffer
+	output                    *localproc.Output
 	stopOnce                  sync.Once
 	stopErr                   error
 }
@@ -82,7 +83,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// A free port can be taken between choosing it and goaws binding it;
 	// try a few times before giving up.
 	for range 3 {
-		port, err := freePort()
+		port, err := localproc.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +134,7 @@ func launch(ctx context.Context, bin string, port int, opts Options, timeout tim
 	// Errors only: goaws logs every empty receive as a warning.
 	cmd := exec.Command(bin, "-config", file, "-loglevel", "error", "Local")
 	cmd.Dir = dir
-	out := &lockedBuffer{}
+	out := &localproc.Output{}
 	cmd.Stdout, cmd.Stderr = out, out
 	setProcAttr(cmd)
 	if err := cmd.Start(); err != nil {
@@ -233,33 +234,3 @@ func (s *Server) Stop() error {
 
 // Done is closed when the process has exited.
 func (s *Server) Done() <-chan struct{} { return s.done }
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("sqslocal: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects the process output for error messages.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 64<<10 {
-		return len(p), nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
