@@ -103,7 +103,7 @@ func (s *Store) DisableFailing(ctx context.Context, userID, webhookID string, fa
 		if i, _ := failedItem(err); i == 0 {
 			return false, nil // enabled again, a success came, or another disabled it
 		}
-		if !conflicted(tc.CancellationReasons) {
+		if !transactionConflict(err) {
 			return false, fmt.Errorf("store: disable webhook: %w", err)
 		}
 	}

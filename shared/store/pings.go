@@ -103,7 +103,7 @@ func (s *Store) PutPing(ctx context.Context, p webhooks.Ping, lim webhooks.PingL
 		if refusal := pingRefusal(tc.CancellationReasons, p, lim); refusal != nil {
 			return refusal
 		}
-		if !conflicted(tc.CancellationReasons) {
+		if !transactionConflict(err) {
 			return fmt.Errorf("store: put ping: %w", err)
 		}
 	}
@@ -159,15 +159,4 @@ func untilFree(item map[string]types.AttributeValue, now time.Time, window time.
 		return window
 	}
 	return max(time.UnixMilli(oldest).Add(window).Sub(now), time.Millisecond)
-}
-
-// conflicted reports whether a transaction was cancelled by a concurrent
-// one (worth another attempt).
-func conflicted(reasons []types.CancellationReason) bool {
-	for _, r := range reasons {
-		if aws.ToString(r.Code) == "TransactionConflict" {
-			return true
-		}
-	}
-	return false
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -81,8 +80,7 @@ func (s *Store) PutReplay(ctx context.Context, r webhooks.Replay, ev *keys.Event
 	}
 	items := append([]types.TransactWriteItem{{Update: reset}, {Update: trigger}}, s.eventItems(ev)...)
 	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
-		var tc *types.TransactionCanceledException
-		if i, _ := failedItem(err); i == 0 || (errors.As(err, &tc) && conflicted(tc.CancellationReasons)) {
+		if i, _ := failedItem(err); i == 0 || transactionConflict(err) {
 			return apperr.Errorf(apperr.Conflict, "delivery %s changed meanwhile: read it again", d.ID)
 		}
 		return fmt.Errorf("store: put replay: %w", err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -244,11 +243,10 @@ func (s *Store) DeleteWebhook(ctx context.Context, old webhooks.Webhook, ev *key
 // retry).
 func webhookChangeFailed(err error, id, what string) error {
 	i, item := failedItem(err)
-	var tc *types.TransactionCanceledException
 	switch {
 	case i == 0 && len(item) == 0:
 		return apperr.Errorf(apperr.NotFound, "webhook %s not found", id)
-	case i == 0, errors.As(err, &tc) && conflicted(tc.CancellationReasons):
+	case i == 0, transactionConflict(err):
 		return apperr.Errorf(apperr.Conflict, "webhook %s changed meanwhile", id)
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
