@@ -33,7 +33,7 @@ func (s *Store) AddMembership(ctx context.Context, m keys.Membership, ev *keys.E
 			ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		}},
 	}, s.eventItems(ev)...)
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err != nil {
 		switch i, _ := failedItem(err); i {
 		case 0:
@@ -63,7 +63,7 @@ func (s *Store) ChangeRole(ctx context.Context, m keys.Membership, from keys.Rol
 		ExpressionAttributeValues:           map[string]types.AttributeValue{":to": str(string(m.Role)), ":from": str(string(from))},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}}, s.eventItems(ev)...)
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err != nil {
 		return membershipFailure(err, m, "change role")
 	}
@@ -84,7 +84,7 @@ func (s *Store) RemoveMembership(ctx context.Context, m keys.Membership, ev *key
 		ExpressionAttributeValues:           map[string]types.AttributeValue{":role": str(string(m.Role))},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}}, s.eventItems(ev)...)
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err != nil {
 		return membershipFailure(err, m, "remove membership")
 	}

@@ -30,7 +30,7 @@ func (s *Store) PutMembership(ctx context.Context, m keys.Membership) error {
 		return err
 	}
 	exists := aws.String("attribute_exists(pk)")
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{
 		TransactItems: []types.TransactWriteItem{
 			{ConditionCheck: &types.ConditionCheck{
 				TableName: aws.String(s.table), ConditionExpression: exists,

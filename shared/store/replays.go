@@ -79,7 +79,7 @@ func (s *Store) PutReplay(ctx context.Context, r webhooks.Replay, ev *keys.Event
 			":data": str(string(r.Data)), ":at": millis(r.At), ":ttl": num(r.At.Add(replayRetention).Unix())},
 	}
 	items := append([]types.TransactWriteItem{{Update: reset}, {Update: trigger}}, s.eventItems(ev)...)
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
 		if i, _ := failedItem(err); i == 0 || transactionConflict(err) {
 			return apperr.Errorf(apperr.Conflict, "delivery %s changed meanwhile: read it again", d.ID)
 		}

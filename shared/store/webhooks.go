@@ -96,7 +96,7 @@ func (s *Store) CreateWebhook(ctx context.Context, w webhooks.Webhook, max int, 
 	item["type"], item["webhookId"], item["userId"], item["url"] = str(typeWebhook), str(w.ID), str(w.UserID), str(w.URL)
 	item["description"], item["secret"], item[attrWebhookList] = str(w.Description), str(w.Secret), eventList(w.Events)
 	item["createdAt"], item["updatedAt"] = millis(w.CreatedAt), millis(w.UpdatedAt)
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
+	_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		s.activeUserCheck(w.UserID),
 		{Update: &types.Update{
 			TableName: aws.String(s.table), Key: webhookCountKey(w.UserID),
@@ -207,7 +207,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, old webhooks.Webhook, ch webh
 		update.ExpressionAttributeNames = names
 	}
 	items := append([]types.TransactWriteItem{{Update: update}}, s.eventItems(ev)...)
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
 		return webhooks.Webhook{}, webhookChangeFailed(err, old.ID, "update webhook")
 	}
 	return next, nil
@@ -231,7 +231,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, old webhooks.Webhook, ev *key
 			ExpressionAttributeValues: map[string]types.AttributeValue{":minus": num(-1)},
 		}},
 	}, s.eventItems(ev)...)
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
 		return webhookChangeFailed(err, old.ID, "delete webhook")
 	}
 	return nil
