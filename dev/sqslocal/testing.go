@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"keygate/dev/samtemplate"
 )
 
 // SharedEndpointEnv names the variable through which `make test` hands every
@@ -122,15 +124,42 @@ type TestQueue struct {
 	Name   string
 }
 
+// testName is a unique queue name for one test: keygate-test-<random>.
+func testName() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // never fails: it crashes the program instead
+	return "keygate-test-" + hex.EncodeToString(b[:])
+}
+
+// NewTestTemplateQueues creates the template's queues
+// (CreateTemplateQueues) under a unique prefix, so tests can run in
+// parallel, and deletes them when the test ends.
+func NewTestTemplateQueues(tb testing.TB, queues map[string]samtemplate.SQSQueue) map[string]Queue {
+	tb.Helper()
+	client := NewTestClient(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	qs, err := CreateTemplateQueues(ctx, client, queues, testName())
+	if err != nil {
+		tb.Fatalf("create the template's queues: %v", err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, q := range qs {
+			_, _ = client.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: &q.URL})
+		}
+	})
+	return qs
+}
+
 // NewTestQueue creates a queue under a unique name (keygate-test-<random>)
 // with its dead-letter queue, as CreateQueue does with opts, and deletes
 // both when the test ends, so tests can run in parallel.
 func NewTestQueue(tb testing.TB, opts QueueOptions) TestQueue {
 	tb.Helper()
 	client := NewTestClient(tb)
-	var b [6]byte
-	_, _ = rand.Read(b[:]) // never fails: it crashes the program instead
-	name := "keygate-test-" + hex.EncodeToString(b[:])
+	name := testName()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	q, err := CreateQueue(ctx, client, name, opts)

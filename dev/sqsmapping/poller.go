@@ -56,6 +56,9 @@ type Poller struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 	inflight sync.WaitGroup
+	// receipts counts each message's receipts by this poller, for the
+	// records' ApproximateReceiveCount (receipts.go).
+	receipts receipts
 }
 
 // QueueARN is the queue's ARN: the records' eventSourceARN.
@@ -212,6 +215,7 @@ func (p *Poller) invoke(ctx context.Context, batch []types.Message) {
 	ev := events.SQSEvent{Records: make([]events.SQSMessage, len(batch))}
 	for i, m := range batch {
 		ev.Records[i] = record(m, p.arn, p.region)
+		p.receipts.count(&ev.Records[i])
 	}
 	fctx, cancel := ctx, context.CancelFunc(func() {})
 	if p.opts.FunctionTimeout > 0 {
@@ -228,6 +232,7 @@ func (p *Poller) invoke(ctx context.Context, batch []types.Message) {
 	for _, m := range batch {
 		if !keep[aws.ToString(m.MessageId)] {
 			done = append(done, m)
+			p.receipts.forget(aws.ToString(m.MessageId))
 		}
 	}
 	if len(keep) > 0 {

@@ -429,3 +429,35 @@ func TestStop(t *testing.T) {
 		t.Errorf("invocations after Stop: got %d, want 1", invocations)
 	}
 }
+
+// TestReceiveCount: a message reported as failed comes back with its
+// ApproximateReceiveCount one higher each time, as SQS counts receipts
+// (goaws itself always says 1); a fresh message starts at 1.
+func TestReceiveCount(t *testing.T) {
+	q := sqslocal.NewTestQueue(t, sqslocal.QueueOptions{VisibilityTimeout: 1, MaxReceiveCount: -1})
+	sendAll(t, q, "again")
+	var mu sync.Mutex
+	var counts []string
+	_, _ = start(t, q, samtemplate.SQSMapping{BatchSize: 10, ReportBatchItemFailures: true},
+		func(_ context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range ev.Records {
+				counts = append(counts, r.Attributes["ApproximateReceiveCount"])
+			}
+			if len(counts) < 3 {
+				return failing(ev, "again"), nil
+			}
+			return events.SQSEventResponse{}, nil
+		})
+	wait.Eventually(t, 20*time.Second, func() (bool, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(counts) >= 3, fmt.Sprintf("receive counts so far %v", counts)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"1", "2", "3"}; !slices.Equal(counts[:3], want) {
+		t.Errorf("ApproximateReceiveCount of the three receipts: got %v, want %v", counts, want)
+	}
+}

@@ -80,7 +80,7 @@ func AssertAllUsed(tb testing.TB, statements []samtemplate.Statement, logicalID 
 			continue
 		}
 		for _, action := range s.Actions {
-			if !strings.HasPrefix(action, "dynamodb:") {
+			if !strings.HasPrefix(action, "dynamodb:") && !strings.HasPrefix(action, "sqs:") {
 				continue // other services are checked by their own tests
 			}
 			for _, resource := range s.Resources {

@@ -25,14 +25,21 @@ func (r *Recorder) Client(client *dynamodb.Client) *dynamodb.Client {
 }
 
 func (r *Recorder) middleware(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("keygateRecordRequests",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			reqs := Describe(awsmiddleware.GetOperationName(ctx), in.Parameters)
-			r.mu.Lock()
-			r.reqs = append(r.reqs, reqs...)
-			r.mu.Unlock()
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
+	return r.middlewareWith(Describe)(stack)
+}
+
+// middlewareWith records what describe makes of each request.
+func (r *Recorder) middlewareWith(describe func(op string, params any) []Request) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("keygateRecordRequests",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				reqs := describe(awsmiddleware.GetOperationName(ctx), in.Parameters)
+				r.mu.Lock()
+				r.reqs = append(r.reqs, reqs...)
+				r.mu.Unlock()
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After)
+	}
 }
 
 // Take returns the requests recorded since the last Take and forgets them.
