@@ -83,12 +83,12 @@ invoke: tools ## run a function's real bootstrap under the Runtime API harness: 
 .PHONY: build
 build: ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>
 	@if command -v sam >/dev/null; then sam build; else \
-		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction WebhooksFunction WebhookDeliveryFunction; do \
+		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction WebhooksFunction WebhookDeliveryFunction WebhookWorkerFunction; do \
 			$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(ARTIFACTS_DIR)/$$fn; \
 		done; fi
 
 # One target per function, as `sam build` (BuildMethod: makefile) calls them.
-.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction
+.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction build-WebhookWorkerFunction
 build-AuthorizerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./authorizer/bootstrap
 build-ApiKeysFunction:
@@ -103,6 +103,8 @@ build-WebhooksFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhooks/bootstrap
 build-WebhookDeliveryFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhookdelivery/bootstrap
+build-WebhookWorkerFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhookworker/bootstrap
 
 .PHONY: deploy
 deploy: ## sam build && sam deploy (CONFIG_ENV=prod for the prod environment)

@@ -35,6 +35,7 @@ var eventPrefixes = map[string]string{
 	"JwksFunction":            "jwks",
 	"WebhooksFunction":        "webhooks",
 	"WebhookDeliveryFunction": "webhookdelivery",
+	"WebhookWorkerFunction":   "webhookworker",
 }
 
 // authorizerWant is the expected outcome of each authorizer sample event.
@@ -180,9 +181,10 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 						checkAuthorizerAnswer(t, name, resp)
 						return
 					}
-					if id == "WebhookDeliveryFunction" {
-						// A ping to a deleted webhook: nothing to send,
-						// nothing to retry.
+					if id == "WebhookDeliveryFunction" || id == "WebhookWorkerFunction" {
+						// A ping, or a queued delivery, to a deleted
+						// webhook: nothing to queue or send, nothing to
+						// retry.
 						var r struct {
 							BatchItemFailures []any `json:"batchItemFailures"`
 						}

@@ -14,13 +14,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"keygate/dev/dynamolocal"
 	"keygate/dev/gateway"
 	"keygate/dev/gateway/inproc"
 	"keygate/dev/reliability"
 	"keygate/dev/samtemplate"
+	"keygate/dev/sqslocal"
 	"keygate/dev/testkit/testlog"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
@@ -28,7 +31,7 @@ import (
 	"keygate/shared/webhooks"
 )
 
-func TestMain(m *testing.M) { dynamolocal.Main(m) }
+func TestMain(m *testing.M) { os.Exit(dynamolocal.Run(func() int { return sqslocal.Run(m.Run) })) }
 
 // templatePath is the repository's template, relative to this package.
 const templatePath = "../template.yaml"
@@ -266,41 +269,61 @@ func send(tb testing.TB, req *http.Request) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }
 
-// memoryDeadLetters keeps dead letters for a test to read.
-type memoryDeadLetters struct {
-	mu      sync.Mutex
-	letters []webhooks.DeadLetter
+// deliveryQueues are a stack's webhook queues on goaws: the template's,
+// under a name of the test's own.
+type deliveryQueues struct {
+	client *sqs.Client
+	queues map[string]sqslocal.Queue
+	mu     sync.Mutex
+	dead   []webhooks.DeadLetter
 }
 
-func (m *memoryDeadLetters) Send(_ context.Context, d webhooks.DeadLetter) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.letters = append(m.letters, d)
-	return nil
+// deadLetters is every dead letter the worker has sent to
+// WebhookDeadLetterQueue so far (received and deleted from it, kept here).
+func (q *deliveryQueues) deadLetters(tb testing.TB) []webhooks.DeadLetter {
+	tb.Helper()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	url := q.queues["WebhookDeadLetterQueue"].URL
+	for {
+		out, err := q.client.ReceiveMessage(tb.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10})
+		if err != nil {
+			tb.Fatalf("receive dead letters: %v", err)
+		}
+		if len(out.Messages) == 0 {
+			return append([]webhooks.DeadLetter(nil), q.dead...)
+		}
+		for _, m := range out.Messages {
+			var d webhooks.DeadLetter
+			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &d); err != nil {
+				tb.Fatalf("dead letter %s: %v", aws.ToString(m.Body), err)
+			}
+			q.dead = append(q.dead, d)
+			if _, err := q.client.DeleteMessage(tb.Context(), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
+				tb.Fatalf("delete dead letter: %v", err)
+			}
+		}
+	}
 }
 
-func (m *memoryDeadLetters) all() []webhooks.DeadLetter {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]webhooks.DeadLetter(nil), m.letters...)
-}
-
-// deliveries starts the webhook deliveries of the stack (the stream poller
-// and WebhookDeliveryFunction) with cfg, until the test ends.
-func (s *stack) deliveries(tb testing.TB, cfg webhooks.DeliverConfig) *memoryDeadLetters {
+// deliveries starts the webhook deliveries of the stack — the stream
+// poller into WebhookDeliveryFunction, the template's queues on goaws, and
+// their mapping into WebhookWorkerFunction — with cfg, until the test ends.
+func (s *stack) deliveries(tb testing.TB, cfg webhooks.DeliverConfig) *deliveryQueues {
 	tb.Helper()
 	dynamolocal.EnableStream(tb, s.client, s.table)
 	t, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dlq := &memoryDeadLetters{}
+	q := &deliveryQueues{client: sqslocal.NewTestClient(tb), queues: sqslocal.NewTestTemplateQueues(tb, t.SQSQueues)}
 	logger := s.logs.Logger("")
 	stop, err := inproc.StartDeliveries(tb.Context(), inproc.Options{Template: t, Endpoint: s.endpoint, Table: s.table,
-		GatewayLogger: logger, FunctionLogger: logger}, inproc.DeliveryOptions{DeadLetters: dlq, Deliver: cfg, PollInterval: 50 * time.Millisecond, RetryWait: 200 * time.Millisecond})
+		GatewayLogger: logger, FunctionLogger: logger}, inproc.DeliveryOptions{SQSEndpoint: sqslocal.Endpoint(tb), Queues: q.queues,
+		Deliver: cfg, PollInterval: 50 * time.Millisecond, RetryWait: 200 * time.Millisecond})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(stop)
-	return dlq
+	return q
 }

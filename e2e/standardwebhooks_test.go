@@ -86,9 +86,12 @@ func TestStandardWebhooksReceiver(t *testing.T) {
 
 // TestStandardWebhooksRetriesKeepTheID: every attempt of one delivery (the
 // receiver refuses the first two) has the same webhook-id (the receiver's
-// idempotency key), the attempt's own webhook-timestamp, and verifies.
+// idempotency key), the attempt's own webhook-timestamp, and verifies. The
+// waits are a second each (the schedule is injectable): standardwebhooks
+// refuses a timestamp more than five minutes from its own clock, which the
+// test clock's jumps through RetrySchedule would pass.
 func TestStandardWebhooksRetriesKeepTheID(t *testing.T) {
-	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: newTestClock()})
+	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: newTestClock(), Schedule: []time.Duration{time.Second, time.Second, time.Second}})
 	f.logsOnFailure(t)
 	f.recv.configure(t, receiverSettings{Mode: "ok", Secret: f.secret, FailFirst: 2})
 	r := f.ping(t)

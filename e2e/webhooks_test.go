@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -26,7 +25,7 @@ type webhookFixture struct {
 	recv     *nodeReceiver
 	hookID   string
 	secret   string
-	dead     *memoryDeadLetters
+	queues   *deliveryQueues
 	lastSeen int
 }
 
@@ -37,7 +36,7 @@ func newWebhookFixture(t *testing.T, cfg webhooks.DeliverConfig) *webhookFixture
 	f.s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
 	f.token = f.s.key(t, "alice")
 	f.srv = f.s.gateway(t, nil)
-	f.dead = f.s.deliveries(t, cfg)
+	f.queues = f.s.deliveries(t, cfg)
 	resp := f.srv.do(t, "POST", "/open/webhooks", f.token, `{"url":"`+f.recv.url+`/hook","events":["key.created","key.updated","key.rotated","key.revoked"],"description":"ci"}`)
 	if resp.status != http.StatusCreated {
 		t.Fatalf("create webhook: %d %s", resp.status, resp.body)
@@ -82,14 +81,16 @@ func (f *webhookFixture) changeKeys(t *testing.T, name string) {
 	}
 }
 
-// seen describes what the receiver got and the dead letters, for a wait's
-// failure message (cheap: it is built at every check).
+// seen describes what the receiver got and the dead letters read so far,
+// for a wait's failure message (cheap: it is built at every check).
 func (f *webhookFixture) seen() string {
 	var got []string
 	for _, r := range f.recv.all() {
 		got = append(got, fmt.Sprintf("%s %s %d verified=%v", r.ID, r.Type, r.Status, r.Verified))
 	}
-	return fmt.Sprintf("received %v; dead letters %d", got, len(f.dead.all()))
+	f.queues.mu.Lock()
+	defer f.queues.mu.Unlock()
+	return fmt.Sprintf("received %v; dead letters read %d", got, len(f.queues.dead))
 }
 
 // logsOnFailure prints the stack's logs at the end of a failed test.
@@ -207,9 +208,12 @@ func TestWebhookDeliveries(t *testing.T) {
 	})
 }
 
-// testClock skips the Deliverer's waits: Sleep advances its time at once
-// and calls onAdvance, so a test can bring a receiver back after a minute
-// of backoff without waiting for it.
+// testClock skips the waits of the retry schedule: the worker asks the
+// queue to hold a task back for QueueDelay(d), which advances the clock by
+// d at once and holds the task back not at all, and calls onAdvance — so
+// the day-long schedule runs through the real queue in seconds, and a test
+// can bring a receiver back after a minute of retries without waiting for
+// it.
 type testClock struct {
 	mu        sync.Mutex
 	now       time.Time
@@ -228,7 +232,7 @@ func (c *testClock) Now() time.Time {
 	return c.now
 }
 
-func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+func (c *testClock) QueueDelay(d time.Duration) time.Duration {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	elapsed, f := c.now.Sub(c.start), c.onAdvance
@@ -236,7 +240,14 @@ func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
 	if f != nil {
 		f(elapsed)
 	}
-	return ctx.Err()
+	return 0
+}
+
+// elapsed is how far the clock has moved.
+func (c *testClock) elapsed() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now.Sub(c.start)
 }
 
 func TestWebhookReceiverDownForAMinute(t *testing.T) {
@@ -274,16 +285,20 @@ func TestWebhookReceiverDownForAMinute(t *testing.T) {
 			t.Errorf("delivery %s was accepted %d s into a 60 s outage", id, atoi(r.Timestamp)-first503)
 		}
 	}
-	l := f.log(t)
-	if len(l.Deliveries) != 5 {
-		t.Errorf("got %d deliveries in the log, want 5", len(l.Deliveries))
-	}
-	for _, d := range l.Deliveries {
-		if d.Status != "delivered" || (refused[d.ID] && d.Attempts < 2) {
-			t.Errorf("delivery %s: %s after %d attempts", d.ID, d.Status, d.Attempts)
+	// The log is written after the receiver's answer: wait for it.
+	wait.Eventually(t, 10*time.Second, func() (bool, string) {
+		l := f.log(t)
+		if len(l.Deliveries) != 5 {
+			return false, fmt.Sprintf("got %d deliveries in the log, want 5", len(l.Deliveries))
 		}
-	}
-	if n := len(f.dead.all()); n != 0 {
+		for _, d := range l.Deliveries {
+			if d.Status != "delivered" || (refused[d.ID] && d.Attempts < 2) {
+				return false, fmt.Sprintf("delivery %s: %s after %d attempts", d.ID, d.Status, d.Attempts)
+			}
+		}
+		return true, ""
+	})
+	if n := len(f.queues.deadLetters(t)); n != 0 {
 		t.Errorf("%d dead letters, want none: no event is lost", n)
 	}
 }
@@ -293,19 +308,25 @@ func atoi(s string) int64 {
 	return n
 }
 
+// TestWebhookDeadLetters: a receiver that always fails gets the delivery's
+// eight attempts, with one id, over the documented 27 h 35 min 5 s
+// schedule (RetrySchedule, run through the real queue under an injected
+// clock in seconds); then the delivery is deadLettered in the user's log
+// and its dead letter is in WebhookDeadLetterQueue, without the secret.
 func TestWebhookDeadLetters(t *testing.T) {
-	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: newTestClock()})
+	clock := newTestClock()
+	f := newWebhookFixture(t, webhooks.DeliverConfig{Clock: clock})
 	f.recv.set(t, "error", f.secret)
 	resp := f.srv.do(t, "POST", "/open/webhooks/"+f.hookID+"/test", f.token, "")
 	var ping struct {
 		DeliveryID string `json:"deliveryId"`
 	}
 	resp.decode(t, &ping)
-	wait.Eventually(t, 30*time.Second, func() (bool, string) {
-		return len(f.dead.all()) == 1, "no dead letter yet, want one; " + f.seen()
+	wait.Eventually(t, 60*time.Second, func() (bool, string) {
+		return len(f.queues.deadLetters(t)) == 1, "no dead letter yet, want one; " + f.seen()
 	})
-	d := f.dead.all()[0]
-	attempts := len(webhooks.DefaultBackoff) + 1
+	d := f.queues.deadLetters(t)[0]
+	attempts := len(webhooks.RetrySchedule) + 1
 	if d.DeliveryID != ping.DeliveryID || d.Attempts != attempts || d.LastError != "status 500" || d.Body == "" {
 		t.Errorf("dead letter %+v, want %s after %d attempts", d, ping.DeliveryID, attempts)
 	}
@@ -317,8 +338,23 @@ func TestWebhookDeadLetters(t *testing.T) {
 		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "deadLettered" && l.Deliveries[0].Attempts == attempts,
 			fmt.Sprintf("delivery log %+v, want one deadLettered after %d attempts", l.Deliveries, attempts)
 	})
-	if n := len(f.recv.all()); n != attempts {
-		t.Errorf("the receiver got %d attempts, want %d", n, attempts)
+	got := f.recv.all()
+	if len(got) != attempts {
+		t.Errorf("the receiver got %d attempts, want %d", len(got), attempts)
+	}
+	for i, r := range got {
+		if r.ID != ping.DeliveryID {
+			t.Errorf("attempt %d: delivery id %q, want %q on every attempt", i+1, r.ID, ping.DeliveryID)
+		}
+	}
+	if want := 27*time.Hour + 35*time.Minute + 5*time.Second; clock.elapsed() != want {
+		t.Errorf("the attempts spanned %v of the clock, want the schedule's %v", clock.elapsed(), want)
+	}
+	if len(got) == attempts {
+		first, last := atoi(got[0].Timestamp), atoi(got[attempts-1].Timestamp)
+		if span := time.Duration(last-first) * time.Second; span < 27*time.Hour+35*time.Minute {
+			t.Errorf("first to last attempt's X-Webhook-Timestamp: %v, want the schedule's 27 h 35 min", span)
+		}
 	}
 }
 

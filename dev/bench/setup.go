@@ -146,8 +146,13 @@ func (f *fixture) subjects(ctx context.Context, root string, tmpl *samtemplate.T
 		return nil, err
 	}
 	event["WebhookDeliveryFunction"] = ping
+	attempt, err := os.ReadFile(filepath.Join(root, "events", "webhookworker-deleted-webhook.json"))
+	if err != nil {
+		return nil, err
+	}
+	event["WebhookWorkerFunction"] = attempt
 	out := []*subject{{ID: "hello", Pkg: helloPkg, Event: []byte(`{"hello":"world"}`)}}
-	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction", "JwksFunction", "WebhooksFunction", "WebhookDeliveryFunction"} {
+	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction", "JwksFunction", "WebhooksFunction", "WebhookDeliveryFunction", "WebhookWorkerFunction"} {
 		env, err := inproc.Env(tmpl, id, f.table, f.endpoint, "us-east-1")
 		if err != nil {
 			return nil, err

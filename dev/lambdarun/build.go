@@ -25,6 +25,8 @@ var Packages = map[string]string{
 	"WebhooksFunction":   "./functions/webhooks/bootstrap",
 	// The stream's function: its events are DynamoDB stream batches.
 	"WebhookDeliveryFunction": "./functions/webhookdelivery/bootstrap",
+	// The delivery queue's function: its events are SQS batches.
+	"WebhookWorkerFunction": "./functions/webhookworker/bootstrap",
 }
 
 // PackageOf returns the bootstrap package of a function's logical ID.

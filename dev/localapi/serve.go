@@ -84,11 +84,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Webhook deliveries: DynamoDB Local's stream, polled as Lambda's
-	// event-source mapping would, into the same delivery function.
+	// Webhook deliveries: DynamoDB Local's stream and goaws's delivery
+	// queue, each polled as Lambda's event-source mapping would, into the
+	// fan-out and the worker.
 	stopDeliveries, err := inproc.StartDeliveries(ctx, inproc.Options{
 		Template: t, Endpoint: endpoint, Table: sf.table, Region: region, GatewayLogger: logger, FunctionLogger: logger,
-	}, inproc.DeliveryOptions{DeadLetters: &inproc.FileDeadLetters{Path: filepath.Join(filepath.Dir(sf.data), "webhook-dead-letters.jsonl")}})
+	}, inproc.DeliveryOptions{SQSEndpoint: sqsEndpoint, Queues: sqsQueues})
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func TestOutputs(t *testing.T) {
 		"StageName":                 "prod",
 		"TableName":                 "keygate-KeysTable-X",
 		"JwksUrl":                   "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/open/.well-known/jwks.json",
-		"WebhookDeadLetterQueueUrl": "WebhookDeadLetterQueue",
+		"WebhookDeadLetterQueueUrl": "WebhookDeadLetterQueue", "WebhookDeliveryQueueUrl": "WebhookDeliveryQueue",
 	}
 	if !equalAny(tpl.Outputs, want) {
 		t.Errorf("outputs: got %v, want %v", tpl.Outputs, want)

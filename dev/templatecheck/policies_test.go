@@ -91,15 +91,28 @@ func TestPolicies(t *testing.T) {
 			conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[WHPING#*]"),
 		),
-		// Deliveries: endpoints and log, this table's stream, the queue.
+		// The fan-out: reads the user's endpoints from this table's stream's
+		// records and queues tasks; the mapping's failures go to the
+		// dead-letter queue. No write to the table.
 		"WebhookDeliveryFunction": slices.Concat(
-			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"}, []string{table},
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:Query"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
 			grants("Allow", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, []string{"KeysTable.StreamArn"}),
 			grants("Allow", []string{"dynamodb:ListStreams"}, []string{"*"}),
+			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeliveryQueue.Arn"}),
+			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeadLetterQueue.Arn"}),
+		),
+		// The worker: endpoints, slots, health and log; the delivery queue
+		// (its mapping's poller, and the next attempt's visibility); dead
+		// letters.
+		"WebhookWorkerFunction": slices.Concat(
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
 			// An endpoint disabled for failing: its audit event, in the transaction.
 			conditionalGrants("Allow", []string{"dynamodb:PutItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[AUDIT#*]"),
+			grants("Allow", []string{"sqs:ChangeMessageVisibility"}, []string{"WebhookDeliveryQueue.Arn"}),
+			grants("Allow", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{"WebhookDeliveryQueue.Arn"}),
 			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeadLetterQueue.Arn"}),
 		),
 		// The JWKS reads only the public keys' partition.

@@ -1,55 +1,32 @@
 package webhookdelivery_test
 
 import (
-	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
-	"sync"
-	"sync/atomic"
+	"os"
+	"slices"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"keygate/dev/dynamolocal"
+	"keygate/dev/sqslocal"
 	"keygate/dev/testkit/fntest"
 	"keygate/dev/testkit/iamcheck"
 	"keygate/functions/webhookdelivery"
+	"keygate/shared/deliveryqueue"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
 )
 
-func TestMain(m *testing.M) { dynamolocal.Main(m) }
-
-// recordedDeadLetters counts what is dead-lettered.
-type recordedDeadLetters struct {
-	mu   sync.Mutex
-	sent []webhooks.DeadLetter
-}
-
-func (d *recordedDeadLetters) Send(_ context.Context, l webhooks.DeadLetter) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.sent = append(d.sent, l)
-	return nil
-}
-
-func (d *recordedDeadLetters) count() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.sent)
-}
-
-type noDeadLetters struct{ t *testing.T }
-
-func (d noDeadLetters) Send(context.Context, webhooks.DeadLetter) error {
-	d.t.Error("nothing should be dead-lettered")
-	return nil
-}
+func TestMain(m *testing.M) { os.Exit(dynamolocal.Run(func() int { return sqslocal.Run(m.Run) })) }
 
 // streamEvent turns the table's items under pk prefixes into the INSERT
 // records the stream would carry.
@@ -76,39 +53,41 @@ func streamEvent(tb testing.TB, client *dynamodb.Client, table string) events.Dy
 	return ev
 }
 
-// TestDeliversAndIsGranted hands the function the stream records of a key
-// change and a ping (every other item of the table is in the batch too and
-// must be skipped), and checks its DynamoDB requests against
-// WebhookDeliveryFunction's statements.
-func TestDeliversAndIsGranted(t *testing.T) {
+// fanOutFixture is alice with three endpoints — two want key.created, one
+// only key.revoked — on receivers that must never be called (the fan-out
+// makes no HTTP request), a test ping to the first, and a key created: the
+// stream's records of it all.
+type fanOutFixture struct {
+	client  *dynamodb.Client
+	table   string
+	wants   []string // the endpoints that want key.created
+	pinged  string
+	queue   sqslocal.TestQueue
+	records events.DynamoDBEvent
+}
+
+func newFanOutFixture(t *testing.T) *fanOutFixture {
 	client, table := dynamolocal.NewTestTable(t)
 	seed := store.New(client, table)
 	fntest.Seed(t, seed, "alice", "ws1", keys.RoleOwner)
-	var got atomic.Int32
-	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get(webhooks.HeaderSignature) == "" || r.Header.Get(webhooks.HeaderID) == "" {
-			t.Error("a delivery without signature or id")
-		}
-		got.Add(1)
+	never := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		t.Error("the fan-out made an HTTP request to a receiver")
 	}))
-	t.Cleanup(recv.Close)
-	// A second endpoint that always fails: it is disabled for it (its
-	// webhook.disabled audit event is part of the function's grants).
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	t.Cleanup(down.Close)
+	t.Cleanup(never.Close)
 	svc := webhooks.NewService(seed, webhooks.ServiceConfig{AllowLoopbackHTTP: true})
 	op := keys.OperatorCaller("ops", "alice")
-	w, err := svc.Create(t.Context(), op, webhooks.CreateInput{URL: recv.URL + "/hook", Events: []string{"key.created"}})
-	if err != nil {
-		t.Fatal(err)
+	f := &fanOutFixture{client: client, table: table, queue: sqslocal.NewTestQueue(t, sqslocal.QueueOptions{MaxReceiveCount: -1})}
+	for _, events := range [][]string{{"key.created"}, {"key.created", "key.revoked"}, {"key.revoked"}} {
+		w, err := svc.Create(t.Context(), op, webhooks.CreateInput{URL: never.URL + "/hook", Events: events})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(events, "key.created") {
+			f.wants = append(f.wants, w.ID)
+		}
 	}
-	failing, err := svc.Create(t.Context(), op, webhooks.CreateInput{URL: down.URL + "/hook", Events: []string{"key.created"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Test(t.Context(), op, w.ID); err != nil {
+	f.pinged = f.wants[0]
+	if _, err := svc.Test(t.Context(), op, f.pinged); err != nil {
 		t.Fatal(err)
 	}
 	ks, err := keys.NewService(seed, keys.Config{CursorKey: []byte("0123456789abcdef0123456789abcdef")})
@@ -118,37 +97,95 @@ func TestDeliversAndIsGranted(t *testing.T) {
 	if _, err := ks.Create(t.Context(), op, keys.CreateRequest{Name: "ci"}); err != nil {
 		t.Fatal(err)
 	}
+	f.records = streamEvent(t, client, table)
+	return f
+}
+
+// queued receives every task on the queue (and deletes it).
+func (f *fanOutFixture) queued(t *testing.T) []webhooks.Task {
+	t.Helper()
+	var tasks []webhooks.Task
+	for {
+		out, err := f.queue.Client.ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(f.queue.URL), MaxNumberOfMessages: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) == 0 {
+			return tasks
+		}
+		for _, m := range out.Messages {
+			task, err := webhooks.DecodeTask(aws.ToString(m.Body))
+			if err != nil {
+				t.Fatalf("queued message %q: %v", aws.ToString(m.Body), err)
+			}
+			tasks = append(tasks, task)
+			if _, err := f.queue.Client.DeleteMessage(t.Context(), &sqs.DeleteMessageInput{QueueUrl: aws.String(f.queue.URL), ReceiptHandle: m.ReceiptHandle}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestFanOutQueuesOneTaskPerEndpointAndIsGranted hands the function the
+// stream records of a key change and a ping (every other item of the table
+// is in the batch too and must be skipped): one task per endpoint that
+// wants each event is queued, each with its delivery id and signed body,
+// no receiver is called, and its DynamoDB and SQS requests are within
+// WebhookDeliveryFunction's statements.
+func TestFanOutQueuesOneTaskPerEndpointAndIsGranted(t *testing.T) {
+	f := newFanOutFixture(t)
 	calls := &iamcheck.Recorder{}
-	fnStore := store.New(calls.Client(client), table)
-	dead := &recordedDeadLetters{}
-	f := webhookdelivery.New(webhooks.NewDeliverer(fnStore, dead, webhooks.DeliverConfig{AllowLoopback: true,
-		Backoff: []time.Duration{time.Millisecond}, DisableAfter: time.Millisecond}), nil)
-	ev := streamEvent(t, client, table)
-	resp, err := f.Handle(t.Context(), ev)
+	sqsClient := calls.SQSClient(f.queue.Client, map[string]string{f.queue.URL: "WebhookDeliveryQueue"})
+	fn := webhookdelivery.New(store.New(calls.Client(f.client), f.table), deliveryqueue.Queue{API: sqsClient, URL: f.queue.URL}, nil)
+	resp, err := fn.Handle(t.Context(), f.records)
 	if err != nil || len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("got %+v, %v", resp, err)
+		t.Fatalf("got %+v, %v; want every record queued", resp, err)
 	}
-	if n := got.Load(); n != 2 {
-		t.Errorf("the receiver got %d deliveries, want the ping and the key.created", n)
+	got := map[string]bool{}
+	for _, task := range f.queued(t) {
+		got[string(task.Type)+" "+task.WebhookID] = true
+		if task.DeliveryID != webhooks.DeliveryID(task.WebhookID, task.EventID) || !strings.Contains(task.Body, `"id":"`+task.DeliveryID+`"`) {
+			t.Errorf("task %+v: want its delivery id, in its body", task)
+		}
 	}
-	if got, err := seed.GetWebhook(t.Context(), "alice", failing.ID); err != nil || !got.Disabled() {
-		t.Errorf("the failing endpoint: got %+v, %v; want it disabled", got, err)
-	}
-	if n := dead.count(); n != 1 {
-		t.Errorf("dead letters: got %d, want the disabled endpoint's one", n)
-	}
-	// The same batch again (a stream retry): nothing is sent twice.
-	if _, err := f.Handle(t.Context(), ev); err != nil {
-		t.Fatal(err)
-	}
-	if n := got.Load(); n != 2 {
-		t.Errorf("after a redelivered batch the receiver got %d, want still 2", n)
+	want := map[string]bool{"ping " + f.pinged: true, "key.created " + f.wants[0]: true, "key.created " + f.wants[1]: true}
+	if !maps.Equal(got, want) {
+		t.Errorf("queued: got %v, want %v", got, want)
 	}
 	statements := iamcheck.Statements(t, "WebhookDeliveryFunction")
 	reqs := calls.Take()
 	iamcheck.AssertAllowed(t, statements, "WebhookDeliveryFunction", reqs)
 	iamcheck.AssertAllUsed(t, statements, "WebhookDeliveryFunction", reqs, map[string]string{
-		"ReadStream":  "Lambda's event-source mapping reads the stream with the function's role, not its code",
-		"ListStreams": "the same: the mapping's poller; DynamoDB does not scope ListStreams to a stream",
+		"ReadStream":     "Lambda's event-source mapping reads the stream with the function's role, not its code",
+		"ListStreams":    "the same: the mapping's poller; DynamoDB does not scope ListStreams to a stream",
+		"StreamFailures": "the mapping's on-failure destination, sent by Lambda with the function's role",
 	})
+}
+
+// TestFanOutReportsTheRecordItCouldNotQueue: with the queue unreachable the
+// function reports the first record that has a task to queue (records
+// before it wanted none: the endpoints' own audit events), so the stream
+// retries from it and nothing is lost.
+func TestFanOutReportsTheRecordItCouldNotQueue(t *testing.T) {
+	f := newFanOutFixture(t)
+	gone := f.queue.URL + "-deleted"
+	fn := webhookdelivery.New(store.New(f.client, f.table), deliveryqueue.Queue{API: f.queue.Client, URL: gone}, nil)
+	resp, err := fn.Handle(t.Context(), f.records)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for _, r := range f.records.Records {
+		trigger, ok := store.Trigger(store.FromStreamImage(r.Change.NewImage))
+		if !ok {
+			continue
+		}
+		if tasks, err := webhooks.Tasks(t.Context(), store.New(f.client, f.table), trigger); err != nil || len(tasks) > 0 {
+			first = r.Change.SequenceNumber
+			break
+		}
+	}
+	if first == "" || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != first {
+		t.Errorf("got %+v, want the first trigger record %q reported", resp.BatchItemFailures, first)
+	}
 }

@@ -2,20 +2,16 @@ package webhookdelivery
 
 import (
 	"context"
-	"errors"
 
+	"keygate/shared/deliveryqueue"
 	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
-	"keygate/shared/webhooks"
 )
 
 // Wire builds the function from its environment (lambdaenv.WebhookDelivery):
 // the one wiring its bootstrap and the local stack both call. api is the
-// DynamoDB client (nil: one built from the environment); dlq, when not nil,
-// receives the dead letters instead of DEAD_LETTER_QUEUE_URL's queue (the
-// local stack's file), and only then is no SQS client built; deliver tunes
-// the Deliverer (tests skip its waits).
-func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, dlq webhooks.DeadLetters, deliver webhooks.DeliverConfig) (*Function, error) {
+// DynamoDB client (nil: one built from the environment).
+func Wire(ctx context.Context, d lambdaenv.Deps, api store.API) (*Function, error) {
 	s, err := d.Env.WebhookDelivery()
 	if err != nil {
 		return nil, err
@@ -25,20 +21,9 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, dlq webhooks.Dea
 	if err != nil {
 		return nil, err
 	}
-	if dlq == nil {
-		if s.DeadLetterQueueURL == "" {
-			return nil, errNoQueue
-		}
-		client, err := newSQSClient(s.AWS, s.DynamoDB.Local())
-		if err != nil {
-			return nil, err
-		}
-		dlq = SQSDeadLetters{API: client, QueueURL: s.DeadLetterQueueURL}
+	client, err := deliveryqueue.NewClient(s.AWS, s.SQSEndpoint)
+	if err != nil {
+		return nil, err
 	}
-	deliver.AllowLoopback, deliver.AuditRetention = s.AllowLoopback, s.AuditRetention
-	deliver.Logger = logger
-	return New(webhooks.NewDeliverer(st, dlq, deliver), logger), nil
+	return New(st, deliveryqueue.Queue{API: client, URL: s.DeliveryQueueURL}, logger), nil
 }
-
-// errNoQueue is the start's error without a dead-letter queue.
-var errNoQueue = errors.New("DEAD_LETTER_QUEUE_URL is required")

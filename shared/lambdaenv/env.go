@@ -105,6 +105,13 @@ const (
 	// DEAD_LETTER_QUEUE_URL is the SQS queue of the deliveries given up on
 	// (WebhookDeadLetterQueue).
 	varDeadLetterQueueURL = "DEAD_LETTER_QUEUE_URL"
+	// DELIVERY_QUEUE_URL is the SQS queue of webhook deliveries
+	// (WebhookDeliveryQueue): the stream's fan-out sends to it, the worker
+	// reads it.
+	varDeliveryQueueURL = "DELIVERY_QUEUE_URL"
+	// SQS_ENDPOINT is an optional SQS-compatible endpoint: the local
+	// stack's; the template never sets it.
+	varSQSEndpoint = "SQS_ENDPOINT"
 
 	// ConfigFunction's: Tianji's public settings, served as
 	// GET /open/global/config. The booleans take true or false (or 1 and
@@ -233,13 +240,25 @@ type Webhooks struct {
 	AuditRetention time.Duration // AUDIT_RETENTION_DAYS
 }
 
-// WebhookDelivery is WebhookDeliveryFunction's environment (no HTTP, so no
-// CORS).
+// WebhookDelivery is WebhookDeliveryFunction's environment: the stream's
+// fan-out, no HTTP.
 type WebhookDelivery struct {
+	LogLevel         slog.Level // LOG_LEVEL
+	AWS              AWS
+	DynamoDB         DynamoDB
+	DeliveryQueueURL string // DELIVERY_QUEUE_URL (required)
+	SQSEndpoint      string // SQS_ENDPOINT ("" = AWS)
+}
+
+// WebhookWorker is WebhookWorkerFunction's environment: one attempt per
+// queued delivery.
+type WebhookWorker struct {
 	LogLevel           slog.Level // LOG_LEVEL
 	AWS                AWS
 	DynamoDB           DynamoDB
-	DeadLetterQueueURL string        // DEAD_LETTER_QUEUE_URL ("" only where the wiring is given another queue)
+	DeliveryQueueURL   string        // DELIVERY_QUEUE_URL (required)
+	DeadLetterQueueURL string        // DEAD_LETTER_QUEUE_URL (required)
+	SQSEndpoint        string        // SQS_ENDPOINT ("" = AWS)
 	AllowLoopback      bool          // WEBHOOK_ALLOW_LOOPBACK
 	AuditRetention     time.Duration // AUDIT_RETENTION_DAYS (the webhook.disabled events it writes)
 }
@@ -334,8 +353,16 @@ func (e Env) Webhooks() (Webhooks, error) {
 func (e Env) WebhookDelivery() (WebhookDelivery, error) {
 	r := e.reader()
 	s := WebhookDelivery{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(),
-		DeadLetterQueueURL: e.value(varDeadLetterQueueURL), AllowLoopback: r.boolean(varAllowLoopback),
-		AuditRetention: r.auditRetention()}
+		DeliveryQueueURL: r.required(varDeliveryQueueURL), SQSEndpoint: e.value(varSQSEndpoint)}
+	return s, r.err()
+}
+
+// WebhookWorker reads WebhookWorkerFunction's settings.
+func (e Env) WebhookWorker() (WebhookWorker, error) {
+	r := e.reader()
+	s := WebhookWorker{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(),
+		DeliveryQueueURL: r.required(varDeliveryQueueURL), DeadLetterQueueURL: r.required(varDeadLetterQueueURL),
+		SQSEndpoint: e.value(varSQSEndpoint), AllowLoopback: r.boolean(varAllowLoopback), AuditRetention: r.auditRetention()}
 	return s, r.err()
 }
 
@@ -427,6 +454,15 @@ func (r *reader) dynamoDB() DynamoDB {
 		r.fail(fmt.Errorf("%s is required", varTable))
 	}
 	return d
+}
+
+// required is a variable that must be set.
+func (r *reader) required(name string) string {
+	v := r.e.value(name)
+	if v == "" {
+		r.fail(fmt.Errorf("%s is required", name))
+	}
+	return v
 }
 
 func (r *reader) logLevel() slog.Level {

@@ -21,7 +21,8 @@ import (
 	"keygate/shared/webhooks"
 )
 
-// fakeClock is the Deliverer's clock: Sleep moves it, no real wait.
+// fakeClock is the delivery pipeline's clock: the pump moves it by each
+// wait, no real wait.
 type fakeClock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -29,7 +30,7 @@ type fakeClock struct {
 
 func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 
-func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error { c.advance(d); return nil }
+func (c *fakeClock) QueueDelay(d time.Duration) time.Duration { return d }
 
 func (c *fakeClock) advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
@@ -77,16 +78,17 @@ func (r *receiver) count(t keys.EventType) int {
 	return n
 }
 
-// healthEnv is the webhook use cases and today's Deliverer on DynamoDB
-// Local, with one injected clock; pump hands the Deliverer what the
-// table's stream would (each new trigger item once).
+// healthEnv is the webhook use cases and the delivery worker on DynamoDB
+// Local, with one injected clock; pump hands the fan-out what the table's
+// stream would (each new trigger item once) and the worker its tasks, as
+// the queue would.
 type healthEnv struct {
 	st     *store.Store
 	client *dynamodb.Client
 	table  string
 	clock  *fakeClock
 	svc    *webhooks.Service
-	dlv    *webhooks.Deliverer
+	worker *webhooks.Worker
 	seen   map[string]bool
 }
 
@@ -100,8 +102,8 @@ func newHealthEnv(tb testing.TB) *healthEnv {
 	e := &healthEnv{st: st, client: client, table: table, seen: map[string]bool{},
 		clock: &fakeClock{now: time.Date(2027, 1, 15, 8, 0, 0, 0, time.UTC)}}
 	e.svc = webhooks.NewService(st, webhooks.ServiceConfig{Now: e.clock.Now, AllowLoopbackHTTP: true, AuditRetention: 24 * time.Hour})
-	e.dlv = webhooks.NewDeliverer(st, discardDeadLetters{}, webhooks.DeliverConfig{AllowLoopback: true, Clock: e.clock,
-		Backoff: []time.Duration{time.Hour, time.Hour}, DisableAfter: testDisableAfter})
+	e.worker = webhooks.NewWorker(webhooks.NewDeliverer(st, discardDeadLetters{}, webhooks.DeliverConfig{AllowLoopback: true, Clock: e.clock,
+		Schedule: []time.Duration{time.Hour, time.Hour}, DisableAfter: testDisableAfter}), st)
 	return e
 }
 
@@ -110,7 +112,8 @@ type discardDeadLetters struct{}
 func (discardDeadLetters) Send(context.Context, webhooks.DeadLetter) error { return nil }
 
 // pump delivers every trigger written since the last pump, as the stream
-// would, until the deliveries write no new one.
+// would, each task attempted until done with the clock moved by each wait,
+// until the deliveries write no new trigger.
 func (e *healthEnv) pump(tb testing.TB) {
 	tb.Helper()
 	for more := true; more; {
@@ -122,11 +125,32 @@ func (e *healthEnv) pump(tb testing.TB) {
 				continue
 			}
 			e.seen[key], more = true, true
-			if err := e.dlv.Deliver(context.Background(), t); err != nil {
-				tb.Fatalf("deliver %s: %v", t.EventID, err)
+			tasks, err := webhooks.Tasks(context.Background(), e.st, t)
+			if err != nil {
+				tb.Fatalf("fan out %s: %v", t.EventID, err)
+			}
+			for _, task := range tasks {
+				e.attempt(tb, task)
 			}
 		}
 	}
+}
+
+// attempt makes task's attempts until it is done, moving the clock by each
+// wait the worker asks for.
+func (e *healthEnv) attempt(tb testing.TB, task webhooks.Task) {
+	tb.Helper()
+	for received := 1; received <= 100; received++ {
+		out, err := e.worker.Attempt(context.Background(), task, received)
+		if err != nil {
+			tb.Fatalf("attempt %s: %v", task.DeliveryID, err)
+		}
+		if !out.Retry {
+			return
+		}
+		e.clock.advance(out.RetryIn)
+	}
+	tb.Fatalf("%s: not done after 100 receipts", task.DeliveryID)
 }
 
 func (e *healthEnv) create(tb testing.TB, userID, url string, events ...string) webhooks.Webhook {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -15,36 +14,52 @@ import (
 	"keygate/shared/webhooks"
 )
 
-// An endpoint's attempts in flight are webhooks.MaxInFlight slots on its
-// item: attemptN names the attempt that holds slot N and attemptUntilN
-// when its lease ends. Taking a slot is one conditional UpdateItem (free,
-// or its lease over), so the bound holds across every worker, and a worker
-// that dies mid-attempt frees its slot when the lease ends.
+// Attempts in flight are slots on an item: an endpoint's on its item
+// (webhooks.MaxInFlight), a user's on the user's endpoint count item
+// (webhooks.MaxInFlightPerUser). attemptN names the attempt that holds slot
+// N and attemptUntilN when its lease ends. Taking a slot is one conditional
+// UpdateItem (free, or its lease over), so the bound holds across every
+// worker, and a worker that dies mid-attempt frees its slot when the lease
+// ends.
 const (
 	attrAttempt      = "attempt"
 	attrAttemptUntil = "attemptUntil"
+	// maxLeaseSlots bounds the slot numbers any lease may use.
+	maxLeaseSlots = 16
 )
 
-// AcquireAttempt takes a free slot of the endpoint for holder until until
-// (webhooks.Leases). It starts at the slot holder's hash names, so
-// concurrent attempts seldom try the same one; false when every slot is
-// held at now, or the endpoint is gone.
-func (s *Store) AcquireAttempt(ctx context.Context, userID, webhookID, holder string, now, until time.Time) (int, bool, error) {
+// leaseKey is the item that holds l's slots; both exist while the user
+// has an endpoint (the count item is written with the first).
+func leaseKey(l webhooks.Lease) map[string]types.AttributeValue {
+	if l.WebhookID == "" {
+		return webhookCountKey(l.UserID)
+	}
+	return webhookItemKey(l.UserID, l.WebhookID)
+}
+
+// AcquireAttempt takes a free one of the first l.Slots slots of l's item
+// for l.Holder until l.Until (webhooks.Leases). It starts at the slot the
+// holder's hash names, so concurrent attempts seldom try the same one;
+// false when every one is held at now, or the item is gone. A scope
+// allowed fewer slots than before (a failing endpoint) uses only the
+// lowest, and leases of higher slots end within one attempt's bound.
+func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool, error) {
+	slots := max(1, min(l.Slots, maxLeaseSlots))
 	h := fnv.New32a()
-	_, _ = h.Write([]byte(holder))
-	start := int(h.Sum32() % webhooks.MaxInFlight)
-	for i := range webhooks.MaxInFlight {
-		n := (start + i) % webhooks.MaxInFlight
+	_, _ = h.Write([]byte(l.Holder))
+	start := int(h.Sum32() % uint32(slots))
+	for i := range slots {
+		n := (start + i) % slots
 		slot := strconv.Itoa(n)
 		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: aws.String(s.table), Key: webhookItemKey(userID, webhookID),
+			TableName: aws.String(s.table), Key: leaseKey(l),
 			ConditionExpression: aws.String("attribute_exists(pk) AND (attribute_not_exists(#until) OR #until < :now OR #holder = :h)"),
 			UpdateExpression:    aws.String("SET #holder = :h, #until = :until"),
 			ExpressionAttributeNames: map[string]string{
 				"#holder": attrAttempt + slot, "#until": attrAttemptUntil + slot,
 			},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":h": str(holder), ":now": millis(now), ":until": millis(until),
+				":h": str(l.Holder), ":now": millis(l.Now), ":until": millis(l.Until),
 			},
 		})
 		var ccf *types.ConditionalCheckFailedException
@@ -54,25 +69,25 @@ func (s *Store) AcquireAttempt(ctx context.Context, userID, webhookID, holder st
 		case errors.As(err, &ccf), retryable(err):
 			continue
 		default:
-			return 0, false, fmt.Errorf("store: acquire an attempt of webhook %s: %w", webhookID, err)
+			return 0, false, fmt.Errorf("store: acquire an attempt slot (user %s, webhook %q): %w", l.UserID, l.WebhookID, err)
 		}
 	}
 	return 0, false, nil
 }
 
-// ReleaseAttempt frees holder's slot, if it still holds it.
-func (s *Store) ReleaseAttempt(ctx context.Context, userID, webhookID, holder string, slot int) error {
+// ReleaseAttempt frees l.Holder's slot, if it still holds it.
+func (s *Store) ReleaseAttempt(ctx context.Context, l webhooks.Lease, slot int) error {
 	n := strconv.Itoa(slot)
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: webhookItemKey(userID, webhookID),
+		TableName: aws.String(s.table), Key: leaseKey(l),
 		ConditionExpression:       aws.String("#holder = :h"),
 		UpdateExpression:          aws.String("REMOVE #holder, #until"),
 		ExpressionAttributeNames:  map[string]string{"#holder": attrAttempt + n, "#until": attrAttemptUntil + n},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(holder)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(l.Holder)},
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &ccf) {
-		return fmt.Errorf("store: release an attempt of webhook %s: %w", webhookID, err)
+		return fmt.Errorf("store: release an attempt slot (user %s, webhook %q): %w", l.UserID, l.WebhookID, err)
 	}
 	return nil
 }

@@ -219,6 +219,18 @@ type memStore struct {
 }
 
 func (m *memStore) ListWebhooks(context.Context, string) ([]Webhook, error) { return m.hooks, nil }
+func (m *memStore) GetWebhook(_ context.Context, _, id string) (Webhook, error) {
+	for _, w := range m.hooks {
+		if w.ID == id {
+			return w, nil
+		}
+	}
+	return Webhook{}, apperr.Errorf(apperr.NotFound, "webhook %s", id)
+}
+
+// AcquireAttempt and ReleaseAttempt: every attempt gets a slot here.
+func (m *memStore) AcquireAttempt(context.Context, Lease) (int, bool, error) { return 0, true, nil }
+func (m *memStore) ReleaseAttempt(context.Context, Lease, int) error         { return nil }
 func (m *memStore) GetDelivery(_ context.Context, d Delivery) (Delivery, bool, error) {
 	got, ok := m.deliveries[d.ID]
 	return got, ok, nil
@@ -233,10 +245,32 @@ func (m *memStore) RecordAttempt(context.Context, string, string, bool, time.Tim
 	return time.Time{}, nil
 }
 
-type noSleep struct{}
+type fixedClock struct{}
 
-func (noSleep) Now() time.Time                                   { return time.Unix(1_800_000_000, 0) }
-func (noSleep) Sleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+func (fixedClock) Now() time.Time                           { return time.Unix(1_800_000_000, 0) }
+func (fixedClock) QueueDelay(d time.Duration) time.Duration { return d }
+
+// attemptAll fans t out and makes each task's attempts until it is done,
+// as the queue would (without its waits).
+func attemptAll(tb testing.TB, st *memStore, dlq DeadLetters, cfg DeliverConfig, t Trigger) {
+	tb.Helper()
+	wk := NewWorker(NewDeliverer(st, dlq, cfg), st)
+	tasks, err := Tasks(context.Background(), st, t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, task := range tasks {
+		for received := 1; ; received++ {
+			out, err := wk.Attempt(context.Background(), task, received)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if !out.Retry {
+				break
+			}
+		}
+	}
+}
 
 type letters struct{ got []DeadLetter }
 
@@ -250,10 +284,8 @@ func TestDeliveryDoesNotFollowRedirects(t *testing.T) {
 	t.Cleanup(redirect.Close)
 	st := &memStore{hooks: []Webhook{{ID: "wh_1", UserID: "u1", URL: redirect.URL, Secret: "s", Events: Subscribable}}, deliveries: map[string]Delivery{}}
 	dlq := &letters{}
-	d := NewDeliverer(st, dlq, DeliverConfig{Clock: noSleep{}, AllowLoopback: true, Backoff: []time.Duration{time.Second}})
-	if err := d.Deliver(context.Background(), Trigger{UserID: "u1", EventID: "e1", Type: "key.created", At: time.Now(), Data: map[string]string{}}); err != nil {
-		t.Fatal(err)
-	}
+	attemptAll(t, st, dlq, DeliverConfig{Clock: fixedClock{}, AllowLoopback: true, Schedule: []time.Duration{time.Second}},
+		Trigger{UserID: "u1", EventID: "e1", Type: "key.created", At: time.Now(), Data: map[string]string{}})
 	if hit != 0 {
 		t.Errorf("the redirect was followed %d times", hit)
 	}
@@ -267,10 +299,9 @@ func TestDeliveryRefusesPrivateTargets(t *testing.T) {
 	t.Cleanup(srv.Close)
 	st := &memStore{hooks: []Webhook{{ID: "wh_1", UserID: "u1", URL: srv.URL, Secret: "s", Events: Subscribable}}, deliveries: map[string]Delivery{}}
 	dlq := &letters{}
-	d := NewDeliverer(st, dlq, DeliverConfig{Clock: noSleep{}, Backoff: []time.Duration{}}) // AllowLoopback off, as on AWS
-	if err := d.Deliver(context.Background(), Trigger{UserID: "u1", EventID: "e1", Type: "key.created", At: time.Now(), Data: map[string]string{}}); err != nil {
-		t.Fatal(err)
-	}
+	// AllowLoopback off, as on AWS; one attempt only.
+	attemptAll(t, st, dlq, DeliverConfig{Clock: fixedClock{}, Schedule: []time.Duration{}},
+		Trigger{UserID: "u1", EventID: "e1", Type: "key.created", At: time.Now(), Data: map[string]string{}})
 	if len(dlq.got) != 1 || dlq.got[0].LastError != "address not public" {
 		t.Errorf("dead letters %+v, want one: address not public", dlq.got)
 	}

@@ -3,20 +3,13 @@ package webhooks
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 )
-
-// DefaultBackoff is the wait before each retry: 1 s doubling to 64 s, so
-// eight attempts span a little over two minutes and a receiver down for a
-// minute still gets the event.
-var DefaultBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second, 64 * time.Second}
 
 // DefaultAttemptTimeout bounds one attempt: connection, request and the
 // receiver's answer.
@@ -52,16 +45,19 @@ type DeadLetter struct {
 	Body       string    `json:"body"`
 }
 
-// DeadLetters receives dead letters: the SQS queue on AWS, a file locally.
+// DeadLetters receives dead letters: the template's WebhookDeadLetterQueue
+// (deliveryqueue.DeadLetters), on AWS and in the local stack alike.
 type DeadLetters interface {
 	Send(ctx context.Context, d DeadLetter) error
 }
 
-// Clock is the Deliverer's time: tests skip the waits between attempts.
+// Clock is the delivery pipeline's time. QueueDelay is how long the queue
+// holds a task back for a wait d of this clock: d for the wall clock; a
+// test's clock that runs faster shortens it, so the day-long RetrySchedule
+// runs through a real queue in seconds.
 type Clock interface {
 	Now() time.Time
-	// Sleep waits d or until ctx ends.
-	Sleep(ctx context.Context, d time.Duration) error
+	QueueDelay(d time.Duration) time.Duration
 }
 
 // RealClock is the wall clock.
@@ -70,21 +66,14 @@ type RealClock struct{}
 // Now is time.Now.
 func (RealClock) Now() time.Time { return time.Now() }
 
-// Sleep waits d or until ctx ends.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// QueueDelay is d.
+func (RealClock) QueueDelay(d time.Duration) time.Duration { return d }
 
 // DeliverConfig configures a Deliverer; zero fields take the defaults.
 type DeliverConfig struct {
-	Backoff        []time.Duration
+	// Schedule is the wait after each failed attempt before the next
+	// (default RetrySchedule): a delivery gets len(Schedule)+1 attempts.
+	Schedule       []time.Duration
 	AttemptTimeout time.Duration
 	Clock          Clock
 	// AllowLoopback lets deliveries reach loopback addresses (the local
@@ -94,29 +83,27 @@ type DeliverConfig struct {
 	// count connections).
 	Transport http.RoundTripper
 	Logger    *slog.Logger
-	// Concurrency bounds the deliveries in flight (default 16).
-	Concurrency int
 	// DisableAfter and AuditRetention configure endpoint health
 	// (Health: zero DisableAfter is DefaultDisableAfter).
 	DisableAfter, AuditRetention time.Duration
 }
 
-// Deliverer sends triggers to endpoints with retries: at least once, with
-// DefaultBackoff between attempts, each attempt's outcome in the delivery
-// log, and after the last one the dead-letter queue.
+// Deliverer makes single delivery attempts — a signed POST through the
+// SSRF-guarded client, bounded by AttemptTimeout — and keeps what they
+// leave: the delivery log, the endpoint's health, the dead letters. The
+// Worker decides when to attempt.
 type Deliverer struct {
 	store  Store
 	dlq    DeadLetters
 	cfg    DeliverConfig
 	client *http.Client
-	sem    chan struct{}
 	health Health
 }
 
 // NewDeliverer returns a Deliverer on st and dlq.
 func NewDeliverer(st Store, dlq DeadLetters, cfg DeliverConfig) *Deliverer {
-	if cfg.Backoff == nil {
-		cfg.Backoff = DefaultBackoff
+	if cfg.Schedule == nil {
+		cfg.Schedule = RetrySchedule
 	}
 	if cfg.AttemptTimeout <= 0 {
 		cfg.AttemptTimeout = DefaultAttemptTimeout
@@ -126,9 +113,6 @@ func NewDeliverer(st Store, dlq DeadLetters, cfg DeliverConfig) *Deliverer {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 16
 	}
 	tr := cfg.Transport
 	if tr == nil {
@@ -148,115 +132,8 @@ func NewDeliverer(st Store, dlq DeadLetters, cfg DeliverConfig) *Deliverer {
 		// notwithstanding, and the receiver's URL is what was registered.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Deliverer{store: st, dlq: dlq, cfg: cfg, client: client, sem: make(chan struct{}, cfg.Concurrency),
+	return &Deliverer{store: st, dlq: dlq, cfg: cfg, client: client,
 		health: Health{Store: st, DisableAfter: cfg.DisableAfter, AuditRetention: cfg.AuditRetention}}
-}
-
-// Deliver sends t to its endpoints, concurrently, and returns when each has
-// been delivered or dead-lettered. An error means the store or the
-// dead-letter queue failed (or ctx ended): the caller retries t, and
-// deliveries already completed are not sent again (the log says so).
-func (d *Deliverer) Deliver(ctx context.Context, t Trigger) error {
-	var targets []Webhook
-	if t.WebhookID != "" {
-		w, err := d.store.GetWebhook(ctx, t.UserID, t.WebhookID)
-		if err != nil {
-			if isNotFound(err) {
-				return nil // deleted since: nothing to deliver
-			}
-			return err
-		}
-		targets = []Webhook{w}
-	} else {
-		all, err := d.store.ListWebhooks(ctx, t.UserID)
-		if err != nil {
-			return err
-		}
-		for _, w := range all {
-			if w.Wants(t.Type) {
-				targets = append(targets, w)
-			}
-		}
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
-	for _, w := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.sem <- struct{}{}
-			defer func() { <-d.sem }()
-			if err := d.deliver(ctx, w, t); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// deliver sends t to w until it is delivered or the attempts run out.
-func (d *Deliverer) deliver(ctx context.Context, w Webhook, t Trigger) error {
-	id := DeliveryID(w.ID, t.EventID)
-	fresh := Delivery{ID: id, WebhookID: w.ID, UserID: w.UserID, Type: t.Type, EventID: t.EventID, EventAt: t.At,
-		Status: StatusPending, CreatedAt: d.cfg.Clock.Now().UTC()}
-	dl, found, err := d.store.GetDelivery(ctx, fresh)
-	if err != nil {
-		return err
-	}
-	if found && (dl.Status == StatusDelivered || dl.Status == StatusDeadLettered) {
-		return nil // a redelivered stream record: done before
-	}
-	if !found {
-		dl = fresh
-	}
-	body, err := Body(id, t.Type, t.At, t.Data)
-	if err != nil {
-		return fmt.Errorf("webhooks: encode %s: %w", id, err)
-	}
-	dl.Body = string(body) // kept for a retry (replay.go)
-	if w.Disabled() {
-		return d.skipDisabled(ctx, w, dl) // health.go
-	}
-	attempts := len(d.cfg.Backoff) + 1
-	for dl.Attempts < attempts {
-		code, latency, why := d.attempt(ctx, w, id, body)
-		if d.recordHealth(ctx, w, why == "") { // health.go
-			w.DisabledAt = d.cfg.Clock.Now() // this attempt disabled it: no more attempts
-		}
-		now := d.cfg.Clock.Now().UTC()
-		dl.Attempts++
-		dl.LastStatusCode, dl.LastError, dl.LatencyMillis, dl.UpdatedAt, dl.NextRetryAt = code, why, latency.Milliseconds(), now, time.Time{}
-		if why == "" {
-			dl.Status = StatusDelivered
-			d.log(slog.LevelInfo, "webhook delivered", w, dl)
-			return d.store.PutDelivery(ctx, dl)
-		}
-		if dl.Attempts >= attempts || w.Disabled() {
-			break
-		}
-		wait := d.cfg.Backoff[dl.Attempts-1]
-		dl.Status, dl.NextRetryAt = StatusRetrying, now.Add(wait)
-		d.log(slog.LevelWarn, "webhook attempt failed", w, dl)
-		if err := d.store.PutDelivery(ctx, dl); err != nil {
-			return err
-		}
-		if err := d.cfg.Clock.Sleep(ctx, wait); err != nil {
-			return err // the invocation ends: the stream redelivers, the log resumes
-		}
-	}
-	dead := DeadLetter{DeliveryID: id, WebhookID: w.ID, UserID: w.UserID, Type: t.Type, EventID: t.EventID, Attempts: dl.Attempts, LastError: dl.LastError, Body: string(body)}
-	if err := d.dlq.Send(ctx, dead); err != nil {
-		return fmt.Errorf("webhooks: dead-letter %s: %w", id, err)
-	}
-	dl.Status = StatusDeadLettered
-	d.log(slog.LevelError, "webhook dead-lettered", w, dl)
-	return d.store.PutDelivery(ctx, dl)
 }
 
 // attempt POSTs body once. why is "" on a 2xx answer, else a short reason

@@ -9,36 +9,83 @@ import (
 )
 
 // MaxInFlight is how many attempts to one endpoint may be in flight at
-// once, across every worker: a slow or dead endpoint holds at most this
-// many of the worker's invocations, so it cannot take the concurrency
-// other endpoints' deliveries need.
-const MaxInFlight = 4
+// once, across every worker: a slow endpoint holds at most this many of
+// the worker's invocations, so it cannot take the concurrency other
+// endpoints' deliveries need. A failing endpoint (one whose last attempt
+// failed: FailingSince is set) gets MaxInFlightFailing: a dead or tarpit
+// endpoint is tried one delivery at a time until it answers again. And all
+// of one user's endpoints together get MaxInFlightPerUser, so a user's
+// endpoints — failing, tarpits, or slow but answering — hold at most that
+// many of the worker's invocations, whatever they do, and never stall
+// another user's deliveries.
+const (
+	MaxInFlight        = 4
+	MaxInFlightFailing = 1
+	MaxInFlightPerUser = 8
+)
 
-// busyRetry is when a task whose endpoint has MaxInFlight attempts in
-// flight is tried again. It is not an attempt: the delivery log counts
-// attempts, not receipts.
-const busyRetry = 2 * time.Second
+// inFlight is how many attempts w may have in flight.
+func inFlight(w Webhook) int {
+	if !w.FailingSince.IsZero() {
+		return MaxInFlightFailing
+	}
+	return MaxInFlight
+}
+
+// BusyWait is when a task whose endpoint has every attempt slot taken is
+// tried again, given how many times the queue has handed it over
+// (received, 1 the first time): 2 s doubling to 15 min. It is not an
+// attempt — the delivery log counts attempts, not receipts — and the
+// doubling keeps a backlog behind a slow endpoint from spinning through
+// the queue (each receipt counts against the queue's maxReceiveCount).
+func BusyWait(received int) time.Duration {
+	wait := busyFirst
+	for i := 1; i < received && wait < busyMax; i++ {
+		wait *= 2
+	}
+	return min(wait, busyMax)
+}
+
+const (
+	busyFirst = 2 * time.Second
+	busyMax   = 15 * time.Minute
+)
 
 // leaseMargin keeps an attempt's lease a little past the attempt's own
 // bound, so a slow release never lets a fifth attempt start early; a worker
 // that dies mid-attempt frees its slot when the lease ends.
 const leaseMargin = 5 * time.Second
 
-// Leases bound the attempts in flight per endpoint (MaxInFlight), shared
-// by every worker.
+// Lease is an attempt's hold on one slot of a scope: one endpoint's
+// (WebhookID set) or its user's, across all their endpoints (WebhookID "").
+type Lease struct {
+	UserID, WebhookID string
+	// Holder names the attempt (the delivery id and attempt number: a
+	// worker that takes the task again after dying mid-attempt holds the
+	// same slot).
+	Holder string
+	// Slots is how many slots the scope has.
+	Slots int
+	// Now is when it is taken; Until when it ends, if not released.
+	Now, Until time.Time
+}
+
+// Leases bound the attempts in flight (MaxInFlight, MaxInFlightPerUser),
+// shared by every worker.
 type Leases interface {
-	// AcquireAttempt takes one of the endpoint's attempt slots for holder
-	// until until and names it; false when every slot is held by a live
-	// lease at now.
-	AcquireAttempt(ctx context.Context, userID, webhookID, holder string, now, until time.Time) (slot int, ok bool, err error)
-	// ReleaseAttempt frees holder's slot (nothing when another holds it
+	// AcquireAttempt takes a free one of the scope's l.Slots slots for
+	// l.Holder until l.Until and names it; false when every one is held by
+	// a live lease at l.Now.
+	AcquireAttempt(ctx context.Context, l Lease) (slot int, ok bool, err error)
+	// ReleaseAttempt frees l.Holder's slot (nothing when another holds it
 	// now).
-	ReleaseAttempt(ctx context.Context, userID, webhookID, holder string, slot int) error
+	ReleaseAttempt(ctx context.Context, l Lease, slot int) error
 }
 
 // Outcome is what the queue does with a task after an attempt: finished
 // (delivered, dead-lettered, or nothing left to deliver) or Retry after
-// RetryIn, which the queue's visibility timeout schedules.
+// RetryIn, which the queue's visibility timeout schedules (already the
+// clock's QueueDelay).
 type Outcome struct {
 	Retry   bool
 	RetryIn time.Duration
@@ -47,7 +94,7 @@ type Outcome struct {
 // Worker makes one attempt of a task per call, with the Deliverer's
 // guarded client, store and dead-letter queue: at least once, the same
 // delivery id on every attempt, the delivery log preventing a resend after
-// success, RetrySchedule between attempts, and after the last the delivery
+// success, the configured Schedule (RetrySchedule) between attempts, and after the last the delivery
 // dead-lettered (failed in the user's log, the task in the operators'
 // dead-letter queue).
 type Worker struct {
@@ -59,10 +106,12 @@ type Worker struct {
 // leases.
 func NewWorker(d *Deliverer, leases Leases) *Worker { return &Worker{d: d, leases: leases} }
 
-// Attempt makes t's next attempt. An error is an infrastructure failure
-// (the store, the dead-letter queue): the task is retried as it stands,
-// and its log says which attempt comes next.
-func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
+// Attempt makes t's next attempt; received is how many times the queue
+// has handed t over (SQS's ApproximateReceiveCount, 1 the first time). An
+// error is an infrastructure failure (the store, the dead-letter queue):
+// the task is retried as it stands, and its log says which attempt comes
+// next.
+func (wk *Worker) Attempt(ctx context.Context, t Task, received int) (Outcome, error) {
 	d := wk.d
 	w, err := d.store.GetWebhook(ctx, t.UserID, t.WebhookID)
 	switch {
@@ -87,22 +136,17 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	if w.Disabled() {
 		return Outcome{}, d.skipDisabled(ctx, w, dl) // health.go
 	}
-	now := d.cfg.Clock.Now()
-	holder := t.DeliveryID + "#" + strconv.Itoa(dl.Attempts+1)
-	slot, ok, err := wk.leases.AcquireAttempt(ctx, w.UserID, w.ID, holder, now, now.Add(d.cfg.AttemptTimeout+leaseMargin))
+	release, ok, err := wk.acquire(ctx, w, t.DeliveryID+"#"+strconv.Itoa(dl.Attempts+1))
 	if err != nil {
 		return Outcome{}, err
 	}
 	if !ok {
-		return Outcome{Retry: true, RetryIn: busyRetry}, nil
+		return Outcome{Retry: true, RetryIn: BusyWait(received)}, nil
 	}
-	defer func() {
-		// Best effort: an unreleased slot frees itself when its lease ends.
-		_ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), w.UserID, w.ID, holder, slot)
-	}()
+	defer release()
 	code, latency, why := d.attempt(ctx, w, t.DeliveryID, []byte(t.Body))
 	disabled := d.recordHealth(ctx, w, why == "") // health.go: this attempt may disable the endpoint
-	now = d.cfg.Clock.Now().UTC()
+	now := d.cfg.Clock.Now().UTC()
 	dl.Attempts++
 	dl.LastStatusCode, dl.LastError, dl.LatencyMillis, dl.UpdatedAt, dl.NextRetryAt = code, why, latency.Milliseconds(), now, time.Time{}
 	switch {
@@ -110,7 +154,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		dl.Status = StatusDelivered
 		d.log(slog.LevelInfo, "webhook delivered", w, dl)
 		return Outcome{}, d.store.PutDelivery(ctx, dl)
-	case dl.Attempts >= MaxAttempts || disabled:
+	case dl.Attempts > len(d.cfg.Schedule) || disabled:
 		dead := DeadLetter{DeliveryID: t.DeliveryID, WebhookID: w.ID, UserID: w.UserID, Type: t.Type, EventID: t.EventID,
 			Attempts: dl.Attempts, LastError: why, Body: t.Body}
 		if err := d.dlq.Send(ctx, dead); err != nil {
@@ -120,11 +164,36 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		d.log(slog.LevelError, "webhook dead-lettered", w, dl)
 		return Outcome{}, d.store.PutDelivery(ctx, dl)
 	}
-	wait := RetrySchedule[dl.Attempts-1]
+	wait := d.cfg.Schedule[dl.Attempts-1]
 	dl.Status, dl.NextRetryAt = StatusRetrying, now.Add(wait)
 	d.log(slog.LevelWarn, "webhook attempt failed", w, dl)
 	if err := d.store.PutDelivery(ctx, dl); err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{Retry: true, RetryIn: wait}, nil
+	return Outcome{Retry: true, RetryIn: d.cfg.Clock.QueueDelay(wait)}, nil
+}
+
+// acquire takes a slot of w's user, then one of w's own (inFlight). ok is
+// false, and nothing held, when either scope is full. release frees both,
+// on a context of its own: a slot not released frees itself when its lease
+// ends, within one attempt's bound.
+func (wk *Worker) acquire(ctx context.Context, w Webhook, holder string) (release func(), ok bool, err error) {
+	now := wk.d.cfg.Clock.Now()
+	until := now.Add(wk.d.cfg.AttemptTimeout + leaseMargin)
+	user := Lease{UserID: w.UserID, Holder: holder, Slots: MaxInFlightPerUser, Now: now, Until: until}
+	endpoint := Lease{UserID: w.UserID, WebhookID: w.ID, Holder: holder, Slots: inFlight(w), Now: now, Until: until}
+	userSlot, ok, err := wk.leases.AcquireAttempt(ctx, user)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	freeUser := func() { _ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), user, userSlot) }
+	slot, ok, err := wk.leases.AcquireAttempt(ctx, endpoint)
+	if err != nil || !ok {
+		freeUser()
+		return nil, false, err
+	}
+	return func() {
+		_ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), endpoint, slot)
+		freeUser()
+	}, true, nil
 }

@@ -17,7 +17,7 @@ import (
 
 func TestMain(m *testing.M) { dynamolocal.Main(m) }
 
-// testClock is a time the test moves; Sleep never waits.
+// testClock is a time the test moves; the queue's delays are the clock's.
 type testClock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -35,7 +35,7 @@ func (c *testClock) add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func (c *testClock) Sleep(context.Context, time.Duration) error { return nil }
+func (c *testClock) QueueDelay(d time.Duration) time.Duration { return d }
 
 // deadLetters keeps what the worker dead-letters.
 type deadLetters struct {
@@ -114,7 +114,7 @@ func TestRetriesSpanTheSchedule(t *testing.T) {
 	ctx := context.Background()
 	var waits []time.Duration
 	for range webhooks.MaxAttempts + 2 {
-		out, err := f.worker.Attempt(ctx, f.task)
+		out, err := f.worker.Attempt(ctx, f.task, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func TestRetriesSpanTheSchedule(t *testing.T) {
 		t.Errorf("delivery log: got %+v, want one dead-lettered after %d attempts", got, webhooks.MaxAttempts)
 	}
 	t.Run("a dead-lettered task received again sends nothing", func(t *testing.T) {
-		out, err := f.worker.Attempt(ctx, f.task)
+		out, err := f.worker.Attempt(ctx, f.task, 1)
 		if err != nil || out.Retry || len(f.rcv.received()) != webhooks.MaxAttempts {
 			t.Errorf("got %+v, %v and %d requests; want done, no request", out, err, len(f.rcv.received()))
 		}
@@ -169,11 +169,12 @@ func TestDeliveredOnceAtLeastOnce(t *testing.T) {
 	f := newWorkerFixture(t, http.StatusOK)
 	ctx := context.Background()
 	// The dead worker's lease on a slot, until after this test.
-	if _, ok, err := f.st.AcquireAttempt(ctx, "alice", f.task.WebhookID, f.task.DeliveryID+"#1", f.clock.Now(), f.clock.Now().Add(time.Hour)); !ok || err != nil {
+	if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", WebhookID: f.task.WebhookID, Holder: f.task.DeliveryID + "#1",
+		Slots: webhooks.MaxInFlight, Now: f.clock.Now(), Until: f.clock.Now().Add(time.Hour)}); !ok || err != nil {
 		t.Fatalf("lease: %v %v", ok, err)
 	}
 	for i := range 3 {
-		out, err := f.worker.Attempt(ctx, f.task)
+		out, err := f.worker.Attempt(ctx, f.task, 1)
 		if err != nil || out.Retry {
 			t.Fatalf("receipt %d: got %+v, %v; want done", i+1, out, err)
 		}
@@ -192,11 +193,12 @@ func TestEndpointAttemptsInFlightAreBounded(t *testing.T) {
 	ctx := context.Background()
 	for i := range webhooks.MaxInFlight {
 		holder := "tarpit#" + string(rune('a'+i))
-		if _, ok, err := f.st.AcquireAttempt(ctx, "alice", f.task.WebhookID, holder, f.clock.Now(), f.clock.Now().Add(20*time.Second)); !ok || err != nil {
+		if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", WebhookID: f.task.WebhookID, Holder: holder,
+			Slots: webhooks.MaxInFlight, Now: f.clock.Now(), Until: f.clock.Now().Add(20 * time.Second)}); !ok || err != nil {
 			t.Fatalf("slot %d: %v %v", i, ok, err)
 		}
 	}
-	out, err := f.worker.Attempt(ctx, f.task)
+	out, err := f.worker.Attempt(ctx, f.task, 1)
 	if err != nil || !out.Retry || out.RetryIn <= 0 || out.RetryIn > 5*time.Second {
 		t.Fatalf("with every slot held: got %+v, %v; want a short retry", out, err)
 	}
@@ -204,11 +206,93 @@ func TestEndpointAttemptsInFlightAreBounded(t *testing.T) {
 		t.Errorf("requests with every slot held: got %d, want 0", n)
 	}
 	f.clock.add(21 * time.Second)
-	if out, err := f.worker.Attempt(ctx, f.task); err != nil || out.Retry {
+	if out, err := f.worker.Attempt(ctx, f.task, 1); err != nil || out.Retry {
 		t.Fatalf("after the leases end: got %+v, %v; want delivered", out, err)
 	}
 	got, _ := f.st.ListDeliveries(ctx, "alice", f.task.WebhookID, 10)
 	if len(got) != 1 || got[0].Attempts != 1 || got[0].Status != webhooks.StatusDelivered {
 		t.Errorf("delivery log: got %+v, want delivered on its first attempt (the busy receipt is no attempt)", got)
+	}
+}
+
+// TestFailingEndpointGetsOneAttemptInFlight: once an endpoint's attempt
+// has failed, it is tried one delivery at a time — a second task finds its
+// one slot taken and waits, though a healthy endpoint would have had
+// MaxInFlight.
+func TestFailingEndpointGetsOneAttemptInFlight(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusServiceUnavailable)
+	ctx := context.Background()
+	if out, err := f.worker.Attempt(ctx, f.task, 1); err != nil || !out.Retry {
+		t.Fatalf("first attempt: got %+v, %v; want a retry", out, err)
+	}
+	w, err := f.st.GetWebhook(ctx, "alice", f.task.WebhookID)
+	if err != nil || w.FailingSince.IsZero() {
+		t.Fatalf("endpoint after a failure: %+v, %v; want FailingSince set", w, err)
+	}
+	// Another worker's attempt in flight, in the one slot a failing
+	// endpoint has.
+	if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", WebhookID: f.task.WebhookID, Holder: "other#1",
+		Slots: webhooks.MaxInFlightFailing, Now: f.clock.Now(), Until: f.clock.Now().Add(20 * time.Second)}); !ok || err != nil {
+		t.Fatalf("other attempt's lease: %v %v", ok, err)
+	}
+	before := len(f.rcv.received())
+	f.clock.add(webhooks.RetrySchedule[0])
+	out, err := f.worker.Attempt(ctx, f.task, 2)
+	if err != nil || !out.Retry || out.RetryIn != webhooks.BusyWait(2) {
+		t.Fatalf("with the failing endpoint's slot taken: got %+v, %v; want a busy wait of %v", out, err, webhooks.BusyWait(2))
+	}
+	if n := len(f.rcv.received()); n != before {
+		t.Errorf("requests while its one slot is taken: got %d, want %d", n, before)
+	}
+}
+
+// TestUserAttemptsInFlightAreBounded: with MaxInFlightPerUser attempts of
+// the user's other endpoints in flight (slow receivers, say), a healthy
+// endpoint of the same user waits its turn — the user's endpoints together
+// hold no more of the worker than that — and goes through once they end.
+func TestUserAttemptsInFlightAreBounded(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusOK)
+	ctx := context.Background()
+	for i := range webhooks.MaxInFlightPerUser {
+		holder := "slow#" + string(rune('a'+i))
+		if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", Holder: holder, Slots: webhooks.MaxInFlightPerUser,
+			Now: f.clock.Now(), Until: f.clock.Now().Add(20 * time.Second)}); !ok || err != nil {
+			t.Fatalf("user slot %d: %v %v", i, ok, err)
+		}
+	}
+	out, err := f.worker.Attempt(ctx, f.task, 1)
+	if err != nil || !out.Retry || out.RetryIn != webhooks.BusyWait(1) {
+		t.Fatalf("with the user's slots held: got %+v, %v; want a busy wait", out, err)
+	}
+	if n := len(f.rcv.received()); n != 0 {
+		t.Errorf("requests with the user's slots held: got %d, want 0", n)
+	}
+	// The endpoint's own slots are untouched by the refused attempt: its
+	// MaxInFlight are all free.
+	for i := range webhooks.MaxInFlight {
+		if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", WebhookID: f.task.WebhookID, Holder: "probe#" + string(rune('a'+i)),
+			Slots: webhooks.MaxInFlight, Now: f.clock.Now(), Until: f.clock.Now()}); !ok || err != nil {
+			t.Fatalf("endpoint slot %d after a refused attempt: %v %v; want free", i, ok, err)
+		}
+	}
+	f.clock.add(21 * time.Second)
+	if out, err := f.worker.Attempt(ctx, f.task, 2); err != nil || out.Retry {
+		t.Fatalf("after the user's leases end: got %+v, %v; want delivered", out, err)
+	}
+	if ids := f.rcv.received(); len(ids) != 1 {
+		t.Errorf("received: got %v, want one delivery", ids)
+	}
+}
+
+// TestBusyWaitDoubles: the wait of a task whose endpoint is busy doubles
+// with its receipts, from 2 s to at most 15 minutes.
+func TestBusyWaitDoubles(t *testing.T) {
+	for _, tc := range []struct {
+		received int
+		want     time.Duration
+	}{{0, 2 * time.Second}, {1, 2 * time.Second}, {2, 4 * time.Second}, {5, 32 * time.Second}, {9, 512 * time.Second}, {10, 15 * time.Minute}, {1000, 15 * time.Minute}} {
+		if got := webhooks.BusyWait(tc.received); got != tc.want {
+			t.Errorf("BusyWait(%d): got %v, want %v", tc.received, got, tc.want)
+		}
 	}
 }

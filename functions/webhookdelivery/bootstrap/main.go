@@ -11,13 +11,12 @@ import (
 
 	"keygate/functions/webhookdelivery"
 	"keygate/shared/lambdaenv"
-	"keygate/shared/webhooks"
 )
 
 func main() { lambdaenv.Main("webhookdelivery", run) }
 
 func run(ctx context.Context) error {
-	fn, err := webhookdelivery.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()}, nil, nil, webhooks.DeliverConfig{})
+	fn, err := webhookdelivery.Wire(ctx, lambdaenv.Deps{Env: lambdaenv.OS()}, nil)
 	if err != nil {
 		return err
 	}
