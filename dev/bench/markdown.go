@@ -158,6 +158,7 @@ func (r *results) markdown() string {
 		p("| tenant B | events | p50 | p99 | max |\n|---|---|---|---|---|\n| alone | %d | %s | %s | %s |\n| beside A's failing endpoints | %d | %s | %s | %s |\n\n",
 			w.Events, ms(w.Alone.P50), ms(w.Alone.P99), ms(w.Alone.Max), w.Events, ms(w.Noisy.P50), ms(w.Noisy.P99), ms(w.Noisy.Max))
 		p("B's p50 beside A's endpoints is %.2f× B's p50 alone (p99 %.2f×). A's attempts are bounded — one at a time per failing endpoint, eight at a time for all of A's endpoints — so they hold at most 8 of the worker's concurrent invocations, and B's deliveries never wait behind them (docs/webhooks.md). On AWS, Lambda's own polling of the stream and the queue comes first, at a rate this does not reproduce; this measures keygate's part and the local pollers. Reproduce: `go run ./dev/bench -only webhooks`\n\n", w.Ratio(), w.P99Ratio())
+		p("%s", deliveryCost())
 	}
 	if len(r.proxy) > 0 {
 		p("## The local gateway's HTTP_PROXY overhead\n\n")

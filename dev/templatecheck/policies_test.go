@@ -103,15 +103,15 @@ func TestPolicies(t *testing.T) {
 			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeadLetterQueue.Arn"}),
 		),
 		// The worker: endpoints, slots, health and log; the delivery queue
-		// (its mapping's poller, and the next attempt's visibility); dead
-		// letters.
+		// (its mapping's poller, and the next attempt as a new message);
+		// dead letters.
 		"WebhookWorkerFunction": slices.Concat(
 			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:UpdateItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[WEBHOOKS#*]"),
 			// An endpoint disabled for failing: its audit event, in the transaction.
 			conditionalGrants("Allow", []string{"dynamodb:PutItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[AUDIT#*]"),
-			grants("Allow", []string{"sqs:ChangeMessageVisibility"}, []string{"WebhookDeliveryQueue.Arn"}),
+			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeliveryQueue.Arn"}),
 			grants("Allow", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{"WebhookDeliveryQueue.Arn"}),
 			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeadLetterQueue.Arn"}),
 		),

@@ -30,6 +30,6 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, deliver webhooks
 	}
 	deliver.AllowLoopback, deliver.AuditRetention, deliver.Logger = s.AllowLoopback, s.AuditRetention, logger
 	dlq := deliveryqueue.DeadLetters{API: client, URL: s.DeadLetterQueueURL}
-	worker := webhooks.NewWorker(webhooks.NewDeliverer(st, dlq, deliver), st)
-	return New(worker, deliveryqueue.Queue{API: client, URL: s.DeliveryQueueURL}, logger), nil
+	worker := webhooks.NewWorker(webhooks.NewDeliverer(st, dlq, deliver), st, deliveryqueue.Queue{API: client, URL: s.DeliveryQueueURL})
+	return New(worker, logger), nil
 }

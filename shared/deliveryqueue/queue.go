@@ -21,7 +21,6 @@ import (
 type API interface {
 	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
 	SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, opts ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error)
-	ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error)
 }
 
 // NewClient builds the SQS client once, from the region and credentials
@@ -82,19 +81,23 @@ func (q Queue) SendTasks(ctx context.Context, tasks []webhooks.Task) error {
 	return nil
 }
 
-// maxVisibility is SQS's largest visibility timeout.
-// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
-const maxVisibility = 12 * time.Hour
+// maxDelay is SQS's longest message delay (DelaySeconds, 15 minutes).
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-timers.html
+const maxDelay = 15 * time.Minute
 
-// Defer makes the message of receipt visible again after d (whole
-// seconds, rounded up, at most 12 h): the next attempt of its delivery.
-func (q Queue) Defer(ctx context.Context, receipt string, d time.Duration) error {
-	secs := int32(math.Ceil(min(d, maxVisibility).Seconds()))
-	_, err := q.API.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
-		QueueUrl: aws.String(q.URL), ReceiptHandle: aws.String(receipt), VisibilityTimeout: secs,
-	})
+// Requeue sends t again, delivered after d (whole seconds, rounded up, at
+// most 15 minutes: t.NotBefore carries a longer wait, and the worker sends
+// it on until it is due) — webhooks.Queue. A delayed message is not in
+// flight: waiting deliveries never count against the queue's in-flight
+// quota, and each link is a new message, young and received once.
+func (q Queue) Requeue(ctx context.Context, t webhooks.Task, d time.Duration) error {
+	body, err := webhooks.EncodeTask(t)
 	if err != nil {
-		return fmt.Errorf("deliveryqueue: defer: %w", err)
+		return err
+	}
+	secs := int32(math.Ceil(min(max(d, 0), maxDelay).Seconds()))
+	if _, err := q.API.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL), MessageBody: aws.String(body), DelaySeconds: secs}); err != nil {
+		return fmt.Errorf("deliveryqueue: requeue: %w", err)
 	}
 	return nil
 }

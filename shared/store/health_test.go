@@ -103,9 +103,14 @@ func newHealthEnv(tb testing.TB) *healthEnv {
 		clock: &fakeClock{now: time.Date(2027, 1, 15, 8, 0, 0, 0, time.UTC)}}
 	e.svc = webhooks.NewService(st, webhooks.ServiceConfig{Now: e.clock.Now, AllowLoopbackHTTP: true, AuditRetention: 24 * time.Hour})
 	e.worker = webhooks.NewWorker(webhooks.NewDeliverer(st, discardDeadLetters{}, webhooks.DeliverConfig{AllowLoopback: true, Clock: e.clock,
-		Schedule: []time.Duration{time.Hour, time.Hour}, DisableAfter: testDisableAfter}), st)
+		Schedule: []time.Duration{time.Hour, time.Hour}, DisableAfter: testDisableAfter}), st, discardQueue{})
 	return e
 }
+
+// discardQueue takes the next attempts: attempt makes them itself.
+type discardQueue struct{}
+
+func (discardQueue) Requeue(context.Context, webhooks.Task, time.Duration) error { return nil }
 
 type discardDeadLetters struct{}
 
@@ -140,8 +145,8 @@ func (e *healthEnv) pump(tb testing.TB) {
 // wait the worker asks for.
 func (e *healthEnv) attempt(tb testing.TB, task webhooks.Task) {
 	tb.Helper()
-	for received := 1; received <= 100; received++ {
-		out, err := e.worker.Attempt(context.Background(), task, received)
+	for range 100 {
+		out, err := e.worker.Attempt(context.Background(), task)
 		if err != nil {
 			tb.Fatalf("attempt %s: %v", task.DeliveryID, err)
 		}
@@ -149,6 +154,7 @@ func (e *healthEnv) attempt(tb testing.TB, task webhooks.Task) {
 			return
 		}
 		e.clock.advance(out.RetryIn)
+		task = out.Next
 	}
 	tb.Fatalf("%s: not done after 100 receipts", task.DeliveryID)
 }

@@ -38,19 +38,34 @@ func leaseKey(l webhooks.Lease) map[string]types.AttributeValue {
 }
 
 // AcquireAttempt takes a free one of the first l.Slots slots of l's item
-// for l.Holder until l.Until (webhooks.Leases). It starts at the slot the
-// holder's hash names, so concurrent attempts seldom try the same one;
-// false when every one is held at now, or the item is gone. A scope
-// allowed fewer slots than before (a failing endpoint) uses only the
-// lowest, and leases of higher slots end within one attempt's bound.
+// for l.Holder until l.Until (webhooks.Leases). It reads the item first —
+// one read instead of a failed conditional write per slot when every slot
+// is taken (a busy endpoint's backlog comes back often) — and writes only
+// to slots that looked free, starting at the one the holder's hash names,
+// so concurrent attempts seldom try the same one; each write is
+// conditioned on the slot being free, so a stale read never lets two
+// attempts share one. False when no slot is free at now, or the item is
+// gone. A scope allowed fewer slots than before (a failing endpoint) uses
+// only the lowest, and leases of higher slots end within one attempt's
+// bound.
 func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool, error) {
 	slots := max(1, min(l.Slots, maxLeaseSlots))
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: leaseKey(l)})
+	if err != nil {
+		return 0, false, fmt.Errorf("store: read the attempt slots (user %s, webhook %q): %w", l.UserID, l.WebhookID, err)
+	}
+	if out.Item == nil {
+		return 0, false, nil
+	}
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(l.Holder))
 	start := int(h.Sum32() % uint32(slots))
 	for i := range slots {
 		n := (start + i) % slots
 		slot := strconv.Itoa(n)
+		if until, held := getN(out.Item, attrAttemptUntil+slot); held && until >= l.Now.UnixMilli() && getS(out.Item, attrAttempt+slot) != l.Holder {
+			continue // taken, as read
+		}
 		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: aws.String(s.table), Key: leaseKey(l),
 			ConditionExpression: aws.String("attribute_exists(pk) AND (attribute_not_exists(#until) OR #until < :now OR #holder = :h)"),

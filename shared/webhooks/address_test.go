@@ -245,6 +245,11 @@ func (m *memStore) RecordAttempt(context.Context, string, string, bool, time.Tim
 	return time.Time{}, nil
 }
 
+// discardQueue takes the next attempts: attemptAll makes them itself.
+type discardQueue struct{}
+
+func (discardQueue) Requeue(context.Context, Task, time.Duration) error { return nil }
+
 type fixedClock struct{}
 
 func (fixedClock) Now() time.Time                           { return time.Unix(1_800_000_000, 0) }
@@ -254,20 +259,22 @@ func (fixedClock) QueueDelay(d time.Duration) time.Duration { return d }
 // as the queue would (without its waits).
 func attemptAll(tb testing.TB, st *memStore, dlq DeadLetters, cfg DeliverConfig, t Trigger) {
 	tb.Helper()
-	wk := NewWorker(NewDeliverer(st, dlq, cfg), st)
+	wk := NewWorker(NewDeliverer(st, dlq, cfg), st, discardQueue{})
 	tasks, err := Tasks(context.Background(), st, t)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	for _, task := range tasks {
-		for received := 1; ; received++ {
-			out, err := wk.Attempt(context.Background(), task, received)
+		for {
+			out, err := wk.Attempt(context.Background(), task)
 			if err != nil {
 				tb.Fatal(err)
 			}
 			if !out.Retry {
 				break
 			}
+			task = out.Next
+			task.NotBefore = time.Time{} // the fixed clock never reaches it
 		}
 	}
 }

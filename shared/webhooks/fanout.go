@@ -39,7 +39,7 @@ func Tasks(ctx context.Context, st Store, t Trigger) ([]Task, error) {
 			return nil, fmt.Errorf("webhooks: encode %s: %w", id, err)
 		}
 		tasks = append(tasks, Task{DeliveryID: id, WebhookID: w.ID, UserID: w.UserID, Type: t.Type,
-			EventID: t.EventID, EventAt: t.At, Body: string(body)})
+			EventID: t.EventID, EventAt: t.At, Body: string(body), Attempt: 1})
 	}
 	return tasks, nil
 }

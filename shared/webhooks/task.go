@@ -20,20 +20,32 @@ type Task struct {
 	EventAt    time.Time `json:"eventAt"`
 	// Body is the exact body every attempt sends (and signs).
 	Body string `json:"body"`
+	// Attempt is the attempt this message is for (0 or 1: the first). A
+	// message whose attempt the delivery log has already recorded is a
+	// stale copy and does nothing.
+	Attempt int `json:"attempt,omitempty"`
+	// NotBefore is when the attempt is due (zero: at once). The queue
+	// delays a message at most 15 minutes, so a longer wait is a chain of
+	// messages, each sent again until it is due.
+	NotBefore time.Time `json:"notBefore,omitzero"`
+	// Busy counts the times the task found its endpoint's or its user's
+	// attempt slots all taken: the wait doubles with it (BusyWait).
+	Busy int `json:"busy,omitempty"`
 }
 
 // RetrySchedule is the wait after each failed attempt before the next, as
 // Svix's: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h — eight attempts over
 // 27 h 35 min 5 s, so a receiver down for a deploy, a night or most of a
-// day still gets the event. Each wait is within SQS's largest visibility
-// timeout (12 h), which schedules it.
-// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+// day still gets the event. A wait is a delayed message, not a hidden one
+// (Queue.Requeue): waiting deliveries are not in flight, so they never
+// count against SQS's in-flight quota of a standard queue.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
 var RetrySchedule = []time.Duration{
 	5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour,
 }
 
-// MaxAttempts is how many attempts a delivery gets: the first, then one
-// after each wait of RetrySchedule.
+// MaxAttempts is how many attempts a delivery gets with RetrySchedule: the
+// first, then one after each wait.
 var MaxAttempts = len(RetrySchedule) + 1
 
 // EncodeTask is the queue message of t.

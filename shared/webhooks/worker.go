@@ -32,15 +32,14 @@ func inFlight(w Webhook) int {
 	return MaxInFlight
 }
 
-// BusyWait is when a task whose endpoint has every attempt slot taken is
-// tried again, given how many times the queue has handed it over
-// (received, 1 the first time): 2 s doubling to 15 min. It is not an
-// attempt — the delivery log counts attempts, not receipts — and the
-// doubling keeps a backlog behind a slow endpoint from spinning through
-// the queue (each receipt counts against the queue's maxReceiveCount).
-func BusyWait(received int) time.Duration {
+// BusyWait is when a task whose endpoint or user has every attempt slot
+// taken is tried again, the busy-th time it found them taken (1 the
+// first): 2 s doubling to 15 min. It is not an attempt — the delivery log
+// counts attempts — and the doubling keeps a backlog behind a slow
+// endpoint from spinning through the queue.
+func BusyWait(busy int) time.Duration {
 	wait := busyFirst
-	for i := 1; i < received && wait < busyMax; i++ {
+	for i := 1; i < busy && wait < busyMax; i++ {
 		wait *= 2
 	}
 	return min(wait, busyMax)
@@ -82,13 +81,20 @@ type Leases interface {
 	ReleaseAttempt(ctx context.Context, l Lease, slot int) error
 }
 
-// Outcome is what the queue does with a task after an attempt: finished
-// (delivered, dead-lettered, or nothing left to deliver) or Retry after
-// RetryIn, which the queue's visibility timeout schedules (already the
-// clock's QueueDelay).
+// Queue is where a task waits for its next attempt.
+type Queue interface {
+	// Requeue sends t again, delivered after delay (at most the queue's
+	// largest delay: t.NotBefore says when it is really due).
+	Requeue(ctx context.Context, t Task, delay time.Duration) error
+}
+
+// Outcome is what an attempt did with its task: finished (delivered,
+// dead-lettered, stale, or nothing left to deliver), or Retry — Next was
+// queued to come back after RetryIn (the clock's QueueDelay of the wait).
 type Outcome struct {
 	Retry   bool
 	RetryIn time.Duration
+	Next    Task
 }
 
 // Worker makes one attempt of a task per call, with the Deliverer's
@@ -100,19 +106,35 @@ type Outcome struct {
 type Worker struct {
 	d      *Deliverer
 	leases Leases
+	queue  Queue
 }
 
-// NewWorker returns a Worker sending with d and bounding endpoints with
-// leases.
-func NewWorker(d *Deliverer, leases Leases) *Worker { return &Worker{d: d, leases: leases} }
+// NewWorker returns a Worker sending with d, bounding attempts in flight
+// with leases and queueing the next attempt on q.
+func NewWorker(d *Deliverer, leases Leases, q Queue) *Worker {
+	return &Worker{d: d, leases: leases, queue: q}
+}
 
-// Attempt makes t's next attempt; received is how many times the queue
-// has handed t over (SQS's ApproximateReceiveCount, 1 the first time). An
-// error is an infrastructure failure (the store, the dead-letter queue):
-// the task is retried as it stands, and its log says which attempt comes
+// requeue queues next to come back after the wait (clock time).
+func (wk *Worker) requeue(ctx context.Context, next Task, wait time.Duration) (Outcome, error) {
+	delay := wk.d.cfg.Clock.QueueDelay(wait)
+	if err := wk.queue.Requeue(ctx, next, delay); err != nil {
+		return Outcome{}, fmt.Errorf("webhooks: requeue %s: %w", next.DeliveryID, err)
+	}
+	return Outcome{Retry: true, RetryIn: delay, Next: next}, nil
+}
+
+// Attempt makes t's attempt, once it is due. A failed attempt's next one
+// is queued before the log records the failure, so a failure to queue it
+// leaves the message to come back as it stands. An error is an
+// infrastructure failure (the store, the queues): the message comes back
+// after the queue's visibility timeout, and the log says which attempt is
 // next.
-func (wk *Worker) Attempt(ctx context.Context, t Task, received int) (Outcome, error) {
+func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	d := wk.d
+	if now := d.cfg.Clock.Now(); t.NotBefore.After(now) {
+		return wk.requeue(ctx, t, t.NotBefore.Sub(now)) // a link of a long wait: no read
+	}
 	w, err := d.store.GetWebhook(ctx, t.UserID, t.WebhookID)
 	switch {
 	case isNotFound(err):
@@ -132,6 +154,9 @@ func (wk *Worker) Attempt(ctx context.Context, t Task, received int) (Outcome, e
 	if !found {
 		dl = fresh
 	}
+	if t.Attempt > 0 && dl.Attempts >= t.Attempt {
+		return Outcome{}, nil // a stale copy: the log has this attempt
+	}
 	dl.Body = t.Body // kept for a retry (replay.go)
 	if w.Disabled() {
 		return Outcome{}, d.skipDisabled(ctx, w, dl) // health.go
@@ -141,7 +166,9 @@ func (wk *Worker) Attempt(ctx context.Context, t Task, received int) (Outcome, e
 		return Outcome{}, err
 	}
 	if !ok {
-		return Outcome{Retry: true, RetryIn: BusyWait(received)}, nil
+		next := t
+		next.Busy++
+		return wk.requeue(ctx, next, BusyWait(next.Busy))
 	}
 	defer release()
 	code, latency, why := d.attempt(ctx, w, t.DeliveryID, []byte(t.Body))
@@ -166,34 +193,39 @@ func (wk *Worker) Attempt(ctx context.Context, t Task, received int) (Outcome, e
 	}
 	wait := d.cfg.Schedule[dl.Attempts-1]
 	dl.Status, dl.NextRetryAt = StatusRetrying, now.Add(wait)
-	d.log(slog.LevelWarn, "webhook attempt failed", w, dl)
-	if err := d.store.PutDelivery(ctx, dl); err != nil {
+	next := t
+	next.Attempt, next.NotBefore, next.Busy = dl.Attempts+1, dl.NextRetryAt, 0
+	out, err := wk.requeue(ctx, next, wait)
+	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{Retry: true, RetryIn: d.cfg.Clock.QueueDelay(wait)}, nil
+	d.log(slog.LevelWarn, "webhook attempt failed", w, dl)
+	return out, d.store.PutDelivery(ctx, dl)
 }
 
-// acquire takes a slot of w's user, then one of w's own (inFlight). ok is
-// false, and nothing held, when either scope is full. release frees both,
-// on a context of its own: a slot not released frees itself when its lease
-// ends, within one attempt's bound.
+// acquire takes one of w's own slots (inFlight), then one of its user's.
+// ok is false, and nothing held, when either scope is full; the endpoint's
+// first, so a busy endpoint's backlog never touches the user's slots that
+// the user's other endpoints share. release frees both, on a context of
+// its own: a slot not released frees itself when its lease ends, within
+// one attempt's bound.
 func (wk *Worker) acquire(ctx context.Context, w Webhook, holder string) (release func(), ok bool, err error) {
 	now := wk.d.cfg.Clock.Now()
 	until := now.Add(wk.d.cfg.AttemptTimeout + leaseMargin)
-	user := Lease{UserID: w.UserID, Holder: holder, Slots: MaxInFlightPerUser, Now: now, Until: until}
 	endpoint := Lease{UserID: w.UserID, WebhookID: w.ID, Holder: holder, Slots: inFlight(w), Now: now, Until: until}
-	userSlot, ok, err := wk.leases.AcquireAttempt(ctx, user)
+	user := Lease{UserID: w.UserID, Holder: holder, Slots: MaxInFlightPerUser, Now: now, Until: until}
+	slot, ok, err := wk.leases.AcquireAttempt(ctx, endpoint)
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	freeUser := func() { _ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), user, userSlot) }
-	slot, ok, err := wk.leases.AcquireAttempt(ctx, endpoint)
+	freeEndpoint := func() { _ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), endpoint, slot) }
+	userSlot, ok, err := wk.leases.AcquireAttempt(ctx, user)
 	if err != nil || !ok {
-		freeUser()
+		freeEndpoint()
 		return nil, false, err
 	}
 	return func() {
-		_ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), endpoint, slot)
-		freeUser()
+		_ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), user, userSlot)
+		freeEndpoint()
 	}, true, nil
 }

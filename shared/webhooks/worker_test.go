@@ -50,6 +50,19 @@ func (d *deadLetters) Send(_ context.Context, l webhooks.DeadLetter) error {
 	return nil
 }
 
+// requeued keeps what the worker queues for a next attempt.
+type requeued struct {
+	mu    sync.Mutex
+	tasks []webhooks.Task
+}
+
+func (q *requeued) Requeue(_ context.Context, t webhooks.Task, _ time.Duration) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.tasks = append(q.tasks, t)
+	return nil
+}
+
 // receiver answers status and records the delivery id of each request.
 type receiver struct {
 	mu     sync.Mutex
@@ -101,7 +114,7 @@ func newWorkerFixture(tb testing.TB, status int) *workerFixture {
 	}
 	f.task = tasks[0]
 	d := webhooks.NewDeliverer(f.st, f.dlq, webhooks.DeliverConfig{Clock: f.clock, AllowLoopback: true, AttemptTimeout: 2 * time.Second})
-	f.worker = webhooks.NewWorker(d, f.st)
+	f.worker = webhooks.NewWorker(d, f.st, &requeued{})
 	return f
 }
 
@@ -113,16 +126,21 @@ func TestRetriesSpanTheSchedule(t *testing.T) {
 	f := newWorkerFixture(t, http.StatusServiceUnavailable)
 	ctx := context.Background()
 	var waits []time.Duration
+	task := f.task
 	for range webhooks.MaxAttempts + 2 {
-		out, err := f.worker.Attempt(ctx, f.task, 1)
+		out, err := f.worker.Attempt(ctx, task)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !out.Retry {
 			break
 		}
+		if out.Next.Attempt != task.Attempt+1 || !out.Next.NotBefore.Equal(f.clock.Now().Add(out.RetryIn)) {
+			t.Errorf("next task %+v: want attempt %d due after %v", out.Next, task.Attempt+1, out.RetryIn)
+		}
 		waits = append(waits, out.RetryIn)
 		f.clock.add(out.RetryIn)
+		task = out.Next
 	}
 	if len(waits) != len(webhooks.RetrySchedule) {
 		t.Fatalf("waits: got %v, want %v", waits, webhooks.RetrySchedule)
@@ -154,7 +172,7 @@ func TestRetriesSpanTheSchedule(t *testing.T) {
 		t.Errorf("delivery log: got %+v, want one dead-lettered after %d attempts", got, webhooks.MaxAttempts)
 	}
 	t.Run("a dead-lettered task received again sends nothing", func(t *testing.T) {
-		out, err := f.worker.Attempt(ctx, f.task, 1)
+		out, err := f.worker.Attempt(ctx, task)
 		if err != nil || out.Retry || len(f.rcv.received()) != webhooks.MaxAttempts {
 			t.Errorf("got %+v, %v and %d requests; want done, no request", out, err, len(f.rcv.received()))
 		}
@@ -174,7 +192,7 @@ func TestDeliveredOnceAtLeastOnce(t *testing.T) {
 		t.Fatalf("lease: %v %v", ok, err)
 	}
 	for i := range 3 {
-		out, err := f.worker.Attempt(ctx, f.task, 1)
+		out, err := f.worker.Attempt(ctx, f.task)
 		if err != nil || out.Retry {
 			t.Fatalf("receipt %d: got %+v, %v; want done", i+1, out, err)
 		}
@@ -198,15 +216,15 @@ func TestEndpointAttemptsInFlightAreBounded(t *testing.T) {
 			t.Fatalf("slot %d: %v %v", i, ok, err)
 		}
 	}
-	out, err := f.worker.Attempt(ctx, f.task, 1)
-	if err != nil || !out.Retry || out.RetryIn <= 0 || out.RetryIn > 5*time.Second {
-		t.Fatalf("with every slot held: got %+v, %v; want a short retry", out, err)
+	out, err := f.worker.Attempt(ctx, f.task)
+	if err != nil || !out.Retry || out.RetryIn <= 0 || out.RetryIn > 5*time.Second || out.Next.Busy != 1 {
+		t.Fatalf("with every slot held: got %+v, %v; want a short wait, counted as busy", out, err)
 	}
 	if n := len(f.rcv.received()); n != 0 {
 		t.Errorf("requests with every slot held: got %d, want 0", n)
 	}
 	f.clock.add(21 * time.Second)
-	if out, err := f.worker.Attempt(ctx, f.task, 1); err != nil || out.Retry {
+	if out, err := f.worker.Attempt(ctx, out.Next); err != nil || out.Retry {
 		t.Fatalf("after the leases end: got %+v, %v; want delivered", out, err)
 	}
 	got, _ := f.st.ListDeliveries(ctx, "alice", f.task.WebhookID, 10)
@@ -222,8 +240,9 @@ func TestEndpointAttemptsInFlightAreBounded(t *testing.T) {
 func TestFailingEndpointGetsOneAttemptInFlight(t *testing.T) {
 	f := newWorkerFixture(t, http.StatusServiceUnavailable)
 	ctx := context.Background()
-	if out, err := f.worker.Attempt(ctx, f.task, 1); err != nil || !out.Retry {
-		t.Fatalf("first attempt: got %+v, %v; want a retry", out, err)
+	first, err := f.worker.Attempt(ctx, f.task)
+	if err != nil || !first.Retry {
+		t.Fatalf("first attempt: got %+v, %v; want a retry", first, err)
 	}
 	w, err := f.st.GetWebhook(ctx, "alice", f.task.WebhookID)
 	if err != nil || w.FailingSince.IsZero() {
@@ -237,9 +256,9 @@ func TestFailingEndpointGetsOneAttemptInFlight(t *testing.T) {
 	}
 	before := len(f.rcv.received())
 	f.clock.add(webhooks.RetrySchedule[0])
-	out, err := f.worker.Attempt(ctx, f.task, 2)
-	if err != nil || !out.Retry || out.RetryIn != webhooks.BusyWait(2) {
-		t.Fatalf("with the failing endpoint's slot taken: got %+v, %v; want a busy wait of %v", out, err, webhooks.BusyWait(2))
+	out, err := f.worker.Attempt(ctx, first.Next)
+	if err != nil || !out.Retry || out.RetryIn != webhooks.BusyWait(1) {
+		t.Fatalf("with the failing endpoint's slot taken: got %+v, %v; want a busy wait of %v", out, err, webhooks.BusyWait(1))
 	}
 	if n := len(f.rcv.received()); n != before {
 		t.Errorf("requests while its one slot is taken: got %d, want %d", n, before)
@@ -260,14 +279,14 @@ func TestUserAttemptsInFlightAreBounded(t *testing.T) {
 			t.Fatalf("user slot %d: %v %v", i, ok, err)
 		}
 	}
-	out, err := f.worker.Attempt(ctx, f.task, 1)
+	out, err := f.worker.Attempt(ctx, f.task)
 	if err != nil || !out.Retry || out.RetryIn != webhooks.BusyWait(1) {
 		t.Fatalf("with the user's slots held: got %+v, %v; want a busy wait", out, err)
 	}
 	if n := len(f.rcv.received()); n != 0 {
 		t.Errorf("requests with the user's slots held: got %d, want 0", n)
 	}
-	// The endpoint's own slots are untouched by the refused attempt: its
+	// The endpoint's own slot, taken first, was given back: its
 	// MaxInFlight are all free.
 	for i := range webhooks.MaxInFlight {
 		if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", WebhookID: f.task.WebhookID, Holder: "probe#" + string(rune('a'+i)),
@@ -276,11 +295,37 @@ func TestUserAttemptsInFlightAreBounded(t *testing.T) {
 		}
 	}
 	f.clock.add(21 * time.Second)
-	if out, err := f.worker.Attempt(ctx, f.task, 2); err != nil || out.Retry {
+	if out, err := f.worker.Attempt(ctx, out.Next); err != nil || out.Retry {
 		t.Fatalf("after the user's leases end: got %+v, %v; want delivered", out, err)
 	}
 	if ids := f.rcv.received(); len(ids) != 1 {
 		t.Errorf("received: got %v, want one delivery", ids)
+	}
+}
+
+// TestWaitsAreChainsAndCopiesAreStale: a task not yet due is sent on as
+// it is, with no request; a copy of an attempt the log already holds (SQS
+// delivers at least once) does nothing.
+func TestWaitsAreChainsAndCopiesAreStale(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusServiceUnavailable)
+	ctx := context.Background()
+	early := f.task
+	early.NotBefore = f.clock.Now().Add(time.Hour)
+	out, err := f.worker.Attempt(ctx, early)
+	if err != nil || !out.Retry || out.RetryIn != time.Hour || out.Next != early {
+		t.Fatalf("a task due in an hour: got %+v, %v; want it sent on unchanged, due in an hour", out, err)
+	}
+	if n := len(f.rcv.received()); n != 0 {
+		t.Fatalf("requests for a task not due: %d, want 0", n)
+	}
+	if out, err := f.worker.Attempt(ctx, f.task); err != nil || !out.Retry {
+		t.Fatalf("first attempt: got %+v, %v; want a retry", out, err)
+	}
+	if out, err := f.worker.Attempt(ctx, f.task); err != nil || out.Retry {
+		t.Fatalf("a copy of the first attempt's message: got %+v, %v; want done", out, err)
+	}
+	if n := len(f.rcv.received()); n != 1 {
+		t.Errorf("requests: got %d, want the first attempt's only", n)
 	}
 }
 
