@@ -29,6 +29,11 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, deliver webhooks
 		return nil, err
 	}
 	deliver.AllowLoopback, deliver.AuditRetention, deliver.Logger = s.AllowLoopback, s.AuditRetention, logger
+	if deliver.RiskyAttempts == 0 {
+		// Half the worker's concurrency for failing or slow endpoints, of
+		// every user together: prompt ones always have the other half.
+		deliver.RiskyAttempts = max(1, s.Concurrency/2)
+	}
 	dlq := deliveryqueue.DeadLetters{API: client, URL: s.DeadLetterQueueURL}
 	worker := webhooks.NewWorker(webhooks.NewDeliverer(st, dlq, deliver), st, deliveryqueue.Queue{API: client, URL: s.DeliveryQueueURL})
 	return New(worker, logger), nil

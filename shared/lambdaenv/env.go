@@ -112,6 +112,10 @@ const (
 	// SQS_ENDPOINT is an optional SQS-compatible endpoint: the local
 	// stack's; the template never sets it.
 	varSQSEndpoint = "SQS_ENDPOINT"
+	// WORKER_CONCURRENCY is the worker's event source's
+	// MaximumConcurrency (WebhookWorkerConcurrency): half of it may attempt
+	// failing or slow endpoints at once.
+	varWorkerConcurrency = "WORKER_CONCURRENCY"
 
 	// ConfigFunction's: Tianji's public settings, served as
 	// GET /open/global/config. The booleans take true or false (or 1 and
@@ -261,6 +265,7 @@ type WebhookWorker struct {
 	SQSEndpoint        string        // SQS_ENDPOINT ("" = AWS)
 	AllowLoopback      bool          // WEBHOOK_ALLOW_LOOPBACK
 	AuditRetention     time.Duration // AUDIT_RETENTION_DAYS (the webhook.disabled events it writes)
+	Concurrency        int           // WORKER_CONCURRENCY (default 50, the template's default)
 }
 
 // Authorizer is AuthorizerFunction's environment.
@@ -362,7 +367,8 @@ func (e Env) WebhookWorker() (WebhookWorker, error) {
 	r := e.reader()
 	s := WebhookWorker{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(),
 		DeliveryQueueURL: r.required(varDeliveryQueueURL), DeadLetterQueueURL: r.required(varDeadLetterQueueURL),
-		SQSEndpoint: e.value(varSQSEndpoint), AllowLoopback: r.boolean(varAllowLoopback), AuditRetention: r.auditRetention()}
+		SQSEndpoint: e.value(varSQSEndpoint), AllowLoopback: r.boolean(varAllowLoopback), AuditRetention: r.auditRetention(),
+		Concurrency: r.count(varWorkerConcurrency, defaultWorkerConcurrency)}
 	return s, r.err()
 }
 
@@ -455,6 +461,9 @@ func (r *reader) dynamoDB() DynamoDB {
 	}
 	return d
 }
+
+// defaultWorkerConcurrency is WebhookWorkerConcurrency's default.
+const defaultWorkerConcurrency = 50
 
 // required is a variable that must be set.
 func (r *reader) required(name string) string {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"keygate/shared/apperr"
 	"keygate/shared/webhooks"
 )
 
@@ -38,13 +40,17 @@ func (s *Store) GetDelivery(ctx context.Context, d webhooks.Delivery) (webhooks.
 
 // PutDelivery writes a delivery log entry as it stands, kept for
 // webhooks.DeliveryRetention: one UpdateItem per attempt (a single-item
-// transaction would cost twice the write units).
+// transaction would cost twice the write units). It is conditioned on the
+// log not being past it — fewer attempts recorded, or as many and the
+// delivery still under way (a skip) — so a stale copy of an attempt never
+// overwrites a newer outcome: Conflict, and nothing written.
 func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
 	values := map[string]types.AttributeValue{
 		":type": str(typeDelivery), ":id": str(d.ID), ":wh": str(d.WebhookID), ":u": str(d.UserID),
 		":et": str(string(d.Type)), ":eid": str(d.EventID), ":eat": millis(d.EventAt), ":st": str(string(d.Status)),
 		":n": num(int64(d.Attempts)), ":ls": num(int64(d.LastStatusCode)), ":le": str(d.LastError), ":lat": num(d.LatencyMillis),
 		":c": millis(d.CreatedAt), ":up": millis(d.UpdatedAt), ":ttl": num(d.CreatedAt.Add(webhooks.DeliveryRetention).Unix()),
+		":pending": str(string(webhooks.StatusPending)), ":retrying": str(string(webhooks.StatusRetrying)),
 	}
 	update := "SET #type = :type, deliveryId = :id, webhookId = :wh, userId = :u, eventType = :et, eventId = :eid, eventAt = :eat, " +
 		"#status = :st, attempts = :n, lastStatus = :ls, lastError = :le, latencyMs = :lat, createdAt = :c, updatedAt = :up, #ttl = :ttl"
@@ -58,11 +64,17 @@ func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
 		update += ", nextRetryAt = :next"
 		values[":next"] = millis(d.NextRetryAt)
 	}
-	if _, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: deliveryKey(d), UpdateExpression: aws.String(update),
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR attempts < :n OR (attempts = :n AND #status IN (:pending, :retrying))"),
 		ExpressionAttributeNames:  map[string]string{"#type": "type", "#status": "status", "#ttl": TTLAttribute},
 		ExpressionAttributeValues: values,
-	}); err != nil {
+	})
+	var cf *types.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &cf):
+		return apperr.Errorf(apperr.Conflict, "delivery %s: the log is past attempt %d", d.ID, d.Attempts)
+	case err != nil:
 		return fmt.Errorf("store: put delivery: %w", err)
 	}
 	return nil

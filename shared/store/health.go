@@ -23,6 +23,7 @@ import (
 // that read the endpoint enabled must read it again.
 const (
 	attrFailingSince   = "failingSince"
+	attrSlowSince      = "slowSince"
 	attrDisabledAt     = "disabledAt"
 	attrDisabledReason = "disabledReason"
 	// disableAttempts bounds the disabling transaction's tries when
@@ -34,6 +35,9 @@ const (
 func decodeHealth(item map[string]types.AttributeValue, w *webhooks.Webhook) {
 	if _, ok := item[attrFailingSince]; ok {
 		w.FailingSince = getTime(item, attrFailingSince)
+	}
+	if _, ok := item[attrSlowSince]; ok {
+		w.SlowSince = getTime(item, attrSlowSince)
 	}
 	if _, ok := item[attrDisabledAt]; ok {
 		w.DisabledAt = getTime(item, attrDisabledAt)
@@ -68,6 +72,27 @@ func (s *Store) RecordAttempt(ctx context.Context, userID, webhookID string, ok 
 		return time.Time{}, nil
 	}
 	return getTime(out.Attributes, attrFailingSince), nil
+}
+
+// RecordPace sets slowSince on the endpoint's item (unless set), or
+// removes it: one conditional write, the endpoint existing.
+func (s *Store) RecordPace(ctx context.Context, userID, webhookID string, slow bool, at time.Time) error {
+	in := &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: webhookItemKey(userID, webhookID),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#s": attrSlowSince},
+		UpdateExpression:         aws.String("REMOVE #s"),
+	}
+	if slow {
+		in.UpdateExpression = aws.String("SET #s = if_not_exists(#s, :at)")
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":at": millis(at)}
+	}
+	_, err := s.db.UpdateItem(ctx, in)
+	var cf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &cf) {
+		return fmt.Errorf("store: record webhook pace: %w", err)
+	}
+	return nil
 }
 
 // DisableFailing disables the endpoint for failing, at, with ev, in one

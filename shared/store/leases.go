@@ -16,7 +16,9 @@ import (
 
 // Attempts in flight are slots on an item: an endpoint's on its item
 // (webhooks.MaxInFlight), a user's on the user's endpoint count item
-// (webhooks.MaxInFlightPerUser). attemptN names the attempt that holds slot
+// (webhooks.MaxInFlightPerUser), the deployment's attempts to risky
+// endpoints on one item of their own (webhooks.DeliverConfig.RiskyAttempts),
+// written only by those attempts. attemptN names the attempt that holds slot
 // N and attemptUntilN when its lease ends. Taking a slot is one conditional
 // UpdateItem (free, or its lease over), so the bound holds across every
 // worker, and a worker that dies mid-attempt frees its slot when the lease
@@ -24,17 +26,26 @@ import (
 const (
 	attrAttempt      = "attempt"
 	attrAttemptUntil = "attemptUntil"
-	// maxLeaseSlots bounds the slot numbers any lease may use.
-	maxLeaseSlots = 16
+	// maxLeaseSlots bounds the slot numbers any lease may use (the risky
+	// budget is half the worker's largest concurrency).
+	maxLeaseSlots = 500
+	// riskyAttemptsKey names the risky budget's partition: "~" is in no
+	// user id (keys.ValidID), so it is no user's.
+	riskyAttemptsKey = "~risky"
 )
 
-// leaseKey is the item that holds l's slots; both exist while the user
-// has an endpoint (the count item is written with the first).
-func leaseKey(l webhooks.Lease) map[string]types.AttributeValue {
-	if l.WebhookID == "" {
-		return webhookCountKey(l.UserID)
+// leaseKey is the item that holds l's slots. An endpoint's and a user's
+// exist while the user has an endpoint (the count item is written with the
+// first), and a lease on them is conditioned on that; the risky budget's is
+// created by its first lease.
+func leaseKey(l webhooks.Lease) (key map[string]types.AttributeValue, mustExist bool) {
+	switch {
+	case l.UserID == "":
+		return map[string]types.AttributeValue{AttrPK: str(webhooksPK(riskyAttemptsKey)), AttrSK: str(skWebhookCount)}, false
+	case l.WebhookID == "":
+		return webhookCountKey(l.UserID), true
 	}
-	return webhookItemKey(l.UserID, l.WebhookID)
+	return webhookItemKey(l.UserID, l.WebhookID), true
 }
 
 // AcquireAttempt takes a free one of the first l.Slots slots of l's item
@@ -50,12 +61,17 @@ func leaseKey(l webhooks.Lease) map[string]types.AttributeValue {
 // bound.
 func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool, error) {
 	slots := max(1, min(l.Slots, maxLeaseSlots))
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: leaseKey(l)})
+	key, mustExist := leaseKey(l)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key})
 	if err != nil {
-		return 0, false, fmt.Errorf("store: read the attempt slots (user %s, webhook %q): %w", l.UserID, l.WebhookID, err)
+		return 0, false, fmt.Errorf("store: read the attempt slots (user %q, webhook %q): %w", l.UserID, l.WebhookID, err)
 	}
-	if out.Item == nil {
+	if out.Item == nil && mustExist {
 		return 0, false, nil
+	}
+	cond := "attribute_not_exists(#until) OR #until < :now OR #holder = :h"
+	if mustExist {
+		cond = "attribute_exists(pk) AND (" + cond + ")"
 	}
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(l.Holder))
@@ -67,8 +83,8 @@ func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool
 			continue // taken, as read
 		}
 		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: aws.String(s.table), Key: leaseKey(l),
-			ConditionExpression: aws.String("attribute_exists(pk) AND (attribute_not_exists(#until) OR #until < :now OR #holder = :h)"),
+			TableName: aws.String(s.table), Key: key,
+			ConditionExpression: aws.String(cond),
 			UpdateExpression:    aws.String("SET #holder = :h, #until = :until"),
 			ExpressionAttributeNames: map[string]string{
 				"#holder": attrAttempt + slot, "#until": attrAttemptUntil + slot,
@@ -84,7 +100,7 @@ func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool
 		case errors.As(err, &ccf), retryable(err):
 			continue
 		default:
-			return 0, false, fmt.Errorf("store: acquire an attempt slot (user %s, webhook %q): %w", l.UserID, l.WebhookID, err)
+			return 0, false, fmt.Errorf("store: acquire an attempt slot (user %q, webhook %q): %w", l.UserID, l.WebhookID, err)
 		}
 	}
 	return 0, false, nil
@@ -93,8 +109,9 @@ func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool
 // ReleaseAttempt frees l.Holder's slot, if it still holds it.
 func (s *Store) ReleaseAttempt(ctx context.Context, l webhooks.Lease, slot int) error {
 	n := strconv.Itoa(slot)
+	key, _ := leaseKey(l)
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: leaseKey(l),
+		TableName: aws.String(s.table), Key: key,
 		ConditionExpression:       aws.String("#holder = :h"),
 		UpdateExpression:          aws.String("REMOVE #holder, #until"),
 		ExpressionAttributeNames:  map[string]string{"#holder": attrAttempt + n, "#until": attrAttemptUntil + n},
@@ -102,7 +119,7 @@ func (s *Store) ReleaseAttempt(ctx context.Context, l webhooks.Lease, slot int) 
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &ccf) {
-		return fmt.Errorf("store: release an attempt slot (user %s, webhook %q): %w", l.UserID, l.WebhookID, err)
+		return fmt.Errorf("store: release an attempt slot (user %q, webhook %q): %w", l.UserID, l.WebhookID, err)
 	}
 	return nil
 }

@@ -228,6 +228,9 @@ func (m *memStore) GetWebhook(_ context.Context, _, id string) (Webhook, error) 
 	return Webhook{}, apperr.Errorf(apperr.NotFound, "webhook %s", id)
 }
 
+// RecordPace keeps no pace: these endpoints never answer 2xx.
+func (m *memStore) RecordPace(context.Context, string, string, bool, time.Time) error { return nil }
+
 // AcquireAttempt and ReleaseAttempt: every attempt gets a slot here.
 func (m *memStore) AcquireAttempt(context.Context, Lease) (int, bool, error) { return 0, true, nil }
 func (m *memStore) ReleaseAttempt(context.Context, Lease, int) error         { return nil }

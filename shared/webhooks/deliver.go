@@ -86,6 +86,9 @@ type DeliverConfig struct {
 	// DisableAfter and AuditRetention configure endpoint health
 	// (Health: zero DisableAfter is DefaultDisableAfter).
 	DisableAfter, AuditRetention time.Duration
+	// RiskyAttempts bounds the attempts in flight to failing or slow
+	// endpoints across the deployment (0: DefaultRiskyAttempts).
+	RiskyAttempts int
 }
 
 // Deliverer makes single delivery attempts — a signed POST through the
@@ -104,6 +107,9 @@ type Deliverer struct {
 func NewDeliverer(st Store, dlq DeadLetters, cfg DeliverConfig) *Deliverer {
 	if cfg.Schedule == nil {
 		cfg.Schedule = RetrySchedule
+	}
+	if cfg.RiskyAttempts <= 0 {
+		cfg.RiskyAttempts = DefaultRiskyAttempts
 	}
 	if cfg.AttemptTimeout <= 0 {
 		cfg.AttemptTimeout = DefaultAttemptTimeout

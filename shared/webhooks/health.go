@@ -52,6 +52,9 @@ type HealthStore interface {
 	// false, and nothing written, when the condition does not hold, so of
 	// concurrent callers one disables it.
 	DisableFailing(ctx context.Context, userID, webhookID string, failingSince, at time.Time, ev *keys.Event) (bool, error)
+	// RecordPace sets the endpoint's SlowSince to at (slow: unless set)
+	// or clears it.
+	RecordPace(ctx context.Context, userID, webhookID string, slow bool, at time.Time) error
 }
 
 // Health records attempts' outcomes and disables endpoints that only fail.
@@ -76,11 +79,21 @@ func (h Health) Record(ctx context.Context, w Webhook, ok bool, at time.Time) (d
 	}
 	at = at.UTC().Truncate(keys.TimePrecision)
 	since := w.FailingSince
-	// A failure when the record already says failing writes nothing: the
-	// disabling write is conditioned on that very FailingSince, so a stale
-	// read at worst delays it.
-	if ok || since.IsZero() {
-		if since, err = h.Store.RecordAttempt(ctx, w.UserID, w.ID, ok, at); err != nil || ok {
+	// Only a change is written: a success when the record says failing, a
+	// failure when it does not. A failure when it already says failing
+	// writes nothing (the disabling write is conditioned on that very
+	// FailingSince, so a stale read at worst delays it), nor does a
+	// success when it says healthy (a failure that lands meanwhile is
+	// cleared by the next success).
+	if ok {
+		if since.IsZero() {
+			return false, nil
+		}
+		_, err := h.Store.RecordAttempt(ctx, w.UserID, w.ID, true, at)
+		return false, err
+	}
+	if since.IsZero() {
+		if since, err = h.Store.RecordAttempt(ctx, w.UserID, w.ID, false, at); err != nil {
 			return false, err
 		}
 	}
@@ -102,8 +115,18 @@ func (h Health) period() time.Duration {
 }
 
 // recordHealth is the Deliverer's call after an attempt: a health record
-// that cannot be written is logged, never a reason to redeliver.
-func (d *Deliverer) recordHealth(ctx context.Context, w Webhook, ok bool) (disabled bool) {
+// that cannot be written is logged, never a reason to redeliver. A success
+// also records the endpoint's pace (slow: it answered after half the
+// attempt timeout), written only when it changes.
+func (d *Deliverer) recordHealth(ctx context.Context, w Webhook, ok bool, latency time.Duration) (disabled bool) {
+	if ok {
+		if slow := latency >= d.cfg.AttemptTimeout/2; slow != !w.SlowSince.IsZero() {
+			if err := d.store.RecordPace(ctx, w.UserID, w.ID, slow, d.cfg.Clock.Now()); err != nil {
+				d.cfg.Logger.LogAttrs(ctx, slog.LevelError, "webhook pace not recorded", slog.String("webhookId", w.ID),
+					slog.String("userId", w.UserID), slog.String("error", err.Error()))
+			}
+		}
+	}
 	disabled, err := d.health.Record(ctx, w, ok, d.cfg.Clock.Now())
 	if err != nil {
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelError, "webhook health not recorded", slog.String("webhookId", w.ID),
@@ -125,5 +148,5 @@ func (d *Deliverer) skipDisabled(ctx context.Context, w Webhook, dl Delivery) er
 	}
 	dl.Status, dl.LastError, dl.UpdatedAt, dl.NextRetryAt = StatusSkipped, "endpoint disabled", d.cfg.Clock.Now().UTC(), time.Time{}
 	d.log(slog.LevelInfo, "webhook skipped: endpoint disabled", w, dl)
-	return d.store.PutDelivery(ctx, dl)
+	return d.putDelivery(ctx, dl)
 }

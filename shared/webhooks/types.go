@@ -48,7 +48,11 @@ type Webhook struct {
 	// DisabledAt is when the endpoint was disabled (zero: enabled), for
 	// DisabledReason. A disabled endpoint receives nothing until PATCH
 	// enables it (health.go).
-	FailingSince   time.Time
+	FailingSince time.Time
+	// SlowSince is the first of the successful attempts, up to the last,
+	// that took half the attempt timeout or more (zero: the last success
+	// was prompt): a slow endpoint is bounded as a failing one is.
+	SlowSince      time.Time
 	DisabledAt     time.Time
 	DisabledReason DisabledReason
 	// Secret signs its deliveries. It is shown once, when the endpoint is

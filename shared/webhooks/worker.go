@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"keygate/shared/apperr"
 )
 
 // MaxInFlight is how many attempts to one endpoint may be in flight at
@@ -24,9 +26,21 @@ const (
 	MaxInFlightPerUser = 8
 )
 
+// DefaultRiskyAttempts is how many attempts to failing or slow endpoints
+// may be in flight at once across the deployment, every user together,
+// when DeliverConfig.RiskyAttempts is unset: half the worker's default
+// concurrency (50), so however many users' endpoints fail or crawl, prompt
+// endpoints always have the other half of the worker.
+const DefaultRiskyAttempts = 25
+
+// risky reports whether w's last attempt failed or its last success was
+// slow: such an endpoint is tried one delivery at a time, and its attempts
+// share the deployment's RiskyAttempts.
+func risky(w Webhook) bool { return !w.FailingSince.IsZero() || !w.SlowSince.IsZero() }
+
 // inFlight is how many attempts w may have in flight.
 func inFlight(w Webhook) int {
-	if !w.FailingSince.IsZero() {
+	if risky(w) {
 		return MaxInFlightFailing
 	}
 	return MaxInFlight
@@ -56,7 +70,8 @@ const (
 const leaseMargin = 5 * time.Second
 
 // Lease is an attempt's hold on one slot of a scope: one endpoint's
-// (WebhookID set) or its user's, across all their endpoints (WebhookID "").
+// (WebhookID set), its user's across all their endpoints (WebhookID ""),
+// or the deployment's attempts to risky endpoints (UserID "" too).
 type Lease struct {
 	UserID, WebhookID string
 	// Holder names the attempt (the delivery id and attempt number: a
@@ -172,7 +187,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	}
 	defer release()
 	code, latency, why := d.attempt(ctx, w, t.DeliveryID, []byte(t.Body))
-	disabled := d.recordHealth(ctx, w, why == "") // health.go: this attempt may disable the endpoint
+	disabled := d.recordHealth(ctx, w, why == "", latency) // health.go: this attempt may disable the endpoint
 	now := d.cfg.Clock.Now().UTC()
 	dl.Attempts++
 	dl.LastStatusCode, dl.LastError, dl.LatencyMillis, dl.UpdatedAt, dl.NextRetryAt = code, why, latency.Milliseconds(), now, time.Time{}
@@ -180,7 +195,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	case why == "":
 		dl.Status = StatusDelivered
 		d.log(slog.LevelInfo, "webhook delivered", w, dl)
-		return Outcome{}, d.store.PutDelivery(ctx, dl)
+		return Outcome{}, d.putDelivery(ctx, dl)
 	case dl.Attempts > len(d.cfg.Schedule) || disabled:
 		dead := DeadLetter{DeliveryID: t.DeliveryID, WebhookID: w.ID, UserID: w.UserID, Type: t.Type, EventID: t.EventID,
 			Attempts: dl.Attempts, LastError: why, Body: t.Body}
@@ -189,7 +204,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		}
 		dl.Status = StatusDeadLettered
 		d.log(slog.LevelError, "webhook dead-lettered", w, dl)
-		return Outcome{}, d.store.PutDelivery(ctx, dl)
+		return Outcome{}, d.putDelivery(ctx, dl)
 	}
 	wait := d.cfg.Schedule[dl.Attempts-1]
 	dl.Status, dl.NextRetryAt = StatusRetrying, now.Add(wait)
@@ -200,32 +215,50 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		return Outcome{}, err
 	}
 	d.log(slog.LevelWarn, "webhook attempt failed", w, dl)
-	return out, d.store.PutDelivery(ctx, dl)
+	return out, d.putDelivery(ctx, dl)
 }
 
-// acquire takes one of w's own slots (inFlight), then one of its user's.
-// ok is false, and nothing held, when either scope is full; the endpoint's
-// first, so a busy endpoint's backlog never touches the user's slots that
-// the user's other endpoints share. release frees both, on a context of
-// its own: a slot not released frees itself when its lease ends, within
-// one attempt's bound.
+// acquire takes one of w's own slots (inFlight), then, when w is risky
+// (failing or slow), one of the deployment's RiskyAttempts, then one of its
+// user's. ok is false, and nothing held, when any scope is full; the
+// narrowest first, so a busy endpoint's backlog never touches the slots
+// the user's other endpoints, or other users, share. release frees them
+// all, on a context of its own: a slot not released frees itself when its
+// lease ends, within one attempt's bound.
 func (wk *Worker) acquire(ctx context.Context, w Webhook, holder string) (release func(), ok bool, err error) {
 	now := wk.d.cfg.Clock.Now()
 	until := now.Add(wk.d.cfg.AttemptTimeout + leaseMargin)
-	endpoint := Lease{UserID: w.UserID, WebhookID: w.ID, Holder: holder, Slots: inFlight(w), Now: now, Until: until}
-	user := Lease{UserID: w.UserID, Holder: holder, Slots: MaxInFlightPerUser, Now: now, Until: until}
-	slot, ok, err := wk.leases.AcquireAttempt(ctx, endpoint)
-	if err != nil || !ok {
-		return nil, false, err
+	scopes := []Lease{{UserID: w.UserID, WebhookID: w.ID, Holder: holder, Slots: inFlight(w), Now: now, Until: until}}
+	if risky(w) {
+		scopes = append(scopes, Lease{Holder: holder, Slots: wk.d.cfg.RiskyAttempts, Now: now, Until: until})
 	}
-	freeEndpoint := func() { _ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), endpoint, slot) }
-	userSlot, ok, err := wk.leases.AcquireAttempt(ctx, user)
-	if err != nil || !ok {
-		freeEndpoint()
-		return nil, false, err
+	scopes = append(scopes, Lease{UserID: w.UserID, Holder: holder, Slots: MaxInFlightPerUser, Now: now, Until: until})
+	var held []func()
+	release = func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			held[i]()
+		}
 	}
-	return func() {
-		_ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), user, userSlot)
-		freeEndpoint()
-	}, true, nil
+	for _, l := range scopes {
+		slot, ok, err := wk.leases.AcquireAttempt(ctx, l)
+		if err != nil || !ok {
+			release()
+			return nil, false, err
+		}
+		held = append(held, func() { _ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), l, slot) })
+	}
+	return release, true, nil
+}
+
+// putDelivery writes dl to the log; a log already past it (a stale copy
+// of this attempt finished first) keeps its own outcome, and dl's is
+// dropped.
+func (d *Deliverer) putDelivery(ctx context.Context, dl Delivery) error {
+	err := d.store.PutDelivery(ctx, dl)
+	if apperr.Is(err, apperr.Conflict) {
+		d.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "webhook attempt outcome dropped: the log is past it", slog.String("deliveryId", dl.ID),
+			slog.Int("attempt", dl.Attempts))
+		return nil
+	}
+	return err
 }

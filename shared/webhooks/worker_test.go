@@ -10,6 +10,7 @@ import (
 
 	"keygate/dev/dynamolocal"
 	"keygate/dev/testkit/fntest"
+	"keygate/shared/apperr"
 	"keygate/shared/keys"
 	"keygate/shared/store"
 	"keygate/shared/webhooks"
@@ -63,18 +64,28 @@ func (q *requeued) Requeue(_ context.Context, t webhooks.Task, _ time.Duration) 
 	return nil
 }
 
-// receiver answers status and records the delivery id of each request.
+// receiver answers status, after delay, and records the delivery id of
+// each request.
 type receiver struct {
 	mu     sync.Mutex
 	status int
+	delay  time.Duration
 	ids    []string
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.ids = append(r.ids, req.Header.Get(webhooks.HeaderID))
-	w.WriteHeader(r.status)
+	status, delay := r.status, r.delay
+	r.mu.Unlock()
+	time.Sleep(delay)
+	w.WriteHeader(status)
+}
+
+func (r *receiver) set(status int, delay time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.status, r.delay = status, delay
 }
 
 func (r *receiver) received() []string {
@@ -92,6 +103,31 @@ type workerFixture struct {
 	rcv    *receiver
 	worker *webhooks.Worker
 	task   webhooks.Task
+}
+
+// secondTask fans another key.created event out to the fixture's endpoint.
+func (f *workerFixture) secondTask(tb testing.TB, eventID string) webhooks.Task {
+	tb.Helper()
+	tasks, err := webhooks.Tasks(context.Background(), f.st, webhooks.Trigger{UserID: "alice", EventID: eventID, Type: keys.EventKeyCreated,
+		At: f.clock.Now(), Data: map[string]string{"keyId": "k1"}})
+	if err != nil || len(tasks) != 1 {
+		tb.Fatalf("fan-out: %v tasks, %v", len(tasks), err)
+	}
+	return tasks[0]
+}
+
+// endpoint registers another endpoint of alice's, on a receiver answering
+// status, and returns its id.
+func (f *workerFixture) endpoint(tb testing.TB, status int) string {
+	tb.Helper()
+	srv := httptest.NewServer(&receiver{status: status})
+	tb.Cleanup(srv.Close)
+	w := webhooks.Webhook{ID: "wh_worker0000002", UserID: "alice", URL: srv.URL, Events: []webhooks.EventType{keys.EventKeyCreated},
+		CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now(), Secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0"}
+	if err := f.st.CreateWebhook(context.Background(), w, webhooks.MaxPerUser, nil); err != nil {
+		tb.Fatal(err)
+	}
+	return w.ID
 }
 
 func newWorkerFixture(tb testing.TB, status int) *workerFixture {
@@ -113,7 +149,7 @@ func newWorkerFixture(tb testing.TB, status int) *workerFixture {
 		tb.Fatalf("fan-out: %v tasks, %v", len(tasks), err)
 	}
 	f.task = tasks[0]
-	d := webhooks.NewDeliverer(f.st, f.dlq, webhooks.DeliverConfig{Clock: f.clock, AllowLoopback: true, AttemptTimeout: 2 * time.Second})
+	d := webhooks.NewDeliverer(f.st, f.dlq, webhooks.DeliverConfig{Clock: f.clock, AllowLoopback: true, AttemptTimeout: 2 * time.Second, RiskyAttempts: 2})
 	f.worker = webhooks.NewWorker(d, f.st, &requeued{})
 	return f
 }
@@ -326,6 +362,100 @@ func TestWaitsAreChainsAndCopiesAreStale(t *testing.T) {
 	}
 	if n := len(f.rcv.received()); n != 1 {
 		t.Errorf("requests: got %d, want the first attempt's only", n)
+	}
+}
+
+// TestSlowEndpointIsBoundedAsAFailingOne: an endpoint that answers 200
+// only after half the attempt timeout is marked slow (SlowSince) and
+// gets one attempt in flight, like a failing one; a prompt answer clears
+// the mark.
+func TestSlowEndpointIsBoundedAsAFailingOne(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusOK)
+	ctx := context.Background()
+	f.rcv.set(http.StatusOK, 1100*time.Millisecond) // the fixture's attempt timeout is 2 s
+	if out, err := f.worker.Attempt(ctx, f.task); err != nil || out.Retry {
+		t.Fatalf("a slow success: got %+v, %v; want delivered", out, err)
+	}
+	w, err := f.st.GetWebhook(ctx, "alice", f.task.WebhookID)
+	if err != nil || w.SlowSince.IsZero() || !w.FailingSince.IsZero() {
+		t.Fatalf("after a slow success: %+v, %v; want SlowSince set, FailingSince not", w, err)
+	}
+	if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{UserID: "alice", WebhookID: f.task.WebhookID, Holder: "other#1",
+		Slots: webhooks.MaxInFlightFailing, Now: f.clock.Now(), Until: f.clock.Now().Add(20 * time.Second)}); !ok || err != nil {
+		t.Fatalf("other attempt's lease: %v %v", ok, err)
+	}
+	second := f.secondTask(t, "ev2")
+	if out, err := f.worker.Attempt(ctx, second); err != nil || !out.Retry || out.Next.Busy != 1 {
+		t.Fatalf("with the slow endpoint's one slot taken: got %+v, %v; want a busy wait", out, err)
+	}
+	f.clock.add(21 * time.Second)
+	f.rcv.set(http.StatusOK, 0)
+	if out, err := f.worker.Attempt(ctx, second); err != nil || out.Retry {
+		t.Fatalf("a prompt success: got %+v, %v; want delivered", out, err)
+	}
+	if w, err := f.st.GetWebhook(ctx, "alice", f.task.WebhookID); err != nil || !w.SlowSince.IsZero() {
+		t.Errorf("after a prompt success: %+v, %v; want SlowSince cleared", w, err)
+	}
+}
+
+// TestRiskyAttemptsShareOneBudget: attempts to failing or slow endpoints,
+// of every user together, hold at most RiskyAttempts of the worker; with
+// that budget taken a failing endpoint's retry waits, and a healthy
+// endpoint's delivery does not.
+func TestRiskyAttemptsShareOneBudget(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusServiceUnavailable)
+	ctx := context.Background()
+	first, err := f.worker.Attempt(ctx, f.task)
+	if err != nil || !first.Retry {
+		t.Fatalf("first attempt: got %+v, %v; want a retry", first, err)
+	}
+	// Every slot of the budget (the fixture's: 2), held by other users'
+	// risky attempts.
+	for i := range 2 {
+		if _, ok, err := f.st.AcquireAttempt(ctx, webhooks.Lease{Holder: "elsewhere#" + string(rune('a'+i)), Slots: 2,
+			Now: f.clock.Now(), Until: f.clock.Now().Add(time.Hour)}); !ok || err != nil {
+			t.Fatalf("budget slot %d: %v %v", i, ok, err)
+		}
+	}
+	f.clock.add(webhooks.RetrySchedule[0])
+	before := len(f.rcv.received())
+	if out, err := f.worker.Attempt(ctx, first.Next); err != nil || !out.Retry || out.Next.Busy != 1 {
+		t.Fatalf("a failing endpoint's retry with the budget taken: got %+v, %v; want a busy wait", out, err)
+	}
+	if n := len(f.rcv.received()); n != before {
+		t.Errorf("requests to the failing endpoint with the budget taken: %d, want %d", n, before)
+	}
+	healthy := f.endpoint(t, http.StatusOK)
+	tasks, err := webhooks.Tasks(ctx, f.st, webhooks.Trigger{UserID: "alice", WebhookID: healthy, EventID: "ping1", Type: webhooks.EventPing,
+		At: f.clock.Now(), Data: map[string]string{"webhookId": healthy}})
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("fan-out of a ping: %v, %v", tasks, err)
+	}
+	if out, err := f.worker.Attempt(ctx, tasks[0]); err != nil || out.Retry {
+		t.Errorf("a healthy endpoint with the risky budget taken: got %+v, %v; want delivered", out, err)
+	}
+}
+
+// TestAStaleCopyNeverOverwritesTheLog: two copies of one attempt's
+// message (SQS delivers at least once) taken at once, the first delivered:
+// the second's failure, finishing later, does not turn the log back to
+// retrying (the next attempt it queued then finds the delivery delivered,
+// TestDeliveredOnceAtLeastOnce).
+func TestAStaleCopyNeverOverwritesTheLog(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusOK)
+	ctx := context.Background()
+	if out, err := f.worker.Attempt(ctx, f.task); err != nil || out.Retry {
+		t.Fatalf("first copy: got %+v, %v; want delivered", out, err)
+	}
+	// The second copy's failed attempt, as its worker would log it.
+	stale := webhooks.Delivery{ID: f.task.DeliveryID, WebhookID: f.task.WebhookID, UserID: "alice", Type: f.task.Type, EventID: f.task.EventID,
+		EventAt: f.task.EventAt, Status: webhooks.StatusRetrying, Attempts: 1, LastError: "status 503", CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now()}
+	if err := f.st.PutDelivery(ctx, stale); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("the stale outcome: got %v, want Conflict", err)
+	}
+	got, _ := f.st.ListDeliveries(ctx, "alice", f.task.WebhookID, 10)
+	if len(got) != 1 || got[0].Status != webhooks.StatusDelivered {
+		t.Errorf("delivery log: got %+v, want it still delivered", got)
 	}
 }
 
