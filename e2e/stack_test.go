@@ -311,15 +311,26 @@ func (q *deliveryQueues) deadLetters(tb testing.TB) []webhooks.DeadLetter {
 // their mapping into WebhookWorkerFunction — with cfg, until the test ends.
 func (s *stack) deliveries(tb testing.TB, cfg webhooks.DeliverConfig) *deliveryQueues {
 	tb.Helper()
+	return s.deliveriesWith(tb, cfg, 0, nil)
+}
+
+// deliveriesWith is deliveries with each invocation bounded by
+// functionTimeout (0: the template's Timeout) and the template's queues as
+// edit leaves them (nil: as written).
+func (s *stack) deliveriesWith(tb testing.TB, cfg webhooks.DeliverConfig, functionTimeout time.Duration, edit func(map[string]samtemplate.SQSQueue)) *deliveryQueues {
+	tb.Helper()
 	dynamolocal.EnableStream(tb, s.client, s.table)
 	t, err := samtemplate.Load(templatePath, map[string]string{"KeysTable": s.table})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if edit != nil {
+		edit(t.SQSQueues)
+	}
 	q := &deliveryQueues{client: sqslocal.NewTestClient(tb), queues: sqslocal.NewTestTemplateQueues(tb, t.SQSQueues)}
 	logger := s.logs.Logger("")
 	stop, err := inproc.StartDeliveries(tb.Context(), inproc.Options{Template: t, Endpoint: s.endpoint, Table: s.table,
-		GatewayLogger: logger, FunctionLogger: logger}, inproc.DeliveryOptions{SQSEndpoint: sqslocal.Endpoint(tb), Queues: q.queues,
+		GatewayLogger: logger, FunctionLogger: logger, FunctionTimeout: functionTimeout}, inproc.DeliveryOptions{SQSEndpoint: sqslocal.Endpoint(tb), Queues: q.queues,
 		Deliver: cfg, PollInterval: 50 * time.Millisecond, RetryWait: 200 * time.Millisecond})
 	if err != nil {
 		tb.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/samtemplate"
 	"keygate/dev/testkit/wait"
 	"keygate/shared/keys"
 	"keygate/shared/webhooks"
@@ -31,12 +32,19 @@ type webhookFixture struct {
 
 func newWebhookFixture(t *testing.T, cfg webhooks.DeliverConfig) *webhookFixture {
 	t.Helper()
+	return newWebhookFixtureWith(t, func(s *stack) *deliveryQueues { return s.deliveries(t, cfg) })
+}
+
+// newWebhookFixtureWith is newWebhookFixture with the deliveries start
+// builds.
+func newWebhookFixtureWith(t *testing.T, start func(*stack) *deliveryQueues) *webhookFixture {
+	t.Helper()
 	nodeModules(t)
 	f := &webhookFixture{s: newStack(t), recv: startReceiver(t)}
 	f.s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
 	f.token = f.s.key(t, "alice")
 	f.srv = f.s.gateway(t, nil)
-	f.queues = f.s.deliveries(t, cfg)
+	f.queues = start(f.s)
 	resp := f.srv.do(t, "POST", "/open/webhooks", f.token, `{"url":"`+f.recv.url+`/hook","events":["key.created","key.updated","key.rotated","key.revoked"],"description":"ci"}`)
 	if resp.status != http.StatusCreated {
 		t.Fatalf("create webhook: %d %s", resp.status, resp.body)
@@ -375,6 +383,39 @@ func TestWebhookSlowReceiverIsRetried(t *testing.T) {
 	}
 	if got := f.recv.all(); len(got) != 2 || got[0].Mode != "hang-once" {
 		t.Errorf("the receiver got %+v, want the unanswered attempt and its retry", got)
+	}
+}
+
+// TestWebhookWorkerKilledMidAttempt: the worker's invocation ends (its
+// timeout, as a Lambda instance that dies) while the receiver has the
+// request and has not answered. Nothing is lost: the message comes back
+// after the queue's visibility timeout (shortened here to 2 s), the
+// delivery is made again with the same id, and the log says delivered.
+func TestWebhookWorkerKilledMidAttempt(t *testing.T) {
+	f := newWebhookFixtureWith(t, func(s *stack) *deliveryQueues {
+		return s.deliveriesWith(t, webhooks.DeliverConfig{AttemptTimeout: 10 * time.Second}, 2*time.Second, func(q map[string]samtemplate.SQSQueue) {
+			dq := q["WebhookDeliveryQueue"]
+			dq.VisibilityTimeout = 2
+			q["WebhookDeliveryQueue"] = dq
+		})
+	})
+	f.logsOnFailure(t)
+	f.recv.set(t, "hang-once", f.secret)
+	var ping struct {
+		DeliveryID string `json:"deliveryId"`
+	}
+	f.srv.do(t, "POST", "/open/webhooks/"+f.hookID+"/test", f.token, "").decode(t, &ping)
+	wait.Eventually(t, 30*time.Second, func() (bool, string) {
+		l := f.log(t)
+		return len(l.Deliveries) == 1 && l.Deliveries[0].Status == "delivered",
+			fmt.Sprintf("delivery log %+v, want the delivery delivered after the killed attempt; %s", l.Deliveries, f.seen())
+	})
+	got := f.recv.all()
+	if len(got) != 2 || got[0].Mode != "hang-once" || got[0].ID != ping.DeliveryID || got[1].ID != ping.DeliveryID || !got[1].Verified {
+		t.Errorf("the receiver got %+v, want the killed attempt and the verified one after it, both %s", got, ping.DeliveryID)
+	}
+	if n := len(f.queues.deadLetters(t)); n != 0 {
+		t.Errorf("%d dead letters, want none", n)
 	}
 }
 
