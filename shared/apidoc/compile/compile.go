@@ -76,7 +76,9 @@ type scheme struct {
 	scopes map[string]bool // oauth2: the scopes its flows declare
 }
 
-func (c *compiler) fail(format string, args ...any) { c.errs = append(c.errs, fmt.Sprintf(format, args...)) }
+func (c *compiler) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+}
 
 func (c *compiler) document() apidoc.Document {
 	v := ""
