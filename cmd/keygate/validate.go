@@ -49,8 +49,9 @@ func checkKeyID(id string) error {
 
 // parseScopes reads a comma-separated scope list; empty means all scopes,
 // and a list of nothing but commas is refused.
-// An unknown scope or one given twice is a usage error naming it
-// (keys.ParseScopes, the API's rule).
+// A malformed scope or one given twice is a usage error naming it
+// (keys.ParseScopes, the API's rule), and so is one that is not keygate's
+// own: the CLI does not read the team's API document.
 func parseScopes(s string) ([]keys.Scope, error) {
 	if strings.TrimSpace(s) == "" {
 		return keys.AllScopes, nil
@@ -69,6 +70,11 @@ func parseScopes(s string) ([]keys.Scope, error) {
 	scopes, err := keys.ParseScopes(names)
 	if err != nil {
 		return nil, usageErrorf("key create: --scopes: %s", apperr.MessageOf(err))
+	}
+	for _, sc := range scopes {
+		if !sc.Valid() {
+			return nil, usageErrorf("key create: --scopes: unknown scope %q: want %s", sc, keys.ScopeChoices())
+		}
 	}
 	return scopes, nil
 }

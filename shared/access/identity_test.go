@@ -122,7 +122,7 @@ func TestIdentityFromAuthorizerRejects(t *testing.T) {
 		{"invalid keyId", with("keyId", "k 1")},
 		{"principal differs", with("principalId", "u2")},
 		{"missing scopes", with("scopes", nil)},
-		{"unknown scope", with("scopes", "read,root")},
+		{"a malformed scope", with("scopes", "read,ro ot")},
 		{"duplicate scope", with("scopes", "read,read")},
 		{"scopes with spaces", with("scopes", "read, write")},
 		{"scopes not a string", with("scopes", []string{"read"})},

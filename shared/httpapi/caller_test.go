@@ -113,7 +113,7 @@ func TestCallerRefused(t *testing.T) {
 		{"no userId", with(access.KeyUserID, nil)},
 		{"an invalid userId", with(access.KeyUserID, "a b")},
 		{"a principalId of another user", with("principalId", "bob")},
-		{"an unknown scope", with(access.KeyScopes, "read,root")},
+		{"a malformed scope", with(access.KeyScopes, "read,r\"oot")},
 		{"a userId not a string", with(access.KeyUserID, 7)},
 		{"a malformed workspaces entry", with(access.KeyWorkspaces, "ws1")},
 	}

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"context"
+	"slices"
 
 	"keygate/shared/apperr"
 )
@@ -28,6 +29,12 @@ func OperatorCaller(name, userID string) Caller {
 	return Caller{UserID: userID, Operator: name, Scopes: AllScopes}
 }
 
+// everyScope is keygate's scopes and the API document's: what an operator
+// (and the page's session) may grant.
+func (s *Service) everyScope() []Scope {
+	return append(slices.Clone(AllScopes), s.cfg.APIScopes...)
+}
+
 // manager checks that c may manage keys and returns the key that bounds what
 // it may do: the calling key as stored now (its expiry and rotation state
 // are authoritative: the authorizer's answer may be cached), with the scopes
@@ -42,7 +49,7 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 		if c.Operator == "" {
 			return Key{}, apperr.Errorf(apperr.Internal, "keys: a caller without key or operator")
 		}
-		return Key{UserID: c.UserID, Scopes: AllScopes}, nil
+		return Key{UserID: c.UserID, Scopes: s.everyScope()}, nil
 	}
 	if !holds(c.Scopes, []Scope{ScopeAdmin}) {
 		return Key{}, forbidden(ReasonAdminScopeRequired)
@@ -61,7 +68,7 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 	if k.Session {
 		// The API Keys page's sign-in key stands for its user, whom an
 		// operator signed in: it is bounded as the operator is.
-		return Key{UserID: c.UserID, Scopes: AllScopes}, nil
+		return Key{UserID: c.UserID, Scopes: s.everyScope()}, nil
 	}
 	k.Scopes = common(k.Scopes, c.Scopes)
 	if !holds(k.Scopes, []Scope{ScopeAdmin}) {

@@ -65,6 +65,9 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if err != nil {
 		return Issued{}, err
 	}
+	if err := s.knownScopes(req.Scopes); err != nil {
+		return Issued{}, err
+	}
 	rate, quota, err := s.childLimits(parent, req.RateLimit, req.Quota)
 	if err != nil {
 		return Issued{}, err

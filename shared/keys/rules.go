@@ -1,8 +1,10 @@
 package keys
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"keygate/shared/apperr"
@@ -84,6 +86,30 @@ func childScopes(parent Key, requested []Scope) ([]Scope, error) {
 		return nil, apperr.Errorf(apperr.BadRequest, "scopes must not be empty: omit it to inherit the calling key's scopes")
 	}
 	return requested, nil
+}
+
+// knownScopes refuses a requested scope that is neither keygate's own nor
+// one of the API document's (Config.APIScopes), naming it and what may be
+// asked for.
+func (s *Service) knownScopes(requested []Scope) error {
+	for _, sc := range requested {
+		if sc.Valid() || slices.Contains(s.cfg.APIScopes, sc) {
+			continue
+		}
+		if len(s.cfg.APIScopes) == 0 {
+			return apperr.Errorf(apperr.BadRequest, "unknown scope %q: want %s", sc, ScopeChoices())
+		}
+		names := make([]string, 0, len(s.cfg.APIScopes))
+		for _, a := range s.cfg.APIScopes {
+			names = append(names, string(a))
+		}
+		list := strings.Join(names, ", ")
+		if len(names) > 20 {
+			list = strings.Join(names[:20], ", ") + fmt.Sprintf(" and %d more", len(names)-20)
+		}
+		return apperr.Errorf(apperr.BadRequest, "unknown scope %q: want %s, or one of the API's: %s", sc, ScopeChoices(), list)
+	}
+	return nil
 }
 
 // childCIDRs is the allowlist of a key made by parent: nil inherits

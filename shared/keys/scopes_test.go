@@ -1,17 +1,22 @@
 package keys_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
+	"keygate/dev/dynamolocal"
+	"keygate/dev/testkit/fntest"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
+	"keygate/shared/store"
 )
 
-// TestParseScopes: known scopes come back in canonical order; an unknown
-// one or a duplicate is a 400 that names it, and an unknown one's message
-// lists all four scopes.
+// TestParseScopes: scopes come back in canonical order — keygate's, then
+// the API document's, sorted; a malformed one or a duplicate is a 400 that
+// names it. Whether a scope exists is the Service's rule
+// (TestUnknownScopesAreRefused).
 func TestParseScopes(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -25,8 +30,12 @@ func TestParseScopes(t *testing.T) {
 		{"a duplicate", []string{"read", "read"}, nil, `scopes: "read" given twice`},
 		{"a duplicate apart", []string{"admin", "read", "admin"}, nil, `scopes: "admin" given twice`},
 		{"a duplicate webhook", []string{"webhook", "write", "webhook"}, nil, `scopes: "webhook" given twice`},
-		{"unknown", []string{"read", "root"}, nil, `unknown scope "root": want read, write, admin or webhook`},
-		{"case matters", []string{"Read"}, nil, `unknown scope "Read"`},
+		{"an API document's scopes follow keygate's, sorted", []string{"write:projects", "read", "read:users"},
+			[]keys.Scope{keys.ScopeRead, "read:users", "write:projects"}, ""},
+		{"malformed: a space", []string{"read", "read users"}, nil, `scope "read users": want read, write, admin or webhook, or a scope of the API`},
+		{"malformed: a comma", []string{"a,b"}, nil, `scope "a,b"`},
+		{"malformed: empty", []string{""}, nil, `scope ""`},
+		{"malformed: too long", []string{strings.Repeat("a", 65)}, nil, `at most 64`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,9 +53,76 @@ func TestParseScopes(t *testing.T) {
 	}
 }
 
+// TestUnknownScopesAreRefused: a key may hold keygate's scopes and the API
+// document's (Config.APIScopes), no other; a refused create stores
+// nothing. Without a document only keygate's four exist.
+func TestUnknownScopesAreRefused(t *testing.T) {
+	tests := []struct {
+		name    string
+		api     []keys.Scope
+		scopes  []keys.Scope
+		wantMsg string // "" = created
+	}{
+		{"keygate's own, no document", nil, []keys.Scope{keys.ScopeRead}, ""},
+		{"unknown, no document", nil, []keys.Scope{"root"}, `unknown scope "root": want read, write, admin or webhook`},
+		{"case matters", nil, []keys.Scope{"Read"}, `unknown scope "Read"`},
+		{"the document's", []keys.Scope{"read:users", "write:projects"}, []keys.Scope{keys.ScopeRead, "read:users"}, ""},
+		{"outside the document", []keys.Scope{"read:users"}, []keys.Scope{"read:projects"},
+			`unknown scope "read:projects": want read, write, admin or webhook, or one of the API's: read:users`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newScopeFixture(t, tt.api)
+			_, err := f.svc.Create(context.Background(), keys.OperatorCaller("ops", "u1"), keys.CreateRequest{Name: "k", Scopes: tt.scopes})
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("got %v, want created", err)
+				}
+				return
+			}
+			if apperr.CodeOf(err) != apperr.BadRequest || !strings.Contains(apperr.MessageOf(err), tt.wantMsg) {
+				t.Errorf("got %v, want a BadRequest containing %q", err, tt.wantMsg)
+			}
+			if n := f.keys(t); n != 0 {
+				t.Errorf("keys stored after a refused create: %d, want 0", n)
+			}
+		})
+	}
+}
+
 // TestScopeChoicesNamesEveryScope: the list messages and help print.
 func TestScopeChoicesNamesEveryScope(t *testing.T) {
 	if got, want := keys.ScopeChoices(), "read, write, admin or webhook"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// scopeFixture is a Service with the API document's scopes api, on a
+// fresh table with user u1.
+type scopeFixture struct {
+	st  *store.Store
+	svc *keys.Service
+}
+
+func newScopeFixture(tb testing.TB, api []keys.Scope) *scopeFixture {
+	tb.Helper()
+	client, table := dynamolocal.NewTestTable(tb)
+	f := &scopeFixture{st: store.New(client, table)}
+	fntest.Seed(tb, f.st, "u1", "ws1", keys.RoleOwner)
+	svc, err := keys.NewService(f.st, keys.Config{CursorKey: []byte(strings.Repeat("k", 32)), APIScopes: api})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.svc = svc
+	return f
+}
+
+// keys counts u1's keys.
+func (f *scopeFixture) keys(tb testing.TB) int {
+	tb.Helper()
+	got, _, err := f.st.ListKeys(context.Background(), "u1", 100, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(got)
 }

@@ -35,6 +35,9 @@ type Config struct {
 	// Limits cap the rate limits and quotas keys may carry and give the
 	// defaults of keys created without one (zero: DefaultLimits).
 	Limits Limits
+	// APIScopes are the scopes of the team's API document (apidoc): a key
+	// may hold keygate's own scopes and these, no other.
+	APIScopes []Scope
 }
 
 // DefaultAuditRetention is the template's AuditRetentionDays default.

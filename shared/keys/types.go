@@ -3,6 +3,8 @@ package keys
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,7 +79,8 @@ const (
 	ScopeWebhook Scope = "webhook"
 )
 
-// Valid reports whether s is one of the known scopes.
+// Valid reports whether s is one of keygate's own scopes (a scope of the
+// team's API document is not).
 func (s Scope) Valid() bool {
 	return s == ScopeRead || s == ScopeWrite || s == ScopeAdmin || s == ScopeWebhook
 }
@@ -86,21 +89,36 @@ func (s Scope) Valid() bool {
 // scopes gets all of them: it inherits its creator's permissions.
 var AllScopes = []Scope{ScopeRead, ScopeWrite, ScopeAdmin, ScopeWebhook}
 
-// ParseScopes validates scope names and returns them in canonical order
-// (read, write, admin, webhook). An unknown name, or one given twice, is a
+// scopeSyntax is what any scope may be: a scope travels in the
+// authorizer's context (comma separated) and in JSON, so no space, comma
+// or quote.
+var scopeSyntax = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._/-]{0,63}$`)
+
+// WellFormedScope reports whether s may name a scope: keygate's own, or one
+// of the team's API document (read:users, write:projects, ...).
+func WellFormedScope(s string) bool { return scopeSyntax.MatchString(s) }
+
+// ParseScopes checks scope names' syntax and returns them in canonical
+// order: keygate's own (read, write, admin, webhook), then the API
+// document's, sorted. A malformed name, or one given twice, is a
 // BadRequest naming it, as a webhook's duplicate event type is: what is
-// sent is exactly what is stored.
+// sent is exactly what is stored. Whether a scope exists is the Service's
+// rule (Config.APIScopes): the transports only parse.
 func ParseScopes(names []string) ([]Scope, error) {
 	seen := make(map[Scope]bool, len(names))
+	var api []Scope
 	for _, n := range names {
 		s := Scope(n)
-		if !s.Valid() {
-			return nil, apperr.Errorf(apperr.BadRequest, "unknown scope %q: want %s", n, ScopeChoices())
+		if !WellFormedScope(n) {
+			return nil, apperr.Errorf(apperr.BadRequest, "scope %q: want %s, or a scope of the API: letters, digits and :._/- (at most 64)", n, ScopeChoices())
 		}
 		if seen[s] {
 			return nil, apperr.Errorf(apperr.BadRequest, "scopes: %q given twice", n)
 		}
 		seen[s] = true
+		if !s.Valid() {
+			api = append(api, s)
+		}
 	}
 	out := make([]Scope, 0, len(seen))
 	for _, s := range AllScopes {
@@ -108,7 +126,8 @@ func ParseScopes(names []string) ([]Scope, error) {
 			out = append(out, s)
 		}
 	}
-	return out, nil
+	slices.Sort(api)
+	return append(out, api...), nil
 }
 
 // ScopeChoices names every scope for a message: "read, write, admin or

@@ -238,8 +238,8 @@ func validateNewKey(k keys.Key) error {
 		return apperr.Errorf(apperr.BadRequest, "a key needs at least one scope")
 	}
 	for _, sc := range k.Scopes {
-		if !sc.Valid() {
-			return apperr.Errorf(apperr.BadRequest, "unknown scope %q", sc)
+		if !keys.WellFormedScope(string(sc)) {
+			return apperr.Errorf(apperr.BadRequest, "malformed scope %q", sc)
 		}
 	}
 	for _, id := range k.Draws {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"keygate/shared/apidoc"
+	"keygate/shared/keys"
 )
 
 // Options tune Compile.
@@ -25,9 +25,6 @@ type Options struct {
 // operations are listed.
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
-// scopeName is what a scope may be: a keygate scope travels in the
-// authorizer's context and the key's JSON, so no space, comma or quote.
-var scopeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._/-]{0,63}$`)
 
 // Compile reads doc, an OpenAPI 3.0 or 3.1 document, into the Document
 // keygate protects. Every problem is reported, each naming its operation
@@ -235,7 +232,7 @@ func (c *compiler) requirement(where string, alt map[string]any) (*apidoc.Requir
 		for _, raw := range scopes {
 			scope := str(raw)
 			switch {
-			case !scopeName.MatchString(scope):
+			case !keys.WellFormedScope(scope):
 				c.fail("%s: scope %q: want letters, digits and :._/- (at most 64)", where, scope)
 				ok = false
 			case s.kind == "oauth2" && !s.scopes[scope]:
@@ -273,7 +270,7 @@ func (c *compiler) securitySchemes() {
 			for _, flow := range mapOf(s["flows"]) {
 				for scope, desc := range mapOf(mapOf(flow)["scopes"]) {
 					sc.scopes[scope] = true
-					if !scopeName.MatchString(scope) {
+					if !keys.WellFormedScope(scope) {
 						c.fail("components.securitySchemes.%s: scope %q: want letters, digits and :._/- (at most 64)", name, scope)
 						continue
 					}
