@@ -25,7 +25,6 @@ type Options struct {
 // operations are listed.
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
-
 // Compile reads doc, an OpenAPI 3.0 or 3.1 document, into the Document
 // keygate protects. Every problem is reported, each naming its operation
 // ("GET /v2/users: ..."): the error is an *Errors.
