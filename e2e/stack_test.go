@@ -25,6 +25,7 @@ import (
 	"keygate/dev/samtemplate"
 	"keygate/dev/sqslocal"
 	"keygate/dev/testkit/testlog"
+	"keygate/shared/apidoc"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
@@ -52,6 +53,9 @@ type stack struct {
 	// signingKey is the identity assertion's key file, one per stack so
 	// that every gateway of a test signs with the same keys.
 	signingKey string
+	// document is the team's compiled API document the functions get
+	// (nil: none), as make run -openapi gives it.
+	document *apidoc.Document
 }
 
 // newStack creates a fresh table and checks at cleanup that no log line
@@ -149,7 +153,7 @@ func (s *stack) serveEdited(tb testing.TB, edit func(string) string, now func() 
 		Template: t, Endpoint: s.endpoint, Table: s.table,
 		GatewayLogger: logger, FunctionLogger: logger, Now: now,
 		ExtraRoutes: extra, ExtraFunctions: extraFns, StrictStage: true,
-		SigningKeyFile: s.signingKey, Issuer: base,
+		SigningKeyFile: s.signingKey, Issuer: base, Document: s.document,
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -87,7 +87,7 @@ var groups = []group{
 		{"test", "queue a ping to an endpoint", (*cli).webhookTest},
 		{"deliveries", "list an endpoint's latest deliveries", (*cli).webhookDeliveries},
 		{"rotate-secret", "give an endpoint a new signing secret, the old one signing beside it for an overlap", (*cli).webhookRotateSecret},
-		{"retry", "send a dead-lettered or skipped delivery again, with its id", (*cli).webhookRetry},
+		{"retry", "send a dead-lettered, skipped or stuck delivery again, with its id", (*cli).webhookRetry},
 	}},
 	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
 		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},

@@ -218,7 +218,7 @@ func (c *cli) webhookDeliveries(args []string) error {
 // webhookRetry: keygate webhook retry <userId> <webhookId> <deliveryId>
 func (c *cli) webhookRetry(args []string) error {
 	fs := c.newFlagSet("webhook retry", "<userId> <webhookId> <deliveryId>",
-		"Send a dead-lettered or skipped delivery again, with the same delivery id, as the API's retry does (audited as webhook.delivery_retried); see it with 'webhook deliveries'.")
+		"Send a dead-lettered, skipped or stuck (an hour past due) delivery again, with the same delivery id, as the API's retry does (audited as webhook.delivery_retried); see it with 'webhook deliveries'.")
 	pos, svc, err := c.parseWebhook(fs, args)
 	if err != nil {
 		return err

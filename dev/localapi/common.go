@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"keygate/shared/apidoc"
+	"keygate/shared/apidoc/compile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,6 +55,7 @@ type stackFlags struct {
 	endpoint string
 	table    string
 	params   params
+	openapi  string
 }
 
 // newFlagSet returns subcommand name's flag set, reporting to stderr, with
@@ -66,7 +69,25 @@ func newFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *stackFlags) {
 	fs.StringVar(&f.endpoint, "endpoint", os.Getenv("DYNAMODB_ENDPOINT"), "use this DynamoDB endpoint instead of starting DynamoDB Local (default $DYNAMODB_ENDPOINT)")
 	fs.StringVar(&f.table, "table", defaultTable, "table name")
 	fs.Var(f.params, "param", "template parameter override Name=Value (repeatable), e.g. AuthorizerCacheTtl=300")
+	fs.StringVar(&f.openapi, "openapi", "", "the team's OpenAPI 3.0/3.1 document (YAML or JSON): its scopes, which keys may hold")
 	return fs, f
+}
+
+// document compiles the -openapi document (nil without one); its problems
+// come back together, each naming its operation.
+func (f *stackFlags) document() (*apidoc.Document, error) {
+	if f.openapi == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(f.openapi)
+	if err != nil {
+		return nil, err
+	}
+	d, err := compile.Compile(b, compile.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.openapi, err)
+	}
+	return &d, nil
 }
 
 // loadTemplate reads the template with the parameter overrides and the

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"keygate/dev/demo"
@@ -33,6 +34,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	t, err := sf.loadTemplate()
+	if err != nil {
+		return err
+	}
+	doc, err := sf.document()
 	if err != nil {
 		return err
 	}
@@ -79,7 +84,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		GatewayLogger: logger, FunctionLogger: logger,
 		// The identity assertion's key set, beside the DynamoDB data:
 		// created on first use, git-ignored like it.
-		SigningKeyFile: filepath.Join(filepath.Dir(sf.data), "signing-key.json"), Issuer: url,
+		SigningKeyFile: filepath.Join(filepath.Dir(sf.data), "signing-key.json"), Issuer: url, Document: doc,
 	})
 	if err != nil {
 		return err
@@ -110,6 +115,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if up := t.Parameters["UpstreamUrl"].Value; up != "" {
 		fmt.Fprintf(stdout, "# upstream: %s/open/workspace/%s/... -> %s/open/workspace/%s/... (X-Keygate-Assertion keys: %s/open/.well-known/jwks.json)\n",
 			url, seeded.WorkspaceID, up, seeded.WorkspaceID, url)
+	}
+	if doc != nil {
+		fmt.Fprintf(stdout, "# %s (%s): %d operations, scopes keys may hold besides keygate's: %s\n", doc.Title, sf.openapi, len(doc.Operations),
+			strings.Join(doc.ScopeNames(), " "))
+		for _, op := range doc.Public() {
+			fmt.Fprintf(stdout, "# public, no key needed: %s %s (%s)\n", op.Method, op.Path, op.Name)
+		}
 	}
 	fmt.Fprintf(stdout, "# the API Keys page, a link that signs %s in once (within 15 minutes): %s\n", seeded.UserID, link)
 	fmt.Fprintf(stdout, "curl -H \"Authorization: Bearer %s\" %s/open/auth/whoami\n", seeded.Token, url)

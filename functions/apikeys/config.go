@@ -29,6 +29,9 @@ type Config struct {
 	AuditRetention time.Duration
 	// Limits cap the keys' rate limits and quotas and give their defaults.
 	Limits keys.Limits
+	// APIScopes are the team's API document's scopes, which keys may hold
+	// beside keygate's.
+	APIScopes []keys.Scope
 }
 
 // ConfigFrom is the function's configuration from its settings, read once

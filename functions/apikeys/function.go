@@ -34,7 +34,7 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		logger = slog.Default()
 	}
 	svc, err := keys.NewService(st, keys.Config{KeyPrefix: cfg.KeyPrefix, Now: cfg.Now, CursorKey: cfg.CursorKey,
-		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention, Limits: cfg.Limits})
+		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention, Limits: cfg.Limits, APIScopes: cfg.APIScopes})
 	if err != nil {
 		return nil, err
 	}

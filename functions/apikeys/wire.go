@@ -7,6 +7,7 @@ import (
 
 	"keygate/shared/apigw"
 	"keygate/shared/awsenv"
+	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
@@ -23,6 +24,13 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, flusher apigw.St
 	cfg := ConfigFrom(s)
 	cfg.Logger = d.LoggerFor(s.LogLevel)
 	cfg.Now = d.Now
+	doc, err := d.APIDocument()
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range doc.ScopeNames() {
+		cfg.APIScopes = append(cfg.APIScopes, keys.Scope(name))
+	}
 	st, err := store.Open(ctx, api, s.DynamoDB, s.AWS)
 	if err != nil {
 		return nil, err

@@ -174,7 +174,7 @@ func (f *Function) rotateSecret(w http.ResponseWriter, r *http.Request, c access
 	return nil
 }
 
-// retry queues a dead-lettered or skipped delivery again: the same
+// retry queues a dead-lettered, skipped or stuck delivery again: the same
 // delivery id, a new series of attempts.
 func (f *Function) retry(w http.ResponseWriter, r *http.Request, c access.Caller) error {
 	d, err := f.svc.Retry(r.Context(), c.Keys(), r.PathValue("webhookId"), r.PathValue("deliveryId"))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"keygate/shared/keys"
 	"keygate/shared/routes"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -122,7 +123,7 @@ func Allow(base string, g Grant) (Result, error) {
 	held := scopeSet(g.Scopes)
 	read, write := held.has(keys.ScopeRead), held.has(keys.ScopeWrite)
 	ws, skipped := workspaceGrants(g.Memberships, read, write)
-	scopes := joinedScopes[held]
+	scopes := contextScopes(held, g.Scopes)
 	wsList := workspacesLen(ws)
 
 	// Size of each mode, exactly as json.Marshal will write it. The
@@ -250,6 +251,27 @@ func scopeSet(scopes []keys.Scope) heldScopes {
 		h |= scopeBit(s)
 	}
 	return h
+}
+
+// contextScopes is the key's scopes as the context carries them: keygate's
+// in canonical order (precomputed: no allocation for a key with only
+// those), then the API document's, which scopes (canonical, as
+// keys.ParseScopes orders them) holds after keygate's.
+func contextScopes(held heldScopes, scopes []keys.Scope) string {
+	known := joinedScopes[held]
+	n := bits.OnesCount8(uint8(held))
+	if n >= len(scopes) {
+		return known
+	}
+	var b strings.Builder
+	b.WriteString(known)
+	for _, s := range scopes[n:] {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(string(s))
+	}
+	return b.String()
 }
 
 // joinedScopes is every set of scopes written in canonical order, comma

@@ -355,3 +355,44 @@ func TestAllowAllocations(t *testing.T) {
 		t.Errorf("got %v allocations for 1 workspace and %v for 10, want the same", one, ten)
 	}
 }
+
+// TestAllowCarriesTheAPIDocumentsScopes: a key's scopes of the team's API
+// document travel in the context after keygate's, and the functions read
+// them back; they open none of keygate's routes.
+func TestAllowCarriesTheAPIDocumentsScopes(t *testing.T) {
+	tests := []struct {
+		name   string
+		scopes []keys.Scope
+		want   string
+	}{
+		{"keygate's only", scRW, "read,write"},
+		{"keygate's and the API's", []keys.Scope{keys.ScopeRead, "read:users", "write:projects"}, "read,read:users,write:projects"},
+		{"the API's only", []keys.Scope{"read:users"}, "read:users"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Allow(testBase, Grant{UserID: "u1", KeyID: "k1", Scopes: tt.scopes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Response.Context[KeyScopes]; got != tt.want {
+				t.Errorf("context scopes: got %v, want %q", got, tt.want)
+			}
+			id, err := IdentityFromAuthorizer(r.Response.Context)
+			if err != nil || !slices.Equal(id.Scopes, tt.scopes) {
+				t.Errorf("read back: got %v, %v, want %v", id.Scopes, err, tt.scopes)
+			}
+		})
+	}
+	only, err := Allow(testBase, Grant{UserID: "u1", KeyID: "k1", Scopes: []keys.Scope{"read:users"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range only.Response.PolicyDocument.Statement {
+		for _, res := range stmt.Resource {
+			if !strings.HasSuffix(res, "/GET/open/auth/whoami") {
+				t.Errorf("an API scope opened keygate's route %s", res)
+			}
+		}
+	}
+}

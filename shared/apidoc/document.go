@@ -73,6 +73,15 @@ func (r Requirement) satisfiedBy(scopes []string) bool {
 	return true
 }
 
+// ScopeNames are the names of the document's scopes, sorted.
+func (d Document) ScopeNames() []string {
+	out := make([]string, len(d.Scopes))
+	for i, s := range d.Scopes {
+		out[i] = s.Name
+	}
+	return out
+}
+
 // Declares reports whether the document declares scope name.
 func (d Document) Declares(name string) bool {
 	return slices.ContainsFunc(d.Scopes, func(s Scope) bool { return s.Name == name })

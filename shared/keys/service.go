@@ -1,7 +1,9 @@
 package keys
 
 import (
+	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"keygate/shared/apikey"
@@ -36,7 +38,8 @@ type Config struct {
 	// defaults of keys created without one (zero: DefaultLimits).
 	Limits Limits
 	// APIScopes are the scopes of the team's API document (apidoc): a key
-	// may hold keygate's own scopes and these, no other.
+	// may hold keygate's own scopes and these, no other. One that is
+	// keygate's own (a document may require write) is keygate's.
 	APIScopes []Scope
 }
 
@@ -59,6 +62,19 @@ func NewService(st Store, cfg Config) (*Service, error) {
 		d.DefaultRate, d.DefaultQuota = cfg.Limits.DefaultRate, cfg.Limits.DefaultQuota
 		cfg.Limits = d
 	}
+	// A document may require keygate's own scopes (spec 002's API keys
+	// are read, write, admin, webhook): those are not the API's own.
+	var api []Scope
+	for _, sc := range cfg.APIScopes {
+		if !WellFormedScope(string(sc)) {
+			return nil, fmt.Errorf("keys: the API document's scope %q is malformed", sc)
+		}
+		if !sc.Valid() && !slices.Contains(api, sc) {
+			api = append(api, sc)
+		}
+	}
+	slices.Sort(api)
+	cfg.APIScopes = api
 	sealer, err := newCursorSealer(cfg.CursorKey)
 	if err != nil {
 		return nil, err

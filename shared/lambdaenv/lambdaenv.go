@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"keygate/shared/apidoc"
 	"log/slog"
 	"os"
 	"time"
@@ -53,6 +54,9 @@ type Deps struct {
 	// Now is the clock (nil: time.Now); tests of limits and expiry inject
 	// one.
 	Now func() time.Time
+	// Document is the team's compiled API document, when the local stack
+	// or a test gives one (nil: APIDocument reads the package's).
+	Document *apidoc.Document
 }
 
 // LoggerFor returns d.Logger, or the JSON logger at level.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,9 +42,10 @@ func (s *Store) GetDelivery(ctx context.Context, d webhooks.Delivery) (webhooks.
 // PutDelivery writes a delivery log entry as it stands, kept for
 // webhooks.DeliveryRetention: one UpdateItem per attempt (a single-item
 // transaction would cost twice the write units). It is conditioned on the
-// log not being past it — fewer attempts recorded, or as many and the
-// delivery still under way (a skip) — so a stale copy of an attempt never
-// overwrites a newer outcome: Conflict, and nothing written.
+// log not being past it — fewer attempts recorded, or, for a skip (no
+// attempt), as many and the delivery still under way — so a copy of an
+// attempt that finishes second never overwrites the first's outcome:
+// Conflict, and nothing written.
 func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
 	values := map[string]types.AttributeValue{
 		":type": str(typeDelivery), ":id": str(d.ID), ":wh": str(d.WebhookID), ":u": str(d.UserID),
@@ -51,6 +53,7 @@ func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
 		":n": num(int64(d.Attempts)), ":ls": num(int64(d.LastStatusCode)), ":le": str(d.LastError), ":lat": num(d.LatencyMillis),
 		":c": millis(d.CreatedAt), ":up": millis(d.UpdatedAt), ":ttl": num(d.CreatedAt.Add(webhooks.DeliveryRetention).Unix()),
 		":pending": str(string(webhooks.StatusPending)), ":retrying": str(string(webhooks.StatusRetrying)),
+		":skipped": str(string(webhooks.StatusSkipped)),
 	}
 	update := "SET #type = :type, deliveryId = :id, webhookId = :wh, userId = :u, eventType = :et, eventId = :eid, eventAt = :eat, " +
 		"#status = :st, attempts = :n, lastStatus = :ls, lastError = :le, latencyMs = :lat, createdAt = :c, updatedAt = :up, #ttl = :ttl"
@@ -58,15 +61,25 @@ func (s *Store) PutDelivery(ctx context.Context, d webhooks.Delivery) error {
 		update += ", body = :body"
 		values[":body"] = str(d.Body)
 	}
+	var remove []string
 	if d.NextRetryAt.IsZero() {
-		update += " REMOVE nextRetryAt"
+		remove = append(remove, "nextRetryAt")
 	} else {
 		update += ", nextRetryAt = :next"
 		values[":next"] = millis(d.NextRetryAt)
 	}
+	if d.Chain == "" {
+		remove = append(remove, "chain")
+	} else {
+		update += ", chain = :chain"
+		values[":chain"] = str(d.Chain)
+	}
+	if len(remove) > 0 {
+		update += " REMOVE " + strings.Join(remove, ", ")
+	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: deliveryKey(d), UpdateExpression: aws.String(update),
-		ConditionExpression:       aws.String("attribute_not_exists(pk) OR attempts < :n OR (attempts = :n AND #status IN (:pending, :retrying))"),
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR attempts < :n OR (attempts = :n AND #status IN (:pending, :retrying) AND :st = :skipped)"),
 		ExpressionAttributeNames:  map[string]string{"#type": "type", "#status": "status", "#ttl": TTLAttribute},
 		ExpressionAttributeValues: values,
 	})
@@ -86,7 +99,7 @@ func decodeDelivery(item map[string]types.AttributeValue) webhooks.Delivery {
 		Type: webhooks.EventType(getS(item, "eventType")), EventID: getS(item, "eventId"), EventAt: getTime(item, "eventAt"),
 		Status: webhooks.Status(getS(item, "status")), Attempts: int(n("attempts")), LastStatusCode: int(n("lastStatus")),
 		LastError: getS(item, "lastError"), LatencyMillis: n("latencyMs"), CreatedAt: getTime(item, "createdAt"), UpdatedAt: getTime(item, "updatedAt"),
-		Body: getS(item, "body")}
+		Body: getS(item, "body"), Chain: getS(item, "chain")}
 	if _, ok := item["nextRetryAt"]; ok {
 		d.NextRetryAt = getTime(item, "nextRetryAt")
 	}

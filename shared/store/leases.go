@@ -62,7 +62,7 @@ func leaseKey(l webhooks.Lease) (key map[string]types.AttributeValue, mustExist 
 func (s *Store) AcquireAttempt(ctx context.Context, l webhooks.Lease) (int, bool, error) {
 	slots := max(1, min(l.Slots, maxLeaseSlots))
 	key, mustExist := leaseKey(l)
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key})
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key, ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return 0, false, fmt.Errorf("store: read the attempt slots (user %q, webhook %q): %w", l.UserID, l.WebhookID, err)
 	}

@@ -100,8 +100,8 @@ func TestParseRoleAndScopes(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0] != keys.ScopeRead || got[1] != keys.ScopeAdmin {
 		t.Errorf("ParseScopes: got %v, %v, want [read admin]", got, err)
 	}
-	if _, err := keys.ParseScopes([]string{"root"}); apperr.CodeOf(err) != apperr.BadRequest {
-		t.Errorf("ParseScopes(root): got %v, want BadRequest", err)
+	if _, err := keys.ParseScopes([]string{"ro ot"}); apperr.CodeOf(err) != apperr.BadRequest {
+		t.Errorf("ParseScopes(ro ot): got %v, want BadRequest", err)
 	}
 }
 

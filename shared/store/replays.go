@@ -63,10 +63,13 @@ func (s *Store) PutReplay(ctx context.Context, r webhooks.Replay, ev *keys.Event
 	d := r.Delivery
 	reset := &types.Update{
 		TableName: aws.String(s.table), Key: deliveryKey(d),
-		UpdateExpression:          aws.String("SET #status = :pending, attempts = :zero, updatedAt = :at REMOVE nextRetryAt"),
-		ConditionExpression:       aws.String("#status = :was"),
-		ExpressionAttributeNames:  map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pending": str(string(webhooks.StatusPending)), ":zero": num(0), ":at": millis(r.At), ":was": str(string(d.Status))},
+		// A new series of attempts: kept for DeliveryRetention from now,
+		// and no message of the old series may carry it on (Task.Chain).
+		UpdateExpression:         aws.String("SET #status = :pending, attempts = :zero, updatedAt = :at, createdAt = :at, #ttl = :ttl REMOVE nextRetryAt, chain"),
+		ConditionExpression:      aws.String("#status = :was"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#ttl": TTLAttribute},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pending": str(string(webhooks.StatusPending)), ":zero": num(0), ":at": millis(r.At),
+			":was": str(string(d.Status)), ":ttl": num(r.At.Add(webhooks.DeliveryRetention).Unix())},
 	}
 	trigger := &types.Update{
 		TableName:                aws.String(s.table),

@@ -41,14 +41,27 @@ type ReplayStore interface {
 	PutReplay(ctx context.Context, r Replay, ev *keys.Event) error
 }
 
-// Retryable reports whether a delivery in status s may be retried: it
-// failed for good (dead-lettered) or was skipped, its endpoint being
-// disabled. A delivered one was received, and a pending or retrying one is
-// still under way.
-func Retryable(s Status) bool {
-	switch s {
+// stuckAfter is how long past its due time a pending or retrying delivery
+// must be before it counts as stuck: its message is gone (the queue's
+// redrive moved it to the dead-letter queue after an outage of the table or
+// the queue), and only a retry delivers it.
+const stuckAfter = time.Hour
+
+// Retryable reports whether d may be retried at now: it failed for good
+// (dead-lettered), was skipped (its endpoint disabled), or is stuck — pending
+// or retrying, and stuckAfter past when its next attempt was due (its last
+// update, for a pending one). A delivered one was received; one under way
+// is left to its attempts.
+func Retryable(d Delivery, now time.Time) bool {
+	switch d.Status {
 	case StatusDeadLettered, StatusSkipped, "failed":
 		return true
+	case StatusPending, StatusRetrying:
+		due := d.NextRetryAt
+		if due.IsZero() {
+			due = d.UpdatedAt
+		}
+		return !due.IsZero() && now.Sub(due) > stuckAfter
 	}
 	return false
 }
@@ -76,8 +89,9 @@ func (s *Service) Retry(ctx context.Context, c keys.Caller, webhookID, deliveryI
 	if err != nil {
 		return Delivery{}, err
 	}
-	if !Retryable(d.Status) {
-		return Delivery{}, apperr.Errorf(apperr.Conflict, "delivery %s is %s: only a dead-lettered or skipped delivery can be retried", deliveryID, d.Status)
+	now := s.now()
+	if !Retryable(d, now) {
+		return Delivery{}, apperr.Errorf(apperr.Conflict, "delivery %s is %s: only a dead-lettered, skipped or stuck (an hour past due) delivery can be retried", deliveryID, d.Status)
 	}
 	if w.Disabled() {
 		return Delivery{}, apperr.Errorf(apperr.Conflict, "webhook %s is disabled: enable it first (PATCH {\"enabled\":true})", webhookID)
@@ -86,7 +100,6 @@ func (s *Service) Retry(ctx context.Context, c keys.Caller, webhookID, deliveryI
 	if err != nil {
 		return Delivery{}, err
 	}
-	now := s.now()
 	changes := map[string]any{"webhookId": webhookID, "deliveryId": deliveryID, "eventId": d.EventID, "type": string(d.Type),
 		"status": map[string]any{"from": string(d.Status), "to": string(StatusPending)}}
 	r := Replay{ID: newID("rpl_", 12), Delivery: d, Data: raw, At: now}

@@ -31,6 +31,11 @@ type Task struct {
 	// Busy counts the times the task found its endpoint's or its user's
 	// attempt slots all taken: the wait doubles with it (BusyWait).
 	Busy int `json:"busy,omitempty"`
+	// Chain names the series of messages a failed attempt started (random,
+	// recorded in the delivery log): a later attempt's message whose chain
+	// is not the log's is a copy's, and does nothing, so copies of one
+	// message never double a delivery's retries.
+	Chain string `json:"chain,omitempty"`
 }
 
 // RetrySchedule is the wait after each failed attempt before the next, as

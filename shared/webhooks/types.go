@@ -135,6 +135,9 @@ type Delivery struct {
 	// Body is what every attempt sends, kept so that a retry sends it
 	// again (replay.go); the API does not show it.
 	Body string
+	// Chain is the Task.Chain of the next attempt's message ("" when none
+	// is queued); the API does not show it.
+	Chain string
 }
 
 // Changes are the fields PATCH may change; nil leaves one as it is.

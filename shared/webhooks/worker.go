@@ -64,6 +64,9 @@ const (
 	busyMax   = 15 * time.Minute
 )
 
+// releaseTimeout bounds the release of an attempt's slots.
+const releaseTimeout = 2 * time.Second
+
 // leaseMargin keeps an attempt's lease a little past the attempt's own
 // bound, so a slow release never lets a fifth attempt start early; a worker
 // that dies mid-attempt frees its slot when the lease ends.
@@ -169,14 +172,16 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	if !found {
 		dl = fresh
 	}
-	if t.Attempt > 0 && dl.Attempts >= t.Attempt {
-		return Outcome{}, nil // a stale copy: the log has this attempt
+	if (t.Attempt > 0 && dl.Attempts >= t.Attempt) || (t.Attempt > 1 && t.Chain != dl.Chain) {
+		return Outcome{}, nil // a stale copy: the log has this attempt, or another message carries the retries
 	}
 	dl.Body = t.Body // kept for a retry (replay.go)
 	if w.Disabled() {
 		return Outcome{}, d.skipDisabled(ctx, w, dl) // health.go
 	}
-	release, ok, err := wk.acquire(ctx, w, t.DeliveryID+"#"+strconv.Itoa(dl.Attempts+1))
+	// The holder is this receipt's own: two copies of one message never
+	// share a slot, so the bounds hold for them too.
+	release, ok, err := wk.acquire(ctx, w, t.DeliveryID+"#"+strconv.Itoa(dl.Attempts+1)+"#"+newID("", 8))
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -185,8 +190,8 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		next.Busy++
 		return wk.requeue(ctx, next, BusyWait(next.Busy))
 	}
-	defer release()
 	code, latency, why := d.attempt(ctx, w, t.DeliveryID, []byte(t.Body))
+	release() // the slots bound the request, not the writes after it
 	disabled := d.recordHealth(ctx, w, why == "", latency) // health.go: this attempt may disable the endpoint
 	now := d.cfg.Clock.Now().UTC()
 	dl.Attempts++
@@ -209,7 +214,8 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	wait := d.cfg.Schedule[dl.Attempts-1]
 	dl.Status, dl.NextRetryAt = StatusRetrying, now.Add(wait)
 	next := t
-	next.Attempt, next.NotBefore, next.Busy = dl.Attempts+1, dl.NextRetryAt, 0
+	next.Attempt, next.NotBefore, next.Busy, next.Chain = dl.Attempts+1, dl.NextRetryAt, 0, newID("", 8)
+	dl.Chain = next.Chain
 	out, err := wk.requeue(ctx, next, wait)
 	if err != nil {
 		return Outcome{}, err
@@ -233,10 +239,14 @@ func (wk *Worker) acquire(ctx context.Context, w Webhook, holder string) (releas
 		scopes = append(scopes, Lease{Holder: holder, Slots: wk.d.cfg.RiskyAttempts, Now: now, Until: until})
 	}
 	scopes = append(scopes, Lease{UserID: w.UserID, Holder: holder, Slots: MaxInFlightPerUser, Now: now, Until: until})
-	var held []func()
+	var held []func(context.Context)
 	release = func() {
+		// A release gets a deadline of its own: a slot not released ends
+		// with its lease, and a slow table must not hold the batch.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+		defer cancel()
 		for i := len(held) - 1; i >= 0; i-- {
-			held[i]()
+			held[i](rctx)
 		}
 	}
 	for _, l := range scopes {
@@ -245,7 +255,7 @@ func (wk *Worker) acquire(ctx context.Context, w Webhook, holder string) (releas
 			release()
 			return nil, false, err
 		}
-		held = append(held, func() { _ = wk.leases.ReleaseAttempt(context.WithoutCancel(ctx), l, slot) })
+		held = append(held, func(rctx context.Context) { _ = wk.leases.ReleaseAttempt(rctx, l, slot) })
 	}
 	return release, true, nil
 }

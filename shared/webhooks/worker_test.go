@@ -457,6 +457,73 @@ func TestAStaleCopyNeverOverwritesTheLog(t *testing.T) {
 	if len(got) != 1 || got[0].Status != webhooks.StatusDelivered {
 		t.Errorf("delivery log: got %+v, want it still delivered", got)
 	}
+	// Two copies that both failed: the second's outcome is refused too,
+	// so only the first's chain is in the log.
+	retrying := stale
+	retrying.ID, retrying.EventID, retrying.Chain = "whd_other", "ev-other", "chain-1"
+	if err := f.st.PutDelivery(ctx, retrying); err != nil {
+		t.Fatal(err)
+	}
+	retrying.Chain = "chain-2"
+	if err := f.st.PutDelivery(ctx, retrying); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("a second copy's failed attempt: got %v, want Conflict", err)
+	}
+}
+
+// TestACopysChainDoesNothing: after a failed attempt, only the message
+// the log names (its chain) carries the retries on; a copy's next attempt,
+// another chain, does nothing — copies of one message never double a
+// delivery's retries.
+func TestACopysChainDoesNothing(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusServiceUnavailable)
+	ctx := context.Background()
+	first, err := f.worker.Attempt(ctx, f.task)
+	if err != nil || !first.Retry || first.Next.Chain == "" {
+		t.Fatalf("first attempt: got %+v, %v; want a retry with a chain", first, err)
+	}
+	f.clock.add(first.RetryIn)
+	copyNext := first.Next
+	copyNext.Chain = "another-chain"
+	if out, err := f.worker.Attempt(ctx, copyNext); err != nil || out.Retry {
+		t.Fatalf("a copy's next attempt: got %+v, %v; want done", out, err)
+	}
+	if n := len(f.rcv.received()); n != 1 {
+		t.Fatalf("requests after the copy's: %d, want the first attempt's only", n)
+	}
+	if out, err := f.worker.Attempt(ctx, first.Next); err != nil || !out.Retry || out.Next.Attempt != 3 {
+		t.Fatalf("the log's chain: got %+v, %v; want the second attempt made, a third queued", out, err)
+	}
+	if n := len(f.rcv.received()); n != 2 {
+		t.Errorf("requests: %d, want 2", n)
+	}
+}
+
+// TestRetryable: what a user may send again — a dead-lettered or skipped
+// delivery, or one stuck an hour past its due time — and what is still
+// under way or received.
+func TestRetryable(t *testing.T) {
+	now := time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		d    webhooks.Delivery
+		want bool
+	}{
+		{"dead-lettered", webhooks.Delivery{Status: webhooks.StatusDeadLettered}, true},
+		{"skipped", webhooks.Delivery{Status: webhooks.StatusSkipped}, true},
+		{"delivered", webhooks.Delivery{Status: webhooks.StatusDelivered}, false},
+		{"retrying, due half an hour ago", webhooks.Delivery{Status: webhooks.StatusRetrying, NextRetryAt: now.Add(-30 * time.Minute)}, false},
+		{"retrying, due two hours ago", webhooks.Delivery{Status: webhooks.StatusRetrying, NextRetryAt: now.Add(-2 * time.Hour)}, true},
+		{"retrying, due in five hours", webhooks.Delivery{Status: webhooks.StatusRetrying, NextRetryAt: now.Add(5 * time.Hour)}, false},
+		{"pending, updated just now", webhooks.Delivery{Status: webhooks.StatusPending, UpdatedAt: now}, false},
+		{"pending, updated two hours ago", webhooks.Delivery{Status: webhooks.StatusPending, UpdatedAt: now.Add(-2 * time.Hour)}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := webhooks.Retryable(tt.d, now); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
 }
 
 // TestBusyWaitDoubles: the wait of a task whose endpoint is busy doubles

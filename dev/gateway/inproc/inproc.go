@@ -23,6 +23,7 @@ import (
 	"keygate/functions/identity"
 	"keygate/functions/jwks"
 	webhooksfn "keygate/functions/webhooks"
+	"keygate/shared/apidoc"
 	"keygate/shared/apigw"
 	"keygate/shared/assertion"
 	"keygate/shared/lambdaenv"
@@ -74,6 +75,9 @@ type Options struct {
 	// local stage's URL (on AWS the authorizer derives the execute-api one).
 	SigningKeyFile string
 	Issuer         string
+	// Document is the team's compiled API document (nil: none), given to
+	// every function as the package's apidoc.json would be on AWS.
+	Document *apidoc.Document
 }
 
 // The gateway is the apikeys function's cache, reached through
@@ -243,7 +247,7 @@ func (b builder) env(id string) (map[string]string, error) {
 
 // deps are the wiring inputs of function id on its environment env.
 func (b builder) deps(id string, env map[string]string) lambdaenv.Deps {
-	return lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: b.opts.FunctionLogger.With("function", id), Now: b.opts.Now}
+	return lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: b.opts.FunctionLogger.With("function", id), Now: b.opts.Now, Document: b.opts.Document}
 }
 
 // function builds one proxy-integration function by logical ID; errors
