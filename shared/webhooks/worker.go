@@ -191,7 +191,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 		return wk.requeue(ctx, next, BusyWait(next.Busy))
 	}
 	code, latency, why := d.attempt(ctx, w, t.DeliveryID, []byte(t.Body))
-	release() // the slots bound the request, not the writes after it
+	release()                                              // the slots bound the request, not the writes after it
 	disabled := d.recordHealth(ctx, w, why == "", latency) // health.go: this attempt may disable the endpoint
 	now := d.cfg.Clock.Now().UTC()
 	dl.Attempts++
