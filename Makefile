@@ -87,12 +87,20 @@ build: ## sam build where the SAM CLI exists, otherwise the same targets into bu
 			$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(ARTIFACTS_DIR)/$$fn; \
 		done; fi
 
+# Your API's OpenAPI document (docs/extend.md): when it exists, the functions that read it get it
+# compiled beside their bootstrap (apidoc.json); a document keygate cannot protect fails the build.
+API_DOCUMENT ?= api/openapi.yaml
+define compile-apidoc
+	@if [ -f "$(API_DOCUMENT)" ]; then $(GO) run ./cmd/keygate apidoc compile "$(API_DOCUMENT)" -o "$(ARTIFACTS_DIR)/apidoc.json"; fi
+endef
+
 # One target per function, as `sam build` (BuildMethod: makefile) calls them.
 .PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction build-WebhookWorkerFunction
 build-AuthorizerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./authorizer/bootstrap
 build-ApiKeysFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/apikeys/bootstrap
+	$(compile-apidoc)
 build-IdentityFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/identity/bootstrap
 build-ConfigFunction:

@@ -89,6 +89,10 @@ var groups = []group{
 		{"rotate-secret", "give an endpoint a new signing secret, the old one signing beside it for an overlap", (*cli).webhookRotateSecret},
 		{"retry", "send a dead-lettered, skipped or stuck delivery again, with its id", (*cli).webhookRetry},
 	}},
+	{"apidoc", "your API's OpenAPI document, as keygate protects it", []command{
+		{"check", "print its scopes and public operations, or every problem", (*cli).apidocCheck},
+		{"compile", "write the JSON keygate's functions read", (*cli).apidocCompile},
+	}},
 	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
 		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},
 		{"ls", "list the public keys the JWKS serves", (*cli).signingKeyList},

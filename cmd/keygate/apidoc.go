@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"keygate/shared/apidoc"
+	"keygate/shared/apidoc/compile"
+)
+
+// apidocCheck compiles the team's OpenAPI document and lists what keygate
+// makes of it: its scopes, and the operations that need no key (so none is
+// public by accident).
+func (c *cli) apidocCheck(args []string) error {
+	fs := c.newFlagSet("apidoc check", "<file>",
+		"Read your OpenAPI 3.0/3.1 document as keygate protects it: print its scopes and its public operations, or every problem, each naming its operation.")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	d, err := compileFile(pos[0])
+	if err != nil {
+		return err
+	}
+	return c.emit(d, func() error {
+		fmt.Fprintf(c.stdout, "%s: %d operations, %d scopes\n", d.Title, len(d.Operations), len(d.Scopes))
+		for _, s := range d.Scopes {
+			fmt.Fprintf(c.stdout, "scope   %s\t%s\n", s.Name, s.Description)
+		}
+		for _, op := range d.Public() {
+			fmt.Fprintf(c.stdout, "public  %s %s (%s)\n", op.Method, op.Path, op.Name)
+		}
+		return nil
+	})
+}
+
+// apidocCompile writes the compiled document the Lambdas read
+// (apidoc.json beside each bootstrap: the build's step).
+func (c *cli) apidocCompile(args []string) error {
+	fs := c.newFlagSet("apidoc compile", "<file>",
+		"Compile your OpenAPI 3.0/3.1 document to the JSON keygate's functions read (make build writes it beside each bootstrap as apidoc.json).")
+	out := fs.String("o", "apidoc.json", "the compiled document's `path`")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	d, err := compileFile(pos[0])
+	if err != nil {
+		return err
+	}
+	b, err := apidoc.Encode(d)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(*out, append(b, '\n'), 0o644)
+}
+
+// compileFile compiles the document at path; its problems are a usage
+// error listing each.
+func compileFile(path string) (apidoc.Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return apidoc.Document{}, usageErrorf("apidoc: %v", err)
+	}
+	d, err := compile.Compile(b, compile.Options{})
+	var problems *compile.Errors
+	if errors.As(err, &problems) {
+		return apidoc.Document{}, usageErrorf("%s: %s", path, strings.TrimSpace(problems.Error()))
+	}
+	return d, err
+}
