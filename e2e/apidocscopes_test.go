@@ -130,3 +130,38 @@ func (s *stack) listKeys(tb testing.TB, srv server, token string) []string {
 		cursor = *page.NextCursor
 	}
 }
+
+// TestScopeListThroughTheGateway: GET /open/apikeys/scopes (a static
+// segment beside /open/apikeys/{keyId}) lists keygate's scopes, then the
+// document's with their descriptions, once each.
+func TestScopeListThroughTheGateway(t *testing.T) {
+	s := newStack(t)
+	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	admin := s.key(t, "alice")
+	s.seedDocument(t)
+	srv := s.gateway(t, nil)
+	var got struct {
+		Scopes []struct {
+			Name, Description, Source string
+		} `json:"scopes"`
+	}
+	r := srv.do(t, "GET", "/open/apikeys/scopes", admin, "")
+	if r.status != http.StatusOK {
+		t.Fatalf("got %d %s", r.status, r.body)
+	}
+	r.decode(t, &got)
+	var names []string
+	for _, sc := range got.Scopes {
+		names = append(names, sc.Source+":"+sc.Name)
+		if sc.Name == "read:users" && sc.Description != "Read user information" {
+			t.Errorf("read:users: description %q", sc.Description)
+		}
+	}
+	want := "keygate:read keygate:write keygate:admin keygate:webhook api:admin:all api:delete:users api:read:projects api:read:users api:write:projects api:write:users"
+	if strings.Join(names, " ") != want {
+		t.Errorf("scopes: got %v, want %s", names, want)
+	}
+	if r := srv.do(t, "GET", "/open/apikeys/scopes", s.key(t, "alice", keys.ScopeRead), ""); r.status != http.StatusForbidden {
+		t.Errorf("without the admin scope: got %d, want 403", r.status)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"keygate/shared/access"
+	"keygate/shared/apidoc"
 	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 )
@@ -30,8 +31,8 @@ type Config struct {
 	// Limits cap the keys' rate limits and quotas and give their defaults.
 	Limits keys.Limits
 	// APIScopes are the team's API document's scopes, which keys may hold
-	// beside keygate's.
-	APIScopes []keys.Scope
+	// beside keygate's, with their descriptions.
+	APIScopes []apidoc.Scope
 }
 
 // ConfigFrom is the function's configuration from its settings, read once

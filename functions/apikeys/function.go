@@ -23,6 +23,8 @@ type Function struct {
 	keys    *keys.Service
 	flusher apigw.StageFlusher
 	logger  *slog.Logger
+	// scopeList is GET /open/apikeys/scopes's answer, built once.
+	scopeList scopeListJSON
 	httpapi.Lambda
 }
 
@@ -34,14 +36,15 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		logger = slog.Default()
 	}
 	svc, err := keys.NewService(st, keys.Config{KeyPrefix: cfg.KeyPrefix, Now: cfg.Now, CursorKey: cfg.CursorKey,
-		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention, Limits: cfg.Limits, APIScopes: cfg.APIScopes})
+		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention, Limits: cfg.Limits, APIScopes: scopeNames(cfg.APIScopes)})
 	if err != nil {
 		return nil, err
 	}
-	f := &Function{keys: svc, flusher: flusher, logger: logger}
+	f := &Function{keys: svc, flusher: flusher, logger: logger, scopeList: scopeList(cfg.APIScopes)}
 	mux, err := httpapi.NewMux(routes.ApiKeysFunction, map[string]httpapi.KeyHandlerFunc{
 		"POST /open/apikeys":                f.create,
 		"GET /open/apikeys":                 f.list,
+		"GET /open/apikeys/scopes":          f.scopes,
 		"GET /open/apikeys/{keyId}":         f.get,
 		"PATCH /open/apikeys/{keyId}":       f.update,
 		"DELETE /open/apikeys/{keyId}":      f.delete,

@@ -7,7 +7,6 @@ import (
 
 	"keygate/shared/apigw"
 	"keygate/shared/awsenv"
-	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
@@ -28,9 +27,7 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, flusher apigw.St
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range doc.ScopeNames() {
-		cfg.APIScopes = append(cfg.APIScopes, keys.Scope(name))
-	}
+	cfg.APIScopes = doc.Scopes
 	st, err := store.Open(ctx, api, s.DynamoDB, s.AWS)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,7 @@ var table = []Route{
 	{Method: "GET", Path: "/open/workspace/{workspaceId}", Function: IdentityFunction, Grant: GrantWorkspace},
 	{Method: "GET", Path: "/open/apikeys", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeys},
 	{Method: "POST", Path: "/open/apikeys", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeys},
+	{Method: "GET", Path: "/open/apikeys/scopes", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "GET", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "PATCH", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "DELETE", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
