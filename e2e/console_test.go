@@ -56,6 +56,7 @@ func TestConsoleInChromium(t *testing.T) {
 	browser := chromiumPath(t)
 	s := newStack(t)
 	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	s.seedDocument(t) // the create form lists the document's scopes
 	c := newClock(time.Now())
 	srv := s.gatewayAt(t, c.now, nil)
 	link, _ := s.consoleLink(t, srv.url, "alice", c.now())

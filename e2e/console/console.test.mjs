@@ -92,6 +92,22 @@ try {
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
+  await step("the create form lists the API document's scopes with their descriptions, and creates a key with one", async () => {
+    await page.getByRole("button", { name: "Create a new API key" }).click();
+    const box = page.getByRole("checkbox", { name: /read:users/ });
+    assert(await box.isVisible(), "no read:users checkbox");
+    assert((await page.locator("#create-scopes label").filter({ hasText: "read:users" }).textContent()).includes("Read user information"),
+      "read:users is shown without its description");
+    await page.getByLabel("Name", { exact: true }).fill("api scopes");
+    await box.check();
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.locator("#issued").waitFor({ state: "visible" });
+    await page.getByRole("button", { name: "Done" }).click();
+    const card = page.locator("li.key").filter({ hasText: "api scopes" }).first();
+    const scopes = await card.locator(".f-scopes").textContent();
+    assert(scopes === "read, read:users", "scopes: " + scopes);
+  });
+
   await step("create: the token is shown once, then only its start", async () => {
     await page.getByRole("button", { name: "Create a new API key" }).click();
     await page.getByLabel("Name", { exact: true }).fill(evil);

@@ -119,6 +119,32 @@
     return li;
   }
 
+  // The API's own scopes (its OpenAPI document's), added once to the
+  // create form beside keygate's, each with its description.
+  let scopesLoaded = false;
+  async function loadScopes() {
+    if (scopesLoaded) return;
+    const list = await call("GET", "apikeys/scopes");
+    const box = $("create-scopes");
+    for (const s of list.scopes) {
+      if (s.source !== "api") continue;
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.name = "scope";
+      input.value = s.name;
+      label.append(input, " " + s.name);
+      if (s.description) {
+        const d = document.createElement("span");
+        d.className = "scope-description";
+        d.textContent = " — " + s.description;
+        label.append(d);
+      }
+      box.append(label);
+    }
+    scopesLoaded = true;
+  }
+
   async function load(append) {
     const q = new URLSearchParams({ limit: "20" });
     if (append && cursor) q.set("cursor", cursor);
@@ -127,6 +153,7 @@
     if (!append) list.replaceChildren();
     for (const k of page.items) list.append(render(k));
     cursor = page.nextCursor;
+    await loadScopes();
     $("more").hidden = !cursor;
     $("empty").hidden = list.children.length > 0;
     $("sign-in").hidden = true;
