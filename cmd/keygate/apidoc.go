@@ -8,6 +8,7 @@ import (
 
 	"keygate/shared/apidoc"
 	"keygate/shared/apidoc/compile"
+	"keygate/shared/keys"
 )
 
 // apidocCheck compiles the team's OpenAPI document and lists what keygate
@@ -70,4 +71,27 @@ func compileFile(path string) (apidoc.Document, error) {
 		return apidoc.Document{}, usageErrorf("%s: %s", path, strings.TrimSpace(problems.Error()))
 	}
 	return d, err
+}
+
+// defaultAPIDocument is where the build looks for the team's document.
+const defaultAPIDocument = "api/openapi.yaml"
+
+// apiScopes are the scopes of the API document at path (or, with path
+// empty, at defaultAPIDocument when it exists; none otherwise).
+func apiScopes(path string) ([]keys.Scope, error) {
+	if path == "" {
+		if _, err := os.Stat(defaultAPIDocument); err != nil {
+			return nil, nil
+		}
+		path = defaultAPIDocument
+	}
+	d, err := compileFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]keys.Scope, 0, len(d.Scopes))
+	for _, name := range d.ScopeNames() {
+		out = append(out, keys.Scope(name))
+	}
+	return out, nil
 }

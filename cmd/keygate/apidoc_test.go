@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,4 +54,26 @@ func TestAPIDocCommands(t *testing.T) {
 			t.Errorf("a compiled file was written for a refused document (%v)", err)
 		}
 	})
+}
+
+// TestKeyCreateWithTheAPIDocumentsScopes: an operator gives a key the API
+// document's scopes by naming the document; without it they are unknown.
+func TestKeyCreateWithTheAPIDocumentsScopes(t *testing.T) {
+	e := newTestEnv(t)
+	e.seed(t)
+	var k struct {
+		Scopes []string `json:"scopes"`
+	}
+	out := e.mustRun(t, "key", "create", "u1", "--name", "api", "--scopes", "read,read:users", "--api-document", seedAPIs, "--json")
+	if err := json.Unmarshal([]byte(out), &k); err != nil || strings.Join(k.Scopes, ",") != "read,read:users" {
+		t.Errorf("scopes: got %v (%v), want read and read:users", k.Scopes, err)
+	}
+	r := e.run(t, "key", "create", "u1", "--name", "api", "--scopes", "read:users")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown scope "read:users"`) || !strings.Contains(r.stderr, "--api-document") {
+		t.Errorf("without the document: got exit %d, stderr %q; want a usage error pointing at --api-document", r.code, r.stderr)
+	}
+	r = e.run(t, "key", "create", "u1", "--name", "api", "--scopes", "read:secrets", "--api-document", seedAPIs)
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown scope "read:secrets"`) {
+		t.Errorf("a scope outside the document: got exit %d, stderr %q; want a usage error", r.code, r.stderr)
+	}
 }

@@ -18,7 +18,8 @@ func (c *cli) keyCreate(args []string) error {
 	fs := c.newFlagSet("key create", "<userId>",
 		"Create an API key for an enabled user and print its token. The token is shown this once;\nonly its SHA-256 hash is stored. The API's rules apply (shared/keys): a name of 1 to 100\ncharacters, known scopes, an expiry at most 5 years ahead, kept to the millisecond.")
 	name := fs.String("name", "", "what the key is for (required)")
-	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin, webhook (default all four)")
+	scopes := fs.String("scopes", "", "comma-separated `scopes` from read, write, admin, webhook (default all four) and your API document's")
+	apiDoc := fs.String("api-document", "", "your API's OpenAPI `file`, whose scopes --scopes may name (default api/openapi.yaml when it exists)")
 	expires := fs.String("expires", "", "expiry: an RFC 3339 `time` (2030-01-02T15:04:05Z) or a duration from now (720h, 30d); default never")
 	envPrefix, envPrefixErr := lambdaenv.FromGetenv(c.getenv).KeyPrefix()
 	prefix := fs.String("prefix", envPrefix, "token `prefix` (env KEY_PREFIX)")
@@ -40,7 +41,11 @@ func (c *cli) keyCreate(args []string) error {
 	if _, err := keys.NormalizeKeyName(*name); err != nil {
 		return usageErrorf("key create: --name: %s", apperr.MessageOf(err))
 	}
-	sc, err := parseScopes(*scopes)
+	api, err := apiScopes(*apiDoc)
+	if err != nil {
+		return err
+	}
+	sc, err := parseScopes(*scopes, api)
 	if err != nil {
 		return err
 	}
@@ -62,7 +67,7 @@ func (c *cli) keyCreate(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := c.keyService(*prefix)
+	svc, err := c.keyService(*prefix, api...)
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,9 @@ import (
 )
 
 // keyService connects and returns the domain's key service on the table:
-// the CLI changes keys by the same rules as the API.
-func (c *cli) keyService(prefix string) (*keys.Service, error) {
+// the CLI changes keys by the same rules as the API; api are the API
+// document's scopes, which keys may hold beside keygate's.
+func (c *cli) keyService(prefix string, api ...keys.Scope) (*keys.Service, error) {
 	st, err := c.connect()
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func (c *cli) keyService(prefix string) (*keys.Service, error) {
 		return nil, err
 	}
 	return keys.NewService(st, keys.Config{KeyPrefix: prefix, CursorKey: cursorKey, ReflushAfter: access.ReflushDelay,
-		Logger: c.logger(), AuditRetention: retention})
+		Logger: c.logger(), AuditRetention: retention, APIScopes: api})
 }
 
 // auditRetention is how long the audit events of the CLI's changes are

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,9 +51,9 @@ func checkKeyID(id string) error {
 // parseScopes reads a comma-separated scope list; empty means all scopes,
 // and a list of nothing but commas is refused.
 // A malformed scope or one given twice is a usage error naming it
-// (keys.ParseScopes, the API's rule), and so is one that is not keygate's
-// own: the CLI does not read the team's API document.
-func parseScopes(s string) ([]keys.Scope, error) {
+// (keys.ParseScopes, the API's rule), and so is one that is neither
+// keygate's own nor among api, the API document's.
+func parseScopes(s string, api []keys.Scope) ([]keys.Scope, error) {
 	if strings.TrimSpace(s) == "" {
 		return keys.AllScopes, nil
 	}
@@ -72,8 +73,11 @@ func parseScopes(s string) ([]keys.Scope, error) {
 		return nil, usageErrorf("key create: --scopes: %s", apperr.MessageOf(err))
 	}
 	for _, sc := range scopes {
-		if !sc.Valid() {
-			return nil, usageErrorf("key create: --scopes: unknown scope %q: want %s", sc, keys.ScopeChoices())
+		if !sc.Valid() && !slices.Contains(api, sc) {
+			if len(api) == 0 {
+				return nil, usageErrorf("key create: --scopes: unknown scope %q: want %s (or name your API's OpenAPI document with --api-document)", sc, keys.ScopeChoices())
+			}
+			return nil, usageErrorf("key create: --scopes: unknown scope %q: want %s or one of the API document's", sc, keys.ScopeChoices())
 		}
 	}
 	return scopes, nil
