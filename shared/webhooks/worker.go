@@ -172,8 +172,18 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	if !found {
 		dl = fresh
 	}
-	if (t.Attempt > 0 && dl.Attempts >= t.Attempt) || (t.Attempt > 1 && t.Chain != dl.Chain) {
-		return Outcome{}, nil // a stale copy: the log has this attempt, or another message carries the retries
+	switch {
+	case t.Attempt > 0 && dl.Attempts >= t.Attempt:
+		return Outcome{}, nil // a stale copy: the log has this attempt
+	case t.Attempt > 1 && dl.Attempts < t.Attempt-1:
+		// Queued before the log recorded the attempt before it (the log is
+		// written after the next message is sent): wait for the log, never
+		// drop on a record that is not there yet.
+		next := t
+		next.Busy++
+		return wk.requeue(ctx, next, BusyWait(next.Busy))
+	case t.Attempt > 1 && t.Chain != dl.Chain:
+		return Outcome{}, nil // another message carries the retries on (a copy's)
 	}
 	dl.Body = t.Body // kept for a retry (replay.go)
 	if w.Disabled() {

@@ -498,6 +498,35 @@ func TestACopysChainDoesNothing(t *testing.T) {
 	}
 }
 
+// TestANextAttemptWaitsForTheLog: the next attempt's message is sent
+// before the log records the failed one; received that early, it waits
+// for the log instead of being taken for a copy, and then goes through.
+func TestANextAttemptWaitsForTheLog(t *testing.T) {
+	f := newWorkerFixture(t, http.StatusOK)
+	ctx := context.Background()
+	early := f.task
+	early.Attempt, early.Chain = 2, "chain-not-logged-yet"
+	out, err := f.worker.Attempt(ctx, early)
+	if err != nil || !out.Retry || out.Next.Busy != 1 || out.Next.Chain != early.Chain {
+		t.Fatalf("a next attempt the log has not caught up with: got %+v, %v; want it to wait, unchanged", out, err)
+	}
+	if n := len(f.rcv.received()); n != 0 {
+		t.Errorf("requests: %d, want none yet", n)
+	}
+	// The log catches up: attempt 1 failed, with this chain.
+	logged := webhooks.Delivery{ID: f.task.DeliveryID, WebhookID: f.task.WebhookID, UserID: "alice", Type: f.task.Type, EventID: f.task.EventID,
+		EventAt: f.task.EventAt, Status: webhooks.StatusRetrying, Attempts: 1, Chain: early.Chain, CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now()}
+	if err := f.st.PutDelivery(ctx, logged); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := f.worker.Attempt(ctx, out.Next); err != nil || out.Retry {
+		t.Fatalf("after the log caught up: got %+v, %v; want delivered", out, err)
+	}
+	if n := len(f.rcv.received()); n != 1 {
+		t.Errorf("requests: %d, want 1", n)
+	}
+}
+
 // TestRetryable: what a user may send again — a dead-lettered or skipped
 // delivery, or one stuck an hour past its due time — and what is still
 // under way or received.
