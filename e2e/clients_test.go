@@ -111,7 +111,7 @@ func interpreter(tb testing.TB, install string, check []string, names ...string)
 func nodeModules(tb testing.TB) {
 	tb.Helper()
 	complete := true
-	for _, pkg := range []string{"axios", "jose", "playwright-core", "standardwebhooks"} {
+	for _, pkg := range []string{"axios", "jose", "playwright-core", "standardwebhooks", "@readme/oas-examples"} {
 		if _, err := os.Stat(filepath.Join("node_modules", pkg, "package.json")); err != nil {
 			complete = false
 		}
