@@ -15,6 +15,7 @@ import (
 	"keygate/dev/demo"
 	"keygate/dev/gateway"
 	"keygate/dev/gateway/inproc"
+	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 	"keygate/shared/store"
 )
@@ -117,10 +118,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			url, seeded.WorkspaceID, up, seeded.WorkspaceID, url)
 	}
 	if doc != nil {
-		fmt.Fprintf(stdout, "# %s (%s): %d operations, scopes keys may hold besides keygate's: %s\n", doc.Title, sf.openapi, len(doc.Operations),
-			strings.Join(doc.ScopeNames(), " "))
+		var api, public []string
+		for _, name := range doc.ScopeNames() {
+			if !keys.Scope(name).Valid() { // a document may require keygate's own scopes
+				api = append(api, name)
+			}
+		}
 		for _, op := range doc.Public() {
-			fmt.Fprintf(stdout, "# public, no key needed: %s %s (%s)\n", op.Method, op.Path, op.Name)
+			public = append(public, op.Method+" "+op.Path)
+		}
+		fmt.Fprintf(stdout, "# %s (%s): %d operations checked; keys may hold its scopes: %s\n", doc.Title, sf.openapi, len(doc.Operations), strings.Join(api, " "))
+		if len(public) > 0 {
+			fmt.Fprintf(stdout, "# its public operations (no key needed): %s\n", strings.Join(public, ", "))
 		}
 	}
 	fmt.Fprintf(stdout, "# the API Keys page, a link that signs %s in once (within 15 minutes): %s\n", seeded.UserID, link)
