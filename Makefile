@@ -90,8 +90,9 @@ build: ## sam build where the SAM CLI exists, otherwise the same targets into bu
 # Your API's OpenAPI document (docs/extend.md): when it exists, the functions that read it get it
 # compiled beside their bootstrap (apidoc.json); a document keygate cannot protect fails the build.
 API_DOCUMENT ?= api/openapi.yaml
+export API_DOCUMENT
 define compile-apidoc
-	@if [ -f "$(API_DOCUMENT)" ]; then $(GO) run ./cmd/keygate apidoc compile "$(API_DOCUMENT)" -o "$(ARTIFACTS_DIR)/apidoc.json"; fi
+	@if [ -f "$$API_DOCUMENT" ]; then $(GO) run ./cmd/keygate apidoc compile "$$API_DOCUMENT" -o "$(ARTIFACTS_DIR)/apidoc.json"; fi
 endef
 
 # One target per function, as `sam build` (BuildMethod: makefile) calls them.

@@ -255,17 +255,21 @@ func scopeSet(scopes []keys.Scope) heldScopes {
 
 // contextScopes is the key's scopes as the context carries them: keygate's
 // in canonical order (precomputed: no allocation for a key with only
-// those), then the API document's, which scopes (canonical, as
-// keys.ParseScopes orders them) holds after keygate's.
+// those), then the API document's, sorted, once each — whatever order the
+// stored key holds them in (keys.CanonicalScopes).
 func contextScopes(held heldScopes, scopes []keys.Scope) string {
 	known := joinedScopes[held]
+	if bits.OnesCount8(uint8(held)) == len(scopes) {
+		return known
+	}
+	all := keys.CanonicalScopes(scopes)
 	n := bits.OnesCount8(uint8(held))
-	if n >= len(scopes) {
+	if n >= len(all) {
 		return known
 	}
 	var b strings.Builder
 	b.WriteString(known)
-	for _, s := range scopes[n:] {
+	for _, s := range all[n:] {
 		if b.Len() > 0 {
 			b.WriteByte(',')
 		}

@@ -369,6 +369,27 @@ func TestAllowCarriesTheAPIDocumentsScopes(t *testing.T) {
 		{"keygate's and the API's", []keys.Scope{keys.ScopeRead, "read:users", "write:projects"}, "read,read:users,write:projects"},
 		{"the API's only", []keys.Scope{"read:users"}, "read:users"},
 	}
+	// Stored out of order, with a duplicate, or with a malformed entry:
+	// the context is canonical all the same, each scope once.
+	for _, tt := range []struct {
+		scopes []keys.Scope
+		want   string
+	}{
+		{[]keys.Scope{"read:users", "read"}, "read,read:users"},
+		{[]keys.Scope{keys.ScopeAdmin, keys.ScopeAdmin}, "admin"},
+		{[]keys.Scope{"x,admin", keys.ScopeRead, "b:c", "a:b", "b:c"}, "read,a:b,b:c"},
+	} {
+		r, err := Allow(testBase, Grant{UserID: "u1", KeyID: "k1", Scopes: tt.scopes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Response.Context[KeyScopes]; got != tt.want {
+			t.Errorf("stored %v: context scopes %v, want %q", tt.scopes, got, tt.want)
+		}
+		if _, err := IdentityFromAuthorizer(r.Response.Context); err != nil {
+			t.Errorf("stored %v: the functions cannot read the context back: %v", tt.scopes, err)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := Allow(testBase, Grant{UserID: "u1", KeyID: "k1", Scopes: tt.scopes})

@@ -70,7 +70,10 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 		// operator signed in: it is bounded as the operator is.
 		return Key{UserID: c.UserID, Scopes: s.everyScope()}, nil
 	}
-	k.Scopes = common(k.Scopes, c.Scopes)
+	// The scopes both the key and the authorizer's context hold, among
+	// those that exist now: a scope the API document no longer declares
+	// is given to no new key.
+	k.Scopes = common(common(k.Scopes, c.Scopes), s.everyScope())
 	if !holds(k.Scopes, []Scope{ScopeAdmin}) {
 		return Key{}, forbidden(ReasonAdminScopeRequired)
 	}

@@ -68,6 +68,9 @@ func (s *Service) Create(ctx context.Context, c Caller, req CreateRequest) (Issu
 	if err := s.knownScopes(req.Scopes); err != nil {
 		return Issued{}, err
 	}
+	if scopes = CanonicalScopes(scopes); len(scopes) > MaxScopes {
+		return Issued{}, apperr.Errorf(apperr.BadRequest, "scopes: at most %d", MaxScopes)
+	}
 	rate, quota, err := s.childLimits(parent, req.RateLimit, req.Quota)
 	if err != nil {
 		return Issued{}, err

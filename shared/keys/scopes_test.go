@@ -126,3 +126,46 @@ func (f *scopeFixture) keys(tb testing.TB) int {
 	}
 	return len(got)
 }
+
+// TestCanonicalScopes: whatever order, duplicates or malformed entries a
+// stored key holds, the one canonical form comes back; a canonical list of
+// keygate's scopes is returned as it is.
+func TestCanonicalScopes(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []keys.Scope
+		want []keys.Scope
+	}{
+		{"canonical, keygate's", []keys.Scope{"read", "admin"}, []keys.Scope{"read", "admin"}},
+		{"out of order", []keys.Scope{"admin", "read"}, []keys.Scope{"read", "admin"}},
+		{"a duplicate", []keys.Scope{"admin", "admin"}, []keys.Scope{"admin"}},
+		{"API scopes first", []keys.Scope{"read:users", "read"}, []keys.Scope{"read", "read:users"}},
+		{"API scopes sorted, once", []keys.Scope{"w:p", "read", "a:b", "w:p"}, []keys.Scope{"read", "a:b", "w:p"}},
+		{"malformed dropped", []keys.Scope{"x,admin", "read"}, []keys.Scope{"read"}},
+		{"none", []keys.Scope{}, []keys.Scope{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := keys.CanonicalScopes(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTooManyScopes: a key holds at most MaxScopes; one more is a 400 that
+// stores nothing.
+func TestTooManyScopes(t *testing.T) {
+	var api []keys.Scope
+	for i := range keys.MaxScopes {
+		api = append(api, keys.Scope("s:"+strings.Repeat("x", i+1)))
+	}
+	f := newScopeFixture(t, api)
+	_, err := f.svc.Create(context.Background(), keys.OperatorCaller("ops", "u1"), keys.CreateRequest{Name: "k", Scopes: append([]keys.Scope{keys.ScopeRead}, api...)})
+	if apperr.CodeOf(err) != apperr.BadRequest || !strings.Contains(apperr.MessageOf(err), "at most 32") {
+		t.Errorf("got %v, want a 400: at most 32", err)
+	}
+	if n := f.keys(t); n != 0 {
+		t.Errorf("keys stored: %d, want 0", n)
+	}
+}

@@ -98,6 +98,46 @@ var scopeSyntax = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._/-]{0,63}$`)
 // of the team's API document (read:users, write:projects, ...).
 func WellFormedScope(s string) bool { return scopeSyntax.MatchString(s) }
 
+// MaxScopes is the most scopes a key may hold: its scopes travel in the
+// authorizer's context and the identity assertion on every request.
+const MaxScopes = 32
+
+// CanonicalScopes returns scopes in canonical order — keygate's in
+// AllScopes order, then the API document's, sorted — once each, malformed
+// ones dropped: the one form the authorizer's context and the assertion
+// carry, whatever order a stored key holds them in. A key that holds only
+// keygate's, in order, is returned as it is (no allocation on the
+// authorizer's path).
+func CanonicalScopes(scopes []Scope) []Scope {
+	next := 0 // index in AllScopes the next scope must come at or after
+	canonical := true
+	for _, s := range scopes {
+		i := slices.Index(AllScopes, s)
+		if i < next {
+			canonical = false
+			break
+		}
+		next = i + 1
+	}
+	if canonical {
+		return scopes
+	}
+	out := make([]Scope, 0, len(scopes))
+	for _, k := range AllScopes {
+		if slices.Contains(scopes, k) {
+			out = append(out, k)
+		}
+	}
+	n := len(out)
+	for _, s := range scopes {
+		if !s.Valid() && WellFormedScope(string(s)) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out[n:])
+	return slices.Compact(out)
+}
+
 // ParseScopes checks scope names' syntax and returns them in canonical
 // order: keygate's own (read, write, admin, webhook), then the API
 // document's, sorted. A malformed name, or one given twice, is a

@@ -237,9 +237,15 @@ func validateNewKey(k keys.Key) error {
 	if len(k.Scopes) == 0 && !k.SignInLink {
 		return apperr.Errorf(apperr.BadRequest, "a key needs at least one scope")
 	}
-	for _, sc := range k.Scopes {
+	if len(k.Scopes) > keys.MaxScopes {
+		return apperr.Errorf(apperr.BadRequest, "scopes: at most %d", keys.MaxScopes)
+	}
+	for i, sc := range k.Scopes {
 		if !keys.WellFormedScope(string(sc)) {
 			return apperr.Errorf(apperr.BadRequest, "malformed scope %q", sc)
+		}
+		if slices.Contains(k.Scopes[:i], sc) {
+			return apperr.Errorf(apperr.BadRequest, "scopes: %q given twice", sc)
 		}
 	}
 	for _, id := range k.Draws {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"keygate/shared/apikey"
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 )
@@ -253,5 +254,34 @@ func TestRotatingAReplacedKeyIsAConflict(t *testing.T) {
 	}
 	if v, err := st.Verify(ctx, old.ID, old.Hash, st.Now()); err != nil || v.Result != keys.VerifyValid {
 		t.Errorf("old key during its grace period: got %v, %v, want valid", v.Result, err)
+	}
+}
+
+// TestCreateKeyRefusesDuplicateOrTooManyScopes: whoever writes a key, its
+// scopes are each once and at most keys.MaxScopes.
+func TestCreateKeyRefusesDuplicateOrTooManyScopes(t *testing.T) {
+	st, _, _ := newStore(t)
+	seedUser(t, st, "u1", "ws1")
+	many := make([]keys.Scope, keys.MaxScopes+1)
+	for i := range many {
+		many[i] = keys.Scope(fmt.Sprintf("s:%d", i))
+	}
+	for _, tt := range []struct {
+		name   string
+		scopes []keys.Scope
+	}{
+		{"a duplicate", []keys.Scope{keys.ScopeRead, keys.ScopeRead}},
+		{"too many", many},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			gen, err := apikey.Generate(apikey.DefaultPrefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = st.CreateKey(context.Background(), keys.NewKey(gen, "u1", "k", tt.scopes, time.Now().UTC(), nil), nil)
+			if apperr.CodeOf(err) != apperr.BadRequest {
+				t.Errorf("got %v, want BadRequest", err)
+			}
+		})
 	}
 }

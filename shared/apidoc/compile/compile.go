@@ -25,6 +25,10 @@ type Options struct {
 // operations are listed.
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
+// maxScopes bounds the document's scope vocabulary (a key holds at most
+// keys.MaxScopes of them).
+const maxScopes = 256
+
 // Compile reads doc, an OpenAPI 3.0 or 3.1 document, into the Document
 // keygate protects. Every problem is reported, each naming its operation
 // ("GET /v2/users: ..."): the error is an *Errors.
@@ -120,6 +124,9 @@ func (c *compiler) document() apidoc.Document {
 			d.Operations = append(d.Operations, c.operation(base, p, m, item, op, security, set))
 		}
 	}
+	if len(c.scopes) > maxScopes {
+		c.fail("the document declares %d scopes: keygate reads at most %d", len(c.scopes), maxScopes)
+	}
 	for name, desc := range c.scopes {
 		d.Scopes = append(d.Scopes, apidoc.Scope{Name: name, Description: desc})
 	}
@@ -186,6 +193,10 @@ func (c *compiler) operation(base, path, method string, item, op map[string]any,
 		return o
 	}
 	for _, alt := range list {
+		if _, isMap := alt.(map[string]any); !isMap {
+			c.fail("%s: security: each requirement is a map of scheme names to scope lists, not %v", where, alt)
+			continue
+		}
 		req, ok := c.requirement(where, mapOf(alt))
 		if !ok {
 			continue
@@ -227,7 +238,12 @@ func (c *compiler) requirement(where string, alt map[string]any) (*apidoc.Requir
 			ok = false
 			continue
 		}
-		scopes, _ := alt[name].([]any)
+		scopes, isList := alt[name].([]any)
+		if !isList && alt[name] != nil {
+			c.fail("%s: security: %s's scopes must be a list (use [] for none)", where, name)
+			ok = false
+			continue
+		}
 		for _, raw := range scopes {
 			scope := str(raw)
 			switch {

@@ -194,6 +194,10 @@ func TestRefusals(t *testing.T) {
 			[]string{`GET /f/{id}.json: a path parameter must be a whole segment`}},
 		{"an external $ref", "3.0.3", "paths: {/x: {$ref: 'other.yaml#/x'}}",
 			[]string{`$ref "other.yaml#/x": only references within the document`}},
+		{"a requirement that is not a map fails closed, not public", "3.0.3", schemes + "paths: {/x: {get: {security: [bearer]}}}",
+			[]string{`GET /x: security: each requirement is a map`}},
+		{"scopes that are not a list", "3.1.0", schemes + "paths: {/x: {get: {security: [{bearer: 'read:x'}]}}}",
+			[]string{`GET /x: security: bearer's scopes must be a list`}},
 		{"every problem at once", "3.0.3", schemes + "paths: {/a: {get: {security: [{header: []}]}}, /open: {get: {}}}",
 			[]string{`GET /a: security scheme "header"`, `GET /open: /open/... is keygate's own`}},
 	}
