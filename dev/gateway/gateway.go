@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"slices"
 	"context"
 	"errors"
 	"fmt"
@@ -27,7 +28,8 @@ type AuthorizerConfig struct {
 	// validates identity sources only to build the cache key).
 	IdentityHeader string
 	// IdentityContext are context variables among the identity sources
-	// (only "identity.sourceIp" is supported): part of the cache key.
+	// ("identity.sourceIp", "httpMethod", "resourcePath"): part of the
+	// cache key.
 	IdentityContext []string
 	// TTL is the result cache TTL (ReauthorizeEvery); 0 turns caching off.
 	TTL     time.Duration
@@ -44,6 +46,9 @@ type Config struct {
 	// Functions maps a route's FunctionID to its handler.
 	Functions  map[string]Function
 	Authorizer *AuthorizerConfig
+	// Authorizers are further authorizers by name, for the routes whose
+	// AuthorizerName names one; each has its own cache.
+	Authorizers map[string]*AuthorizerConfig
 	// Responses are the customized gateway responses keyed by type.
 	Responses      map[string]Response
 	StageVariables map[string]string
@@ -77,7 +82,7 @@ type Config struct {
 type Gateway struct {
 	cfg    Config
 	router *router
-	cache  *authCache
+	caches map[string]*authCache // by authorizer name ("" the default)
 	usage  *usagePlans
 	// upstream is the client of HTTP_PROXY integrations.
 	upstream *http.Client
@@ -120,24 +125,30 @@ func New(cfg Config) (*Gateway, error) {
 		if r.proxy == nil && cfg.Functions[r.FunctionID] == nil {
 			return nil, fmt.Errorf("gateway: route %s %s: no handler for function %q", r.Method, r.Path, r.FunctionID)
 		}
-		if r.Authorized && (cfg.Authorizer == nil || cfg.Authorizer.Handler == nil) {
+		if az := cfg.authorizerOf(r.Route); r.Authorized && (az == nil || az.Handler == nil) {
 			return nil, fmt.Errorf("gateway: route %s %s needs an authorizer", r.Method, r.Path)
 		}
 	}
-	g := &Gateway{cfg: cfg, router: rt, upstream: newUpstreamClient()}
-	ttl := time.Duration(0)
-	if cfg.Authorizer != nil {
-		if cfg.Authorizer.IdentityHeader == "" {
-			return nil, errors.New("gateway: authorizer without identity header")
-		}
-		for _, c := range cfg.Authorizer.IdentityContext {
-			if c != "identity.sourceIp" {
-				return nil, fmt.Errorf("gateway: identity source context.%s is not emulated (only identity.sourceIp)", c)
-			}
-		}
-		ttl = cfg.Authorizer.TTL
+	g := &Gateway{cfg: cfg, router: rt, upstream: newUpstreamClient(), caches: map[string]*authCache{}}
+	all := map[string]*AuthorizerConfig{"": cfg.Authorizer}
+	for name, az := range cfg.Authorizers {
+		all[name] = az
 	}
-	g.cache = newAuthCache(ttl, cfg.Now)
+	for name, az := range all {
+		ttl := time.Duration(0)
+		if az != nil {
+			if az.IdentityHeader == "" {
+				return nil, errors.New("gateway: authorizer without identity header")
+			}
+			for _, c := range az.IdentityContext {
+				if !slices.Contains(emulatedIdentityContext, c) {
+					return nil, fmt.Errorf("gateway: identity source context.%s is not emulated (only %v)", c, emulatedIdentityContext)
+				}
+			}
+			ttl = az.TTL
+		}
+		g.caches[name] = newAuthCache(ttl, cfg.Now)
+	}
 	switch cfg.APIKeySource {
 	case "", "HEADER", "AUTHORIZER":
 	default:
@@ -149,6 +160,18 @@ func New(cfg Config) (*Gateway, error) {
 	return g, nil
 }
 
+// emulatedIdentityContext are the context identity sources the gateway
+// puts in an authorizer's cache key.
+var emulatedIdentityContext = []string{"identity.sourceIp", "httpMethod", "resourcePath"}
+
+// authorizerOf is the authorizer of route r (nil for none).
+func (c Config) authorizerOf(r Route) *AuthorizerConfig {
+	if r.AuthorizerName != "" {
+		return c.Authorizers[r.AuthorizerName]
+	}
+	return c.Authorizer
+}
+
 // Stage returns the stage name.
 func (g *Gateway) Stage() string { return g.cfg.Stage }
 
@@ -158,7 +181,9 @@ func (g *Gateway) Stage() string { return g.cfg.Stage }
 // so it flushes whatever ids it is given (locally they may be
 // placeholders): flushing too much is never wrong, too little would be.
 func (g *Gateway) FlushAuthorizerCache(ctx context.Context, restAPIID, stage string) error {
-	g.cache.flush()
+	for _, c := range g.caches {
+		c.flush()
+	}
 	g.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "authorizer cache flushed",
 		slog.String("restApiId", restAPIID), slog.String("stage", stage))
 	return nil

@@ -12,8 +12,10 @@ type Route struct {
 	Method     string
 	Path       string
 	FunctionID string
-	// Authorized routes run the REQUEST authorizer first.
-	Authorized bool
+	// Authorized routes run the REQUEST authorizer first: Config.Authorizer,
+	// or the one of Config.Authorizers that AuthorizerName names.
+	Authorized     bool
+	AuthorizerName string
 	// APIKeyRequired routes need an API key of a usage plan: with
 	// ApiKeySource AUTHORIZER, the authorizer's usageIdentifierKey.
 	APIKeyRequired bool

@@ -143,20 +143,27 @@ func (a authResult) contextWithPrincipal() map[string]string {
 // authorize runs (or reuses) the authorizer and evaluates its policy. It
 // returns a gateway response type when the request must stop.
 func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authResult, string, bool) {
-	az := g.cfg.Authorizer
+	az := g.cfg.authorizerOf(q.route.Route)
+	cache := g.caches[q.route.AuthorizerName]
 	identity := strings.TrimSpace(q.r.Header.Get(az.IdentityHeader))
-	if identity == "" && g.cache.enabled() {
+	if identity == "" && cache.enabled() {
 		o.decision = "missing_identity_source"
 		return authResult{}, ResponseUnauthorized, false
 	}
-	// The cache key is every identity source's value: the header and, when
-	// the template names it, the source address.
+	// The cache key is every identity source's value: the header and the
+	// context variables the authorizer names (the source address, the
+	// method, the resource path).
 	for _, c := range az.IdentityContext {
-		if c == "identity.sourceIp" {
+		switch c {
+		case "identity.sourceIp":
 			identity += "\x00" + q.sourceIP
+		case "httpMethod":
+			identity += "\x00" + q.r.Method
+		case "resourcePath":
+			identity += "\x00" + q.route.Path
 		}
 	}
-	res, ok := g.cache.get(identity)
+	res, ok := cache.get(identity)
 	if ok {
 		o.auth = "cached"
 	} else {
@@ -182,7 +189,7 @@ func (g *Gateway) authorize(ctx context.Context, q *request, o *outcome) (authRe
 			o.decision, o.err = "malformed_response", err
 			return authResult{}, ResponseAuthorizerConfigError, false
 		}
-		g.cache.put(identity, res)
+		cache.put(identity, res)
 	}
 	o.principalID = res.PrincipalID
 	d := res.Policy.Evaluate("execute-api:Invoke", q.methodARN)
@@ -200,7 +207,7 @@ func (g *Gateway) callAuthorizer(ctx context.Context, q *request) ([]byte, error
 	ev := g.authorizerEvent(q)
 	ev.Headers, ev.MultiValueHeaders = maps.Clone(ev.Headers), maps.Clone(ev.MultiValueHeaders)
 	resp, err := callWithTimeout(ctx, g.cfg.IntegrationTimeout, func(ctx context.Context) (any, error) {
-		return g.cfg.Authorizer.Handler(ctx, ev)
+		return g.cfg.authorizerOf(q.route.Route).Handler(ctx, ev)
 	})
 	if err != nil {
 		return nil, err
