@@ -99,6 +99,7 @@ endef
 .PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction build-WebhookWorkerFunction
 build-AuthorizerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./authorizer/bootstrap
+	$(compile-apidoc)
 build-ApiKeysFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/apikeys/bootstrap
 	$(compile-apidoc)

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"keygate/shared/access"
+	"keygate/shared/apidoc"
 	"keygate/shared/apikey"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
@@ -58,6 +59,20 @@ type Config struct {
 	// identity assertion of every Allow (Wire builds the Signer).
 	Upstream Upstream
 	Signer   *assertion.Signer
+	// Operations are the team's API document's operations by "METHOD
+	// resource path": a request routed to one gets that operation's policy
+	// (access.AllowOperation) instead of keygate's.
+	Operations map[string]apidoc.Operation
+}
+
+// OperationsOf indexes d's operations by "METHOD resource path", as the
+// REQUEST event names a route.
+func OperationsOf(d apidoc.Document) map[string]apidoc.Operation {
+	out := make(map[string]apidoc.Operation, len(d.Operations))
+	for _, op := range d.Operations {
+		out[op.Method+" "+op.Path] = op
+	}
+	return out
 }
 
 // UsageKeys are the API key values of the usage plans open, throttled and
@@ -176,7 +191,15 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	} else if a := h.asserter(base, userID, keyID, keys.CanonicalScopes(d.Key.Scopes), h.cfg.Now()); a != nil {
 		g.Asserter = a
 	}
-	r, err := allow(base, g)
+	var r access.Result
+	if op, ok := h.cfg.Operations[req.HTTPMethod+" "+req.Resource]; ok && !d.Key.SignInLink {
+		r, err = access.AllowOperation(base, g, op, req.PathParameters[op.WorkspaceParam])
+		if errors.Is(err, access.ErrOperation) {
+			return h.deny(ctx, start, base, keyID, userID, keys.ReasonOperationNotAllowed)
+		}
+	} else {
+		r, err = allow(base, g)
+	}
 	if err != nil {
 		return h.fail(ctx, start, keyID, userID, reasonBadGrant, err)
 	}

@@ -24,6 +24,11 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API) (*Handler, error
 	}
 	cfg := ConfigFrom(s)
 	cfg.Now = d.Now
+	doc, err := d.APIDocument()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Operations = OperationsOf(doc)
 	logger := d.LoggerFor(s.LogLevel)
 	if cfg.Upstream.Audience != "" {
 		now := time.Now

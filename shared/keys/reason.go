@@ -56,4 +56,7 @@ const (
 	ReasonLineageTooDeep Reason = "LINEAGE_TOO_DEEP"
 	// ReasonNotAMember: the caller has no role in the workspace asked for.
 	ReasonNotAMember Reason = "NOT_A_MEMBER"
+	// ReasonOperationNotAllowed: the key's scopes meet none of the API
+	// document operation's requirements, or no membership admits it.
+	ReasonOperationNotAllowed Reason = "OPERATION_NOT_ALLOWED"
 )
