@@ -138,6 +138,16 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 		}
 		cfg.Authorizer.Handler = withDeadline(deadline(opts.AuthorizerTimeout, t.Functions[id]), h)
 	}
+	ops, err := operationRoutes(t, opts.Document)
+	if err != nil {
+		return nil, err
+	}
+	if len(ops) > 0 && cfg.Authorizer != nil {
+		cfg.Routes = append(cfg.Routes, ops...)
+		cfg.Authorizers = map[string]*gateway.AuthorizerConfig{OperationsAuthorizer: {Name: OperationsAuthorizer,
+			IdentityHeader: cfg.Authorizer.IdentityHeader, IdentityContext: operationIdentity, TTL: cfg.Authorizer.TTL,
+			Handler: cfg.Authorizer.Handler}}
+	}
 	cfg.Routes = append(cfg.Routes, opts.ExtraRoutes...)
 	maps.Copy(cfg.Functions, opts.ExtraFunctions)
 	gw, err := gateway.New(cfg)
