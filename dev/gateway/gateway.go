@@ -1,12 +1,12 @@
 package gateway
 
 import (
-	"slices"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
