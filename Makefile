@@ -81,8 +81,8 @@ invoke: tools ## run a function's real bootstrap under the Runtime API harness: 
 	@$(GO) run ./dev/localapi invoke -function $(FN) -event $(EVENT)
 
 .PHONY: build
-build: ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>
-	@if command -v sam >/dev/null; then sam build; else \
+build: template-apidoc ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>
+	@if command -v sam >/dev/null; then sam build -t $(SAM_TEMPLATE); else \
 		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction WebhooksFunction WebhookDeliveryFunction WebhookWorkerFunction; do \
 			$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(ARTIFACTS_DIR)/$$fn; \
 		done; fi
@@ -94,6 +94,14 @@ export API_DOCUMENT
 define compile-apidoc
 	@if [ -f "$$API_DOCUMENT" ]; then $(GO) run ./cmd/keygate apidoc compile "$$API_DOCUMENT" -o "$(ARTIFACTS_DIR)/apidoc.json"; fi
 endef
+
+# With the document, sam builds template.yaml composed with its operations (docs/extend.md).
+COMPOSED_TEMPLATE := template.apidoc.yaml
+SAM_TEMPLATE = $(if $(wildcard $(API_DOCUMENT)),$(COMPOSED_TEMPLATE),template.yaml)
+
+.PHONY: template-apidoc
+template-apidoc: ## write template.apidoc.yaml (template.yaml with your API document's operations) when the document exists
+	@if [ -f "$$API_DOCUMENT" ]; then $(GO) run ./cmd/keygate apidoc template "$$API_DOCUMENT" -o $(COMPOSED_TEMPLATE); fi
 
 # One target per function, as `sam build` (BuildMethod: makefile) calls them.
 .PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction build-WebhookWorkerFunction
@@ -117,9 +125,9 @@ build-WebhookWorkerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhookworker/bootstrap
 
 .PHONY: deploy
-deploy: ## sam build && sam deploy (CONFIG_ENV=prod for the prod environment)
+deploy: template-apidoc ## sam build && sam deploy (CONFIG_ENV=prod for the prod environment), with your API document's operations when it exists
 	@command -v sam >/dev/null || { echo "the AWS SAM CLI is required to deploy: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html"; exit 1; }
-	sam build && sam deploy --config-env $(CONFIG_ENV)
+	sam build -t $(SAM_TEMPLATE) && sam deploy --config-env $(CONFIG_ENV)
 
 .PHONY: clean
 clean: ## remove build output (keeps DynamoDB Local and local data)

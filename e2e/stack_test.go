@@ -26,6 +26,7 @@ import (
 	"keygate/dev/sqslocal"
 	"keygate/dev/testkit/testlog"
 	"keygate/shared/apidoc"
+	"keygate/shared/apidoc/compile"
 	"keygate/shared/apikey"
 	"keygate/shared/keys"
 	"keygate/shared/store"
@@ -130,6 +131,13 @@ func (s *stack) serveEdited(tb testing.TB, edit func(string) string, now func() 
 			tb.Fatal("the template edit changed nothing")
 		}
 		data = []byte(edited)
+	}
+	if s.document != nil {
+		// The template with the document's operations, as make build
+		// composes it for sam build.
+		if data, err = compile.ComposeTemplate(data, *s.document); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	t, err := samtemplate.Parse(data, overrides)
 	if err != nil {

@@ -95,3 +95,29 @@ func apiScopes(path string) ([]keys.Scope, error) {
 	}
 	return out, nil
 }
+
+// apidocTemplate writes template.yaml composed with the document's
+// operations: what make build and make deploy hand to sam build.
+func (c *cli) apidocTemplate(args []string) error {
+	fs := c.newFlagSet("apidoc template", "<file>",
+		"Write keygate's template with your OpenAPI document's operations in its API (HTTP_PROXY to UpstreamUrl behind the operations authorizer): what make build and make deploy give sam build.")
+	tpl := fs.String("template", "template.yaml", "keygate's SAM `template`")
+	out := fs.String("o", "template.apidoc.yaml", "the composed template's `path` (beside template.yaml, so that CodeUri . stays the project)")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	d, err := compileFile(pos[0])
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(*tpl)
+	if err != nil {
+		return usageErrorf("apidoc template: %v", err)
+	}
+	composed, err := compile.ComposeTemplate(b, d)
+	if err != nil {
+		return usageErrorf("apidoc template: %v", err)
+	}
+	return os.WriteFile(*out, composed, 0o644)
+}

@@ -92,6 +92,7 @@ var groups = []group{
 	{"apidoc", "your API's OpenAPI document, as keygate protects it", []command{
 		{"check", "print its scopes and public operations, or every problem", (*cli).apidocCheck},
 		{"compile", "write the JSON keygate's functions read", (*cli).apidocCompile},
+		{"template", "write template.yaml with the document's operations in its API", (*cli).apidocTemplate},
 	}},
 	{"signing-key", "the identity assertion's signing keys (an upstream behind keygate)", []command{
 		{"rotate", "replace the signing key, publishing the new one first", (*cli).signingKeyRotate},

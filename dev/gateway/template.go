@@ -17,16 +17,22 @@ func FromTemplate(t *samtemplate.Template) Config {
 		cfg.Routes = append(cfg.Routes, Route{Method: r.Method, Path: r.Path, FunctionID: r.FunctionID, Authorized: r.Authorized, APIKeyRequired: r.APIKeyRequired})
 	}
 	for _, p := range t.Proxies {
-		cfg.Routes = append(cfg.Routes, Route{Method: p.Method, Path: p.Path, Authorized: p.Authorized, APIKeyRequired: p.APIKeyRequired,
-			Proxy: &HTTPProxy{URI: p.URI, Timeout: time.Duration(p.TimeoutMillis) * time.Millisecond, RequestParameters: p.RequestParameters}})
+		name := p.AuthorizerName
+		if name == t.Authorizer.Name {
+			name = "" // the default, named
+		}
+		cfg.Routes = append(cfg.Routes, Route{Method: p.Method, Path: p.Path, Authorized: p.Authorized, AuthorizerName: name,
+			APIKeyRequired: p.APIKeyRequired,
+			Proxy:          &HTTPProxy{URI: p.URI, Timeout: time.Duration(p.TimeoutMillis) * time.Millisecond, RequestParameters: p.RequestParameters}})
 	}
 	if t.Authorizer.Name != "" {
-		cfg.Authorizer = &AuthorizerConfig{
-			Name:            t.Authorizer.Name,
-			IdentityHeader:  t.Authorizer.IdentityHeader,
-			IdentityContext: t.Authorizer.IdentityContext,
-			TTL:             time.Duration(t.Authorizer.TTLSeconds) * time.Second,
+		cfg.Authorizer = authorizerConfig(t.Authorizer)
+	}
+	for name, a := range t.Authorizers {
+		if cfg.Authorizers == nil {
+			cfg.Authorizers = map[string]*AuthorizerConfig{}
 		}
+		cfg.Authorizers[name] = authorizerConfig(a)
 	}
 	cfg.APIKeySource = t.APIKeySource
 	cfg.BinaryMediaTypes = t.BinaryMediaTypes
@@ -46,4 +52,11 @@ func FromTemplate(t *samtemplate.Template) Config {
 		}
 	}
 	return cfg
+}
+
+// authorizerConfig is a template authorizer's settings (the caller adds
+// its Handler).
+func authorizerConfig(a samtemplate.Authorizer) *AuthorizerConfig {
+	return &AuthorizerConfig{Name: a.Name, IdentityHeader: a.IdentityHeader, IdentityContext: a.IdentityContext,
+		TTL: time.Duration(a.TTLSeconds) * time.Second}
 }

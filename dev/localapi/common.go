@@ -97,7 +97,22 @@ func (f *stackFlags) loadTemplate() (*samtemplate.Template, error) {
 	for k, v := range f.params {
 		overrides[k] = v
 	}
-	return samtemplate.Load(f.template, overrides)
+	data, err := os.ReadFile(f.template)
+	if err != nil {
+		return nil, err
+	}
+	// With the team's document, the template as make build composes it:
+	// its operations in the API, behind their authorizer.
+	doc, err := f.document()
+	if err != nil {
+		return nil, err
+	}
+	if doc != nil {
+		if data, err = compile.ComposeTemplate(data, *doc); err != nil {
+			return nil, fmt.Errorf("%s with %s: %w", f.template, f.openapi, err)
+		}
+	}
+	return samtemplate.Parse(data, overrides)
 }
 
 // database returns the DynamoDB endpoint, starting DynamoDB Local with the

@@ -37,6 +37,9 @@ func buildAPI(t *Template, r *resolver) error {
 	if t.Authorizer, err = authorizer(r, get(props, "Auth")); err != nil {
 		return fmt.Errorf("%s.Auth: %w", apiID, err)
 	}
+	if t.Authorizers, err = otherAuthorizers(r, get(props, "Auth")); err != nil {
+		return fmt.Errorf("%s.Auth.Authorizers: %w", apiID, err)
+	}
 	t.APIKeySource = "HEADER"
 	if v := get(props, "ApiKeySourceType"); v != nil {
 		if t.APIKeySource, err = r.str(v); err != nil {
@@ -76,10 +79,32 @@ func authorizer(r *resolver, auth *yaml.Node) (Authorizer, error) {
 	if def == nil {
 		return Authorizer{}, nil
 	}
-	a := Authorizer{Name: def.Value, PayloadType: "TOKEN", TTLSeconds: defaultAuthorizerTTL}
+	return namedAuthorizer(r, auth, def.Value)
+}
+
+// otherAuthorizers are Auth.Authorizers but the default, by name.
+func otherAuthorizers(r *resolver, auth *yaml.Node) (map[string]Authorizer, error) {
+	out := map[string]Authorizer{}
+	names, _ := entries(get(auth, "Authorizers"))
+	for _, name := range names {
+		if def := get(auth, "DefaultAuthorizer"); def != nil && def.Value == name {
+			continue
+		}
+		a, err := namedAuthorizer(r, auth, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out[name] = a
+	}
+	return out, nil
+}
+
+// namedAuthorizer reads Auth.Authorizers.<name>.
+func namedAuthorizer(r *resolver, auth *yaml.Node, name string) (Authorizer, error) {
+	a := Authorizer{Name: name, PayloadType: "TOKEN", TTLSeconds: defaultAuthorizerTTL}
 	n := get(get(auth, "Authorizers"), a.Name)
 	if n == nil {
-		return a, fmt.Errorf("DefaultAuthorizer %s is not in Authorizers", a.Name)
+		return a, fmt.Errorf("authorizer %s is not in Authorizers", a.Name)
 	}
 	fn, err := r.str(get(n, "FunctionArn"))
 	if err != nil {

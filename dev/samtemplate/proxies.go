@@ -23,9 +23,12 @@ type ProxyRoute struct {
 	// with conditional entries resolved (AWS::NoValue ones dropped).
 	RequestParameters map[string]string
 	// Authorized and APIKeyRequired: SAM gives every method of the body the
-	// API's default authorizer and ApiKeyRequired, as it does to events.
+	// API's default authorizer and ApiKeyRequired, as it does to events,
+	// unless its security names another authorizer (AuthorizerName) or
+	// SAM's NONE marker (with api_key_false: neither).
 	Authorized     bool
 	APIKeyRequired bool
+	AuthorizerName string
 }
 
 // httpVerbs are the OpenAPI operation keys API Gateway imports.
@@ -61,6 +64,21 @@ func proxies(r *resolver, body *yaml.Node, authorized, apiKeyRequired bool) ([]P
 				return nil, fmt.Errorf("%s %s: integration type %q is not emulated (only http_proxy)", method, path, typ)
 			}
 			p := ProxyRoute{Method: method, Path: path, Authorized: authorized, APIKeyRequired: apiKeyRequired, RequestParameters: map[string]string{}}
+			for _, req := range seq(get(op, "security")) {
+				names, _ := entries(req)
+				for _, name := range names {
+					switch name {
+					case "NONE":
+						p.Authorized = false
+					case "api_key_false":
+						p.APIKeyRequired = false
+					case "api_key":
+						p.APIKeyRequired = true
+					default:
+						p.Authorized, p.AuthorizerName = true, name
+					}
+				}
+			}
 			if p.URI, err = r.str(get(integ, "uri")); err != nil {
 				return nil, fmt.Errorf("%s %s uri: %w", method, path, err)
 			}

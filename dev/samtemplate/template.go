@@ -39,6 +39,9 @@ type Template struct {
 	// BinaryMediaTypes are the API's BinaryMediaTypes with SAM's "~1"
 	// written as "/" (e.g. "image/png", "*/*").
 	BinaryMediaTypes []string
+	// Authorizers are the API's other authorizers (Auth.Authorizers but
+	// the default), by name: what a DefinitionBody method's security names.
+	Authorizers map[string]Authorizer
 }
 
 // UsagePlan is an API Gateway usage plan: its throttle and quota (nil when

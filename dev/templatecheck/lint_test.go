@@ -35,7 +35,13 @@ func TestCfnLint(t *testing.T) {
 // CloudFormation template as SAM would deploy it.
 func samTransform(t *testing.T, at int64, params ...string) map[string]any {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), "python3", append([]string{filepath.Join("scripts", "sam-transform"), "template.yaml"}, params...)...)
+	return samTransformFile(t, "template.yaml", at, params...)
+}
+
+// samTransformFile is samTransform of the template at path.
+func samTransformFile(t *testing.T, path string, at int64, params ...string) map[string]any {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "python3", append([]string{filepath.Join("scripts", "sam-transform"), path}, params...)...)
 	cmd.Dir = repoRoot(t)
 	cmd.Env = append(os.Environ(), "SAM_TRANSFORM_TIME="+strconv.FormatInt(at, 10))
 	var stderr strings.Builder

@@ -138,15 +138,14 @@ func New(ctx context.Context, opts Options) (*gateway.Gateway, error) {
 		}
 		cfg.Authorizer.Handler = withDeadline(deadline(opts.AuthorizerTimeout, t.Functions[id]), h)
 	}
-	ops, err := operationRoutes(t, opts.Document)
-	if err != nil {
-		return nil, err
-	}
-	if len(ops) > 0 && cfg.Authorizer != nil {
-		cfg.Routes = append(cfg.Routes, ops...)
-		cfg.Authorizers = map[string]*gateway.AuthorizerConfig{OperationsAuthorizer: {Name: OperationsAuthorizer,
-			IdentityHeader: cfg.Authorizer.IdentityHeader, IdentityContext: operationIdentity, TTL: cfg.Authorizer.TTL,
-			Handler: cfg.Authorizer.Handler}}
+	// The API's other authorizers (the API document's operations'): the
+	// same function, its own identity sources and cache.
+	for name, az := range cfg.Authorizers {
+		fn := t.Authorizers[name].FunctionID
+		if cfg.Authorizer == nil || fn != t.Authorizer.FunctionID {
+			return nil, fmt.Errorf("inproc: authorizer %s: only the default authorizer's function is wired (%s)", name, fn)
+		}
+		az.Handler = cfg.Authorizer.Handler
 	}
 	cfg.Routes = append(cfg.Routes, opts.ExtraRoutes...)
 	maps.Copy(cfg.Functions, opts.ExtraFunctions)
