@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +11,7 @@ import (
 
 	"keygate/shared/apidoc"
 	"keygate/shared/apidoc/compile"
+	"keygate/shared/keys"
 )
 
 // published reads an OpenAPI document of npm's @readme/oas-examples (MIT):
@@ -67,10 +70,55 @@ func TestPublishedDocuments(t *testing.T) {
 	})
 }
 
+// got0 is the first request, or none.
+func got0(got []seen) seen {
+	if len(got) == 0 {
+		return seen{}
+	}
+	return got[0]
+}
+
 func names(scopes []apidoc.Scope) string {
 	var out []string
 	for _, s := range scopes {
 		out = append(out, s.Name)
 	}
 	return strings.Join(out, " ")
+}
+
+// TestPublishedDocumentBehindTheGateway: the Train Travel API's own
+// operations, schemes and scopes behind the local gateway: a read key
+// lists bookings and cannot create one; a read and write key can.
+func TestPublishedDocumentBehindTheGateway(t *testing.T) {
+	d, err := compile.Compile(published(t, "3.1/json/train-travel.json"), compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStack(t)
+	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	s.document = &d
+	up := newUpstream(t)
+	srv := s.gateway(t, map[string]string{"UpstreamUrl": up.url})
+	read := s.key(t, "alice", keys.ScopeRead)
+	readWrite := s.key(t, "alice", keys.ScopeRead, keys.ScopeWrite)
+	for _, tt := range []struct {
+		method, path, token string
+		want                int
+	}{
+		{"GET", "/bookings", read, http.StatusCreated},
+		{"GET", "/trips?origin=a&destination=b", read, http.StatusCreated},
+		{"POST", "/bookings", read, http.StatusForbidden},
+		{"POST", "/bookings", readWrite, http.StatusCreated},
+		{"DELETE", "/bookings/b1", readWrite, http.StatusCreated},
+		{"GET", "/bookings", "", http.StatusUnauthorized},
+	} {
+		r := srv.do(t, tt.method, tt.path, tt.token, "")
+		got := up.take()
+		if r.status != tt.want || (tt.want == http.StatusCreated) != (len(got) == 1) {
+			t.Errorf("%s %s: got %d and %d upstream requests, want %d", tt.method, tt.path, r.status, len(got), tt.want)
+		}
+		if q, _ := url.ParseQuery(got0(got).rawQuery); strings.Contains(tt.path, "?") && (q.Get("origin") != "a" || q.Get("destination") != "b") {
+			t.Errorf("%s %s: the upstream got query %q, want origin=a and destination=b", tt.method, tt.path, got0(got).rawQuery)
+		}
+	}
 }
