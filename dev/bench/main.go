@@ -82,13 +82,16 @@ type results struct {
 	// signature alone (BenchmarkEd25519Sign) and goBenchAssert the
 	// assertion alone (BenchmarkAssert).
 	goBenchAssertion, goBenchSign, goBenchAssert *goBench
-	floor                                        *floorResult
-	scaling                                      []scalingResult
-	sizes                                        []sizeResult
-	cold                                         []coldResult
-	inits                                        []initTrace
-	load1                                        float64 // load average before and after the run
-	load2                                        float64
+	// operations are BenchmarkAuthorizeOperation for API documents of 10,
+	// 100 and 1,000 operations, with each policy's size.
+	operations []operationBench
+	floor      *floorResult
+	scaling    []scalingResult
+	sizes      []sizeResult
+	cold       []coldResult
+	inits      []initTrace
+	load1      float64 // load average before and after the run
+	load2      float64
 	// loadMax is the highest load average sampled from the start to the
 	// gateway section; loadGateway the highest during it, whose cells
 	// saturate the cores by design and so do not decide the verdict.
@@ -146,6 +149,10 @@ func run(ctx context.Context, cfg config) (*results, error) {
 				return nil, err
 			}
 			*gb.dst = &res
+		}
+		progress("Go benchmarks of an API document operation's Allow, documents of 10, 100 and 1,000 operations")
+		if r.operations, err = measureOperations(ctx, root); err != nil {
+			return nil, err
 		}
 	}
 	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") && !want("proxy") && !want("webhooks") {

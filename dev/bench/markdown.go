@@ -54,6 +54,15 @@ func (r *results) markdown() string {
 		}
 		p("Reproduce: `%s`\n\n", g.Command)
 	}
+	if len(r.operations) > 0 {
+		p("## Authorizer, an operation of your API document\n\n")
+		p("`BenchmarkAuthorizeOperation` (authorizer/): for an operation of an API document (docs/extend.md), the work besides the token and the DynamoDB calls — the operation's lookup by method and resource path, its requirements against the key's scopes, its policy over the user's three workspaces and the JSON the Lambda runtime writes — for documents of 10, 100 and 1,000 operations. The policy names the one operation, so neither the time nor its size grows with the document. Medians of %d runs each.\n\n", r.operations[0].Bench.Runs)
+		p("| operations | ns/op | B/op | allocs/op | Allow's JSON |\n|---|---|---|---|---|\n")
+		for _, o := range r.operations {
+			p("| %d | %.0f | %.0f | %.0f | %d bytes |\n", o.Ops, o.Bench.NsPerOp, o.Bench.BytesPerOp, o.Bench.AllocsPerOp, o.PolicyBytes)
+		}
+		p("\nReproduce: `%s` (and ops=100, ops=1000)\n\n", r.operations[0].Bench.Command)
+	}
 	if a, sig, as := r.goBenchAssertion, r.goBenchSign, r.goBenchAssert; a != nil && sig != nil && as != nil {
 		p("## Authorizer, non-I/O path with the identity assertion\n\n")
 		p("With an upstream (`UpstreamUrl`), every Allow also carries the signed identity assertion. `BenchmarkAuthorizeNonIOWithAssertion` is `BenchmarkAuthorizeNonIO` plus the assertion: its JSON payload for three workspaces, sized into the policy's budget, and one Ed25519 signature. `BenchmarkAssert` (shared/assertion) is the assertion alone; `BenchmarkEd25519Sign` is crypto/ed25519 signing a message of the same length, nothing else: the baseline.\n\n")
