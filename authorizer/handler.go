@@ -15,6 +15,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
+	"keygate/shared/routes"
 )
 
 // ErrUnauthorized is the error API Gateway turns into a 401: its message must
@@ -192,11 +193,19 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 		g.Asserter = a
 	}
 	var r access.Result
-	if op, ok := h.cfg.Operations[req.HTTPMethod+" "+req.Resource]; ok && !d.Key.SignInLink {
+	if op, ok := h.cfg.Operations[req.HTTPMethod+" "+req.Resource]; ok {
+		if d.Key.SignInLink || !safeParameters(req.PathParameters) {
+			return h.deny(ctx, start, base, keyID, userID, keys.ReasonOperationNotAllowed)
+		}
 		r, err = access.AllowOperation(base, g, op, req.PathParameters[op.WorkspaceParam])
 		if errors.Is(err, access.ErrOperation) {
 			return h.deny(ctx, start, base, keyID, userID, keys.ReasonOperationNotAllowed)
 		}
+	} else if !routes.Own(req.Resource) {
+		// A route outside keygate's /open that is not an operation of the
+		// document this function was built with: never keygate's policy,
+		// whose resources would match it.
+		return h.deny(ctx, start, base, keyID, userID, keys.ReasonOperationNotAllowed)
 	} else {
 		r, err = allow(base, g)
 	}
@@ -291,4 +300,18 @@ func (h *Handler) fail(ctx context.Context, start time.Time, keyID, userID, reas
 
 func durationMs(start time.Time) slog.Attr {
 	return slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000)
+}
+
+// safeParameters reports whether no path parameter holds what could take
+// the upstream's path elsewhere: a "/" (API Gateway decodes %2F into a
+// parameter), a "%", a "*" (the policy's wildcard), or a "." or ".."
+// segment. The upstream must refuse such paths too: a cached answer is
+// reused without this check (docs/extend.md).
+func safeParameters(params map[string]string) bool {
+	for _, v := range params {
+		if v == "." || v == ".." || strings.ContainsAny(v, "/%*") {
+			return false
+		}
+	}
+	return true
 }

@@ -75,6 +75,22 @@ func TestAPIDocumentOperationsThroughTheGateway(t *testing.T) {
 					}
 				}
 			})
+			t.Run("a public operation forwards no identity a client forged, nor its key", func(t *testing.T) {
+				r := srv.getFrom(t, http.DefaultClient, "/v1/status", readUsers, map[string]string{"X-Keygate-User-Id": "mallory",
+					"X-Keygate-Scopes": "admin:all", "X-Keygate-Assertion": "forged"})
+				got := up.take()
+				if r.status != http.StatusCreated || len(got) != 1 {
+					t.Fatalf("got %d and %d upstream requests", r.status, len(got))
+				}
+				for _, h := range []string{"X-Keygate-User-Id", "X-Keygate-Scopes", "X-Keygate-Assertion"} {
+					if v := got[0].header.Get(h); v != "" {
+						t.Errorf("%s: the upstream got %q, want nothing", h, v)
+					}
+				}
+				if a := got[0].header.Get("Authorization"); strings.Contains(a, readUsers) {
+					t.Errorf("the upstream got the caller's key in Authorization")
+				}
+			})
 			t.Run("keygate's own routes are unchanged", func(t *testing.T) {
 				if r := srv.do(t, "GET", "/open/auth/whoami", readUsers, ""); r.status != http.StatusOK {
 					t.Errorf("whoami: got %d %s", r.status, r.body)

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"slices"
+	"strings"
 
 	"keygate/shared/keys"
 )
@@ -166,3 +167,8 @@ type ScopedResource struct {
 // WorkspacePrefix starts the path of every GrantWorkspace route; the policy
 // names "<METHOD>/open/workspace/<id>" and ".../<id>/*" for each workspace.
 const WorkspacePrefix = "/open/workspace/"
+
+// Own reports whether resource (a route's path template) is keygate's:
+// every route of the table, and the upstream's /open/workspace paths, is
+// under /open; an API document may not use it (apidoc/compile).
+func Own(resource string) bool { return resource == "/open" || strings.HasPrefix(resource, "/open/") }

@@ -121,15 +121,25 @@ func operationNode(op apidoc.Operation, identity *yaml.Node) *yaml.Node {
 		requestParams.Content = append(requestParams.Content, scalar("integration.request.path."+n), scalar("method.request.path."+n))
 	}
 	// A public operation opts out of the default authorizer and of the API
-	// key: SAM's NONE marker and api_key_false.
+	// key (SAM's NONE marker and api_key_false), and its identity headers
+	// are overwritten with nothing, so a client cannot pass its own to the
+	// upstream (nor its key: Authorization is 'none').
 	security := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 	if op.Public {
 		security.Content = append(security.Content, mapping("NONE", emptySeq()), mapping("api_key_false", emptySeq()))
+		for i := 0; i+1 < len(identity.Content); i += 2 {
+			value := "''"
+			if strings.HasSuffix(identity.Content[i].Value, ".Authorization") {
+				value = "'none'"
+			}
+			requestParams.Content = append(requestParams.Content, scalar(identity.Content[i].Value), scalar(value))
+		}
 	} else {
 		security.Content = append(security.Content, mapping(OperationsAuthorizer, emptySeq()))
 		requestParams.Content = append(requestParams.Content, deepCopy(identity).Content...)
 	}
-	uri := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Sub", Value: "${UpstreamUrl}" + op.Path}
+	// A greedy parameter ({proxy+}) is mapped, and substituted, as {proxy}.
+	uri := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Sub", Value: "${UpstreamUrl}" + strings.ReplaceAll(op.Path, "+}", "}")}
 	integration := mapping("type", scalar("http_proxy"), "httpMethod", scalar(op.Method), "uri", uri,
 		"passthroughBehavior", scalar("when_no_match"), "timeoutInMillis", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "29000"},
 		"requestParameters", requestParams)
