@@ -13,7 +13,7 @@ import (
 // seedDocument compiles the document of spec 002's and 003's APIs.
 func (s *stack) seedDocument(tb testing.TB) {
 	tb.Helper()
-	b, err := os.ReadFile("../shared/apidoc/compile/testdata/seed-apis.yaml")
+	b, err := os.ReadFile("../examples/api/openapi.yaml")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"keygate/shared/apidoc"
 )
 
-const seedAPIs = "../../shared/apidoc/compile/testdata/seed-apis.yaml"
+const seedAPIs = "../../examples/api/openapi.yaml"
 
 // TestAPIDocCommands: check lists the document's scopes and its public
 // operations; compile writes what the functions read; a document keygate

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"keygate/shared/apikey"
@@ -44,8 +45,10 @@ type Seeded struct {
 
 // Seed creates the demo user, workspace and owner membership if the user
 // does not exist yet, deletes the demo keys of earlier runs, and creates a
-// fresh demo key with all scopes. Keys the user created otherwise are kept.
-func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
+// fresh demo key with all scopes — keygate's and api, the API document's
+// (make run -openapi) — so that it can make keys of either. Keys the user
+// created otherwise are kept.
+func Seed(ctx context.Context, st *store.Store, prefix string, api ...keys.Scope) (Seeded, error) {
 	out := Seeded{UserID: UserID, WorkspaceID: WorkspaceID}
 	_, err := st.GetUser(ctx, UserID)
 	out.Created = apperr.CodeOf(err) == apperr.NotFound
@@ -62,7 +65,7 @@ func Seed(ctx context.Context, st *store.Store, prefix string) (Seeded, error) {
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: generate key: %w", err)
 	}
-	err = st.CreateKey(ctx, keys.NewKey(k, UserID, KeyName, keys.AllScopes, st.Now(), nil), nil)
+	err = st.CreateKey(ctx, keys.NewKey(k, UserID, KeyName, keys.CanonicalScopes(append(slices.Clone(keys.AllScopes), api...)), st.Now(), nil), nil)
 	if err != nil {
 		return Seeded{}, fmt.Errorf("demo: create key: %w", err)
 	}

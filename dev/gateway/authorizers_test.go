@@ -72,3 +72,22 @@ func TestPerRouteAuthorizer(t *testing.T) {
 		t.Errorf("after a flush: default %d, operations %d calls; want both called again (2, 4)", def.calls.Load(), ops.calls.Load())
 	}
 }
+
+// TestPathsThatBeginLikeTheStage: without StrictStage, a path served without
+// the stage prefix may begin like the stage (stage v1, an API's
+// /v1/status): it reaches its route, with the prefix and without.
+func TestPathsThatBeginLikeTheStage(t *testing.T) {
+	fn := &recorder{}
+	gw, err := New(Config{Stage: "v1", Routes: []Route{{Method: "GET", Path: "/v1/status", FunctionID: "F"}},
+		Functions: map[string]Function{"F": fn.handle}, Responses: testResponses()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/v1/status", "/v1/v1/status"} {
+		rec := httptest.NewRecorder()
+		gw.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s: got %d, want the /v1/status route", path, rec.Code)
+		}
+	}
+}

@@ -40,7 +40,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
 	}
 
-	escaped, staged := g.stripStage(r.URL.EscapedPath())
+	raw := r.URL.EscapedPath()
+	escaped, staged := g.stripStage(raw)
+	if !g.cfg.StrictStage && escaped != raw {
+		// Without the stage prefix a path may begin like the stage
+		// (stage v1, an API's /v1/status): the route the whole path
+		// names wins when the stripped one names none.
+		if _, _, ok := g.router.find(r.Method, escaped); !ok {
+			if _, _, ok := g.router.find(r.Method, raw); ok {
+				escaped = raw
+			}
+		}
+	}
 	q.path = escaped
 	if p, err := url.PathUnescape(escaped); err == nil {
 		q.path = p

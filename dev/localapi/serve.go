@@ -72,7 +72,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	st := store.New(client, sf.table)
-	seeded, err := demo.Seed(ctx, st, prefix)
+	var api []keys.Scope
+	if doc != nil {
+		for _, name := range doc.ScopeNames() {
+			api = append(api, keys.Scope(name))
+		}
+	}
+	seeded, err := demo.Seed(ctx, st, prefix, api...)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func TestComposedTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := os.ReadFile(filepath.Join(root, "shared", "apidoc", "compile", "testdata", "seed-apis.yaml"))
+	doc, err := os.ReadFile(filepath.Join(root, "examples", "api", "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
