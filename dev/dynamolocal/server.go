@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"keygate/dev/localproc"
@@ -29,18 +28,15 @@ const startTimeout = 60 * time.Second
 // Server is a running DynamoDB Local process started by Start.
 type Server struct {
 	endpoint string
-	cmd      *exec.Cmd
-	done     chan struct{}
+	proc     *localproc.Process
 	output   *localproc.Output
-	stopOnce sync.Once
-	stopErr  error
 }
 
 // Endpoint is the server's URL, e.g. http://127.0.0.1:41234.
 func (s *Server) Endpoint() string { return s.endpoint }
 
 // PID is the process id of the Java process Start began.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
+func (s *Server) PID() int { return s.proc.PID() }
 
 // Start runs DynamoDB Local on a free port and returns once it answers
 // requests. The emulator must have been installed (see Install); a missing
@@ -97,20 +93,11 @@ func launch(ctx context.Context, java, dir string, port int, dataDir string, tim
 	out := &localproc.Output{}
 	cmd.Stdout = out
 	cmd.Stderr = out
-	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
+	proc, err := localproc.Start(cmd, nil)
+	if err != nil {
 		return nil, fmt.Errorf("dynamolocal: start java: %w", err)
 	}
-	s := &Server{
-		endpoint: "http://127.0.0.1:" + strconv.Itoa(port),
-		cmd:      cmd,
-		done:     make(chan struct{}),
-		output:   out,
-	}
-	go func() {
-		_ = cmd.Wait()
-		close(s.done)
-	}()
+	s := &Server{endpoint: "http://127.0.0.1:" + strconv.Itoa(port), proc: proc, output: out}
 	if err := s.waitReady(ctx, timeout); err != nil {
 		_ = s.Stop()
 		return nil, err
@@ -124,7 +111,7 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 	client := defaultPingClient()
 	for {
 		select {
-		case <-s.done:
+		case <-s.proc.Done():
 			return fmt.Errorf("dynamolocal: DynamoDB Local exited before answering: %s", strings.TrimSpace(s.output.String()))
 		case <-ctx.Done():
 			return ctx.Err()
@@ -162,26 +149,10 @@ func ping(client *http.Client, endpoint string) bool {
 
 // Stop ends the process Start began: SIGTERM, then SIGKILL after 5 s.
 // It is safe to call more than once.
-func (s *Server) Stop() error {
-	s.stopOnce.Do(func() {
-		select {
-		case <-s.done:
-			return
-		default:
-		}
-		_ = terminate(s.cmd.Process)
-		select {
-		case <-s.done:
-		case <-time.After(5 * time.Second):
-			s.stopErr = s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
-	return s.stopErr
-}
+func (s *Server) Stop() error { return s.proc.Stop() }
 
 // Done is closed when the process has exited.
-func (s *Server) Done() <-chan struct{} { return s.done }
+func (s *Server) Done() <-chan struct{} { return s.proc.Done() }
 
 // FindJava returns the java that Start runs: $JAVA_HOME/bin/java when it
 // exists, else java on PATH, else an error with the command that installs it.

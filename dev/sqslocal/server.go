@@ -43,12 +43,10 @@ type Server struct {
 	endpoint, region, account string
 	goaws                     string // goaws's own URL, behind the proxy
 	front                     *http.Server
-	cmd                       *exec.Cmd
-	dir                       string // the config file's folder, removed by Stop
-	done                      chan struct{}
+	proc                      *localproc.Process
+	dir                       string // the config file's folder, removed when goaws exits
 	output                    *localproc.Output
 	stopOnce                  sync.Once
-	stopErr                   error
 }
 
 // Endpoint is the server's URL, e.g. http://127.0.0.1:41234: the SDK
@@ -63,7 +61,7 @@ func (s *Server) Region() string { return s.region }
 func (s *Server) AccountID() string { return s.account }
 
 // PID is the process id of the goaws process Start began.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
+func (s *Server) PID() int { return s.proc.PID() }
 
 // Start runs goaws on a free port and returns once it answers requests.
 // goaws must have been installed (see Install); a missing binary fails with
@@ -136,25 +134,13 @@ func launch(ctx context.Context, bin string, port int, opts Options, timeout tim
 	cmd.Dir = dir
 	out := &localproc.Output{}
 	cmd.Stdout, cmd.Stderr = out, out
-	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
+	// The config file's folder goes when goaws does.
+	proc, err := localproc.Start(cmd, func() { os.RemoveAll(dir) })
+	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("sqslocal: start goaws: %w", err)
 	}
-	s := &Server{
-		goaws:   "http://127.0.0.1:" + strconv.Itoa(port),
-		region:  opts.Region,
-		account: opts.AccountID,
-		cmd:     cmd,
-		dir:     dir,
-		done:    make(chan struct{}),
-		output:  out,
-	}
-	go func() {
-		_ = cmd.Wait()
-		os.RemoveAll(dir)
-		close(s.done)
-	}()
+	s := &Server{goaws: "http://127.0.0.1:" + strconv.Itoa(port), region: opts.Region, account: opts.AccountID, proc: proc, dir: dir, output: out}
 	if err := s.waitReady(ctx, timeout); err != nil {
 		_ = s.Stop()
 		return nil, err
@@ -176,7 +162,7 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 	client := &http.Client{Timeout: 2 * time.Second}
 	for {
 		select {
-		case <-s.done:
+		case <-s.proc.Done():
 			return fmt.Errorf("sqslocal: goaws exited before answering: %s", strings.TrimSpace(s.output.String()))
 		case <-ctx.Done():
 			return ctx.Err()
@@ -216,21 +202,9 @@ func (s *Server) Stop() error {
 		if s.front != nil {
 			_ = s.front.Close()
 		}
-		select {
-		case <-s.done:
-			return
-		default:
-		}
-		_ = terminate(s.cmd.Process)
-		select {
-		case <-s.done:
-		case <-time.After(5 * time.Second):
-			s.stopErr = s.cmd.Process.Kill()
-			<-s.done
-		}
 	})
-	return s.stopErr
+	return s.proc.Stop()
 }
 
 // Done is closed when the process has exited.
-func (s *Server) Done() <-chan struct{} { return s.done }
+func (s *Server) Done() <-chan struct{} { return s.proc.Done() }

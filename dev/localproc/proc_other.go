@@ -1,9 +1,9 @@
 //go:build !linux
 
-package dynamolocal
+package localproc
 
 import "os/exec"
 
-// setProcAttr does nothing here: only Linux can tie the JVM's life to its
+// setProcAttr does nothing here: only Linux can tie a child's life to its
 // parent's (Pdeathsig).
 func setProcAttr(cmd *exec.Cmd) {}
