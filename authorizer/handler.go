@@ -194,7 +194,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	}
 	var r access.Result
 	if op, ok := h.cfg.Operations[req.HTTPMethod+" "+req.Resource]; ok {
-		if d.Key.SignInLink || !safeParameters(req.PathParameters) {
+		if d.Key.SignInLink || !safeParameters(op, req.PathParameters) {
 			return h.deny(ctx, start, base, keyID, userID, keys.ReasonOperationNotAllowed)
 		}
 		r, err = access.AllowOperation(base, g, op, req.PathParameters[op.WorkspaceParam])
@@ -302,15 +302,25 @@ func durationMs(start time.Time) slog.Attr {
 	return slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000)
 }
 
-// safeParameters reports whether no path parameter holds what could take
-// the upstream's path elsewhere: a "/" (API Gateway decodes %2F into a
-// parameter), a "%", a "*" (the policy's wildcard), or a "." or ".."
-// segment. The upstream must refuse such paths too: a cached answer is
-// reused without this check (docs/extend.md).
-func safeParameters(params map[string]string) bool {
-	for _, v := range params {
-		if v == "." || v == ".." || strings.ContainsAny(v, "/%*") {
+// safeParameters reports whether no path parameter of op holds what could
+// take the upstream's path elsewhere: a "/" (API Gateway decodes %2F into a
+// parameter; only a greedy {name+} spans segments), a "%", a "*" (the
+// policy's wildcard), or a "." or ".." segment. The upstream must refuse
+// such paths too: a cached answer is reused without this check
+// (docs/extend.md).
+func safeParameters(op apidoc.Operation, params map[string]string) bool {
+	for name, v := range params {
+		if strings.ContainsAny(v, "%*") {
 			return false
+		}
+		segments := []string{v}
+		if strings.Contains(op.Path, "{"+name+"+}") {
+			segments = strings.Split(v, "/")
+		}
+		for _, s := range segments {
+			if s == "." || s == ".." || strings.Contains(s, "/") {
+				return false
+			}
 		}
 	}
 	return true

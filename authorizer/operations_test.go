@@ -16,6 +16,7 @@ import (
 func TestOperations(t *testing.T) {
 	doc := apidoc.Document{Operations: []apidoc.Operation{
 		{Name: "getProject", Method: "GET", Path: "/v2/projects/{id}", Requirements: []apidoc.Requirement{{Scopes: []string{"read:projects"}}}},
+		{Name: "getFile", Method: "GET", Path: "/v2/files/{path+}", Requirements: []apidoc.Requirement{{Scopes: []string{"read:projects"}}}},
 	}}
 	f := newFixture(t, authorizer.Config{Operations: authorizer.OperationsOf(doc)})
 	f.user("u1", map[string]keys.Role{"ws1": keys.RoleOwner})
@@ -38,6 +39,10 @@ func TestOperations(t *testing.T) {
 		{"a route outside /open that is no operation", reader.Token, "/v2/secrets", "GET", "/v2/secrets", nil, "deny"},
 		{"an encoded slash in a parameter", reader.Token, "/v2/projects/{id}", "GET", "/v2/projects/..%2Fadmin", map[string]string{"id": "../admin"}, "deny"},
 		{"a dot-dot parameter", reader.Token, "/v2/projects/{id}", "GET", "/v2/projects/..", map[string]string{"id": ".."}, "deny"},
+		{"a greedy parameter spans segments", reader.Token, "/v2/files/{path+}", "GET", "/v2/files/a/b c", map[string]string{"path": "a/b c"}, "allow"},
+		{"a dot-dot segment of a greedy parameter", reader.Token, "/v2/files/{path+}", "GET", "/v2/files/a/../b", map[string]string{"path": "a/../b"}, "deny"},
+		{"a dot segment of a greedy parameter", reader.Token, "/v2/files/{path+}", "GET", "/v2/files/./b", map[string]string{"path": "./b"}, "deny"},
+		{"a wildcard in a greedy parameter", reader.Token, "/v2/files/{path+}", "GET", "/v2/files/a/*", map[string]string{"path": "a/*"}, "deny"},
 		{"keygate's own route, unchanged", reader.Token, "/open/auth/whoami", "GET", "/open/auth/whoami", nil, "allow"},
 	}
 	for _, tt := range tests {

@@ -125,6 +125,16 @@ func TestUpstream(t *testing.T) {
 					t.Errorf("keygate's GET reached the upstream: %+v", got)
 				}
 			})
+			t.Run("a readOnly member reads: GET and HEAD go upstream", func(t *testing.T) {
+				for _, method := range []string{"GET", "HEAD"} {
+					if resp := f.request(t, method, "/open/workspace/ws2/x", f.alice, "", nil); resp.status != http.StatusCreated {
+						t.Errorf("%s: got %d %s, want the upstream's 201", method, resp.status, resp.body)
+					}
+					if got := f.up.one(t); got.method != method || got.path != "/open/workspace/ws2/x" {
+						t.Errorf("upstream got %s %s", got.method, got.path)
+					}
+				}
+			})
 			t.Run("hop-by-hop headers stay at the gateway", func(t *testing.T) {
 				f.request(t, "GET", "/open/workspace/ws1/x", f.alice, "", map[string]string{"Connection": "X-Hop", "X-Hop": "secret", "Keep-Alive": "timeout=5"})
 				got := f.up.one(t)

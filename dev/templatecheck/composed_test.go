@@ -70,6 +70,15 @@ func TestComposedTemplate(t *testing.T) {
 			t.Errorf("%s %s: security %s, want %s", tt.method, tt.path, got, tt.want)
 		}
 	}
+	// The team's document replaces the default one: of the workspace
+	// routes only keygate's own GET (and CORS's OPTIONS) is left.
+	for path, item := range body["paths"].(map[string]any) {
+		for method := range item.(map[string]any) {
+			if strings.HasPrefix(path, "/open/workspace/") && method != "get" && method != "options" {
+				t.Errorf("%s %s: the default document's operation is still there", method, path)
+			}
+		}
+	}
 	scheme := body["components"].(map[string]any)["securitySchemes"].(map[string]any)[compile.OperationsAuthorizer].(map[string]any)
 	source := scheme["x-amazon-apigateway-authorizer"].(map[string]any)["identitySource"]
 	if want := "method.request.header.Authorization, context.identity.sourceIp, context.httpMethod, context.resourcePath"; source != want {

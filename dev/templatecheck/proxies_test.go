@@ -1,15 +1,23 @@
 package templatecheck_test
 
 import (
-	"slices"
-
-	"keygate/shared/store"
 	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"keygate/shared/apidoc"
+	"keygate/shared/apidoc/compile"
+	"keygate/shared/store"
 )
 
 // TestUpstreamProxies reads the upstream's HTTP_PROXY routes as the local
-// gateway serves them, for each value of the parameters that shape them.
+// gateway serves them, for each value of the parameters that shape them:
+// one per operation of the default document, behind the operations
+// authorizer, with the identity headers.
 func TestUpstreamProxies(t *testing.T) {
 	verdict := map[string]string{
 		"integration.request.path.workspaceId":            "method.request.path.workspaceId",
@@ -46,28 +54,78 @@ func TestUpstreamProxies(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tpl := loadTemplate(t, map[string]string{"UpstreamUrl": "https://tianji.example.com/base", "UpstreamForwardAuthorization": tt.forward})
-			if len(tpl.Proxies) != 2 {
-				t.Fatalf("got %d proxy routes, want 2", len(tpl.Proxies))
+			var got, want []string
+			for _, op := range apidoc.Default().Operations {
+				want = append(want, op.Method+" "+op.Path)
 			}
 			for _, p := range tpl.Proxies {
-				if p.Method != "ANY" || !p.Authorized || !p.APIKeyRequired || p.TimeoutMillis != 29000 {
-					t.Errorf("%s: got %+v, want ANY, authorized, API key required, 29000 ms", p.Path, p)
+				got = append(got, p.Method+" "+p.Path)
+				if !p.Authorized || p.AuthorizerName != compile.OperationsAuthorizer || !p.APIKeyRequired || p.TimeoutMillis != 29000 {
+					t.Errorf("%s %s: got %+v, want authorized by %s, API key required, 29000 ms", p.Method, p.Path, p, compile.OperationsAuthorizer)
 				}
-				want, uri := tt.wantBare, "https://tianji.example.com/base/open/workspace/{workspaceId}"
+				params, uri := tt.wantBare, "https://tianji.example.com/base/open/workspace/{workspaceId}"
 				if p.Path == "/open/workspace/{workspaceId}/{proxy+}" {
-					want, uri = tt.wantProxy, uri+"/{proxy}"
+					params, uri = tt.wantProxy, uri+"/{proxy}"
 				} else if p.Path != "/open/workspace/{workspaceId}" {
 					t.Errorf("unexpected proxy path %s", p.Path)
 				}
 				if p.URI != uri {
 					t.Errorf("%s uri: got %s, want %s", p.Path, p.URI, uri)
 				}
-				if !maps.Equal(p.RequestParameters, want) {
-					t.Errorf("%s mappings:\n got %v\nwant %v", p.Path, p.RequestParameters, want)
+				if !maps.Equal(p.RequestParameters, params) {
+					t.Errorf("%s mappings:\n got %v\nwant %v", p.Path, p.RequestParameters, params)
 				}
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("proxy routes %v, want the default document's %v", got, want)
 			}
 		})
 	}
+}
+
+// TestTemplateServesTheDefaultDocument: template.yaml's DefinitionBody
+// paths are exactly the composition of apidoc.Default — the workspace
+// routes are the default API document, served by the one mechanism that
+// serves a team's (regenerate them with keygate apidoc template when this
+// fails).
+func TestTemplateServesTheDefaultDocument(t *testing.T) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(readFile(t, filepath.Join(repoRoot(t), "template.yaml")), &root); err != nil {
+		t.Fatal(err)
+	}
+	paths := find(t, root.Content[0], "Resources", "KeygateApi", "Properties", "DefinitionBody", "paths")
+	encode := func(n *yaml.Node) string {
+		var b strings.Builder
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		if err := enc.Encode(n); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	if got, want := encode(paths), encode(compile.Paths(apidoc.Default())); got != want {
+		t.Errorf("template.yaml's paths differ from the default document's composition:\n got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// find is the value at keys in a mapping node.
+func find(tb testing.TB, n *yaml.Node, keys ...string) *yaml.Node {
+	tb.Helper()
+	for _, k := range keys {
+		var next *yaml.Node
+		for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			tb.Fatalf("template: no %s", k)
+		}
+		n = next
+	}
+	return n
 }
 
 // TestStreamFilterNamesTheTriggers: the delivery mapping's filter passes

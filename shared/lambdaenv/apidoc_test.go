@@ -10,7 +10,7 @@ import (
 )
 
 // TestAPIDocument: the compiled document beside the bootstrap is read at
-// start; without one there is none (keygate's scopes only); one that is
+// start; without one the default document (the workspace routes) is; one that is
 // there but unreadable stops the start; a document given (the local
 // stack's) wins.
 func TestAPIDocument(t *testing.T) {
@@ -28,6 +28,7 @@ func TestAPIDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	given := apidoc.Document{Title: "given"}
+	def := apidoc.Default().Title
 	tests := []struct {
 		name      string
 		deps      lambdaenv.Deps
@@ -35,8 +36,8 @@ func TestAPIDocument(t *testing.T) {
 		wantErr   bool
 	}{
 		{"in the package", lambdaenv.Deps{Env: lambdaenv.Map(map[string]string{"LAMBDA_TASK_ROOT": dir})}, "t", false},
-		{"none in the package", lambdaenv.Deps{Env: lambdaenv.Map(map[string]string{"LAMBDA_TASK_ROOT": t.TempDir()})}, "", false},
-		{"not on Lambda", lambdaenv.Deps{Env: lambdaenv.Map(nil)}, "", false},
+		{"none in the package", lambdaenv.Deps{Env: lambdaenv.Map(map[string]string{"LAMBDA_TASK_ROOT": t.TempDir()})}, def, false},
+		{"not on Lambda", lambdaenv.Deps{Env: lambdaenv.Map(nil)}, def, false},
 		{"unreadable", lambdaenv.Deps{Env: lambdaenv.Map(map[string]string{"LAMBDA_TASK_ROOT": bad})}, "", true},
 		{"given", lambdaenv.Deps{Env: lambdaenv.Map(map[string]string{"LAMBDA_TASK_ROOT": dir}), Document: &given}, "given", false},
 	}

@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -287,4 +288,25 @@ func FuzzCompile(f *testing.F) {
 			t.Errorf("encode an accepted document: %v", err)
 		}
 	})
+}
+
+// TestDefaultDocument: api/default.yaml, the document of the workspace
+// routes, compiles (keygate's /open reservation lifted for it) to exactly
+// apidoc.Default, which the functions serve without a document of the
+// team's.
+func TestDefaultDocument(t *testing.T) {
+	b, err := os.ReadFile("../../../api/default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := compile.Compile(b, compile.Options{Reserved: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := apidoc.Default(); !reflect.DeepEqual(got, want) {
+		t.Errorf("api/default.yaml compiles to\n%+v\nwant apidoc.Default\n%+v", got, want)
+	}
+	if _, err := compile.Compile(b, compile.Options{}); err == nil || !strings.Contains(err.Error(), "PUT /open/workspace/{workspaceId}: /open/... is keygate's own") {
+		t.Errorf("as a team's document: %v, want the /open routes refused", err)
+	}
 }

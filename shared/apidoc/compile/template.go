@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"keygate/shared/access"
 	"keygate/shared/apidoc"
 )
 
@@ -17,61 +18,28 @@ import (
 // (access.AllowOperation).
 const OperationsAuthorizer = "OperationsAuthorizer"
 
-// ComposeTemplate returns template (keygate's template.yaml) with d's
-// operations added to the API's DefinitionBody — each an HTTP_PROXY
-// integration to UpstreamUrl (same method, path and query) with the
-// identity headers of the template's upstream routes, behind
-// OperationsAuthorizer unless public — and OperationsAuthorizer added beside
-// the default authorizer: what `sam build` deploys and the local stack
-// serves. Comments and intrinsics of template are kept.
+// ComposeTemplate returns template (keygate's template.yaml) with the
+// API's DefinitionBody paths replaced by d's operations — each an
+// HTTP_PROXY integration to UpstreamUrl (same method, path and query) with
+// the identity headers, behind OperationsAuthorizer unless public: what
+// `sam build` deploys and the local stack serves. template.yaml itself is
+// the composition of apidoc.Default (a test holds them equal), so a team's
+// document replaces the default one. Comments and intrinsics of the rest of
+// template are kept.
 func ComposeTemplate(template []byte, d apidoc.Document) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(template, &doc); err != nil {
 		return nil, fmt.Errorf("template: %w", err)
 	}
 	root := doc.Content[0]
-	api := mapValue(mapValue(root, "Resources"), "KeygateApi")
-	props := mapValue(api, "Properties")
+	props := mapValue(mapValue(mapValue(root, "Resources"), "KeygateApi"), "Properties")
 	authorizers := mapValue(mapValue(props, "Auth"), "Authorizers")
-	def := mapValue(authorizers, "KeygateAuthorizer")
 	paths := mapValue(mapValue(props, "DefinitionBody"), "paths")
-	if def == nil || paths == nil {
-		return nil, fmt.Errorf("template: KeygateApi with its KeygateAuthorizer and an inline DefinitionBody is required")
+	if mapValue(authorizers, OperationsAuthorizer) == nil || paths == nil {
+		return nil, fmt.Errorf("template: KeygateApi with its %s and an inline DefinitionBody is required", OperationsAuthorizer)
 	}
-	identity, err := identityHeaders(paths)
-	if err != nil {
-		return nil, err
-	}
-	// OperationsAuthorizer: the default one, its identity also the method
-	// and the resource path.
-	ops := deepCopy(def)
-	ctx := mapValue(mapValue(ops, "Identity"), "Context")
-	if ctx == nil {
-		return nil, fmt.Errorf("template: KeygateAuthorizer.Identity.Context is required")
-	}
-	ctx.Content = append(ctx.Content, scalar("httpMethod"), scalar("resourcePath"))
-	ctx.Style = yaml.FlowStyle
-	authorizers.Content = append(authorizers.Content, scalar(OperationsAuthorizer), ops)
-
-	byPath := map[string][]apidoc.Operation{}
-	for _, op := range d.Operations {
-		byPath[op.Path] = append(byPath[op.Path], op)
-	}
-	keys := make([]string, 0, len(byPath))
-	for p := range byPath {
-		keys = append(keys, p)
-	}
-	sort.Strings(keys)
-	for _, p := range keys {
-		if mapValue(paths, p) != nil {
-			return nil, fmt.Errorf("%s: the template already serves this path", p)
-		}
-		item := &yaml.Node{Kind: yaml.MappingNode}
-		for _, op := range byPath[p] {
-			item.Content = append(item.Content, scalar(strings.ToLower(op.Method)), operationNode(op, identity))
-		}
-		paths.Content = append(paths.Content, scalar(p), item)
-	}
+	composed := Paths(d)
+	*paths = *composed
 	var out bytes.Buffer
 	enc := yaml.NewEncoder(&out)
 	enc.SetIndent(2)
@@ -81,32 +49,66 @@ func ComposeTemplate(template []byte, d apidoc.Document) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// identityHeaders are the header mappings of the template's upstream
-// routes (/open/workspace/{workspaceId}): every authorized operation
-// forwards the same.
-func identityHeaders(paths *yaml.Node) (*yaml.Node, error) {
-	item := mapValue(paths, "/open/workspace/{workspaceId}")
-	method := mapValue(item, "x-amazon-apigateway-any-method")
-	// Fn::If [UpstreamOn, <method>, !Ref AWS::NoValue]
-	cond := mapValue(method, "Fn::If")
-	if cond == nil || len(cond.Content) != 3 {
-		return nil, fmt.Errorf("template: /open/workspace/{workspaceId} is not the conditional upstream route it should be")
+// Paths is the DefinitionBody paths of d's operations, in path order.
+func Paths(d apidoc.Document) *yaml.Node {
+	byPath := map[string][]apidoc.Operation{}
+	for _, op := range d.Operations {
+		byPath[op.Path] = append(byPath[op.Path], op)
 	}
-	params := mapValue(mapValue(cond.Content[1], "x-amazon-apigateway-integration"), "requestParameters")
-	out := &yaml.Node{Kind: yaml.MappingNode}
-	for i := 0; i+1 < len(params.Content); i += 2 {
-		if strings.HasPrefix(params.Content[i].Value, "integration.request.header.") {
-			out.Content = append(out.Content, deepCopy(params.Content[i]), deepCopy(params.Content[i+1]))
+	keys := make([]string, 0, len(byPath))
+	for p := range byPath {
+		keys = append(keys, p)
+	}
+	sort.Strings(keys)
+	paths := &yaml.Node{Kind: yaml.MappingNode}
+	for _, p := range keys {
+		item := &yaml.Node{Kind: yaml.MappingNode}
+		for _, op := range byPath[p] {
+			item.Content = append(item.Content, scalar(strings.ToLower(op.Method)), operationNode(op))
 		}
+		paths.Content = append(paths.Content, scalar(p), item)
 	}
-	if len(out.Content) == 0 {
-		return nil, fmt.Errorf("template: the upstream route maps no identity header")
+	return paths
+}
+
+// IdentityHeaders are the headers every authorized operation's integration
+// sets from the authorizer's context (access's context keys), overwriting
+// any a client sent: the upstream trusts them (docs/extend.md).
+var IdentityHeaders = [][2]string{
+	{"X-Keygate-User-Id", "context.authorizer." + access.KeyUserID},
+	{"X-Keygate-Key-Id", "context.authorizer." + access.KeyKeyID},
+	{"X-Keygate-Scopes", "context.authorizer." + access.KeyScopes},
+	{"X-Keygate-Workspaces", "context.authorizer." + access.KeyWorkspaces},
+	{"X-Keygate-Assertion", "context.authorizer." + access.KeyAssertion},
+}
+
+// identityParams are the integration's header mappings: IdentityHeaders
+// (or, public, each overwritten with nothing) and Authorization, which
+// the upstream gets only when UpstreamForwardAuthorization is true.
+func identityParams(public bool) []*yaml.Node {
+	var out []*yaml.Node
+	for _, h := range IdentityHeaders {
+		value := h[1]
+		if public {
+			value = "''"
+		}
+		out = append(out, scalar("integration.request.header."+h[0]), scalar(value))
 	}
-	return out, nil
+	auth := scalar("'none'")
+	if !public {
+		// !If [ForwardAuthorization, !Ref AWS::NoValue, "'none'"]
+		auth = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!If", Style: yaml.FlowStyle, Content: []*yaml.Node{
+			scalar("ForwardAuthorization"), noValue(), scalar("'none'")}}
+	}
+	return append(out, scalar("integration.request.header.Authorization"), auth)
+}
+
+func noValue() *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Ref", Value: "AWS::NoValue"}
 }
 
 // operationNode is op's method: Fn::If [UpstreamOn, <the method>, AWS::NoValue].
-func operationNode(op apidoc.Operation, identity *yaml.Node) *yaml.Node {
+func operationNode(op apidoc.Operation) *yaml.Node {
 	var names []string
 	for _, seg := range strings.Split(op.Path, "/") {
 		if name, ok := strings.CutPrefix(seg, "{"); ok {
@@ -127,17 +129,10 @@ func operationNode(op apidoc.Operation, identity *yaml.Node) *yaml.Node {
 	security := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 	if op.Public {
 		security.Content = append(security.Content, mapping("NONE", emptySeq()), mapping("api_key_false", emptySeq()))
-		for i := 0; i+1 < len(identity.Content); i += 2 {
-			value := "''"
-			if strings.HasSuffix(identity.Content[i].Value, ".Authorization") {
-				value = "'none'"
-			}
-			requestParams.Content = append(requestParams.Content, scalar(identity.Content[i].Value), scalar(value))
-		}
 	} else {
 		security.Content = append(security.Content, mapping(OperationsAuthorizer, emptySeq()))
-		requestParams.Content = append(requestParams.Content, deepCopy(identity).Content...)
 	}
+	requestParams.Content = append(requestParams.Content, identityParams(op.Public)...)
 	// A greedy parameter ({proxy+}) is mapped, and substituted, as {proxy}.
 	uri := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Sub", Value: "${UpstreamUrl}" + strings.ReplaceAll(op.Path, "+}", "}")}
 	integration := mapping("type", scalar("http_proxy"), "httpMethod", scalar(op.Method), "uri", uri,
@@ -147,8 +142,7 @@ func operationNode(op apidoc.Operation, identity *yaml.Node) *yaml.Node {
 	if len(params.Content) > 0 {
 		method.Content = append([]*yaml.Node{scalar("parameters"), params}, method.Content...)
 	}
-	noValue := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!Ref", Value: "AWS::NoValue"}
-	cond := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{scalar("UpstreamOn"), method, noValue}}
+	cond := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{scalar("UpstreamOn"), method, noValue()}}
 	return mapping("Fn::If", cond)
 }
 
