@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -303,14 +304,25 @@ func durationMs(start time.Time) slog.Attr {
 }
 
 // safeParameters reports whether no path parameter of op holds what could
-// take the upstream's path elsewhere: a "/" (API Gateway decodes %2F into a
-// parameter; only a greedy {name+} spans segments), a "%", a "*" (the
-// policy's wildcard), or a "." or ".." segment. The upstream must refuse
-// such paths too: a cached answer is reused without this check
-// (docs/extend.md).
+// take the upstream's path elsewhere. A value is decoded once more (API
+// Gateway hands the authorizer decoded values; should one arrive encoded,
+// it is judged as the upstream will read it, and one that does not decode
+// is refused), then refused for a "/" (API Gateway decodes %2F into a
+// parameter; only a greedy {name+} spans segments), a "%" (an encoding
+// left after decoding), a "*" (the policy's wildcard), a "\" or a ";"
+// (path separators and parameters to some servers: "..;" is ".." to
+// Tomcat), or a "." or ".." segment. The upstream must refuse such paths
+// too: a cached answer is reused without this check (docs/extend.md).
 func safeParameters(op apidoc.Operation, params map[string]string) bool {
 	for name, v := range params {
-		if strings.ContainsAny(v, "%*") {
+		if strings.Contains(v, "%") {
+			decoded, err := url.PathUnescape(v)
+			if err != nil {
+				return false
+			}
+			v = decoded
+		}
+		if strings.ContainsAny(v, "%*\\;") {
 			return false
 		}
 		segments := []string{v}

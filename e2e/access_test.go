@@ -10,8 +10,11 @@ import (
 )
 
 // probe is a route that is not in the template: it lets the tests check the
-// authorizer's policy for methods keygate itself does not serve on
+// authorizer's answer for methods keygate itself does not serve on
 // workspaces (API Gateway evaluates the policy before any integration).
+// Its method and path are the default document's operations, so the
+// answer is the operation's (access.AllowOperation), as on the forwarded
+// routes.
 var probe = gateway.Route{Method: "ANY", Path: "/open/workspace/{workspaceId}/{proxy+}", FunctionID: "Probe", Authorized: true}
 
 func TestAccess(t *testing.T) {

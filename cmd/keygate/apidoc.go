@@ -119,5 +119,12 @@ func (c *cli) apidocTemplate(args []string) error {
 	if err != nil {
 		return usageErrorf("apidoc template: %v", err)
 	}
-	return os.WriteFile(*out, composed, 0o644)
+	if err := os.WriteFile(*out, composed, 0o644); err != nil {
+		return err
+	}
+	// Said at every build: a stack that forwarded the default document's
+	// workspace routes stops forwarding them once it has a document.
+	fmt.Fprintf(c.stderr, "%s: %d operations of %s in place of the default document's /open/workspace/{workspaceId}/... routes (docs/extend.md)\n",
+		*out, len(d.Operations), pos[0])
+	return nil
 }

@@ -24,7 +24,7 @@ type scopeListJSON struct {
 
 // keygateScopes are keygate's own scopes and what each opens.
 var keygateScopes = []scopeJSON{
-	{string(keys.ScopeRead), "GET your workspaces (and, behind an upstream, their GET routes)", "keygate"},
+	{string(keys.ScopeRead), "GET your workspaces (and, behind an upstream, their GET and HEAD routes)", "keygate"},
 	{string(keys.ScopeWrite), "every method of your workspaces, within your role", "keygate"},
 	{string(keys.ScopeAdmin), "manage API keys and read the audit log", "keygate"},
 	{string(keys.ScopeWebhook), "manage webhook endpoints", "keygate"},

@@ -166,6 +166,12 @@ func (c *compiler) operation(base, path, method string, item, op map[string]any,
 	if params == nil {
 		c.fail("%s: a path parameter must be a whole segment, as API Gateway routes them ({id}, not {id}.json)", where)
 	}
+	if o.Method == "OPTIONS" {
+		// SAM answers OPTIONS with the API's CORS preflight (no key, no
+		// usage plan): an operation there would not be what the document
+		// says.
+		c.fail("%s: OPTIONS is the API's CORS preflight, answered by API Gateway without a key; remove the operation", where)
+	}
 	for _, r := range c.opts.Reserved {
 		if o.Path == r || strings.HasPrefix(o.Path, r+"/") {
 			c.fail("%s: %s/... is keygate's own; serve the API under another path", where, r)

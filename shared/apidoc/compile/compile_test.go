@@ -310,3 +310,14 @@ func TestDefaultDocument(t *testing.T) {
 		t.Errorf("as a team's document: %v, want the /open routes refused", err)
 	}
 }
+
+// TestOptionsOperationRefused: OPTIONS is the API's CORS preflight, which
+// SAM answers without a key or a usage plan, so an OPTIONS operation is
+// refused at build, naming it.
+func TestOptionsOperationRefused(t *testing.T) {
+	doc := []byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    options: {responses: {'200': {description: ok}}}\n")
+	_, err := compile.Compile(doc, compile.Options{})
+	if err == nil || !strings.Contains(err.Error(), "OPTIONS /things: OPTIONS is the API's CORS preflight") {
+		t.Errorf("got %v, want the OPTIONS operation refused by name", err)
+	}
+}
