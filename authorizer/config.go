@@ -2,6 +2,7 @@ package authorizer
 
 import (
 	"keygate/shared/access"
+	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
 )
 
@@ -12,7 +13,8 @@ import (
 // the bound on an Allow's latency (Config.MaxAllowLatency). Wire, which the
 // Lambda main and the local gateway both call, uses it.
 func ConfigFrom(s lambdaenv.Authorizer) Config {
-	c := Config{KeyPrefix: s.KeyPrefix, UsageKeys: UsageKeys(s.UsageKeys), Upstream: upstreamFrom(s.Upstream, s.AuthorizerCacheTTL)}
+	c := Config{KeyPrefix: s.KeyPrefix, UsageKeys: UsageKeys(s.UsageKeys), Upstream: upstreamFrom(s.Upstream, s.AuthorizerCacheTTL),
+		CacheTTL: s.AuthorizerCacheTTL, TokenRules: keys.TokenRules{Limits: s.JWT.Limits}}
 	if s.AuthorizerCacheTTL > 0 {
 		c.MaxAllowLatency = access.MaxAllowLatency
 	}

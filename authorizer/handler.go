@@ -16,6 +16,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
+	"keygate/shared/oidc"
 	"keygate/shared/routes"
 )
 
@@ -65,6 +66,14 @@ type Config struct {
 	// resource path": a request routed to one gets that operation's policy
 	// (access.AllowOperation) instead of keygate's.
 	Operations map[string]apidoc.Operation
+	// Tokens, when set, verifies the OpenID provider's access tokens,
+	// which TokenRules then turn into a decision (tokens.go).
+	Tokens     *oidc.Verifier
+	TokenRules keys.TokenRules
+	// CacheTTL is the authorizer cache's TTL (AuthorizerCacheTtl): a
+	// token that expires within it is refused, so no cached answer
+	// outlives its token.
+	CacheTTL time.Duration
 }
 
 // OperationsOf indexes d's operations by "METHOD resource path", as the
@@ -165,7 +174,16 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if ctx.Err() != nil {
 		return h.fail(ctx, start, "", "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
 	}
-	d, err := h.verifier.Verify(ctx, token, keys.Facts{Now: h.cfg.Now(), SourceIP: req.RequestContext.Identity.SourceIP})
+	facts := keys.Facts{Now: h.cfg.Now(), SourceIP: req.RequestContext.Identity.SourceIP}
+	var d keys.Decision
+	if h.isToken(token) {
+		var refusal string
+		if d, refusal, err = h.verifyToken(ctx, token, facts); err == nil && refusal != "" {
+			return h.unauthorized(ctx, start, refusal)
+		}
+	} else {
+		d, err = h.verifier.Verify(ctx, token, facts)
+	}
 	switch {
 	case errors.Is(err, keys.ErrStoredData):
 		return h.fail(ctx, start, d.KeyID, d.UserID, reasonBadGrant, err)
@@ -185,7 +203,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	}
 	policy, state := access.LimitFields(d.Key, d.Limit)
 	g := access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships,
-		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state}
+		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state, Token: d.Token}
 	allow := access.Allow
 	if d.Key.SignInLink {
 		// A console link's key reaches its exchange and nothing else.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"keygate/shared/keys"
 	"keygate/shared/lambdaenv"
+	"keygate/shared/oidc"
 	"keygate/shared/store"
 )
 
@@ -29,7 +31,17 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API) (*Handler, error
 		return nil, err
 	}
 	cfg.Operations = OperationsOf(doc)
+	for _, sc := range doc.Scopes {
+		cfg.TokenRules.APIScopes = append(cfg.TokenRules.APIScopes, keys.Scope(sc.Name))
+	}
 	logger := d.LoggerFor(s.LogLevel)
+	if j := s.JWT; j.Issuer != "" {
+		cfg.Tokens, err = oidc.New(ctx, oidc.Config{Issuer: j.Issuer, Audience: j.Audience, JWKSURL: j.JWKSURL, UserClaim: j.UserClaim,
+			ScopePrefix: j.ScopePrefix, AllowLoopbackHTTP: j.AllowLoopbackHTTP}, nil, d.Now, logger)
+		if err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Upstream.Audience != "" {
 		now := time.Now
 		if d.Now != nil {

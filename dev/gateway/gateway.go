@@ -76,6 +76,9 @@ type Config struct {
 	MaxBodyBytes int64
 	Logger       *slog.Logger
 	Now          func() time.Time
+	// RateRules are the AWS WAF rate-based rules of a web ACL on the
+	// stage: evaluated before anything of API Gateway's.
+	RateRules []RateRule
 }
 
 // Gateway serves one REST API stage. It is an http.Handler.
@@ -86,6 +89,8 @@ type Gateway struct {
 	usage  *usagePlans
 	// upstream is the client of HTTP_PROXY integrations.
 	upstream *http.Client
+	// waf counts requests for RateRules.
+	waf []*rateCounter
 }
 
 // New validates cfg and returns a Gateway.
@@ -130,6 +135,9 @@ func New(cfg Config) (*Gateway, error) {
 		}
 	}
 	g := &Gateway{cfg: cfg, router: rt, upstream: newUpstreamClient(), caches: map[string]*authCache{}}
+	for _, r := range cfg.RateRules {
+		g.waf = append(g.waf, newRateCounter(r))
+	}
 	all := map[string]*AuthorizerConfig{"": cfg.Authorizer}
 	for name, az := range cfg.Authorizers {
 		all[name] = az

@@ -40,6 +40,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
 	}
 
+	// AWS WAF runs before API Gateway: a blocked request reaches nothing
+	// of the API (no log line of the stage either).
+	for _, c := range g.waf {
+		if !c.admit(r, q.sourceIP, q.start) {
+			c.block(w)
+			o.status, o.responseType = c.rule.Status, "WAF_"+c.rule.Name
+			return
+		}
+	}
 	raw := r.URL.EscapedPath()
 	escaped, staged := g.stripStage(raw)
 	if !g.cfg.StrictStage && escaped != raw {

@@ -40,6 +40,10 @@ func FromTemplate(t *samtemplate.Template) Config {
 		cfg.UsagePlans = append(cfg.UsagePlans, UsagePlan{Name: p.ID, RateLimit: p.RateLimit, BurstLimit: p.BurstLimit,
 			QuotaLimit: p.QuotaLimit, QuotaPeriod: p.QuotaPeriod, KeyValues: p.KeyValues})
 	}
+	for _, r := range t.RateRules {
+		cfg.RateRules = append(cfg.RateRules, RateRule{Name: r.Name, Limit: r.Limit, Window: time.Duration(r.Window) * time.Second,
+			WithoutHeader: r.WithoutHeader, Status: r.Status, Body: r.Body, ContentType: r.ContentType, Headers: r.Headers})
+	}
 	for typ, gr := range t.GatewayResponses {
 		cfg.Responses[typ] = Response{StatusCode: gr.StatusCode, Headers: gr.Headers, Body: gr.Body}
 	}

@@ -42,6 +42,8 @@ type Template struct {
 	// Authorizers are the API's other authorizers (Auth.Authorizers but
 	// the default), by name: what a DefinitionBody method's security names.
 	Authorizers map[string]Authorizer
+	// RateRules are the AWS WAF rate-based rules on the API's stage.
+	RateRules []RateRule
 }
 
 // UsagePlan is an API Gateway usage plan: its throttle and quota (nil when
@@ -232,6 +234,9 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 		return nil, err
 	}
 	if t.UsagePlans, err = usagePlans(r); err != nil {
+		return nil, err
+	}
+	if t.RateRules, err = rateRules(r); err != nil {
 		return nil, err
 	}
 	if t.Table, err = table(r); err != nil {

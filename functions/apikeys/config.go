@@ -33,12 +33,15 @@ type Config struct {
 	// APIScopes are the team's API document's scopes, which keys may hold
 	// beside keygate's, with their descriptions.
 	APIScopes []apidoc.Scope
+	// TokenLimits are the limits access tokens share per user, which bound
+	// the keys a token makes.
+	TokenLimits keys.TokenLimits
 }
 
 // ConfigFrom is the function's configuration from its settings, read once
 // at start by lambdaenv (Env.APIKeys); Wire adds the logger and the clock.
 func ConfigFrom(s lambdaenv.APIKeys) Config {
-	c := Config{AllowOrigin: s.AllowOrigin, KeyPrefix: s.KeyPrefix, CursorKey: s.CursorKey, AuditRetention: s.AuditRetention, Limits: s.Limits}
+	c := Config{AllowOrigin: s.AllowOrigin, KeyPrefix: s.KeyPrefix, CursorKey: s.CursorKey, AuditRetention: s.AuditRetention, Limits: s.Limits, TokenLimits: s.TokenLimits}
 	// With the cache off there is nothing a second flush could catch.
 	if s.AuthorizerCacheTTL > 0 {
 		c.ReflushAfter = access.ReflushDelay

@@ -36,7 +36,7 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		logger = slog.Default()
 	}
 	svc, err := keys.NewService(st, keys.Config{KeyPrefix: cfg.KeyPrefix, Now: cfg.Now, CursorKey: cfg.CursorKey,
-		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention, Limits: cfg.Limits, APIScopes: scopeNames(cfg.APIScopes)})
+		ReflushAfter: cfg.ReflushAfter, Logger: logger, AuditRetention: cfg.AuditRetention, Limits: cfg.Limits, APIScopes: scopeNames(cfg.APIScopes), TokenLimits: cfg.TokenLimits})
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ type Caller struct {
 // Keys is the caller as the use cases of shared/keys and shared/webhooks
 // take it.
 func (c Caller) Keys() keys.Caller {
-	return keys.Caller{UserID: c.UserID, KeyID: c.KeyID, Scopes: c.Scopes,
+	return keys.Caller{UserID: c.UserID, KeyID: c.KeyID, Scopes: c.Scopes, Token: c.Token,
 		SourceIP: c.SourceIP, UserAgent: c.UserAgent, RequestID: c.RequestID}
 }
 

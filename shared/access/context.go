@@ -17,6 +17,12 @@ const (
 	// KeyAssertion holds the signed identity assertion (a JWT) when the
 	// stack has an upstream: API Gateway forwards it as X-Keygate-Assertion.
 	KeyAssertion = "assertion"
+	// KeyCredential is "token" when the caller presented an access token
+	// of the OpenID provider (its keyId is then the user's
+	// keys.TokenUseID); absent for an API key.
+	KeyCredential = "credential"
+	// CredentialToken is KeyCredential's value for an access token.
+	CredentialToken = "token"
 	// KeyReason holds the reason of a Deny.
 	KeyReason = "reason"
 	// KeyRateLimitPolicy and KeyRateLimit describe a limited key's limits

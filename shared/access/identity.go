@@ -35,6 +35,10 @@ type Identity struct {
 	// RateLimitPolicy and RateLimit are the key's limits as the
 	// authorizer saw them ("" for a key without limits).
 	RateLimitPolicy, RateLimit string
+	// Token is set when the caller presented an access token of the
+	// OpenID provider rather than a key: KeyID is then the user's
+	// keys.TokenUseID, which no key route reaches.
+	Token bool
 }
 
 // HasScope reports whether the key carries scope s.
@@ -107,6 +111,12 @@ func IdentityFromAuthorizer(m map[string]interface{}) (Identity, error) {
 		} else {
 			id.RateLimit = v
 		}
+	}
+	if c, ok := m[KeyCredential]; ok {
+		if s, isStr := c.(string); !isStr || s != CredentialToken {
+			return Identity{}, fmt.Errorf("%w: %s must be %q", ErrContext, KeyCredential, CredentialToken)
+		}
+		id.Token = true
 	}
 	overflow, hasOverflow := m[KeyWorkspacesOverflow]
 	list, hasList := m[KeyWorkspaces]

@@ -82,6 +82,9 @@ type Grant struct {
 	// Asserter, when set, signs the identity assertion put in the context
 	// under KeyAssertion, with the workspaces the context lists.
 	Asserter Asserter
+	// Token is set when the caller presented an access token
+	// (KeyCredential).
+	Token bool
 }
 
 // Asserter signs an identity assertion for the workspaces an Allow's
@@ -137,6 +140,9 @@ func Allow(base string, g Grant) (Result, error) {
 	user.entry(KeyUserID, len(g.UserID))
 	user.entry(KeyKeyID, len(g.KeyID))
 	user.entry(KeyScopes, len(scopes))
+	if g.Token {
+		user.entry(KeyCredential, len(CredentialToken))
+	}
 	if g.RateLimitPolicy != "" {
 		user.entry(KeyRateLimitPolicy, len(g.RateLimitPolicy))
 		user.entry(KeyRateLimit, len(g.RateLimit))
@@ -198,6 +204,9 @@ func Allow(base string, g Grant) (Result, error) {
 	ctx[KeyUserID] = g.UserID
 	ctx[KeyKeyID] = g.KeyID
 	ctx[KeyScopes] = scopes
+	if g.Token {
+		ctx[KeyCredential] = CredentialToken
+	}
 	if g.RateLimitPolicy != "" {
 		ctx[KeyRateLimitPolicy], ctx[KeyRateLimit] = g.RateLimitPolicy, g.RateLimit
 	}

@@ -18,6 +18,9 @@ type Caller struct {
 	Scopes []Scope
 	// Operator names the operator (CLI); "" for a key.
 	Operator string
+	// Token is set when the caller is an access token of the OpenID
+	// provider: KeyID is then the user's TokenUseID.
+	Token bool
 	// SourceIP, UserAgent and RequestID describe the request, for the
 	// audit log.
 	SourceIP, UserAgent, RequestID string
@@ -53,6 +56,9 @@ func (s *Service) manager(ctx context.Context, c Caller) (Key, error) {
 	}
 	if !holds(c.Scopes, []Scope{ScopeAdmin}) {
 		return Key{}, forbidden(ReasonAdminScopeRequired)
+	}
+	if c.Token {
+		return s.tokenBound(c), nil
 	}
 	k, err := s.store.GetKey(ctx, c.UserID, c.KeyID)
 	switch {
@@ -110,4 +116,15 @@ func refuseBeyond(manager, k Key) error {
 		return forbidden(reason)
 	}
 	return nil
+}
+
+// tokenBound is the key that bounds an access token's caller: the token's
+// scopes (among those that exist now), no allowlist, no expiry — the token
+// acts for its user, whose standing outlives one token — and the token
+// limits, which keys it makes draw on as on a limited parent key's (their
+// uses are taken from the user's token budget too, so no number of keys
+// made by tokens multiplies it).
+func (s *Service) tokenBound(c Caller) Key {
+	return Key{ID: TokenUseID(c.UserID), UserID: c.UserID, Scopes: common(c.Scopes, s.everyScope()),
+		RateLimit: s.cfg.TokenLimits.RateLimit, Quota: s.cfg.TokenLimits.Quota}
 }

@@ -41,6 +41,9 @@ type Config struct {
 	// may hold keygate's own scopes and these, no other. One that is
 	// keygate's own (a document may require write) is keygate's.
 	APIScopes []Scope
+	// TokenLimits are the limits access tokens share per user: they bound
+	// what a token may give the keys it makes.
+	TokenLimits TokenLimits
 }
 
 // DefaultAuditRetention is the template's AuditRetentionDays default.

@@ -74,4 +74,8 @@ type VerifyStore interface {
 	// the key's own count given back.
 	DrawLineage(ctx context.Context, v Verification, now time.Time) (Verification, error)
 	Principal(ctx context.Context, userID string) (Principal, error)
+	// VerifyTokenUse counts one access-token use of userID against lim on
+	// the user's token-use item (TokenUseID), creating it with lim when
+	// it does not exist and rewriting it when its limits are not lim.
+	VerifyTokenUse(ctx context.Context, userID string, lim TokenLimits, now time.Time) (Verification, error)
 }

@@ -55,6 +55,10 @@ type Decision struct {
 	Key       Key
 	Principal Principal
 	Limit     LimitState
+	// Token is set for an access token of the OpenID provider
+	// (VerifyToken), whose expiry is TokenExpiry.
+	Token       bool
+	TokenExpiry time.Time
 }
 
 // Limited tells whether an Allowed request is within its key's limits.
@@ -117,6 +121,8 @@ type verification struct {
 	result VerifyResult
 	limits Verification
 	d      Decision
+	// tokenLimits are the token limits of a token's verification.
+	tokenLimits TokenLimits
 }
 
 func (v *verification) refuse(o Outcome, r Reason) {

@@ -235,6 +235,9 @@ type APIKeys struct {
 	// Limits are MAX_RATE_LIMIT, MAX_BURST, MAX_QUOTA, DEFAULT_RATE_LIMIT
 	// and DEFAULT_QUOTA over keys.DefaultLimits.
 	Limits keys.Limits
+	// TokenLimits are TOKEN_RATE_LIMIT and TOKEN_QUOTA: what a token may
+	// give the keys it makes.
+	TokenLimits keys.TokenLimits
 }
 
 // Webhooks is WebhooksFunction's environment.
@@ -278,6 +281,8 @@ type Authorizer struct {
 	AuthorizerCacheTTL time.Duration
 	UsageKeys          UsageKeys
 	Upstream           Upstream
+	// JWT is the OpenID provider whose access tokens are accepted.
+	JWT JWT
 }
 
 // UsageKeys are USAGE_KEY_OPEN, USAGE_KEY_THROTTLED and
@@ -337,7 +342,7 @@ func (e Env) TableFunction() (TableFunction, error) {
 func (e Env) APIKeys() (APIKeys, error) {
 	r := e.reader()
 	s := APIKeys{TableFunction: r.tableFunction(), KeyPrefix: r.keyPrefix(), AuthorizerCacheTTL: r.cacheTTL(),
-		AuditRetention: r.auditRetention(), Limits: r.limits()}
+		AuditRetention: r.auditRetention(), Limits: r.limits(), TokenLimits: r.tokenLimits()}
 	if key := e.value(varCursorKey); len(key) < keys.MinCursorKeyLen {
 		r.fail(fmt.Errorf("%s is required: at least %d characters of random (template.yaml generates it)", varCursorKey, keys.MinCursorKeyLen))
 	} else {
@@ -376,7 +381,7 @@ func (e Env) WebhookWorker() (WebhookWorker, error) {
 func (e Env) Authorizer() (Authorizer, error) {
 	r := e.reader()
 	s := Authorizer{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(), KeyPrefix: r.keyPrefix(),
-		AuthorizerCacheTTL: r.cacheTTL(), Upstream: r.upstream(),
+		AuthorizerCacheTTL: r.cacheTTL(), Upstream: r.upstream(), JWT: r.jwt(),
 		UsageKeys: UsageKeys{Open: e.value(varUsageKeyOpen), Throttled: e.value(varUsageKeyThrottled), Exhausted: e.value(varUsageKeyExhausted)}}
 	if u := s.UsageKeys; (u.Open == "") != (u.Throttled == "") || (u.Open == "") != (u.Exhausted == "") {
 		r.fail(fmt.Errorf("%s, %s and %s go together", varUsageKeyOpen, varUsageKeyThrottled, varUsageKeyExhausted))

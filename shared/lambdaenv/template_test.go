@@ -28,7 +28,7 @@ var readerOf = map[string]string{
 // localOnly are variables no template sets: Lambda's own, and the local
 // stack's.
 var localOnly = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-	"SIGNING_KEY_FILE", "WEBHOOK_ALLOW_LOOPBACK", "SQS_ENDPOINT"}
+	"SIGNING_KEY_FILE", "WEBHOOK_ALLOW_LOOPBACK", "SQS_ENDPOINT", "JWT_ALLOW_LOOPBACK_HTTP"}
 
 // namesRead runs reader on an environment that turns every option on
 // (an upstream included) and returns the variables it asked for.

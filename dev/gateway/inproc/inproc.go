@@ -203,6 +203,8 @@ func Env(t *samtemplate.Template, id, table, endpoint, region string) (map[strin
 	// Webhooks may use http:// on loopback, and deliveries reach it, in
 	// the local stack only (the template never sets this).
 	env["WEBHOOK_ALLOW_LOOPBACK"] = "true"
+	// And the OpenID provider may be a loopback stand-in on http.
+	env["JWT_ALLOW_LOOPBACK_HTTP"] = "true"
 	for k, v := range env {
 		if strings.HasPrefix(v, "{{resolve:secretsmanager:") {
 			env[k] = localSecret

@@ -1,0 +1,238 @@
+package oidc
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// maxDocument bounds a discovery document or a JWKS read from the provider.
+const maxDocument = 1 << 20
+
+// fetchTimeout bounds one read of the provider's documents.
+const fetchTimeout = 5 * time.Second
+
+// verificationKey is one usable key of the JWKS: an asymmetric public key
+// and the algorithms it verifies.
+type verificationKey struct {
+	kid  string
+	key  any
+	algs []jose.SignatureAlgorithm
+}
+
+// keySet is the JWKS as last read, and when.
+type keySet struct {
+	keys    []verificationKey
+	fetched time.Time // zero: never read successfully
+	tried   time.Time // the last read, successful or not
+}
+
+// keys holds the key set and reads it again when it must.
+type keys struct {
+	cfg    Config
+	client *http.Client
+	now    func() time.Time
+
+	mu         sync.Mutex // serialises reads of the provider
+	set        keySet
+	refreshing bool
+}
+
+// lookup returns the keys that may verify a token with kid and alg. When
+// none is held and the last read is at least MinRefetch old, it reads the
+// JWKS again first (the caller waits: a key rotation, or a made-up kid,
+// which MinRefetch bounds).
+func (k *keys) lookup(ctx context.Context, kid string, alg jose.SignatureAlgorithm) ([]verificationKey, error) {
+	k.mu.Lock()
+	set := k.set
+	k.mu.Unlock()
+	if found := match(set.keys, kid, alg); len(found) > 0 {
+		if !set.fetched.IsZero() && k.now().Sub(set.fetched) >= MaxAge {
+			k.refreshInBackground()
+		}
+		return found, nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	// Another request may have read it meanwhile.
+	if found := match(k.set.keys, kid, alg); len(found) > 0 {
+		return found, nil
+	}
+	if !k.set.tried.IsZero() && k.now().Sub(k.set.tried) < MinRefetch {
+		return nil, nil
+	}
+	if err := k.readLocked(ctx); err != nil {
+		return nil, err
+	}
+	return match(k.set.keys, kid, alg), nil
+}
+
+// refreshInBackground re-reads an aged JWKS without a request waiting.
+func (k *keys) refreshInBackground() {
+	k.mu.Lock()
+	if k.refreshing {
+		k.mu.Unlock()
+		return
+	}
+	k.refreshing = true
+	k.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
+		defer cancel()
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		_ = k.readLocked(ctx) // a failure keeps the old set; the next aged lookup tries again
+		k.refreshing = false
+	}()
+}
+
+// readLocked reads the JWKS (and, without JWKSURL, the discovery document
+// naming it). A failure keeps the keys held.
+func (k *keys) readLocked(ctx context.Context) error {
+	k.set.tried = k.now()
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	jwksURL := k.cfg.JWKSURL
+	if jwksURL == "" {
+		var disc struct {
+			Issuer  string `json:"issuer"`
+			JWKSURI string `json:"jwks_uri"`
+		}
+		if err := k.getJSON(ctx, strings.TrimSuffix(k.cfg.Issuer, "/")+"/.well-known/openid-configuration", &disc); err != nil {
+			return err
+		}
+		// OpenID Connect Discovery 1.0, section 4.3: the issuer in the
+		// document must be the one it was read for.
+		if disc.Issuer != k.cfg.Issuer {
+			return fmt.Errorf("oidc: the discovery document's issuer %q is not JwtIssuer %q", disc.Issuer, k.cfg.Issuer)
+		}
+		if err := k.cfg.checkURL("jwks_uri", disc.JWKSURI); err != nil {
+			return err
+		}
+		jwksURL = disc.JWKSURI
+	}
+	var set jose.JSONWebKeySet
+	if err := k.getJSON(ctx, jwksURL, &set); err != nil {
+		return err
+	}
+	k.set.keys, k.set.fetched = usable(set), k.now()
+	return nil
+}
+
+// getJSON reads one JSON document of the provider.
+func (k *keys) getJSON(ctx context.Context, url string, into any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("oidc: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := k.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("oidc: read %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("oidc: read %s: status %d", url, resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
+	if err != nil {
+		return fmt.Errorf("oidc: read %s: %w", url, err)
+	}
+	if len(body) > maxDocument {
+		return fmt.Errorf("oidc: read %s: larger than %d bytes", url, maxDocument)
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return fmt.Errorf("oidc: read %s: %w", url, err)
+	}
+	return nil
+}
+
+// usable keeps the JWKS's asymmetric signature keys, each with the
+// algorithms it may verify: its alg when it names one (an asymmetric one),
+// else those of its key type. Symmetric keys ("oct") and encryption keys
+// are dropped: an HMAC token can never verify.
+func usable(set jose.JSONWebKeySet) []verificationKey {
+	var out []verificationKey
+	for _, jwk := range set.Keys {
+		if jwk.Use != "" && jwk.Use != "sig" || !jwk.Valid() || !jwk.IsPublic() {
+			continue
+		}
+		algs := algorithmsOf(jwk.Key)
+		if jwk.Algorithm != "" {
+			named := jose.SignatureAlgorithm(jwk.Algorithm)
+			if !contains(algs, named) {
+				continue
+			}
+			algs = []jose.SignatureAlgorithm{named}
+		}
+		if len(algs) > 0 {
+			out = append(out, verificationKey{kid: jwk.KeyID, key: jwk.Key, algs: algs})
+		}
+	}
+	return out
+}
+
+// algorithmsOf are the asymmetric algorithms a public key verifies.
+func algorithmsOf(key any) []jose.SignatureAlgorithm {
+	switch k := key.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return nil
+		}
+		return []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512}
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return []jose.SignatureAlgorithm{jose.ES256}
+		case elliptic.P384():
+			return []jose.SignatureAlgorithm{jose.ES384}
+		case elliptic.P521():
+			return []jose.SignatureAlgorithm{jose.ES512}
+		}
+	case ed25519.PublicKey:
+		return []jose.SignatureAlgorithm{jose.EdDSA}
+	}
+	return nil
+}
+
+// asymmetric are the algorithms a token may name at all.
+var asymmetric = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
+	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA}
+
+// match returns the keys with kid (any, when kid is "" and the set holds
+// one key) that verify alg.
+func match(ks []verificationKey, kid string, alg jose.SignatureAlgorithm) []verificationKey {
+	var out []verificationKey
+	for _, k := range ks {
+		if (k.kid == kid || kid == "" && len(ks) == 1) && contains(k.algs, alg) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func contains(algs []jose.SignatureAlgorithm, a jose.SignatureAlgorithm) bool {
+	for _, x := range algs {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// errNoKeys is the start's error when the provider could not be read: the
+// authorizer starts anyway (keys keep working) and reads it again on the
+// first token.
+var errNoKeys = errors.New("oidc: the provider's keys could not be read at start")
