@@ -34,8 +34,8 @@ tools: ## install what tests and run need: Go modules, DynamoDB Local (checks Ja
 	@$(GO) run ./dev/sqslocal/install >/dev/null
 
 .PHONY: run
-run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000 (UPSTREAM=http://127.0.0.1:8080 puts your API behind it; OPENAPI=api.yaml its scopes)
-	@$(GO) run ./dev/localapi $(if $(UPSTREAM),-param UpstreamUrl=$(UPSTREAM)) $(if $(OPENAPI),-openapi $(OPENAPI))
+run: tools ## run keygate locally: DynamoDB Local + local API Gateway on 127.0.0.1:3000 (UPSTREAM=http://127.0.0.1:8080 puts your API behind it; OPENAPI=api.yaml its scopes; PARAMS='Name=Value ...' template parameter overrides, as sam deploy --parameter-overrides)
+	@$(GO) run ./dev/localapi $(if $(UPSTREAM),-param UpstreamUrl=$(UPSTREAM)) $(if $(OPENAPI),-openapi $(OPENAPI)) $(foreach p,$(PARAMS),-param '$(p)')
 
 .PHONY: test
 test: tools fmt-check vet ## run every check and test
