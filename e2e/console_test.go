@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"keygate/dev/testkit/oidcprovider"
 	"keygate/shared/keys"
 )
 
@@ -87,5 +88,31 @@ func TestConsoleInChromium(t *testing.T) {
 	png, err := os.ReadFile(screenshot)
 	if err != nil || len(png) < 1000 || string(png[1:4]) != "PNG" {
 		t.Errorf("screenshot %s: %d bytes (%v), want a PNG", screenshot, len(png), err)
+	}
+}
+
+// TestConsoleProviderSignInInChromium drives the API Keys page's sign-in
+// with the OpenID provider in real Chromium (console/provider.test.mjs):
+// authorization code with PKCE against the stand-in provider, no client
+// secret, the access token in the tab's sessionStorage only, the list read
+// with it, and a forged return refused.
+func TestConsoleProviderSignInInChromium(t *testing.T) {
+	nodeModules(t)
+	browser := chromiumPath(t)
+	p := oidcprovider.New(t, "keygate-api")
+	p.SetSignIn(oidcprovider.SignIn{ClientID: "console", Subject: "alice", Scope: "openid read write admin webhook"})
+	s := newStack(t)
+	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
+	s.key(t, "alice")
+	srv := s.gateway(t, map[string]string{"JwtIssuer": p.URL, "JwtAudience": "keygate-api", "JwtConsoleClientId": "console"})
+	cmd := exec.CommandContext(t.Context(), "node", filepath.Join("console", "provider.test.mjs"))
+	cmd.Env = append(os.Environ(), "KEYGATE_URL="+srv.url, "PROVIDER_URL="+p.URL, "CHROMIUM="+browser)
+	out, err := cmd.CombinedOutput()
+	t.Logf("provider.test.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("the browser test failed: %v", err)
+	}
+	if !strings.Contains(string(out), "ok   no script error on the page") {
+		t.Fatalf("the browser test did not run every step")
 	}
 }

@@ -77,7 +77,7 @@ func TestAuthorizerIsDefault(t *testing.T) {
 			public = append(public, r.Pattern())
 		}
 	}
-	if want := []string{"GET /open/global/config", "GET /open/_document", "GET /open/console", "GET /open/console/app.js", "GET /open/console/app.css", "GET /open/.well-known/jwks.json"}; !slices.Equal(public, want) {
+	if want := []string{"GET /open/global/config", "GET /open/_document", "GET /open/console", "GET /open/console/app.js", "GET /open/console/app.css", "GET /open/console/signin.json", "GET /open/.well-known/jwks.json"}; !slices.Equal(public, want) {
 		t.Errorf("public routes: got %v, want %v", public, want)
 	}
 	for _, r := range tpl.Routes {

@@ -16,4 +16,7 @@ type Config struct {
 	AllowOrigin string
 	// Logger receives request logs; nil means slog.Default().
 	Logger *slog.Logger
+	// ConsoleSignIn is the API Keys page's sign-in with the OpenID
+	// provider (ClientID "": console links only).
+	ConsoleSignIn lambdaenv.ConsoleSignIn
 }

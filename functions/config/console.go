@@ -14,12 +14,18 @@ import (
 var consoleFiles embed.FS
 
 // consoleCSP allows the page's own script, style and API calls and nothing
-// else: no inline script or style, no other origin, no framing.
-const consoleCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// else: no inline script or style, no other origin (but the provider's
+// token endpoint, with a sign-in provider), no framing.
+func consoleCSP(connect string) string {
+	if connect != "" {
+		connect = " " + connect
+	}
+	return "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'" + connect + "; img-src 'self' data:; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}
 
 // serveConsole answers one of the page's files, read once at start.
-func serveConsole(name, contentType string) httpapi.HandlerFunc {
+func serveConsole(name, contentType string, signIn *consoleSignIn) httpapi.HandlerFunc {
 	body, err := consoleFiles.ReadFile("console/" + name)
 	if err != nil {
 		panic("config: embedded console file " + name + ": " + err.Error()) // embedded at build time
@@ -27,7 +33,7 @@ func serveConsole(name, contentType string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) error {
 		h := w.Header()
 		h.Set("Content-Type", contentType)
-		h.Set("Content-Security-Policy", consoleCSP)
+		h.Set("Content-Security-Policy", consoleCSP(signIn.connectSources()))
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		w.WriteHeader(http.StatusOK)

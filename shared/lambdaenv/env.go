@@ -306,6 +306,9 @@ type ConfigFunction struct {
 	LogLevel    slog.Level // LOG_LEVEL
 	AllowOrigin string     // CORS_ALLOW_ORIGIN
 	Global      GlobalConfig
+	// ConsoleSignIn is the API Keys page's sign-in with the OpenID
+	// provider (ClientID "" when off).
+	ConsoleSignIn ConsoleSignIn
 }
 
 // GlobalConfig is Tianji's public settings, GET /open/global/config.
@@ -414,7 +417,7 @@ func (e Env) ConfigFunction() (ConfigFunction, error) {
 	if g.ServerTimezone == "" {
 		g.ServerTimezone = DefaultServerTimezone
 	}
-	s := ConfigFunction{LogLevel: r.logLevel(), AllowOrigin: r.allowOrigin(), Global: g}
+	s := ConfigFunction{LogLevel: r.logLevel(), AllowOrigin: r.allowOrigin(), Global: g, ConsoleSignIn: r.consoleSignIn()}
 	return s, r.err()
 }
 

@@ -27,6 +27,9 @@ const (
 	// TOKEN_RATE_LIMIT is each user's rate over all their tokens, as
 	// "<count>/<window>" (burst: the count); empty: none.
 	varTokenRateLimit = "TOKEN_RATE_LIMIT"
+	// JWT_CONSOLE_CLIENT_ID is the provider's public client of the API
+	// Keys page; empty: the page signs in with console links only.
+	varJWTConsoleClientID = "JWT_CONSOLE_CLIENT_ID"
 	// TOKEN_QUOTA is each user's quota over all their tokens, as
 	// "<count>/day" or "<count>/month"; empty: none.
 	varTokenQuota = "TOKEN_QUOTA"
@@ -76,4 +79,25 @@ func (r *reader) tokenLimits() keys.TokenLimits {
 		}
 	}
 	return l
+}
+
+// ConsoleSignIn is the API Keys page's sign-in with the OpenID provider:
+// authorization code with PKCE, a public client (no secret).
+type ConsoleSignIn struct {
+	Issuer, ClientID, ScopePrefix string
+	AllowLoopbackHTTP             bool
+}
+
+// consoleSignIn reads JWT_ISSUER, JWT_CONSOLE_CLIENT_ID, JWT_SCOPE_PREFIX
+// and JWT_ALLOW_LOOPBACK_HTTP.
+func (r *reader) consoleSignIn() ConsoleSignIn {
+	c := ConsoleSignIn{Issuer: r.e.value(varJWTIssuer), ClientID: r.e.value(varJWTConsoleClientID),
+		ScopePrefix: r.e.value(varJWTScopePrefix), AllowLoopbackHTTP: r.boolean(varJWTAllowLoopbackHTTP)}
+	if c.ClientID != "" && c.Issuer == "" {
+		r.fail(fmt.Errorf("%s needs %s", varJWTConsoleClientID, varJWTIssuer))
+	}
+	if c.Issuer == "" || c.ClientID == "" {
+		return ConsoleSignIn{}
+	}
+	return c
 }

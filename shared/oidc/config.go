@@ -2,10 +2,9 @@ package oidc
 
 import (
 	"fmt"
-	"net"
-	"net/url"
-	"strings"
 	"time"
+
+	"keygate/shared/oidc/discovery"
 )
 
 // Config is the provider a Verifier trusts.
@@ -13,8 +12,9 @@ type Config struct {
 	// Issuer is the provider's issuer identifier, compared with iss
 	// exactly (JwtIssuer).
 	Issuer string
-	// Audience must be among the token's aud, or, for a token without aud
-	// (Amazon Cognito's access tokens), equal its client_id (JwtAudience).
+	// Audience is the audiences tokens may carry, comma-separated: one
+	// must be among the token's aud, or, for a token without aud (Amazon
+	// Cognito's access tokens), equal its client_id (JwtAudience).
 	Audience string
 	// JWKSURL is the provider's key set; "" reads jwks_uri from
 	// <Issuer>/.well-known/openid-configuration (JwtJwksUrl).
@@ -71,25 +71,5 @@ func (c Config) withDefaults() (Config, error) {
 // checkURL admits https URLs, and http ones on a loopback host when
 // AllowLoopbackHTTP is set.
 func (c Config) checkURL(name, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("oidc: %s %q: want an https URL without credentials, query or fragment", name, raw)
-	}
-	switch {
-	case u.Scheme == "https":
-		return nil
-	case u.Scheme == "http" && c.AllowLoopbackHTTP && isLoopback(u.Hostname()):
-		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-		return fmt.Errorf("oidc: %s %q: http is allowed only for a loopback provider of the local stack", name, raw)
-	}
-	return fmt.Errorf("oidc: %s %q: want https", name, raw)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return discovery.CheckURL(name, raw, c.AllowLoopbackHTTP)
 }

@@ -6,23 +6,19 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"keygate/shared/oidc/discovery"
 )
 
-// maxDocument bounds a discovery document or a JWKS read from the provider.
-const maxDocument = 1 << 20
-
-// fetchTimeout bounds one read of the provider's documents.
-const fetchTimeout = 5 * time.Second
+// fetchTimeout bounds one background read of the provider's documents.
+const fetchTimeout = discovery.Timeout
 
 // verificationKey is one usable key of the JWKS: an asymmetric public key
 // and the algorithms it verifies.
@@ -106,56 +102,20 @@ func (k *keys) readLocked(ctx context.Context) error {
 	defer cancel()
 	jwksURL := k.cfg.JWKSURL
 	if jwksURL == "" {
-		var disc struct {
-			Issuer  string `json:"issuer"`
-			JWKSURI string `json:"jwks_uri"`
-		}
-		if err := k.getJSON(ctx, strings.TrimSuffix(k.cfg.Issuer, "/")+"/.well-known/openid-configuration", &disc); err != nil {
+		d, err := discovery.Fetch(ctx, k.client, k.cfg.Issuer, k.cfg.AllowLoopbackHTTP)
+		if err != nil {
 			return err
 		}
-		// OpenID Connect Discovery 1.0, section 4.3: the issuer in the
-		// document must be the one it was read for.
-		if disc.Issuer != k.cfg.Issuer {
-			return fmt.Errorf("oidc: the discovery document's issuer %q is not JwtIssuer %q", disc.Issuer, k.cfg.Issuer)
+		if d.JWKSURI == "" {
+			return fmt.Errorf("oidc: the discovery document of %s names no jwks_uri", k.cfg.Issuer)
 		}
-		if err := k.cfg.checkURL("jwks_uri", disc.JWKSURI); err != nil {
-			return err
-		}
-		jwksURL = disc.JWKSURI
+		jwksURL = d.JWKSURI
 	}
 	var set jose.JSONWebKeySet
-	if err := k.getJSON(ctx, jwksURL, &set); err != nil {
+	if err := discovery.GetJSON(ctx, k.client, jwksURL, &set); err != nil {
 		return err
 	}
 	k.set.keys, k.set.fetched = usable(set), k.now()
-	return nil
-}
-
-// getJSON reads one JSON document of the provider.
-func (k *keys) getJSON(ctx context.Context, url string, into any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return fmt.Errorf("oidc: %w", err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := k.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("oidc: read %s: %w", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("oidc: read %s: status %d", url, resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
-	if err != nil {
-		return fmt.Errorf("oidc: read %s: %w", url, err)
-	}
-	if len(body) > maxDocument {
-		return fmt.Errorf("oidc: read %s: larger than %d bytes", url, maxDocument)
-	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("oidc: read %s: %w", url, err)
-	}
 	return nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"keygate/shared/oidc/discovery"
 )
 
 // Refusal says why a token is not accepted; "" accepts it. Refusals are
@@ -66,10 +68,7 @@ func New(ctx context.Context, cfg Config, client *http.Client, now func() time.T
 		return nil, err
 	}
 	if client == nil {
-		// The provider's documents never redirect elsewhere on purpose;
-		// following none keeps a compromised DNS answer from steering the
-		// read to an internal address through a redirect.
-		client = &http.Client{Timeout: fetchTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		client = discovery.NewClient()
 	}
 	if now == nil {
 		now = time.Now
@@ -186,23 +185,37 @@ func (v *Verifier) claims(payload []byte, now time.Time) Result {
 	return Result{Claims: Claims{Subject: sub, Scopes: v.scopes(c), Expiry: exp}}
 }
 
-// audienceOK: aud (a string or a list) holds Audience; a token without
-// aud (Amazon Cognito's access tokens) must have it as client_id, as API
-// Gateway's own JWT authorizers accept.
+// audienceOK: aud (a string or a list) holds one of the audiences; a token
+// without aud (Amazon Cognito's access tokens) must have one as client_id,
+// as API Gateway's own JWT authorizers accept.
 func (v *Verifier) audienceOK(c map[string]any) bool {
 	switch aud := c["aud"].(type) {
 	case string:
-		return aud == v.cfg.Audience
+		return v.audience(aud)
 	case []any:
 		for _, a := range aud {
-			if a == v.cfg.Audience {
+			if s, ok := a.(string); ok && v.audience(s) {
 				return true
 			}
 		}
 		return false
 	case nil:
 		id, _ := c["client_id"].(string)
-		return id == v.cfg.Audience
+		return v.audience(id)
+	}
+	return false
+}
+
+// audience reports whether a is one of Config.Audience's comma-separated
+// audiences.
+func (v *Verifier) audience(a string) bool {
+	if a == "" {
+		return false
+	}
+	for _, want := range strings.Split(v.cfg.Audience, ",") {
+		if strings.TrimSpace(want) == a {
+			return true
+		}
 	}
 	return false
 }

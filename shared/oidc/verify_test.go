@@ -61,7 +61,7 @@ func unsigned(tb testing.TB, header, claims map[string]any, sign func(input stri
 // signature, as the authorizer logs them.
 func TestVerify(t *testing.T) {
 	p := oidcprovider.New(t, audience)
-	v := newVerifier(t, p, oidc.Config{})
+	v := newVerifier(t, p, oidc.Config{Audience: audience + ", console"})
 	now := time.Now()
 	exp := now.Add(time.Hour).Unix()
 	valid := p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "scope": "read admin"})
@@ -91,6 +91,7 @@ func TestVerify(t *testing.T) {
 		{"aud a list holding the audience", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "aud": []string{"x", audience}}), ""},
 		{"no aud, client_id the audience (Cognito)", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "aud": nil, "client_id": audience}), ""},
 		{"expired within the leeway", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "exp": now.Add(-10 * time.Second).Unix()}), ""},
+		{"one of several audiences", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "aud": "console"}), ""},
 		{"another audience", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "aud": "https://other.example.com"}), oidc.RefusedAudience},
 		{"no aud, another client_id", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "aud": nil, "client_id": "other"}), oidc.RefusedAudience},
 		{"no aud nor client_id", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "aud": nil}), oidc.RefusedAudience},

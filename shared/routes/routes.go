@@ -91,6 +91,8 @@ var table = []Route{
 	{Method: "GET", Path: "/open/console", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/console/app.js", Function: ConfigFunction, Auth: Public},
 	{Method: "GET", Path: "/open/console/app.css", Function: ConfigFunction, Auth: Public},
+	// What the page needs to sign in with the OpenID provider, when configured.
+	{Method: "GET", Path: "/open/console/signin.json", Function: ConfigFunction, Auth: Public},
 	// The page's sign-in: a console link's key exchanged, once, for a session key.
 	{Method: "POST", Path: "/open/console/session", Function: ApiKeysFunction, Grant: GrantSignIn, Resource: signIn},
 	// The public keys of the identity assertion (an upstream behind keygate).

@@ -2,8 +2,10 @@
 // caller's keys through keygate's own API, signed in with a key kept in this
 // tab's sessionStorage only. A console link (keygate console-link) carries a
 // sign-in link key in its fragment, which the page exchanges, once, for a
-// short-lived session key. Everything the API returns is rendered as text
-// (textContent), never as HTML.
+// short-lived session key. With a sign-in provider (JwtConsoleClientId), the
+// page also signs in with the OpenID provider: authorization code with PKCE,
+// no client secret, the access token kept as the key is. Everything the API
+// returns is rendered as text (textContent), never as HTML.
 "use strict";
 
 (() => {
@@ -42,6 +44,76 @@
         signOut();
         showError(e);
       }
+      return false;
+    }
+  }
+
+  // Signing in with the OpenID provider: the PKCE verifier and the state
+  // wait in sessionStorage while the browser is at the provider.
+  const pkceKey = "keygate.pkce";
+
+  async function providerConfig() {
+    try {
+      const resp = await fetch(api("console/signin.json"));
+      return resp.ok ? (await resp.json()).provider : null;
+    } catch { return null; }
+  }
+
+  function base64url(bytes) {
+    let s = "";
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function randomString() {
+    const bytes = new Uint8Array(32);
+    crypto.getRandomValues(bytes);
+    return base64url(bytes);
+  }
+
+  // The provider sends the browser back to this page, without its query.
+  function redirectURI() { return location.origin + location.pathname; }
+
+  async function startProviderSignIn(p) {
+    const verifier = randomString();
+    const state = randomString();
+    const challenge = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+    sessionStorage.setItem(pkceKey, JSON.stringify({ verifier, state }));
+    const u = new URL(p.authorizationEndpoint);
+    const q = { response_type: "code", client_id: p.clientId, redirect_uri: redirectURI(), scope: p.scope, state,
+      code_challenge: base64url(challenge), code_challenge_method: "S256" };
+    for (const [k, v] of Object.entries(q)) u.searchParams.set(k, v);
+    location.assign(u.toString());
+  }
+
+  // Back from the provider with ?code=…&state=…: the query leaves the
+  // address bar and the history at once, the state must be this tab's, and
+  // the code is exchanged with the verifier for the access token. Returns
+  // whether the page should go on to list keys.
+  async function signInFromProvider(p) {
+    const q = new URLSearchParams(location.search);
+    if (!q.has("code") && !q.has("error")) return true;
+    history.replaceState(null, "", location.pathname + location.hash);
+    const saved = JSON.parse(sessionStorage.getItem(pkceKey) || "null");
+    sessionStorage.removeItem(pkceKey);
+    if (!p || q.has("error") || !saved || q.get("state") !== saved.state) {
+      signOut("Signing in with your organization's account did not complete. Try again.");
+      return false;
+    }
+    sessionStorage.removeItem(storageKey);
+    try {
+      const resp = await fetch(p.tokenEndpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "authorization_code", code: q.get("code"), redirect_uri: redirectURI(),
+          client_id: p.clientId, code_verifier: saved.verifier }),
+      });
+      const tok = resp.ok ? await resp.json() : null;
+      if (!tok || typeof tok.access_token !== "string") throw new Error("the provider refused the sign-in (" + resp.status + ")");
+      sessionStorage.setItem(storageKey, tok.access_token);
+      return true;
+    } catch (e) {
+      signOut("Signing in with your organization's account failed: " + e.message);
       return false;
     }
   }
@@ -278,6 +350,12 @@
     window.addEventListener("hashchange", async () => {
       if (new URLSearchParams(location.hash.slice(1)).has("key") && (await signInFromFragment())) refresh();
     });
+    const provider = await providerConfig();
+    if (provider) {
+      $("provider-sign-in").hidden = false;
+      $("provider-button").addEventListener("click", () => startProviderSignIn(provider).catch(showError));
+    }
+    if (!(await signInFromProvider(provider))) return;
     if (!(await signInFromFragment())) return;
     if (token()) refresh(); else signOut();
   });
