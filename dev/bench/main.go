@@ -85,13 +85,16 @@ type results struct {
 	// operations are BenchmarkAuthorizeOperation for API documents of 10,
 	// 100 and 1,000 operations, with each policy's size.
 	operations []operationBench
-	floor      *floorResult
-	scaling    []scalingResult
-	sizes      []sizeResult
-	cold       []coldResult
-	inits      []initTrace
-	load1      float64 // load average before and after the run
-	load2      float64
+	// tokens are BenchmarkAuthorizeTokenNonIO for RS256 and ES256 access
+	// tokens: the non-I/O path of a token's Allow.
+	tokens  []tokenBench
+	floor   *floorResult
+	scaling []scalingResult
+	sizes   []sizeResult
+	cold    []coldResult
+	inits   []initTrace
+	load1   float64 // load average before and after the run
+	load2   float64
 	// loadMax is the highest load average sampled from the start to the
 	// gateway section; loadGateway the highest during it, whose cells
 	// saturate the cores by design and so do not decide the verdict.
@@ -151,6 +154,10 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			*gb.dst = &res
 		}
 		progress("Go benchmarks of an API document operation's Allow, documents of 10, 100 and 1,000 operations")
+		progress("Go benchmarks of an access token's non-I/O path, RS256 and ES256")
+		if r.tokens, err = measureTokens(ctx, root); err != nil {
+			return nil, err
+		}
 		if r.operations, err = measureOperations(ctx, root); err != nil {
 			return nil, err
 		}

@@ -74,7 +74,7 @@ func (vr *Verifier) VerifyToken(ctx context.Context, c TokenClaims, rules TokenR
 		return v.d, nil
 	}
 	v.d.UserID, v.d.KeyID = c.UserID, TokenUseID(c.UserID)
-	v.d.Key = Key{ID: v.d.KeyID, UserID: c.UserID, Scopes: tokenScopes(c.Scopes, rules.APIScopes),
+	v.d.Key = Key{ID: v.d.KeyID, UserID: c.UserID, Scopes: TokenScopes(c.Scopes, rules.APIScopes),
 		RateLimit: rules.Limits.RateLimit, Quota: rules.Limits.Quota}
 	v.tokenLimits = rules.Limits
 	v.result = VerifyValid
@@ -89,9 +89,9 @@ func (vr *Verifier) VerifyToken(ctx context.Context, c TokenClaims, rules TokenR
 	return v.d, nil
 }
 
-// tokenScopes are the token's scopes that are keygate's or the document's,
+// TokenScopes are the token's scopes that are keygate's or the document's,
 // in canonical order; others (openid, profile, another API's) are dropped.
-func tokenScopes(raw []string, api []Scope) []Scope {
+func TokenScopes(raw []string, api []Scope) []Scope {
 	var out []Scope
 	for _, s := range raw {
 		sc := Scope(s)
