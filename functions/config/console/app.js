@@ -54,8 +54,7 @@
 
   async function providerConfig() {
     try {
-      const resp = await fetch(api("console/signin.json"));
-      return resp.ok ? (await resp.json()).provider : null;
+      return (await call("GET", "console/signin.json", undefined, undefined)).provider;
     } catch { return null; }
   }
 
@@ -122,8 +121,11 @@
     constructor(status, code, message, reason) { super(message); this.status = status; this.code = code; this.reason = reason; }
   }
 
+  // call sends one request to keygate's API: with the signed-in key (or
+  // key), none when there is neither (the public routes).
   async function call(method, path, body, key) {
-    const headers = { Authorization: "Bearer " + (key || token()) };
+    const headers = {};
+    if (key || token()) headers.Authorization = "Bearer " + (key || token());
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const resp = await fetch(api(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (resp.status === 204) return null;
