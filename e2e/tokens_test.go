@@ -136,10 +136,18 @@ func TestAccessTokens(t *testing.T) {
 					t.Fatalf("create: got %d %s", r.status, r.body)
 				}
 				var created struct {
-					APIKey string `json:"apiKey"`
+					APIKey    string     `json:"apiKey"`
+					ExpiresAt *time.Time `json:"expiresAt"`
 				}
 				r.decode(t, &created)
 				ts.s.tokens = append(ts.s.tokens, created.APIKey)
+				if created.ExpiresAt == nil || created.ExpiresAt.After(time.Now().Add(keys.TokenKeyMaxLifetime)) {
+					t.Errorf("a key made by a token expires at %v, want within %s: a stolen token mints no key that never expires", created.ExpiresAt, keys.TokenKeyMaxLifetime)
+				}
+				later := time.Now().Add(keys.TokenKeyMaxLifetime + 24*time.Hour).UTC().Format(time.RFC3339)
+				if r := ts.srv.do(t, "POST", "/open/apikeys", valid, `{"name":"later","scopes":["read"],"expiresAt":"`+later+`"}`); r.status != http.StatusForbidden {
+					t.Errorf("a key beyond the token's bound: got %d %s, want 403", r.status, r.body)
+				}
 				if r := ts.srv.do(t, "GET", "/open/workspace/ws1", created.APIKey, ""); r.status != http.StatusOK {
 					t.Errorf("the key made by a token: got %d %s", r.status, r.body)
 				}

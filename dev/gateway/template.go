@@ -41,8 +41,12 @@ func FromTemplate(t *samtemplate.Template) Config {
 			QuotaLimit: p.QuotaLimit, QuotaPeriod: p.QuotaPeriod, KeyValues: p.KeyValues})
 	}
 	for _, r := range t.RateRules {
-		cfg.RateRules = append(cfg.RateRules, RateRule{Name: r.Name, Limit: r.Limit, Window: time.Duration(r.Window) * time.Second,
-			WithoutHeader: r.WithoutHeader, Status: r.Status, Body: r.Body, ContentType: r.ContentType, Headers: r.Headers})
+		rule := RateRule{Name: r.Name, Limit: r.Limit, Window: time.Duration(r.Window) * time.Second,
+			Status: r.Status, Body: r.Body, ContentType: r.ContentType, Headers: r.Headers}
+		if r.ScopeDown != nil {
+			rule.Counted = matcher(*r.ScopeDown)
+		}
+		cfg.RateRules = append(cfg.RateRules, rule)
 	}
 	for typ, gr := range t.GatewayResponses {
 		cfg.Responses[typ] = Response{StatusCode: gr.StatusCode, Headers: gr.Headers, Body: gr.Body}

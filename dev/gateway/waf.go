@@ -7,18 +7,18 @@ import (
 )
 
 // RateRule is an AWS WAF rate-based rule on the stage: more than Limit
-// requests from one source address within Window (those without the
-// WithoutHeader header only, when it is set) are blocked with the rule's
+// requests from one source address within Window (those Counted, when it
+// is set: the rule's scope-down statement) are blocked with the rule's
 // custom response, before API Gateway sees them.
 type RateRule struct {
-	Name          string
-	Limit         int
-	Window        time.Duration
-	WithoutHeader string
-	Status        int
-	Body          string
-	ContentType   string
-	Headers       map[string]string
+	Name        string
+	Limit       int
+	Window      time.Duration
+	Counted     func(*http.Request) bool
+	Status      int
+	Body        string
+	ContentType string
+	Headers     map[string]string
 }
 
 // rateCounter counts one rule's requests per address in one-second
@@ -47,7 +47,7 @@ func newRateCounter(r RateRule) *rateCounter {
 // admit counts a request from ip at now and reports whether the rule lets
 // it through.
 func (c *rateCounter) admit(r *http.Request, ip string, now time.Time) bool {
-	if c.rule.WithoutHeader != "" && r.Header.Get(c.rule.WithoutHeader) != "" {
+	if c.rule.Counted != nil && !c.rule.Counted(r) {
 		return true
 	}
 	n := int(c.rule.Window / time.Second)

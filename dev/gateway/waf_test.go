@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -10,7 +11,8 @@ import (
 // within the window, counts each address apart, leaves requests with the
 // scoped-out header alone, and admits again once the window has passed.
 func TestRateCounter(t *testing.T) {
-	c := newRateCounter(RateRule{Name: "r", Limit: 3, Window: 10 * time.Second, WithoutHeader: "Authorization", Status: 429})
+	anonymousOnly := func(r *http.Request) bool { return r.Header.Get("Authorization") == "" }
+	c := newRateCounter(RateRule{Name: "r", Limit: 3, Window: 10 * time.Second, Counted: anonymousOnly, Status: 429})
 	start := time.Unix(1_800_000_000, 0)
 	anonymous := httptest.NewRequest("GET", "/", nil)
 	keyed := httptest.NewRequest("GET", "/", nil)

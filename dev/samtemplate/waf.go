@@ -15,9 +15,8 @@ type RateRule struct {
 	// Limit is the most requests per source address within Window.
 	Limit  int
 	Window int // seconds (EvaluationWindowSec, default 300)
-	// WithoutHeader, when set, scopes the rule to requests without that
-	// header (a NotStatement of a SizeConstraintStatement on it, GT 0).
-	WithoutHeader string
+	// ScopeDown, when set, is the requests the rule counts.
+	ScopeDown *WAFStatement
 	// Status, Body, ContentType and Headers are the Block action's custom
 	// response.
 	Status      int
@@ -102,12 +101,11 @@ func (r *resolver) rateRule(rule *yaml.Node, bodies map[string][2]string) (RateR
 		return rr, fmt.Errorf("rule %s: only AggregateKeyType IP is emulated locally", rr.Name)
 	}
 	if scope := get(stmt, "ScopeDownStatement"); scope != nil {
-		size := get(get(get(scope, "NotStatement"), "Statement"), "SizeConstraintStatement")
-		header := get(get(get(size, "FieldToMatch"), "SingleHeader"), "Name")
-		if size == nil || header == nil || scalarOf(get(size, "ComparisonOperator")) != "GT" || scalarOf(get(size, "Size")) != "0" {
-			return rr, fmt.Errorf("rule %s: the only scope-down emulated locally is \"without header X\" (NotStatement of a SizeConstraintStatement on SingleHeader X, GT 0)", rr.Name)
+		st, err := r.statement(scope)
+		if err != nil {
+			return rr, fmt.Errorf("rule %s: ScopeDownStatement: %w", rr.Name, err)
 		}
-		rr.WithoutHeader = header.Value
+		rr.ScopeDown = &st
 	}
 	custom := get(get(get(rule, "Action"), "Block"), "CustomResponse")
 	if custom == nil {
@@ -147,4 +145,83 @@ func scalarOf(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
+}
+
+// WAFStatement is an AWS WAF match statement the local gateway evaluates: And,
+// Or and Not of ByteMatch and SizeConstraint statements on the method, the
+// URI path or one header, without text transformations.
+type WAFStatement struct {
+	Kind       string         // "And", "Or", "Not", "ByteMatch", "SizeConstraint"
+	Statements []WAFStatement // And, Or: all of them; Not: one
+	// Field is "method", "uripath" or "header:<lower-case name>".
+	Field string
+	// Positional is ByteMatch's EXACTLY, STARTS_WITH, ENDS_WITH or
+	// CONTAINS, with Search; Comparison is SizeConstraint's EQ, NE, LE,
+	// LT, GE or GT, with Size.
+	Positional, Search string
+	Comparison         string
+	Size               int
+}
+
+// statement reads a match statement the local gateway can evaluate, or
+// says which part it cannot.
+func (r *resolver) statement(n *yaml.Node) (WAFStatement, error) {
+	keys, vals := entries(n)
+	if len(keys) != 1 {
+		return WAFStatement{}, fmt.Errorf("want one statement, got %v", keys)
+	}
+	body := vals[0]
+	switch keys[0] {
+	case "AndStatement", "OrStatement":
+		st := WAFStatement{Kind: strings.TrimSuffix(keys[0], "Statement")}
+		for _, c := range items(get(body, "Statements")) {
+			child, err := r.statement(c)
+			if err != nil {
+				return WAFStatement{}, err
+			}
+			st.Statements = append(st.Statements, child)
+		}
+		return st, nil
+	case "NotStatement":
+		child, err := r.statement(get(body, "Statement"))
+		return WAFStatement{Kind: "Not", Statements: []WAFStatement{child}}, err
+	case "ByteMatchStatement", "SizeConstraintStatement":
+		st := WAFStatement{Kind: strings.TrimSuffix(keys[0], "Statement")}
+		field := get(body, "FieldToMatch")
+		switch {
+		case get(field, "Method") != nil:
+			st.Field = "method"
+		case get(field, "UriPath") != nil:
+			st.Field = "uripath"
+		case get(field, "SingleHeader") != nil:
+			st.Field = "header:" + strings.ToLower(scalarOf(get(get(field, "SingleHeader"), "Name")))
+		default:
+			return WAFStatement{}, fmt.Errorf("%s: only Method, UriPath and SingleHeader are emulated locally", keys[0])
+		}
+		for _, tt := range items(get(body, "TextTransformations")) {
+			if scalarOf(get(tt, "Type")) != "NONE" {
+				return WAFStatement{}, fmt.Errorf("%s: only the NONE text transformation is emulated locally", keys[0])
+			}
+		}
+		if st.Kind == "ByteMatch" {
+			st.Positional = scalarOf(get(body, "PositionalConstraint"))
+			search, err := r.str(get(body, "SearchString"))
+			if err != nil {
+				return WAFStatement{}, err
+			}
+			st.Search = search
+			switch st.Positional {
+			case "EXACTLY", "STARTS_WITH", "ENDS_WITH", "CONTAINS":
+			default:
+				return WAFStatement{}, fmt.Errorf("ByteMatchStatement: PositionalConstraint %q is not emulated locally", st.Positional)
+			}
+			return st, nil
+		}
+		st.Comparison = scalarOf(get(body, "ComparisonOperator"))
+		if err := r.intProp(body, "Size", &st.Size); err != nil {
+			return WAFStatement{}, err
+		}
+		return st, nil
+	}
+	return WAFStatement{}, fmt.Errorf("%s is not emulated locally", keys[0])
 }

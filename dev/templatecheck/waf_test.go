@@ -3,6 +3,8 @@ package templatecheck_test
 import (
 	"path/filepath"
 	"testing"
+
+	"keygate/dev/samtemplate"
 )
 
 // TestPerIPWebACL: with PerIpRateLimit the template associates a web ACL
@@ -32,13 +34,29 @@ func TestPerIPWebACL(t *testing.T) {
 		t.Fatalf("the local gateway reads %d rate rules, want 1", len(tpl.RateRules))
 	}
 	r := tpl.RateRules[0]
-	if r.Limit != 100 || r.Window != 300 || r.WithoutHeader != "authorization" || r.Status != 429 || r.ContentType != "application/json" {
-		t.Errorf("rule %+v, want 100 per 300 s without authorization, 429 JSON", r)
+	if r.Limit != 100 || r.Window != 300 || r.ScopeDown == nil || r.Status != 429 || r.ContentType != "application/json" {
+		t.Errorf("rule %+v, want 100 per 300 s with a scope-down, 429 JSON", r)
 	}
 	if want := tpl.GatewayResponses["THROTTLED"].Body; r.Body != want {
 		t.Errorf("the rule's body %q, want THROTTLED's %q", r.Body, want)
 	}
 	if len(loadTemplate(t, nil).RateRules) != 0 {
 		t.Error("PerIpRateLimit=0: the local gateway reads a rate rule")
+	}
+}
+
+// TestPerIPRateLimitRange: the parameter takes 0 (off) or AWS WAF's range,
+// from 10 — a value WAF would refuse at deploy is refused by the template.
+func TestPerIPRateLimitRange(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		ok    bool
+	}{{"0", true}, {"10", true}, {"1999999999", true}, {"9", false}, {"1", false}, {"-1", false}, {"2000000000", false}} {
+		t.Run(tt.value, func(t *testing.T) {
+			_, err := samtemplate.Load(filepath.Join(repoRoot(t), "template.yaml"), map[string]string{"PerIpRateLimit": tt.value})
+			if (err == nil) != tt.ok {
+				t.Errorf("got %v, want ok %v", err, tt.ok)
+			}
+		})
 	}
 }

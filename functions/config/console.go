@@ -30,7 +30,11 @@ func serveConsole(name, contentType string, signIn *consoleSignIn) httpapi.Handl
 	if err != nil {
 		panic("config: embedded console file " + name + ": " + err.Error()) // embedded at build time
 	}
-	return func(w http.ResponseWriter, _ *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		// Reads the provider again if it could not be read at start (at
+		// most every retryDiscovery), so the policy names its token
+		// endpoint as soon as signin.json does.
+		signIn.provider(r.Context())
 		h := w.Header()
 		h.Set("Content-Type", contentType)
 		h.Set("Content-Security-Policy", consoleCSP(signIn.connectSources()))

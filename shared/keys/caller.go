@@ -3,6 +3,7 @@ package keys
 import (
 	"context"
 	"slices"
+	"time"
 
 	"keygate/shared/apperr"
 )
@@ -118,13 +119,19 @@ func refuseBeyond(manager, k Key) error {
 	return nil
 }
 
+// TokenKeyMaxLifetime bounds the keys an access token makes: a key
+// outlives the token that made it (the token acts for its user), but a
+// token stolen for its hour cannot mint a key that never expires.
+const TokenKeyMaxLifetime = 90 * 24 * time.Hour
+
 // tokenBound is the key that bounds an access token's caller: the token's
-// scopes (among those that exist now), no allowlist, no expiry — the token
-// acts for its user, whose standing outlives one token — and the token
-// limits, which keys it makes draw on as on a limited parent key's (their
-// uses are taken from the user's token budget too, so no number of keys
-// made by tokens multiplies it).
+// scopes (among those that exist now), no allowlist, an expiry
+// TokenKeyMaxLifetime from now (a key made without one gets it), and the
+// token limits, which keys it makes draw on as on a limited parent key's
+// (their uses are taken from the user's token budget too, so no number of
+// keys made by tokens multiplies it).
 func (s *Service) tokenBound(c Caller) Key {
-	return Key{ID: TokenUseID(c.UserID), UserID: c.UserID, Scopes: common(c.Scopes, s.everyScope()),
+	expires := s.Now().Add(TokenKeyMaxLifetime)
+	return Key{ID: TokenUseID(c.UserID), UserID: c.UserID, Scopes: common(c.Scopes, s.everyScope()), ExpiresAt: &expires,
 		RateLimit: s.cfg.TokenLimits.RateLimit, Quota: s.cfg.TokenLimits.Quota}
 }

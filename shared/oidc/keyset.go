@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -32,72 +33,88 @@ type verificationKey struct {
 type keySet struct {
 	keys    []verificationKey
 	fetched time.Time // zero: never read successfully
-	tried   time.Time // the last read, successful or not
+	tried   time.Time // the last read begun, successful or not
 }
 
-// keys holds the key set and reads it again when it must.
+// keys holds the key set and reads it again when it must. The set is
+// published through an atomic pointer: a request on a known key never
+// waits for a read of the provider, whatever the provider does.
 type keys struct {
 	cfg    Config
 	client *http.Client
 	now    func() time.Time
 
-	mu         sync.Mutex // serialises reads of the provider
-	set        keySet
-	refreshing bool
+	set        atomic.Pointer[keySet]
+	fetching   sync.Mutex // one read of the provider at a time
+	refreshing atomic.Bool
+}
+
+// MaxStale is how long keys are trusted without a successful read: past
+// it, a provider that stays unreadable is a provider whose withdrawn keys
+// keygate cannot know about, so its tokens are refused.
+const MaxStale = 24 * time.Hour
+
+// current is the key set held, empty when it is older than MaxStale.
+func (k *keys) current() keySet {
+	set := *k.set.Load()
+	if !set.fetched.IsZero() && k.now().Sub(set.fetched) > MaxStale {
+		set.keys = nil
+	}
+	return set
 }
 
 // lookup returns the keys that may verify a token with kid and alg. When
-// none is held and the last read is at least MinRefetch old, it reads the
-// JWKS again first (the caller waits: a key rotation, or a made-up kid,
-// which MinRefetch bounds).
+// none is held and the last read began at least MinRefetch ago, it reads
+// the JWKS again first (the caller waits: a key rotation, or a made-up
+// kid, which MinRefetch bounds). A set older than MaxAge is read again in
+// the background, at most every MinRefetch while the provider fails.
 func (k *keys) lookup(ctx context.Context, kid string, alg jose.SignatureAlgorithm) ([]verificationKey, error) {
-	k.mu.Lock()
-	set := k.set
-	k.mu.Unlock()
+	set := k.current()
 	if found := match(set.keys, kid, alg); len(found) > 0 {
-		if !set.fetched.IsZero() && k.now().Sub(set.fetched) >= MaxAge {
+		if now := k.now(); now.Sub(set.fetched) >= MaxAge && now.Sub(set.tried) >= MinRefetch {
 			k.refreshInBackground()
 		}
 		return found, nil
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	k.fetching.Lock()
+	defer k.fetching.Unlock()
 	// Another request may have read it meanwhile.
-	if found := match(k.set.keys, kid, alg); len(found) > 0 {
+	set = k.current()
+	if found := match(set.keys, kid, alg); len(found) > 0 {
 		return found, nil
 	}
-	if !k.set.tried.IsZero() && k.now().Sub(k.set.tried) < MinRefetch {
+	if !set.tried.IsZero() && k.now().Sub(set.tried) < MinRefetch {
 		return nil, nil
 	}
-	if err := k.readLocked(ctx); err != nil {
+	if err := k.read(ctx); err != nil {
 		return nil, err
 	}
-	return match(k.set.keys, kid, alg), nil
+	return match(k.current().keys, kid, alg), nil
 }
 
 // refreshInBackground re-reads an aged JWKS without a request waiting.
 func (k *keys) refreshInBackground() {
-	k.mu.Lock()
-	if k.refreshing {
-		k.mu.Unlock()
+	if !k.refreshing.CompareAndSwap(false, true) {
 		return
 	}
-	k.refreshing = true
-	k.mu.Unlock()
 	go func() {
+		defer k.refreshing.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
 		defer cancel()
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		_ = k.readLocked(ctx) // a failure keeps the old set; the next aged lookup tries again
-		k.refreshing = false
+		k.fetching.Lock()
+		defer k.fetching.Unlock()
+		_ = k.read(ctx) // a failure keeps the old set until MaxStale; the next aged lookup tries again after MinRefetch
 	}()
 }
 
-// readLocked reads the JWKS (and, without JWKSURL, the discovery document
-// naming it). A failure keeps the keys held.
-func (k *keys) readLocked(ctx context.Context) error {
-	k.set.tried = k.now()
+// read reads the JWKS (and, without JWKSURL, the discovery document naming
+// it) and publishes it. A failure keeps the keys held. Callers hold
+// fetching.
+func (k *keys) read(ctx context.Context) error {
+	old := *k.set.Load()
+	tried := old
+	tried.tried = k.now()
+	k.set.Store(&tried)
 	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 	defer cancel()
 	jwksURL := k.cfg.JWKSURL
@@ -115,7 +132,7 @@ func (k *keys) readLocked(ctx context.Context) error {
 	if err := discovery.GetJSON(ctx, k.client, jwksURL, &set); err != nil {
 		return err
 	}
-	k.set.keys, k.set.fetched = usable(set), k.now()
+	k.set.Store(&keySet{keys: usable(set), fetched: k.now(), tried: tried.tried})
 	return nil
 }
 

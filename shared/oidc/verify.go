@@ -74,9 +74,10 @@ func New(ctx context.Context, cfg Config, client *http.Client, now func() time.T
 		now = time.Now
 	}
 	v := &Verifier{cfg: cfg, keys: &keys{cfg: cfg, client: client, now: now}}
-	v.keys.mu.Lock()
-	err = v.keys.readLocked(ctx)
-	v.keys.mu.Unlock()
+	v.keys.set.Store(&keySet{})
+	v.keys.fetching.Lock()
+	err = v.keys.read(ctx)
+	v.keys.fetching.Unlock()
 	if err != nil && logger != nil {
 		logger.LogAttrs(ctx, slog.LevelError, "oidc provider unreadable at start", slog.String("issuer", cfg.Issuer), slog.String("error", fmt.Errorf("%w: %w", errNoKeys, err).Error()))
 	}
@@ -157,9 +158,17 @@ func (v *Verifier) claims(payload []byte, now time.Time) Result {
 	if !v.audienceOK(c) {
 		return Result{Refusal: RefusedAudience}
 	}
-	// An OpenID Connect ID token is not an access token (Cognito marks
-	// its tokens token_use; RFC 9068's typ would be at+jwt).
+	// An OpenID Connect ID token is not an access token: Cognito marks its
+	// tokens token_use, Keycloak typ "ID", and only an ID token carries
+	// at_hash (OpenID Connect Core 3.1.3.6). A client whose id is among the
+	// audiences would otherwise pass its users' ID tokens.
 	if use, ok := c["token_use"]; ok && use != "access" {
+		return Result{Refusal: RefusedNotAccess}
+	}
+	if typ, _ := c["typ"].(string); strings.EqualFold(typ, "ID") || strings.EqualFold(typ, "id_token") {
+		return Result{Refusal: RefusedNotAccess}
+	}
+	if _, ok := c["at_hash"]; ok {
 		return Result{Refusal: RefusedNotAccess}
 	}
 	exp, ok := numericDate(c["exp"])

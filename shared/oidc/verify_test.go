@@ -99,7 +99,15 @@ func TestVerify(t *testing.T) {
 		{"expired", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "exp": now.Add(-time.Minute).Unix()}), oidc.RefusedExpired},
 		{"no exp", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "exp": nil}), oidc.RefusedMalformed},
 		{"not yet valid", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "nbf": now.Add(time.Minute).Unix()}), oidc.RefusedNotYet},
-		{"an ID token", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "token_use": "id"}), oidc.RefusedNotAccess},
+		{"an ID token (Cognito)", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "token_use": "id"}), oidc.RefusedNotAccess},
+		{"an ID token (Keycloak)", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "typ": "ID"}), oidc.RefusedNotAccess},
+		{"an ID token (at_hash)", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "at_hash": "x"}), oidc.RefusedNotAccess},
+		{"exp a string", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "exp": "9999999999"}), oidc.RefusedMalformed},
+		{"exp beyond year 5000", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "exp": 1e12}), oidc.RefusedMalformed},
+		{"exp negative", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice", "exp": -1}), oidc.RefusedMalformed},
+		{"a subject that is not a string", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": 42}), oidc.RefusedSubject},
+		{"an unknown critical header", signWithHeader(t, p, map[string]any{"crit": []string{"x-unknown"}, "x-unknown": 1}), oidc.RefusedSignature},
+		{"an embedded jwk is never trusted", embeddedJWK(t, p), oidc.RefusedUnknownKey},
 		{"no subject", p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": nil}), oidc.RefusedSubject},
 		{"alg none", none, oidc.RefusedAlgorithm},
 		{"HS256 keyed with the public key", hs256, oidc.RefusedAlgorithm},
@@ -239,5 +247,49 @@ func TestConfig(t *testing.T) {
 				t.Errorf("got %v, want ok %v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// signWithHeader mints a token of rsa-1 with extra protected headers.
+func signWithHeader(tb testing.TB, p *oidcprovider.Provider, extra map[string]any) string {
+	tb.Helper()
+	return p.SignWithHeaders(tb, "rsa-1", oidcprovider.Claims{"sub": "alice"}, extra)
+}
+
+// embeddedJWK signs a token with an attacker's key, names it in the header
+// (jwk) with a kid the provider does not publish, and expects it refused.
+func embeddedJWK(tb testing.TB, p *oidcprovider.Provider) string {
+	tb.Helper()
+	attacker := oidcprovider.New(tb, audience)
+	pub := attacker.PublicKey("rsa-1")
+	return attacker.SignWithHeaders(tb, "rsa-1", oidcprovider.Claims{"sub": "alice", "iss": p.URL}, map[string]any{"jwk": pub, "kid": "attacker"})
+}
+
+// TestSlowProviderNeverDelaysAKnownKey: once the set has aged, a request on
+// a known key starts a background read and does not wait for it, however
+// slow the provider; a provider that keeps failing is read at most every
+// MinRefetch.
+func TestSlowProviderNeverDelaysAKnownKey(t *testing.T) {
+	p := oidcprovider.New(t, audience)
+	c := newClock()
+	v := newVerifierAt(t, p, oidc.Config{}, c.now)
+	token := p.Sign(t, "rsa-1", oidcprovider.Claims{"sub": "alice"})
+	c.advance(oidc.MaxAge)
+	p.Delay.Store(int64(3 * time.Second))
+	p.Down.Store(true)
+	start := p.Requests.Load()
+	for range 20 {
+		began := time.Now()
+		got, err := v.Verify(t.Context(), token, time.Now())
+		if err != nil || got.Refusal != "" {
+			t.Fatalf("got %v, %v", got, err)
+		}
+		if waited := time.Since(began); waited > time.Second {
+			t.Fatalf("a known key waited %s for the provider", waited)
+		}
+	}
+	time.Sleep(3500 * time.Millisecond) // the one background read ends
+	if got := p.Requests.Load() - start; got > 1 {
+		t.Errorf("provider reads while it fails: got %d within %s, want at most 1", got, oidc.MinRefetch)
 	}
 }

@@ -40,7 +40,7 @@ func (s *Store) VerifyTokenUse(ctx context.Context, userID string, lim keys.Toke
 		return v, err
 	}
 	if v.Result == keys.VerifyNotFound {
-		if err := s.putTokenUse(ctx, id, userID, lim, at, true); err != nil {
+		if err := s.putTokenUse(ctx, id, userID, lim, at, true, keys.RateState{}); err != nil {
 			return keys.Verification{}, err
 		}
 		if v, err = s.Verify(ctx, id, tokenUseHash, at); err != nil {
@@ -50,17 +50,20 @@ func (s *Store) VerifyTokenUse(ctx context.Context, userID string, lim keys.Toke
 	if !sameRate(v.Key.RateLimit, lim.RateLimit) || !sameQuota(v.Key.Quota, lim.Quota) {
 		// The stack's limits changed: this use was counted under the old
 		// ones; the next under the new.
-		if err := s.putTokenUse(ctx, id, userID, lim, at, false); err != nil {
+		if err := s.putTokenUse(ctx, id, userID, lim, at, false, v.Key.RateState); err != nil {
 			return keys.Verification{}, err
 		}
 	}
 	return v, nil
 }
 
-// putTokenUse writes the token-use item with lim, its limits' state
-// started again; onlyNew keeps one a concurrent first use wrote. It is an
-// UpdateItem, the one write the authorizer's role has on key items.
-func (s *Store) putTokenUse(ctx context.Context, id, userID string, lim keys.TokenLimits, at time.Time, onlyNew bool) error {
+// putTokenUse writes the token-use item with lim; onlyNew keeps one a
+// concurrent first use wrote. A rewrite changes the limits' configuration
+// only: their state (the rate limit's arrival time, the quota's count)
+// continues, so two authorizer versions with different limits during a
+// deployment never reset each other's counts. It is an UpdateItem, the one
+// write the authorizer's role has on key items.
+func (s *Store) putTokenUse(ctx context.Context, id, userID string, lim keys.TokenLimits, at time.Time, onlyNew bool, state keys.RateState) error {
 	attrs := map[string]types.AttributeValue{
 		"type": str(typeTokenUse), "keyId": str(id), attrTokenUser: str(userID),
 		"hash": str(tokenUseHash), "createdAt": millis(at.UTC()),
@@ -79,12 +82,23 @@ func (s *Store) putTokenUse(ctx context.Context, id, userID string, lim keys.Tok
 		names[fmt.Sprintf("#a%d", n)], values[fmt.Sprintf(":a%d", n)] = name, attrs[name]
 		set = append(set, fmt.Sprintf("#a%d = :a%d", n, n))
 	}
-	for _, name := range append(append(slices.Clone(rateConfigNames), quotaConfigNames...), attrRLTat, attrRLAllowAt, attrQPeriod, attrQUsed) {
+	for _, name := range append(slices.Clone(rateConfigNames), quotaConfigNames...) {
 		if _, ok := attrs[name]; !ok {
 			n := len(names)
 			names[fmt.Sprintf("#a%d", n)] = name
 			remove = append(remove, fmt.Sprintf("#a%d", n))
 		}
+	}
+	cond := ""
+	if !onlyNew && lim.RateLimit != nil && !state.TAT.IsZero() {
+		// The rate limit's next admission follows from its arrival time
+		// and the new tolerance; written only if no use moved the arrival
+		// time meanwhile (else the next use rewrites it).
+		names["#tat"], names["#allow"] = attrRLTat, attrRLAllowAt
+		values[":tat"] = millis(state.TAT)
+		values[":allow"] = num(state.TAT.UnixMilli() - lim.RateLimit.Tolerance().Milliseconds())
+		set = append(set, "#allow = :allow")
+		cond = "#tat = :tat"
 	}
 	update := "SET " + strings.Join(set, ", ")
 	if len(remove) > 0 {
@@ -94,12 +108,15 @@ func (s *Store) putTokenUse(ctx context.Context, id, userID string, lim keys.Tok
 		TableName: aws.String(s.table), Key: keyItemKey(id),
 		UpdateExpression: aws.String(update), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 	}
-	if onlyNew {
+	switch {
+	case onlyNew:
 		in.ConditionExpression = aws.String("attribute_not_exists(pk)")
+	case cond != "":
+		in.ConditionExpression = aws.String(cond)
 	}
 	_, err := s.db.UpdateItem(ctx, in)
 	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !(onlyNew && errors.As(err, &ccf)) {
+	if err != nil && !errors.As(err, &ccf) {
 		return fmt.Errorf("store: token use of %s: %w", userID, err)
 	}
 	return nil

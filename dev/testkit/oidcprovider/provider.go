@@ -35,8 +35,11 @@ type Provider struct {
 	published []string
 	// JWKSReads counts reads of the JWKS.
 	JWKSReads atomic.Int64
-	// Down makes every endpoint answer 503.
-	Down atomic.Bool
+	// Down makes every endpoint answer 503; Delay (nanoseconds) delays
+	// every answer. Requests counts every request.
+	Down     atomic.Bool
+	Delay    atomic.Int64
+	Requests atomic.Int64
 
 	codes  map[string]grant // authorization codes (authorize.go)
 	signIn atomic.Pointer[SignIn]
@@ -63,6 +66,14 @@ func New(tb testing.TB, audience string) *Provider {
 
 func (p *Provider) unlessDown(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.Requests.Add(1)
+		if d := p.Delay.Load(); d > 0 {
+			select {
+			case <-time.After(time.Duration(d)):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		if p.Down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
@@ -153,6 +164,13 @@ func (p *Provider) Token(tb testing.TB, sub, scope string, ttl time.Duration) st
 // Sign mints a token with claims, signed by kid with its algorithm.
 func (p *Provider) Sign(tb testing.TB, kid string, claims Claims) string {
 	tb.Helper()
+	return p.SignWithHeaders(tb, kid, claims, nil)
+}
+
+// SignWithHeaders is Sign with extra protected headers (a "kid" among
+// them replaces the key's).
+func (p *Provider) SignWithHeaders(tb testing.TB, kid string, claims Claims, headers map[string]any) string {
+	tb.Helper()
 	p.mu.Lock()
 	k, ok := p.keys[kid]
 	p.mu.Unlock()
@@ -171,8 +189,11 @@ func (p *Provider) Sign(tb testing.TB, kid string, claims Claims) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.Algorithm), Key: k},
-		(&jose.SignerOptions{}).WithType("at+jwt"))
+	opts := (&jose.SignerOptions{}).WithType("at+jwt")
+	for name, v := range headers {
+		opts = opts.WithHeader(jose.HeaderKey(name), v)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.Algorithm), Key: k}, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
