@@ -17,6 +17,8 @@ func ConfigFrom(s lambdaenv.Authorizer) Config {
 		CacheTTL: s.AuthorizerCacheTTL, TokenRules: keys.TokenRules{Limits: s.JWT.Limits}}
 	if s.AuthorizerCacheTTL > 0 {
 		c.MaxAllowLatency = access.MaxAllowLatency
+	} else {
+		c.NarrowReads = true
 	}
 	return c
 }

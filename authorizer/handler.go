@@ -74,6 +74,13 @@ type Config struct {
 	// token that expires within it is refused, so no cached answer
 	// outlives its token.
 	CacheTTL time.Duration
+	// NarrowReads, set when the cache is off (ConfigFrom), reads only what
+	// the request needs of the user — the profile and the membership of
+	// the workspace it names — and answers with a policy of that request
+	// (access.ModeRequest): O(1) reads whatever the user's workspace
+	// count. With the cache on an answer serves later requests too, so it
+	// must name every workspace (keys.Principal).
+	NarrowReads bool
 }
 
 // OperationsOf indexes d's operations by "METHOD resource path", as the
@@ -174,7 +181,11 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if ctx.Err() != nil {
 		return h.fail(ctx, start, "", "", reasonInfra, fmt.Errorf("%w: %w", errDeadline, ctx.Err()))
 	}
-	facts := keys.Facts{Now: h.cfg.Now(), SourceIP: req.RequestContext.Identity.SourceIP}
+	op, isOp := h.cfg.Operations[req.HTTPMethod+" "+req.Resource]
+	facts := keys.Facts{Now: h.cfg.Now(), SourceIP: req.RequestContext.Identity.SourceIP, Narrow: h.cfg.NarrowReads}
+	if facts.Narrow {
+		facts.Workspace = requestedWorkspace(req, op, isOp)
+	}
 	var d keys.Decision
 	if h.isToken(token) {
 		var refusal string
@@ -203,7 +214,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	}
 	policy, state := access.LimitFields(d.Key, d.Limit)
 	g := access.Grant{UserID: userID, KeyID: keyID, Scopes: d.Key.Scopes, Memberships: d.Principal.Memberships,
-		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state, Token: d.Token}
+		UsageKey: usageKey, RateLimitPolicy: policy, RateLimit: state, Token: d.Token, Partial: d.Partial}
 	allow := access.Allow
 	if d.Key.SignInLink {
 		// A console link's key reaches its exchange and nothing else.
@@ -212,7 +223,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 		g.Asserter = a
 	}
 	var r access.Result
-	if op, ok := h.cfg.Operations[req.HTTPMethod+" "+req.Resource]; ok {
+	if isOp {
 		if d.Key.SignInLink || !safeParameters(op, req.PathParameters) {
 			return h.deny(ctx, start, base, keyID, userID, keys.ReasonOperationNotAllowed)
 		}
@@ -319,6 +330,24 @@ func (h *Handler) fail(ctx context.Context, start time.Time, keyID, userID, reas
 
 func durationMs(start time.Time) slog.Attr {
 	return slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000)
+}
+
+// workspaceParam is the path parameter of keygate's own workspace routes.
+const workspaceParam = "workspaceId"
+
+// requestedWorkspace is the workspace req names: its operation's
+// x-keygate-workspace parameter, or keygate's {workspaceId}; "" for none.
+func requestedWorkspace(req events.APIGatewayCustomAuthorizerRequestTypeRequest, op apidoc.Operation, isOp bool) string {
+	if isOp {
+		if op.WorkspaceParam == "" {
+			return ""
+		}
+		return req.PathParameters[op.WorkspaceParam]
+	}
+	if strings.Contains(req.Resource, "{"+workspaceParam+"}") {
+		return req.PathParameters[workspaceParam]
+	}
+	return ""
 }
 
 // safeParameters reports whether no path parameter of op holds what could

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"keygate/authorizer"
+	"keygate/dev/samtemplate"
 	"keygate/dev/testkit/iamcheck"
 	"keygate/shared/keys"
 )
@@ -18,8 +19,21 @@ import (
 // this test is what catches a key layout or a call the template misses.
 func TestTemplateGrantsEveryCall(t *testing.T) {
 	policies := iamcheck.Statements(t, "AuthorizerFunction")
+	var all []iamcheck.Request
+	// The cache on (every membership read) and off (the request's only).
+	for _, narrow := range []bool{false, true} {
+		t.Run(map[bool]string{false: "cache on", true: "cache off"}[narrow], func(t *testing.T) {
+			all = append(all, grantedCalls(t, policies, narrow)...)
+		})
+	}
+	// And the role grants nothing these paths do not use.
+	iamcheck.AssertAllUsed(t, policies, "AuthorizerFunction", all, nil)
+}
 
-	f := newFixture(t, authorizer.Config{})
+// grantedCalls runs the authorizer through each outcome, checks each call
+// against policies and returns them.
+func grantedCalls(t *testing.T, policies []samtemplate.Statement, narrow bool) []iamcheck.Request {
+	f := newFixture(t, authorizer.Config{NarrowReads: narrow})
 	f.user("alice", map[string]keys.Role{"ws1": keys.RoleOwner, "ws2": keys.RoleReadOnly})
 	f.user("bob", nil)
 	valid := f.key("alice", keys.AllScopes, nil)
@@ -53,6 +67,5 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 			all = append(all, reqs...)
 		})
 	}
-	// And the role grants nothing these paths do not use.
-	iamcheck.AssertAllUsed(t, policies, "AuthorizerFunction", all, nil)
+	return all
 }

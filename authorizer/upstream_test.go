@@ -80,10 +80,21 @@ func TestAllowCarriesAssertion(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, err := h.Handle(t.Context(), request("Bearer "+k.Token))
-	// The start's publication and the verification are granted by the
-	// template's statements for a stack with an upstream, and use every
-	// DynamoDB grant (the secret is read from a file here).
+	// The start's publication and the verification (the cache on, then
+	// off) are granted by the template's statements for a stack with an
+	// upstream, and use every DynamoDB grant (the secret is read from a
+	// file here).
 	reqs := f.calls.takeRequests()
+	env["AUTHORIZER_CACHE_TTL"] = "0"
+	off, err2 := authorizer.Wire(t.Context(), lambdaenv.Deps{Env: lambdaenv.Map(env), Logger: testLogger(f), Now: func() time.Time { return now }},
+		f.calls.counting(f.client))
+	if err2 != nil {
+		t.Fatal(err2)
+	}
+	if got := decision(off.Handle(t.Context(), request("Bearer "+k.Token))); got != "allow" {
+		t.Fatalf("cache off: got %s, want allow", got)
+	}
+	reqs = append(reqs, f.calls.takeRequests()...)
 	statements := iamcheck.StatementsWith(t, "AuthorizerFunction", map[string]string{"UpstreamUrl": "https://upstream.example.com"})
 	iamcheck.AssertAllowed(t, statements, "AuthorizerFunction", reqs)
 	iamcheck.AssertAllUsed(t, statements, "AuthorizerFunction", reqs, nil)

@@ -110,12 +110,15 @@ func measureFloor(ctx context.Context, f *fixture, rounds int) (floorResult, err
 	return floorResult{Rounds: rounds, SDK: median(sdk), Authorizer: median(az)}, nil
 }
 
-// scalingResult is the authorizer for a user in Workspaces workspaces.
+// scalingResult is the authorizer for a user in Workspaces workspaces,
+// with the authorizer cache on (every membership read, every workspace in
+// the policy) or off (Config.NarrowReads: the request's workspace only).
 type scalingResult struct {
 	Workspaces  int
+	Cache       string // "on" or "off"
 	Runs        int
 	Authorizer  time.Duration // median Handle
-	ReadUnits   float64       // the user Query's consumed read capacity
+	ReadUnits   float64       // the user read's consumed read capacity
 	PolicyBytes int           // the policy document's JSON
 	Bytes       int           // the whole response's JSON (policy and context)
 	Mode        string        // the policy's form (access.Result.Mode)
@@ -125,14 +128,19 @@ type scalingResult struct {
 var scalingWorkspaces = []int{1, 10, 100, 1000}
 
 // measureScaling seeds one user per count with that many workspaces and a
-// key, and measures the authorizer's uncached Allow for each: time, the read
-// units of its user Query (the same Query, asked for its consumed
-// capacity), and the size of what it returns to API Gateway.
+// key, and measures the authorizer's uncached Allow for each, as a stack
+// with the cache on and one with it off answers it: time, the read units of
+// its user read (the same read, asked for its consumed capacity), and the
+// size of what it returns to API Gateway.
 func measureScaling(ctx context.Context, f *fixture) ([]scalingResult, error) {
 	st := store.New(f.client, f.table)
 	// The decision log line names the policy's form.
 	var logs bytes.Buffer
-	h := authorizer.New(st, authorizer.Config{}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	handlers := map[string]*authorizer.Handler{
+		"on":  authorizer.New(st, authorizer.Config{}, logger),
+		"off": authorizer.New(st, authorizer.Config{NarrowReads: true}, logger),
+	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	var out []scalingResult
 	for _, n := range scalingWorkspaces {
@@ -156,43 +164,79 @@ func measureScaling(ctx context.Context, f *fixture) ([]scalingResult, error) {
 		if err := st.CreateKey(ctx, keys.NewKey(gen, userID, "scaling", keys.AllScopes, now, nil), nil); err != nil {
 			return nil, err
 		}
-		ev := reliability.AuthorizerEvent(gen.Token)
-		runs := 200
-		if n >= 1000 {
-			runs = 50
-		}
-		var resp events.APIGatewayCustomAuthorizerResponse
-		times := make([]time.Duration, 0, runs)
-		for i := range runs + 10 {
-			start := time.Now()
+		for _, cache := range []string{"on", "off"} {
+			h := handlers[cache]
+			// A request that names one of the user's workspaces.
+			ev := reliability.AuthorizerEvent(gen.Token)
+			ws := fmt.Sprintf("ws%dx0", n)
+			ev.Resource, ev.Path = "/open/workspace/{workspaceId}", "/open/workspace/"+ws
+			ev.PathParameters = map[string]string{"workspaceId": ws}
+			ev.MethodArn = "arn:aws:execute-api:us-east-1:123456789012:keygatelcl/Prod/GET/open/workspace/" + ws
+			runs := 200
+			if n >= 1000 && cache == "on" {
+				runs = 50
+			}
+			var resp events.APIGatewayCustomAuthorizerResponse
+			times := make([]time.Duration, 0, runs)
+			for i := range runs + 10 {
+				start := time.Now()
+				if resp, err = h.Handle(ctx, ev); err != nil {
+					return nil, fmt.Errorf("scaling %d: %w", n, err)
+				}
+				if i >= 10 { // the first ten warm up
+					times = append(times, time.Since(start))
+				}
+			}
+			units, err := userQueryUnits(ctx, f, userID)
+			if cache == "off" {
+				units, err = userBatchUnits(ctx, f, userID, ws)
+			}
+			if err != nil {
+				return nil, err
+			}
+			logs.Reset()
 			if resp, err = h.Handle(ctx, ev); err != nil {
 				return nil, fmt.Errorf("scaling %d: %w", n, err)
 			}
-			if i >= 10 { // the first ten warm up
-				times = append(times, time.Since(start))
+			var line struct {
+				PolicyMode string `json:"policyMode"`
 			}
+			if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+				return nil, fmt.Errorf("scaling %d: decision log: %w", n, err)
+			}
+			policy, _ := json.Marshal(resp.PolicyDocument)
+			whole, _ := json.Marshal(resp)
+			out = append(out, scalingResult{Workspaces: n, Cache: cache, Runs: runs, Authorizer: median(times), ReadUnits: units,
+				PolicyBytes: len(policy), Bytes: len(whole), Mode: line.PolicyMode})
 		}
-		units, err := userQueryUnits(ctx, f, userID)
-		if err != nil {
-			return nil, err
-		}
-		logs.Reset()
-		if resp, err = h.Handle(ctx, ev); err != nil {
-			return nil, fmt.Errorf("scaling %d: %w", n, err)
-		}
-		var line struct {
-			PolicyMode string `json:"policyMode"`
-		}
-		if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
-			return nil, fmt.Errorf("scaling %d: decision log: %w", n, err)
-		}
-		policy, _ := json.Marshal(resp.PolicyDocument)
-		whole, _ := json.Marshal(resp)
-		mode := line.PolicyMode
-		out = append(out, scalingResult{Workspaces: n, Runs: runs, Authorizer: median(times), ReadUnits: units,
-			PolicyBytes: len(policy), Bytes: len(whole), Mode: mode})
 	}
 	return out, nil
+}
+
+// userBatchUnits runs the cache-off read (store.PrincipalFor's
+// BatchGetItem of the profile and one membership) with
+// ReturnConsumedCapacity and returns its read units.
+func userBatchUnits(ctx context.Context, f *fixture, userID, ws string) (float64, error) {
+	key := func(sk string) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "USER#" + userID}, "sk": &types.AttributeValueMemberS{Value: sk}}
+	}
+	out, err := f.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
+		RequestItems:           map[string]types.KeysAndAttributes{f.table: {Keys: []map[string]types.AttributeValue{key("USER"), key("WS#" + ws)}, ConsistentRead: aws.Bool(true)}},
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("user batch units: %w", err)
+	}
+	if len(out.Responses[f.table]) != 2 {
+		return 0, fmt.Errorf("user batch units: got %d items, want the profile and the membership", len(out.Responses[f.table]))
+	}
+	var units float64
+	for _, c := range out.ConsumedCapacity {
+		if c.CapacityUnits != nil {
+			units += *c.CapacityUnits
+		}
+	}
+	return units, nil
 }
 
 // userQueryUnits runs the authorizer's user Query (every item of

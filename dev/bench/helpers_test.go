@@ -46,8 +46,9 @@ func sampleResults(tb testing.TB) *results {
 		},
 		floor: &floorResult{Rounds: 2000, SDK: 2 * time.Millisecond, Authorizer: 2200 * time.Microsecond},
 		scaling: []scalingResult{
-			{Workspaces: 1, Runs: 200, Authorizer: 2 * time.Millisecond, ReadUnits: 0.5, PolicyBytes: 400, Bytes: 900, Mode: "exact"},
-			{Workspaces: 1000, Runs: 50, Authorizer: 30 * time.Millisecond, ReadUnits: 25.5, PolicyBytes: 300, Bytes: 1200, Mode: "overflow"},
+			{Workspaces: 1, Cache: "on", Runs: 200, Authorizer: 2 * time.Millisecond, ReadUnits: 0.5, PolicyBytes: 400, Bytes: 900, Mode: "exact"},
+			{Workspaces: 1000, Cache: "on", Runs: 50, Authorizer: 30 * time.Millisecond, ReadUnits: 25.5, PolicyBytes: 300, Bytes: 1200, Mode: "overflow"},
+			{Workspaces: 1000, Cache: "off", Runs: 200, Authorizer: 2500 * time.Microsecond, ReadUnits: 2, PolicyBytes: 500, Bytes: 900, Mode: "request"},
 		},
 		loadMax: 1.25,
 		load: []loadResult{

@@ -96,10 +96,10 @@ func (r *results) markdown() string {
 	}
 	if len(r.scaling) > 0 {
 		p("## Scaling with workspaces\n\n")
-		p("One user per row, a member of that many workspaces, verified uncached in-process against DynamoDB Local (median of the runs after ten warm-ups). *Read units* is the consumed capacity of the authorizer's user Query (every item of `USER#<id>`, strongly consistent, all pages) asked with `ReturnConsumedCapacity: TOTAL`; *policy* and *response* are the JSON sizes of the policy document and of everything returned to API Gateway; *mode* is the policy's form (shared/access: `exact` names each workspace, `workspaceWildcard` and `overflow` are the size fallbacks).\n\n")
-		p("| workspaces | runs | authorizer | read units | policy | response | mode |\n|---|---|---|---|---|---|---|\n")
+		p("One user per row, a member of that many workspaces, verified uncached in-process against DynamoDB Local for a request naming one of them (median of the runs after ten warm-ups), as a stack with the authorizer cache on answers it — the user Query reads every item of `USER#<id>`, and the policy names every workspace, for later requests — and one with it off (docs/authorizer.md, \"The cache off\": one BatchGetItem of the profile and the request's membership, a policy of that request). *Read units* is the consumed capacity of that read asked with `ReturnConsumedCapacity: TOTAL`; *policy* and *response* are the JSON sizes of the policy document and of everything returned to API Gateway; *mode* is the policy's form (shared/access: `exact` names each workspace, `workspaceWildcard` and `overflow` are the size fallbacks, `request` names the request's).\n\n")
+		p("| workspaces | cache | runs | authorizer | read units | policy | response | mode |\n|---|---|---|---|---|---|---|---|\n")
 		for _, sc := range r.scaling {
-			p("| %d | %d | %s | %.1f | %d B | %d B | %s |\n", sc.Workspaces, sc.Runs, ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Bytes, sc.Mode)
+			p("| %d | %s | %d | %s | %.1f | %d B | %d B | %s |\n", sc.Workspaces, sc.Cache, sc.Runs, ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Bytes, sc.Mode)
 		}
 		p("\nReproduce: `go run ./dev/bench -only scaling`\n\n")
 	}

@@ -68,7 +68,7 @@ func TestMarkdownFigures(t *testing.T) {
 		"| 21000 | 6800 | 115 |",
 		"The decode and the log line cost 16.68 µs and 88 allocations of it: 4.9× the path without them.",
 		"| 2.00 ms | 2.20 ms | 1.10× |",
-		"| 1000 | 50 | 30.00 ms | 25.5 | 300 B | 1200 B | overflow |",
+		"| 1000 | on | 50 | 30.00 ms | 25.5 | 300 B | 1200 B | overflow |", "| 1000 | off | 200 | 2.50 ms | 2.0 | 500 B | 900 B | request |",
 		"median of 5 runs",
 		"| 4321 | 2345 | 27 |",
 		"The median of 5 runs (`-count 5`).",

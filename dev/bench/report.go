@@ -68,8 +68,12 @@ func (r *results) summary() []row {
 			fmt.Sprintf("%.2f× (%s vs %s)", f.Ratio(), ms(f.Authorizer), ms(f.SDK)), "≤ 1.2×", verdict(f.Ratio() <= targetFloorRatio)})
 	}
 	for _, sc := range r.scaling {
-		rows = append(rows, row{fmt.Sprintf("authorizer, user in %d workspaces", sc.Workspaces),
-			fmt.Sprintf("%s, %.1f read units, policy %d B (%s)", ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Mode), "", ""})
+		target, v := "", ""
+		if sc.Cache == "off" {
+			target, v = "≤ 2 read units", verdict(sc.ReadUnits <= 2)
+		}
+		rows = append(rows, row{fmt.Sprintf("user in %d workspaces, cache %s", sc.Workspaces, sc.Cache),
+			fmt.Sprintf("%s, %.1f read units, policy %d B (%s)", ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Mode), target, v})
 	}
 	if hello, ok := r.coldOf("hello"); ok {
 		for _, c := range r.cold {

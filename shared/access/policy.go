@@ -49,6 +49,12 @@ const (
 	// workspacesOverflow is "true"; functions look the membership up in the
 	// store.
 	ModeOverflow
+	// ModeRequest is the cache-off mode (Grant.Partial): the grant holds
+	// the membership of the workspace the request names, or none, and the
+	// policy and the context name that one (ModeExact's resources); a
+	// request that names no workspace gets workspacesOverflow, so functions
+	// that list workspaces look them up.
+	ModeRequest
 )
 
 // String names the mode for logs.
@@ -60,6 +66,8 @@ func (m Mode) String() string {
 		return "workspaceWildcard"
 	case ModeOverflow:
 		return "overflow"
+	case ModeRequest:
+		return "request"
 	}
 	return "unknown"
 }
@@ -85,6 +93,9 @@ type Grant struct {
 	// Token is set when the caller presented an access token
 	// (KeyCredential).
 	Token bool
+	// Partial is set when Memberships are not all of the user's but the
+	// one the request names, or none (the cache off: ModeRequest).
+	Partial bool
 }
 
 // Asserter signs an identity assertion for the workspaces an Allow's
@@ -199,6 +210,21 @@ func Allow(base string, g Grant) (Result, error) {
 		}
 	}
 
+	overflow := mode == ModeOverflow
+	if g.Partial {
+		// A cache-off answer serves this request only, and names only
+		// what it does: at most one workspace, which always fits.
+		mode, chosen = ModeRequest, exact
+		if len(ws) == 0 {
+			overflow = true
+			chosen = user
+			chosen.entry(KeyWorkspaces, 0)
+			chosen.entry(KeyWorkspacesOverflow, len(overflowTrue))
+			if g.Asserter != nil {
+				chosen.entry(KeyAssertion, g.Asserter.AssertionLen(nil, true))
+			}
+		}
+	}
 	resources := buildResources(base, held, ws, mode, wildMethod, chosen.resources, chosen.chars)
 	ctx := make(map[string]interface{}, 4)
 	ctx[KeyUserID] = g.UserID
@@ -210,14 +236,14 @@ func Allow(base string, g Grant) (Result, error) {
 	if g.RateLimitPolicy != "" {
 		ctx[KeyRateLimitPolicy], ctx[KeyRateLimit] = g.RateLimitPolicy, g.RateLimit
 	}
-	if mode == ModeOverflow {
+	if overflow {
 		ctx[KeyWorkspacesOverflow] = overflowTrue
 		ctx[KeyWorkspaces] = ""
 	} else {
 		ctx[KeyWorkspaces] = joinWorkspaces(ws, wsList)
 	}
 	if g.Asserter != nil {
-		a, err := g.Asserter.Assert(asserted, mode == ModeOverflow)
+		a, err := g.Asserter.Assert(asserted, overflow)
 		if err != nil {
 			return Result{}, err
 		}
@@ -377,7 +403,7 @@ func buildResources(base string, held heldScopes, ws []workspaceGrant, mode Mode
 			add(r.Method, r.Path, "", "")
 		}
 	}
-	if mode == ModeExact {
+	if mode == ModeExact || mode == ModeRequest {
 		for _, w := range ws {
 			if w.method != "" {
 				add(w.method, pathWorkspace, w.id, "")

@@ -74,6 +74,9 @@ type VerifyStore interface {
 	// the key's own count given back.
 	DrawLineage(ctx context.Context, v Verification, now time.Time) (Verification, error)
 	Principal(ctx context.Context, userID string) (Principal, error)
+	// PrincipalFor reads the profile and the membership of workspaceID
+	// only ("" or an invalid id: none), in one call of at most two items.
+	PrincipalFor(ctx context.Context, userID, workspaceID string) (Principal, error)
 	// VerifyTokenUse counts one access-token use of userID against lim on
 	// the user's token-use item (TokenUseID), creating it with lim when
 	// it does not exist and rewriting it when its limits are not lim.

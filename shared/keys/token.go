@@ -105,7 +105,7 @@ func TokenScopes(raw []string, api []Scope) []Scope {
 // checkTokenUser reads the subject's profile and memberships: an unknown or
 // disabled user is refused.
 func checkTokenUser(ctx context.Context, vr *Verifier, v *verification) error {
-	p, err := vr.store.Principal(ctx, v.d.UserID)
+	p, err := vr.principal(ctx, v)
 	switch {
 	case apperr.Is(err, apperr.NotFound), apperr.Is(err, apperr.BadRequest):
 		v.refuse(Deny, ReasonUserDisabled)

@@ -21,6 +21,12 @@ type Facts struct {
 	// SourceIP is the client's address as API Gateway saw it
 	// (requestContext.identity.sourceIp).
 	SourceIP string
+	// Narrow, with the authorizer cache off, reads only what this request
+	// needs of the user: the profile and the membership of Workspace, the
+	// workspace the request names ("" for none) — at most two items
+	// whatever the user's workspace count. The Decision is then Partial.
+	Narrow    bool
+	Workspace string
 }
 
 // Outcome is the verdict of a verification.
@@ -59,6 +65,9 @@ type Decision struct {
 	// (VerifyToken), whose expiry is TokenExpiry.
 	Token       bool
 	TokenExpiry time.Time
+	// Partial is set when Principal.Memberships hold only the membership
+	// of Facts.Workspace (Facts.Narrow).
+	Partial bool
 }
 
 // Limited tells whether an Allowed request is within its key's limits.
@@ -272,7 +281,7 @@ func checkUser(ctx context.Context, vr *Verifier, v *verification) error {
 		v.refuse(Deny, ReasonUserDisabled)
 		return nil
 	}
-	p, err := vr.store.Principal(ctx, v.d.UserID)
+	p, err := vr.principal(ctx, v)
 	switch {
 	case apperr.Is(err, apperr.NotFound):
 		v.refuse(Deny, ReasonUserDisabled)
@@ -286,4 +295,15 @@ func checkUser(ctx context.Context, vr *Verifier, v *verification) error {
 		v.d.Principal = p
 	}
 	return nil
+}
+
+// principal reads the user: every membership (Principal), or, with
+// Facts.Narrow, the profile and the one membership the request names
+// (PrincipalFor).
+func (vr *Verifier) principal(ctx context.Context, v *verification) (Principal, error) {
+	if !v.facts.Narrow {
+		return vr.store.Principal(ctx, v.d.UserID)
+	}
+	v.d.Partial = true
+	return vr.store.PrincipalFor(ctx, v.d.UserID, v.facts.Workspace)
 }

@@ -20,6 +20,7 @@ const (
 	OpUpdateItem         Op = "UpdateItem"
 	OpDeleteItem         Op = "DeleteItem"
 	OpQuery              Op = "Query"
+	OpBatchGetItem       Op = "BatchGetItem"
 	OpTransactWriteItems Op = "TransactWriteItems"
 )
 
@@ -193,6 +194,11 @@ func (a *API) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ..
 // Query forwards or fails a Query.
 func (a *API) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	return call(a, OpQuery, ctx, in, a.Next.Query, o)
+}
+
+// BatchGetItem forwards or fails a BatchGetItem.
+func (a *API) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	return call(a, OpBatchGetItem, ctx, in, a.Next.BatchGetItem, o)
 }
 
 // TransactWriteItems forwards or fails a TransactWriteItems.

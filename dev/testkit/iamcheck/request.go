@@ -50,6 +50,15 @@ func Describe(op string, params any) []Request {
 				r.LeadingKey = stringValue(in.ExpressionAttributeValues[m[2]])
 			}
 		}
+	case *dynamodb.BatchGetItemInput:
+		// IAM evaluates dynamodb:LeadingKeys over every key the batch reads.
+		var reqs []Request
+		for _, ka := range in.RequestItems {
+			for _, key := range ka.Keys {
+				reqs = append(reqs, Request{Action: r.Action, Resource: TableResource, LeadingKey: stringValue(key[store.AttrPK])})
+			}
+		}
+		return reqs
 	case *dynamodb.TransactWriteItemsInput:
 		reqs := make([]Request, 0, len(in.TransactItems))
 		for _, item := range in.TransactItems {

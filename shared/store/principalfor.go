@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+	"keygate/shared/keys"
+)
+
+// maxBatchAttempts bounds the reads of one PrincipalFor when DynamoDB
+// leaves keys unprocessed (it may, under throttling).
+const maxBatchAttempts = 3
+
+// PrincipalFor reads what one request needs of the user: the profile and,
+// when workspaceID is set and valid, that one membership — one strongly
+// consistent BatchGetItem of at most two items, whatever the number of the
+// user's workspaces (Principal reads them all). Principal.Memberships holds
+// the one membership when the user has it, none otherwise. A missing user is
+// NotFound.
+func (s *Store) PrincipalFor(ctx context.Context, userID, workspaceID string) (keys.Principal, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return keys.Principal{}, err
+	}
+	want := []map[string]types.AttributeValue{userItemKey(userID)}
+	if keys.ValidID(workspaceID) {
+		want = append(want, membershipItemKey(userID, workspaceID))
+	}
+	var items []map[string]types.AttributeValue
+	for attempt := 0; len(want) > 0; attempt++ {
+		if attempt == maxBatchAttempts {
+			return keys.Principal{}, fmt.Errorf("store: principal of %s: keys left unprocessed %d times", userID, maxBatchAttempts)
+		}
+		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+			s.table: {Keys: want, ConsistentRead: aws.Bool(true)},
+		}})
+		if err != nil {
+			return keys.Principal{}, fmt.Errorf("store: principal of %s: %w", userID, err)
+		}
+		items = append(items, out.Responses[s.table]...)
+		want = out.UnprocessedKeys[s.table].Keys
+	}
+	var p keys.Principal
+	found := false
+	for _, item := range items {
+		switch getS(item, "type") {
+		case typeUser:
+			p.User, found = decodeUser(item), true
+		case typeMembership:
+			p.Memberships = append(p.Memberships, decodeMembership(item))
+		}
+	}
+	if !found {
+		return keys.Principal{}, apperr.Errorf(apperr.NotFound, "user %s not found", userID)
+	}
+	return p, nil
+}
