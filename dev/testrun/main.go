@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -58,7 +59,10 @@ func run(args []string) int {
 	cmd.Env = append(os.Environ(), dynamolocal.SharedEndpointEnv+"="+srv.Endpoint(), sqslocal.SharedEndpointEnv+"="+sqs.Endpoint())
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
+	hb, stopHeartbeat := context.WithCancel(ctx)
+	go heartbeat(hb, os.Stderr, heartbeatEvery, time.Now())
 	err = cmd.Run()
+	stopHeartbeat()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -68,4 +72,24 @@ func run(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "testrun: go test: %v\n", err)
 	return 1
+}
+
+// heartbeatEvery is how often testrun says it is still running: go test
+// prints a package's lines when it is done, and the slowest take minutes.
+const heartbeatEvery = 20 * time.Second
+
+// heartbeat writes a line every every until ctx ends, so make test's
+// output never goes quiet for long (scripts/test-summary passes testrun's
+// lines through).
+func heartbeat(ctx context.Context, w io.Writer, every time.Duration, start time.Time) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			fmt.Fprintf(w, "testrun: still running (%s)\n", now.Sub(start).Round(time.Second))
+		}
+	}
 }

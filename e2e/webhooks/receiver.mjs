@@ -81,7 +81,10 @@ const server = http.createServer((req, res) => {
     const standard = verifyStandard(raw, req.headers, secret);
     const spec003By = secrets.map((s) => verifyWebhookSignature(JSON.stringify(body), req.headers["x-webhook-signature"], s));
     const standardBy = secrets.map((s) => verifyStandard(raw, req.headers, s));
-    const answer = failFirst > 0 ? (failFirst--, 503) : mode === "down" ? 503 : mode === "error" ? 500 : 200;
+    // What it answers: 401 for a delivery whose signature does not verify,
+    // else the mode's status.
+    const modeAnswer = failFirst > 0 ? (failFirst--, 503) : mode === "down" ? 503 : mode === "error" ? 500 : 200;
+    const answer = verified ? modeAnswer : 401;
     const report = () =>
       process.stdout.write(JSON.stringify({ id: req.headers["x-webhook-id"], timestamp: req.headers["x-webhook-timestamp"],
         type: body.type, verified, canonical, standard, spec003By, standardBy,
@@ -93,7 +96,7 @@ const server = http.createServer((req, res) => {
       return; // no answer: the sender times out
     }
     report();
-    res.statusCode = verified ? answer : 401;
+    res.statusCode = answer;
     res.end(verified ? "{}" : "Invalid signature");
   });
 });
