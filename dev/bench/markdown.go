@@ -11,8 +11,8 @@ func (r *results) markdown() string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	m := r.machine
 	p("# keygate benchmarks\n\n")
-	p("Written by `make bench` (`go run ./dev/bench -out docs/benchmarks.md`); do not edit by hand.\n")
-	p("Every figure below names the command that reproduces it. Targets are those of issues 7 and 15.\n\n")
+	p("Written by `make bench BENCH_OUT=docs/benchmarks.md` (`go run ./dev/bench -out docs/benchmarks.md`; plain `make bench` writes `.local/benchmarks.md`); do not edit by hand.\n")
+	p("Every figure below names the command that reproduces it. Targets are the project's: the authorizer's non-I/O path within 10 µs and 40 allocations, its uncached verification within 1.2× the bare SDK calls, its cold start within 1.25× a hello-world Go Lambda.\n\n")
 	p("Machine: %s, %d cores, %s, %s", m.CPU, m.Cores, m.OS, m.GoVersion)
 	if m.Java != "" {
 		p(", %s (DynamoDB Local)", m.Java)

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// The targets of issue 7.
+// The project's targets.
 const (
 	targetNsPerOp   = 10_000
 	targetAllocs    = 40
@@ -16,10 +16,10 @@ const (
 	targetSizeRatio = 2.0
 	targetPeakRSSKB = 40_000_000 / 1024 // 40 MB, as the target is stated, in KiB
 	// targetEventNsPerOp bounds the non-I/O path with the event decode and
-	// the decision log line (issue 15).
+	// the decision log line.
 	targetEventNsPerOp = 30_000
 	// targetFloorRatio bounds the authorizer's uncached verification as a
-	// multiple of the bare SDK calls (issue 15).
+	// multiple of the bare SDK calls.
 	targetFloorRatio = 1.2
 	// targetWebhookP50 bounds the median time from a key change to its
 	// webhook delivery through the local stack.

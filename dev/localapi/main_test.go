@@ -159,3 +159,21 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestMakeTargetsSayWhatTheyDo: make bench writes no tracked file unless
+// told (BENCH_OUT), and make build says so when it falls back from the SAM
+// CLI.
+func TestMakeTargetsSayWhatTheyDo(t *testing.T) {
+	out, err := exec.CommandContext(t.Context(), "make", "-s", "-n", "-C", "../..", "bench").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "-out .local/benchmarks.md") {
+		t.Errorf("make -n bench: %v\n%s\nwant the report in .local/benchmarks.md", err, out)
+	}
+	out, err = exec.CommandContext(t.Context(), "make", "-s", "-n", "-C", "../..", "bench", "BENCH_OUT=docs/benchmarks.md").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "-out docs/benchmarks.md") {
+		t.Errorf("make -n bench BENCH_OUT=docs/benchmarks.md: %v\n%s", err, out)
+	}
+	out, err = exec.CommandContext(t.Context(), "make", "-s", "-n", "-C", "../..", "build").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "make build: no SAM CLI on PATH") {
+		t.Errorf("make -n build: %v\n%s\nwant it to say when it builds without the SAM CLI", err, out)
+	}
+}
