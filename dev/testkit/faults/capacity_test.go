@@ -34,8 +34,8 @@ func TestCapacityProxy(t *testing.T) {
 	put := func(pk string, n int) (ok, throttled int) {
 		for i := range n {
 			_, err := client.UpdateItem(t.Context(), &dynamodb.UpdateItemInput{
-				TableName: aws.String(table),
-				Key:       map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: "X"}},
+				TableName:                 aws.String(table),
+				Key:                       map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: "X"}},
 				UpdateExpression:          aws.String("SET n = :n"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: strconv.Itoa(i)}},
 			})
