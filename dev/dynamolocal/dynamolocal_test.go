@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -56,12 +57,17 @@ func TestStartServesAndStopEndsTheProcess(t *testing.T) {
 		t.Errorf("second Stop: got %v, want nil", err)
 	}
 
-	// The data directory keeps the table for the next start, as make run needs.
-	again, err := Start(ctx, Options{DataDir: dataDir})
+	// The data directory keeps the table for the next start, as make run
+	// needs, and the port asked for is the port (make run keeps its
+	// endpoint across restarts).
+	again, err := Start(ctx, Options{DataDir: dataDir, Port: port(t, s.Endpoint())})
 	if err != nil {
 		t.Fatalf("second Start: %v", err)
 	}
 	defer again.Stop()
+	if again.Endpoint() != s.Endpoint() {
+		t.Errorf("second Start on the first's port: got %s, want %s", again.Endpoint(), s.Endpoint())
+	}
 	client, err = store.NewClient(ctx, store.ClientOptions{Endpoint: again.Endpoint()})
 	if err != nil {
 		t.Fatal(err)
@@ -156,4 +162,15 @@ func tarball(tb testing.TB, files map[string]string) []byte {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// port is an endpoint URL's port.
+func port(tb testing.TB, endpoint string) int {
+	tb.Helper()
+	i := strings.LastIndexByte(endpoint, ':')
+	p, err := strconv.Atoi(endpoint[i+1:])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }

@@ -19,6 +19,9 @@ import (
 type Options struct {
 	// DataDir keeps the data in this folder between runs; "" keeps it in memory.
 	DataDir string
+	// Port, when above 0, is tried first (make run keeps its port across
+	// restarts, so exported endpoints stay right); a free port otherwise.
+	Port int
 }
 
 // startTimeout bounds the wait for a started server to answer; the caller's
@@ -53,10 +56,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	var lastErr error
 	// A free port can be taken between choosing it and the JVM binding it;
 	// try a few times before giving up.
-	for range 3 {
-		port, err := localproc.FreePort()
-		if err != nil {
-			return nil, err
+	for attempt := range 3 {
+		port := opts.Port
+		if attempt > 0 || port <= 0 || !localproc.PortFree(port) {
+			if port, err = localproc.FreePort(); err != nil {
+				return nil, err
+			}
 		}
 		s, err := launch(ctx, java, dir, port, opts.DataDir, startTimeout)
 		if err == nil {

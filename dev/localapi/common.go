@@ -8,8 +8,10 @@ import (
 	"io"
 	"keygate/shared/apidoc"
 	"keygate/shared/apidoc/compile"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,12 +62,12 @@ type stackFlags struct {
 
 // newFlagSet returns subcommand name's flag set, reporting to stderr, with
 // the stack flags registered on it.
-func newFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *stackFlags) {
+func newFlagSet(name string, stderr io.Writer, defaultData string) (*flag.FlagSet, *stackFlags) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &stackFlags{params: params{}}
 	fs.StringVar(&f.template, "template", "template.yaml", "SAM template to read")
-	fs.StringVar(&f.data, "data", filepath.Join(".local", "dynamodb"), "DynamoDB Local data folder (kept between runs)")
+	fs.StringVar(&f.data, "data", defaultData, "DynamoDB Local data folder (kept between runs)")
 	fs.StringVar(&f.endpoint, "endpoint", os.Getenv("DYNAMODB_ENDPOINT"), "use this DynamoDB endpoint instead of starting DynamoDB Local (default $DYNAMODB_ENDPOINT)")
 	fs.StringVar(&f.table, "table", defaultTable, "table name")
 	fs.Var(f.params, "param", "template parameter override Name=Value (repeatable), e.g. AuthorizerCacheTtl=300")
@@ -135,9 +137,17 @@ func (f *stackFlags) database(ctx context.Context, log io.Writer) (endpoint stri
 				return "", nil, stop, err
 			}
 		}
-		srv, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: dir})
+		// The port of the last start, kept beside the data: the endpoint
+		// make run prints stays the same across restarts while it is free.
+		portFile := dir + ".port"
+		prev, _ := os.ReadFile(portFile)
+		port, _ := strconv.Atoi(strings.TrimSpace(string(prev)))
+		srv, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: dir, Port: port})
 		if err != nil {
 			return "", nil, stop, fmt.Errorf("start DynamoDB Local: %w", err)
+		}
+		if u, err := url.Parse(srv.Endpoint()); err == nil {
+			_ = os.WriteFile(portFile, []byte(u.Port()+"\n"), 0o644)
 		}
 		stop = func() { _ = srv.Stop() }
 		endpoint = srv.Endpoint()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ import (
 // invoke builds a function's bootstrap, runs it under the Runtime API
 // harness with one event and prints the response.
 func invoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, sf := newFlagSet("localapi invoke", stderr)
+	fs, sf := newFlagSet("localapi invoke", stderr, filepath.Join(".local", "invoke"))
 	fnID := fs.String("function", "", "function logical ID, e.g. AuthorizerFunction")
 	eventPath := fs.String("event", "", "event JSON file ('-' for stdin)")
 	if err := fs.Parse(args); err != nil {

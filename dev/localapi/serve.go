@@ -22,7 +22,7 @@ import (
 
 // serve runs the local stack until ctx ends.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, sf := newFlagSet("localapi serve", stderr)
+	fs, sf := newFlagSet("localapi serve", stderr, filepath.Join(".local", "dynamodb"))
 	addr := fs.String("addr", "127.0.0.1:3000", "listen address")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
@@ -78,7 +78,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			api = append(api, keys.Scope(name))
 		}
 	}
-	seeded, err := demo.Seed(ctx, st, prefix, api...)
+	// With its own data folder, make run keeps the demo key across
+	// restarts (beside the data, git-ignored); with -endpoint, a fresh one.
+	seed := func() (demo.Seeded, error) { return demo.Seed(ctx, st, prefix, api...) }
+	if sf.endpoint == "" {
+		seed = func() (demo.Seeded, error) {
+			return demo.SeedKept(ctx, st, prefix, filepath.Join(filepath.Dir(sf.data), "demo-key"), api...)
+		}
+	}
+	seeded, err := seed()
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,16 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// PortFree reports whether port on 127.0.0.1 can be listened on now.
+func PortFree(port int) bool {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}
+
 // maxOutput bounds what an Output keeps.
 const maxOutput = 64 << 10
 
