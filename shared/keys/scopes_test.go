@@ -2,6 +2,9 @@ package keys_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -167,5 +170,39 @@ func TestTooManyScopes(t *testing.T) {
 	}
 	if n := f.keys(t); n != 0 {
 		t.Errorf("keys stored: %d, want 0", n)
+	}
+}
+
+// TestDocsNameEveryScope: wherever the docs, the README or the CLI's help
+// list keygate's scopes, they list all of them — a list that stops at
+// admin once told newcomers there were three.
+func TestDocsNameEveryScope(t *testing.T) {
+	files, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, "../../README.md", "../../cmd/keygate/key.go", "../../cmd/keygate/main.go")
+	list := regexp.MustCompile(`read\W{1,4}write\W{1,4}(and\W+)?admin`)
+	// The matcher finds the lists it is for.
+	for _, sample := range []string{"`read`, `write` and `admin`", "read,write,admin", "read, write, admin"} {
+		if !list.MatchString(sample) {
+			t.Fatalf("the scope-list matcher misses %q", sample)
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		text := string(b)
+		for _, loc := range list.FindAllStringIndex(text, -1) {
+			tail := text[loc[1]:min(len(text), loc[1]+24)]
+			if !strings.Contains(tail, string(keys.ScopeWebhook)) {
+				t.Errorf("%s: %q lists keygate's scopes without webhook", f, text[loc[0]:min(len(text), loc[1]+24)])
+			}
+		}
+		if strings.Contains(text, "all three scopes") || strings.Contains(text, "three scopes") {
+			t.Errorf("%s: says three scopes; keygate has %d", f, len(keys.AllScopes))
+		}
 	}
 }
