@@ -54,7 +54,7 @@ func TestPolicies(t *testing.T) {
 		"AuthorizerFunction": slices.Concat(
 			conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
-			conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
+			conditionalGrants("Allow", []string{"dynamodb:Query", "dynamodb:BatchGetItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		),
 		// Key management writes key partitions, checks user partitions, appends
@@ -157,7 +157,7 @@ func TestPoliciesWithUpstream(t *testing.T) {
 	tpl := loadTemplate(t, map[string]string{"UpstreamUrl": "https://upstream.example.com"})
 	want := slices.Concat(
 		conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
-		conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
+		conditionalGrants("Allow", []string{"dynamodb:Query", "dynamodb:BatchGetItem"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		grants("Allow", []string{"secretsmanager:GetSecretValue"}, []string{"SigningKeySecret"}),
 		conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table}, "ForAllValues:StringEquals dynamodb:LeadingKeys=[SIGNING]"),
 	)
