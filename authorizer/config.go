@@ -14,7 +14,7 @@ import (
 // Lambda main and the local gateway both call, uses it.
 func ConfigFrom(s lambdaenv.Authorizer) Config {
 	c := Config{KeyPrefix: s.KeyPrefix, UsageKeys: UsageKeys(s.UsageKeys), Upstream: upstreamFrom(s.Upstream, s.AuthorizerCacheTTL),
-		CacheTTL: s.AuthorizerCacheTTL, TokenRules: keys.TokenRules{Limits: s.JWT.Limits}}
+		CacheTTL: s.AuthorizerCacheTTL, TokenRules: keys.TokenRules{Limits: s.JWT.Limits}, MetricsNamespace: s.MetricsNamespace}
 	if s.AuthorizerCacheTTL > 0 {
 		c.MaxAllowLatency = access.MaxAllowLatency
 	} else {

@@ -16,6 +16,7 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
+	"keygate/shared/metrics"
 	"keygate/shared/oidc"
 	"keygate/shared/routes"
 )
@@ -74,6 +75,10 @@ type Config struct {
 	// token that expires within it is refused, so no cached answer
 	// outlives its token.
 	CacheTTL time.Duration
+	// MetricsNamespace, when set, makes every decision line a CloudWatch
+	// metric (shared/metrics): decisions and durationMs by decision, and
+	// by decision and reason (METRICS_NAMESPACE).
+	MetricsNamespace string
 	// NarrowReads, set when the cache is off (ConfigFrom), reads only what
 	// the request needs of the user — the profile and the membership of
 	// the workspace it names — and answers with a policy of that request
@@ -262,6 +267,7 @@ func (h *Handler) logAllow(ctx context.Context, start time.Time, keyID, userID s
 		slog.String("limits", limited.String()),
 		slog.Int("skippedMemberships", r.Skipped),
 		durationMs(start),
+		h.metrics(),
 	)
 }
 
@@ -299,6 +305,7 @@ func (h *Handler) unauthorized(ctx context.Context, start time.Time, reason stri
 		slog.String("keyId", ""),
 		slog.String("userId", ""),
 		durationMs(start),
+		h.metrics(),
 	)
 	return events.APIGatewayCustomAuthorizerResponse{}, ErrUnauthorized
 }
@@ -310,6 +317,7 @@ func (h *Handler) deny(ctx context.Context, start time.Time, base, keyID, userID
 		slog.String("keyId", keyID),
 		slog.String("userId", userID),
 		durationMs(start),
+		h.metrics(),
 	)
 	return access.Deny(base, userID, reason), nil
 }
@@ -324,8 +332,27 @@ func (h *Handler) fail(ctx context.Context, start time.Time, keyID, userID, reas
 		slog.String("userId", userID),
 		slog.String("error", err.Error()),
 		durationMs(start),
+		h.metrics(),
 	)
 	return events.APIGatewayCustomAuthorizerResponse{}, fmt.Errorf("authorizer: %s: %w", reason, err)
+}
+
+// decisionMetrics are the decision line's: one decision, and its
+// durationMs, by decision and by decision and reason.
+var decisionMetrics = metrics.Spec{
+	Dimensions: [][]string{{"decision"}, {"decision", "reason"}},
+	Metrics:    []metrics.Metric{{Name: "decisions", Unit: metrics.Count}, {Name: "durationMs", Unit: metrics.Milliseconds}},
+}
+
+// metrics is the decision line's EMF: the "_aws" object and the count its
+// "decisions" metric reads (nothing without a namespace).
+func (h *Handler) metrics() slog.Attr {
+	if h.cfg.MetricsNamespace == "" {
+		return slog.Attr{}
+	}
+	spec := decisionMetrics
+	spec.Namespace = h.cfg.MetricsNamespace
+	return slog.Group("", spec.Attr(h.cfg.Now()), slog.Int("decisions", 1))
 }
 
 func durationMs(start time.Time) slog.Attr {

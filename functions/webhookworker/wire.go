@@ -29,6 +29,7 @@ func Wire(ctx context.Context, d lambdaenv.Deps, api store.API, deliver webhooks
 		return nil, err
 	}
 	deliver.AllowLoopback, deliver.AuditRetention, deliver.Logger = s.AllowLoopback, s.AuditRetention, logger
+	deliver.MetricsNamespace = s.MetricsNamespace
 	if deliver.RiskyAttempts == 0 {
 		// Half the worker's concurrency for failing or slow endpoints, of
 		// every user together: prompt ones always have the other half.

@@ -24,6 +24,10 @@ import (
 // stack (dev/gateway/inproc) sets the same from the template. Every value
 // is trimmed, and an empty one counts as unset.
 const (
+	// METRICS_NAMESPACE is the CloudWatch namespace of the embedded
+	// metrics in the authorizer's and the webhook worker's log lines
+	// (keygate/<stack>); empty: none.
+	varMetricsNamespace = "METRICS_NAMESPACE"
 	// TABLE_NAME is the DynamoDB table (KeysTable); required by every
 	// Lambda on the table, that is all but ConfigFunction.
 	varTable = "TABLE_NAME"
@@ -269,6 +273,7 @@ type WebhookWorker struct {
 	AllowLoopback      bool          // WEBHOOK_ALLOW_LOOPBACK
 	AuditRetention     time.Duration // AUDIT_RETENTION_DAYS (the webhook.disabled events it writes)
 	Concurrency        int           // WORKER_CONCURRENCY (default 50, the template's default)
+	MetricsNamespace   string        // METRICS_NAMESPACE ("" = no embedded metrics)
 }
 
 // Authorizer is AuthorizerFunction's environment.
@@ -283,6 +288,9 @@ type Authorizer struct {
 	Upstream           Upstream
 	// JWT is the OpenID provider whose access tokens are accepted.
 	JWT JWT
+	// MetricsNamespace is METRICS_NAMESPACE: the CloudWatch namespace of
+	// the decision lines' embedded metrics ("" for none).
+	MetricsNamespace string
 }
 
 // UsageKeys are USAGE_KEY_OPEN, USAGE_KEY_THROTTLED and
@@ -376,7 +384,7 @@ func (e Env) WebhookWorker() (WebhookWorker, error) {
 	s := WebhookWorker{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(),
 		DeliveryQueueURL: r.required(varDeliveryQueueURL), DeadLetterQueueURL: r.required(varDeadLetterQueueURL),
 		SQSEndpoint: e.value(varSQSEndpoint), AllowLoopback: r.boolean(varAllowLoopback), AuditRetention: r.auditRetention(),
-		Concurrency: r.count(varWorkerConcurrency, defaultWorkerConcurrency)}
+		Concurrency: r.count(varWorkerConcurrency, defaultWorkerConcurrency), MetricsNamespace: e.value(varMetricsNamespace)}
 	return s, r.err()
 }
 
@@ -384,7 +392,7 @@ func (e Env) WebhookWorker() (WebhookWorker, error) {
 func (e Env) Authorizer() (Authorizer, error) {
 	r := e.reader()
 	s := Authorizer{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(), KeyPrefix: r.keyPrefix(),
-		AuthorizerCacheTTL: r.cacheTTL(), Upstream: r.upstream(), JWT: r.jwt(),
+		AuthorizerCacheTTL: r.cacheTTL(), Upstream: r.upstream(), JWT: r.jwt(), MetricsNamespace: e.value(varMetricsNamespace),
 		UsageKeys: UsageKeys{Open: e.value(varUsageKeyOpen), Throttled: e.value(varUsageKeyThrottled), Exhausted: e.value(varUsageKeyExhausted)}}
 	if u := s.UsageKeys; (u.Open == "") != (u.Throttled == "") || (u.Open == "") != (u.Exhausted == "") {
 		r.fail(fmt.Errorf("%s, %s and %s go together", varUsageKeyOpen, varUsageKeyThrottled, varUsageKeyExhausted))

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"keygate/shared/metrics"
 )
 
 // DefaultAttemptTimeout bounds one attempt: connection, request and the
@@ -89,6 +91,9 @@ type DeliverConfig struct {
 	// RiskyAttempts bounds the attempts in flight to failing or slow
 	// endpoints across the deployment (0: DefaultRiskyAttempts).
 	RiskyAttempts int
+	// MetricsNamespace, when set, makes every outcome line a CloudWatch
+	// metric (shared/metrics): deliveries and latencyMs by outcome.
+	MetricsNamespace string
 }
 
 // Deliverer makes single delivery attempts — a signed POST through the
@@ -189,9 +194,31 @@ func failure(err error) string {
 	return "request failed"
 }
 
-func (d *Deliverer) log(level slog.Level, msg string, w Webhook, dl Delivery) {
-	d.cfg.Logger.LogAttrs(context.Background(), level, msg,
+// The outcomes of an attempt, as its line and its metric name them.
+const (
+	outcomeDelivered    = "delivered"
+	outcomeFailed       = "failed"
+	outcomeDeadLettered = "deadLettered"
+	outcomeSkipped      = "skipped"
+)
+
+// outcomeMetrics are the outcome line's: one delivery attempt, and its
+// latencyMs, by outcome.
+var outcomeMetrics = metrics.Spec{
+	Dimensions: [][]string{{"outcome"}},
+	Metrics:    []metrics.Metric{{Name: "deliveries", Unit: metrics.Count}, {Name: "latencyMs", Unit: metrics.Milliseconds}},
+}
+
+func (d *Deliverer) log(level slog.Level, msg, outcome string, w Webhook, dl Delivery) {
+	attrs := []slog.Attr{
 		slog.String("deliveryId", dl.ID), slog.String("webhookId", w.ID), slog.String("userId", w.UserID),
 		slog.String("type", string(dl.Type)), slog.Int("attempt", dl.Attempts), slog.Int("status", dl.LastStatusCode),
-		slog.String("error", dl.LastError), slog.Int64("latencyMs", dl.LatencyMillis))
+		slog.String("error", dl.LastError), slog.Int64("latencyMs", dl.LatencyMillis), slog.String("outcome", outcome),
+	}
+	if d.cfg.MetricsNamespace != "" {
+		spec := outcomeMetrics
+		spec.Namespace = d.cfg.MetricsNamespace
+		attrs = append(attrs, spec.Attr(time.Now()), slog.Int("deliveries", 1))
+	}
+	d.cfg.Logger.LogAttrs(context.Background(), level, msg, attrs...)
 }

@@ -147,6 +147,6 @@ func (d *Deliverer) skipDisabled(ctx context.Context, w Webhook, dl Delivery) er
 		return nil
 	}
 	dl.Status, dl.LastError, dl.UpdatedAt, dl.NextRetryAt = StatusSkipped, "endpoint disabled", d.cfg.Clock.Now().UTC(), time.Time{}
-	d.log(slog.LevelInfo, "webhook skipped: endpoint disabled", w, dl)
+	d.log(slog.LevelInfo, "webhook skipped: endpoint disabled", outcomeSkipped, w, dl)
 	return d.putDelivery(ctx, dl)
 }

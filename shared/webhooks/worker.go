@@ -209,7 +209,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	switch {
 	case why == "":
 		dl.Status = StatusDelivered
-		d.log(slog.LevelInfo, "webhook delivered", w, dl)
+		d.log(slog.LevelInfo, "webhook delivered", outcomeDelivered, w, dl)
 		return Outcome{}, d.putDelivery(ctx, dl)
 	case dl.Attempts > len(d.cfg.Schedule) || disabled:
 		dead := DeadLetter{DeliveryID: t.DeliveryID, WebhookID: w.ID, UserID: w.UserID, Type: t.Type, EventID: t.EventID,
@@ -218,7 +218,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("webhooks: dead-letter %s: %w", t.DeliveryID, err)
 		}
 		dl.Status = StatusDeadLettered
-		d.log(slog.LevelError, "webhook dead-lettered", w, dl)
+		d.log(slog.LevelError, "webhook dead-lettered", outcomeDeadLettered, w, dl)
 		return Outcome{}, d.putDelivery(ctx, dl)
 	}
 	wait := d.cfg.Schedule[dl.Attempts-1]
@@ -230,7 +230,7 @@ func (wk *Worker) Attempt(ctx context.Context, t Task) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	d.log(slog.LevelWarn, "webhook attempt failed", w, dl)
+	d.log(slog.LevelWarn, "webhook attempt failed", outcomeFailed, w, dl)
 	return out, d.putDelivery(ctx, dl)
 }
 
