@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	"keygate/shared/apikey"
 	"keygate/shared/assertion"
 	"keygate/shared/keys"
-	"keygate/shared/metrics"
 	"keygate/shared/oidc"
 	"keygate/shared/routes"
 )
@@ -256,21 +254,6 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	return r.Response, nil
 }
 
-// logAllow writes the INFO decision line of an Allow.
-func (h *Handler) logAllow(ctx context.Context, start time.Time, keyID, userID string, r access.Result, limited keys.Limited) {
-	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
-		slog.String("decision", decisionAllow),
-		slog.String("reason", ""),
-		slog.String("keyId", keyID),
-		slog.String("userId", userID),
-		slog.String("policyMode", r.Mode.String()),
-		slog.String("limits", limited.String()),
-		slog.Int("skippedMemberships", r.Skipped),
-		durationMs(start),
-		h.metrics(),
-	)
-}
-
 // bound limits ctx to the invocation deadline minus the margin, or to the
 // timeout when there is no deadline, and, when MaxAllowLatency is set, to
 // that much from now: the key check starts right after, and an Allow later
@@ -296,118 +279,4 @@ func infraReason(ctx context.Context) string {
 		return reasonAllowLate
 	}
 	return reasonInfra
-}
-
-func (h *Handler) unauthorized(ctx context.Context, start time.Time, reason string) (events.APIGatewayCustomAuthorizerResponse, error) {
-	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
-		slog.String("decision", decisionUnauthorized),
-		slog.String("reason", reason),
-		slog.String("keyId", ""),
-		slog.String("userId", ""),
-		durationMs(start),
-		h.metrics(),
-	)
-	return events.APIGatewayCustomAuthorizerResponse{}, ErrUnauthorized
-}
-
-func (h *Handler) deny(ctx context.Context, start time.Time, base, keyID, userID string, reason keys.Reason) (events.APIGatewayCustomAuthorizerResponse, error) {
-	h.logger.LogAttrs(ctx, slog.LevelInfo, "authorizer decision",
-		slog.String("decision", decisionDeny),
-		slog.String("reason", string(reason)),
-		slog.String("keyId", keyID),
-		slog.String("userId", userID),
-		durationMs(start),
-		h.metrics(),
-	)
-	return access.Deny(base, userID, reason), nil
-}
-
-// fail logs an infrastructure or configuration error and returns it wrapped;
-// API Gateway answers 500, never Allow.
-func (h *Handler) fail(ctx context.Context, start time.Time, keyID, userID, reason string, err error) (events.APIGatewayCustomAuthorizerResponse, error) {
-	h.logger.LogAttrs(ctx, slog.LevelError, "authorizer decision",
-		slog.String("decision", decisionError),
-		slog.String("reason", reason),
-		slog.String("keyId", keyID),
-		slog.String("userId", userID),
-		slog.String("error", err.Error()),
-		durationMs(start),
-		h.metrics(),
-	)
-	return events.APIGatewayCustomAuthorizerResponse{}, fmt.Errorf("authorizer: %s: %w", reason, err)
-}
-
-// decisionMetrics are the decision line's: one decision, and its
-// durationMs, by decision and by decision and reason.
-var decisionMetrics = metrics.Spec{
-	Dimensions: [][]string{{"decision"}, {"decision", "reason"}},
-	Metrics:    []metrics.Metric{{Name: "decisions", Unit: metrics.Count}, {Name: "durationMs", Unit: metrics.Milliseconds}},
-}
-
-// metrics is the decision line's EMF: the "_aws" object and the count its
-// "decisions" metric reads (nothing without a namespace).
-func (h *Handler) metrics() slog.Attr {
-	if h.cfg.MetricsNamespace == "" {
-		return slog.Attr{}
-	}
-	spec := decisionMetrics
-	spec.Namespace = h.cfg.MetricsNamespace
-	return slog.Group("", spec.Attr(h.cfg.Now()), slog.Int("decisions", 1))
-}
-
-func durationMs(start time.Time) slog.Attr {
-	return slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000)
-}
-
-// workspaceParam is the path parameter of keygate's own workspace routes.
-const workspaceParam = "workspaceId"
-
-// requestedWorkspace is the workspace req names: its operation's
-// x-keygate-workspace parameter, or keygate's {workspaceId}; "" for none.
-func requestedWorkspace(req events.APIGatewayCustomAuthorizerRequestTypeRequest, op apidoc.Operation, isOp bool) string {
-	if isOp {
-		if op.WorkspaceParam == "" {
-			return ""
-		}
-		return req.PathParameters[op.WorkspaceParam]
-	}
-	if strings.Contains(req.Resource, "{"+workspaceParam+"}") {
-		return req.PathParameters[workspaceParam]
-	}
-	return ""
-}
-
-// safeParameters reports whether no path parameter of op holds what could
-// take the upstream's path elsewhere. A value is decoded once more (API
-// Gateway hands the authorizer decoded values; should one arrive encoded,
-// it is judged as the upstream will read it, and one that does not decode
-// is refused), then refused for a "/" (API Gateway decodes %2F into a
-// parameter; only a greedy {name+} spans segments), a "%" (an encoding
-// left after decoding), a "*" (the policy's wildcard), a "\" or a ";"
-// (path separators and parameters to some servers: "..;" is ".." to
-// Tomcat), or a "." or ".." segment. The upstream must refuse such paths
-// too: a cached answer is reused without this check (docs/extend.md).
-func safeParameters(op apidoc.Operation, params map[string]string) bool {
-	for name, v := range params {
-		if strings.Contains(v, "%") {
-			decoded, err := url.PathUnescape(v)
-			if err != nil {
-				return false
-			}
-			v = decoded
-		}
-		if strings.ContainsAny(v, "%*\\;") {
-			return false
-		}
-		segments := []string{v}
-		if strings.Contains(op.Path, "{"+name+"+}") {
-			segments = strings.Split(v, "/")
-		}
-		for _, s := range segments {
-			if s == "." || s == ".." || strings.Contains(s, "/") {
-				return false
-			}
-		}
-	}
-	return true
 }
