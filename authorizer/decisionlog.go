@@ -27,7 +27,7 @@ func (h *Handler) logAllow(ctx context.Context, start time.Time, keyID, userID s
 		slog.String("limits", limited.String()),
 		slog.Int("skippedMemberships", r.Skipped),
 		durationMs(start),
-		h.metrics(),
+		h.metrics(""),
 	)
 }
 
@@ -38,7 +38,7 @@ func (h *Handler) unauthorized(ctx context.Context, start time.Time, reason stri
 		slog.String("keyId", ""),
 		slog.String("userId", ""),
 		durationMs(start),
-		h.metrics(),
+		h.metrics(reason),
 	)
 	return events.APIGatewayCustomAuthorizerResponse{}, ErrUnauthorized
 }
@@ -50,7 +50,7 @@ func (h *Handler) deny(ctx context.Context, start time.Time, base, keyID, userID
 		slog.String("keyId", keyID),
 		slog.String("userId", userID),
 		durationMs(start),
-		h.metrics(),
+		h.metrics(string(reason)),
 	)
 	return access.Deny(base, userID, reason), nil
 }
@@ -65,25 +65,36 @@ func (h *Handler) fail(ctx context.Context, start time.Time, keyID, userID, reas
 		slog.String("userId", userID),
 		slog.String("error", err.Error()),
 		durationMs(start),
-		h.metrics(),
+		h.metrics(reason),
 	)
 	return events.APIGatewayCustomAuthorizerResponse{}, fmt.Errorf("authorizer: %s: %w", reason, err)
 }
 
 // decisionMetrics are the decision line's: one decision, and its
-// durationMs, by decision and by decision and reason.
-var decisionMetrics = metrics.Spec{
-	Dimensions: [][]string{{"decision"}, {"decision", "reason"}},
-	Metrics:    []metrics.Metric{{Name: "decisions", Unit: metrics.Count}, {Name: "durationMs", Unit: metrics.Milliseconds}},
-}
+// durationMs, by decision and, for a refusal, by decision and reason. An
+// Allow has no reason, and CloudWatch refuses an empty dimension value, so
+// its line names the decision alone.
+var (
+	decisionMetrics = metrics.Spec{
+		Dimensions: [][]string{{"decision"}, {"decision", "reason"}},
+		Metrics:    []metrics.Metric{{Name: "decisions", Unit: metrics.Count}, {Name: "durationMs", Unit: metrics.Milliseconds}},
+	}
+	allowMetrics = metrics.Spec{
+		Dimensions: [][]string{{"decision"}},
+		Metrics:    decisionMetrics.Metrics,
+	}
+)
 
 // metrics is the decision line's EMF: the "_aws" object and the count its
 // "decisions" metric reads (nothing without a namespace).
-func (h *Handler) metrics() slog.Attr {
+func (h *Handler) metrics(reason string) slog.Attr {
 	if h.cfg.MetricsNamespace == "" {
 		return slog.Attr{}
 	}
 	spec := decisionMetrics
+	if reason == "" {
+		spec = allowMetrics
+	}
 	spec.Namespace = h.cfg.MetricsNamespace
 	return slog.Group("", spec.Attr(h.cfg.Now()), slog.Int("decisions", 1))
 }

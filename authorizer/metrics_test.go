@@ -47,8 +47,9 @@ func TestDecisionLinesAreMetrics(t *testing.T) {
 		}
 		for _, set := range d.Dimensions {
 			for _, dim := range set {
-				if _, ok := line[dim].(string); !ok {
-					t.Errorf("dimension %s: not a string field of the line", dim)
+				// CloudWatch refuses an empty or blank dimension value.
+				if v, ok := line[dim].(string); !ok || strings.TrimSpace(v) == "" {
+					t.Errorf("dimension %s: %q, want a non-empty string field of the line", dim, line[dim])
 				}
 				if slices.Contains([]string{"keyId", "userId"}, dim) {
 					t.Errorf("dimension %s: an id as a dimension", dim)

@@ -34,9 +34,9 @@ func TestWebhooksLocallyRecipe(t *testing.T) {
 	s.deliveries(t, webhooks.DeliverConfig{})
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	// The block as written, then the test's own line: stop the receiver it
-	// left running in the background.
-	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", block+"\nkill $(jobs -p)\n")
+	// The block as written, after the test's own line: whatever happens,
+	// stop the receiver it leaves running in the background.
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"+block)
 	cmd.Dir = ".."
 	cmd.Env = append(os.Environ(), "KEYGATE_URL="+srv.url, "KEYGATE_API_KEY="+token)
 	cmd.WaitDelay = 5 * time.Second

@@ -2,6 +2,7 @@ package templatecheck_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,7 +18,7 @@ func TestOperatorsAlarmsAndDashboard(t *testing.T) {
 	cf := samTransformFile(t, filepath.Join(root, "template.yaml"), 1_800_000_000, "AlarmTopicArn=arn:aws:sns:us-east-1:123456789012:ops")
 	res := cf["Resources"].(map[string]any)
 	wantAlarms := map[string]string{
-		"AuthorizerErrorsAlarm":   "Errors",
+		"AuthorizerErrorsAlarm":   "decisions",
 		"Api5xxAlarm":             "5XXError",
 		"DynamoDBThrottlingAlarm": "",
 		"WebhookDeadLettersAlarm": "ApproximateNumberOfMessagesVisible",
@@ -79,6 +80,27 @@ func TestTracingParameter(t *testing.T) {
 			b, _ := json.Marshal(r["Properties"].(map[string]any)["TracingEnabled"])
 			if !strings.Contains(string(b), "TracingOn") {
 				t.Errorf("%s: TracingEnabled %s, want it under TracingOn", id, b)
+			}
+		}
+	}
+}
+
+// TestCacheTTLIsOneParameter: the API's authorizer cache and the
+// authorizer's own idea of it (AUTHORIZER_CACHE_TTL, which decides its
+// cache-off reads and the MaxAllowLatency bound) come from the one
+// parameter, so they cannot disagree.
+func TestCacheTTLIsOneParameter(t *testing.T) {
+	for _, ttl := range []string{"0", "300"} {
+		tpl := loadTemplate(t, map[string]string{"AuthorizerCacheTtl": ttl})
+		if got := tpl.Functions["AuthorizerFunction"].Env["AUTHORIZER_CACHE_TTL"]; got != ttl {
+			t.Errorf("AuthorizerCacheTtl=%s: AUTHORIZER_CACHE_TTL %q", ttl, got)
+		}
+		if got := tpl.Authorizer.TTLSeconds; fmt.Sprint(got) != ttl {
+			t.Errorf("AuthorizerCacheTtl=%s: the API caches %d s", ttl, got)
+		}
+		for name, a := range tpl.Authorizers {
+			if fmt.Sprint(a.TTLSeconds) != ttl {
+				t.Errorf("AuthorizerCacheTtl=%s: %s caches %d s", ttl, name, a.TTLSeconds)
 			}
 		}
 	}

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -55,14 +57,20 @@ func run(args []string) int {
 	fmt.Fprintf(os.Stderr, "testrun: one goaws (SQS) for every package at %s (pid %d)\n", sqs.Endpoint(), sqs.PID())
 
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test"}, args...)...)
-	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, nil
+	// go test's output, line by line, and the heartbeat's lines share one
+	// writer, so a heartbeat never lands inside a result line.
+	out := &lineWriter{w: os.Stdout}
+	stdout, stderr := out.from(), out.from()
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, nil
 	cmd.Env = append(os.Environ(), dynamolocal.SharedEndpointEnv+"="+srv.Endpoint(), sqslocal.SharedEndpointEnv+"="+sqs.Endpoint())
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
 	hb, stopHeartbeat := context.WithCancel(ctx)
-	go heartbeat(hb, os.Stderr, heartbeatEvery, time.Now())
+	go heartbeat(hb, out.from(), heartbeatEvery, time.Now())
 	err = cmd.Run()
 	stopHeartbeat()
+	stdout.Flush()
+	stderr.Flush()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -92,4 +100,45 @@ func heartbeat(ctx context.Context, w io.Writer, every time.Duration, start time
 			fmt.Fprintf(w, "testrun: still running (%s)\n", now.Sub(start).Round(time.Second))
 		}
 	}
+}
+
+// lineWriter writes whole lines to w, one writer at a time.
+type lineWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// from returns a writer whose complete lines go to l.w whole.
+func (l *lineWriter) from() *lineSource { return &lineSource{l: l} }
+
+// lineSource buffers one writer's partial line.
+type lineSource struct {
+	l       *lineWriter
+	partial []byte
+}
+
+// Write passes on every complete line of p at once and keeps the rest.
+func (s *lineSource) Write(p []byte) (int, error) {
+	s.partial = append(s.partial, p...)
+	if i := bytes.LastIndexByte(s.partial, '\n'); i >= 0 {
+		s.l.mu.Lock()
+		_, err := s.l.w.Write(s.partial[:i+1])
+		s.l.mu.Unlock()
+		s.partial = append(s.partial[:0], s.partial[i+1:]...)
+		if err != nil {
+			return len(p), err
+		}
+	}
+	return len(p), nil
+}
+
+// Flush writes what is left of a last line without a newline.
+func (s *lineSource) Flush() {
+	if len(s.partial) == 0 {
+		return
+	}
+	s.l.mu.Lock()
+	_, _ = s.l.w.Write(append(s.partial, '\n'))
+	s.l.mu.Unlock()
+	s.partial = nil
 }

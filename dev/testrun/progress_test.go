@@ -11,10 +11,10 @@ import (
 	"time"
 )
 
-// lineWriter hands each line written to a channel.
-type lineWriter chan string
+// lineChan hands each line written to a channel.
+type lineChan chan string
 
-func (w lineWriter) Write(p []byte) (int, error) {
+func (w lineChan) Write(p []byte) (int, error) {
 	for _, l := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
 		w <- l
 	}
@@ -23,7 +23,7 @@ func (w lineWriter) Write(p []byte) (int, error) {
 
 // TestHeartbeat: while go test runs, testrun says so at every interval.
 func TestHeartbeat(t *testing.T) {
-	lines := make(lineWriter, 16)
+	lines := make(lineChan, 16)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go heartbeat(ctx, lines, 10*time.Millisecond, time.Now())
@@ -76,4 +76,19 @@ func TestSummaryStreams(t *testing.T) {
 	}
 	in.Close()
 	_ = cmd.Wait()
+}
+
+// TestLinesStayWhole: a heartbeat written while a line of go test's output
+// is only half written lands after that line, never inside it.
+func TestLinesStayWhole(t *testing.T) {
+	var buf strings.Builder
+	out := &lineWriter{w: &buf}
+	tests, beat := out.from(), out.from()
+	_, _ = io.WriteString(tests, "--- FAIL: TestHalf")
+	_, _ = io.WriteString(beat, "testrun: still running (20s)\n")
+	_, _ = io.WriteString(tests, " (0.01s)\nok  \tkeygate/x\t0.1s\n")
+	want := "testrun: still running (20s)\n--- FAIL: TestHalf (0.01s)\nok  \tkeygate/x\t0.1s\n"
+	if buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -35,6 +37,13 @@ func (s *Store) PrincipalFor(ctx context.Context, userID, workspaceID string) (k
 		if attempt == maxBatchAttempts {
 			return keys.Principal{}, fmt.Errorf("store: principal of %s: keys left unprocessed %d times", userID, maxBatchAttempts)
 		}
+		if attempt > 0 {
+			// DynamoDB leaves keys unprocessed when it throttles: wait a
+			// little (20 ms, then 40, with jitter) before asking again.
+			if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
+				return keys.Principal{}, fmt.Errorf("store: principal of %s: %w", userID, err)
+			}
+		}
 		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 			s.table: {Keys: want, ConsistentRead: aws.Bool(true)},
 		}})
@@ -58,4 +67,16 @@ func (s *Store) PrincipalFor(ctx context.Context, userID, workspaceID string) (k
 		return keys.Principal{}, apperr.Errorf(apperr.NotFound, "user %s not found", userID)
 	}
 	return p, nil
+}
+
+// pause waits about d (half to all of it, at random), or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d/2 + rand.N(d/2+1))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -84,9 +84,9 @@ func (p *CapacityProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // charge takes one unit from each item's bucket, all or none.
 func (p *CapacityProxy) charge(items []string) bool {
-	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := p.now() // under the lock: no caller sees time go back
 	for _, it := range items {
 		b, ok := p.buckets[it]
 		if !ok {
@@ -126,18 +126,18 @@ func (p *CapacityProxy) Written(item string) int {
 // writtenItems are the items ("pk|sk") a write request writes: its Key or
 // Item, every item of a transaction or a batch write.
 func writtenItems(op string, body []byte) []string {
-	type key = map[string]map[string]string
+	// Only the key attributes are read: an item's other attributes may be
+	// of any type.
+	type key = map[string]json.RawMessage
+	type part struct {
+		Key  key
+		Item key
+	}
 	var in struct {
 		Key           key
 		Item          key
-		TransactItems []map[string]struct {
-			Key  key
-			Item key
-		}
-		RequestItems map[string][]map[string]struct {
-			Key  key
-			Item key
-		}
+		TransactItems []map[string]part
+		RequestItems  map[string][]map[string]part
 	}
 	switch op {
 	case "UpdateItem", "PutItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem":
@@ -147,30 +147,31 @@ func writtenItems(op string, body []byte) []string {
 	if json.Unmarshal(body, &in) != nil {
 		return nil
 	}
-	name := func(k key) string { return k["pk"]["S"] + "|" + k["sk"]["S"] }
+	str := func(raw json.RawMessage) string {
+		var v struct{ S string }
+		_ = json.Unmarshal(raw, &v)
+		return v.S
+	}
+	name := func(k key) string { return str(k["pk"]) + "|" + str(k["sk"]) }
 	var out []string
-	for _, k := range []key{in.Key, in.Item} {
-		if k != nil {
-			out = append(out, name(k))
+	add := func(p part) {
+		switch {
+		case p.Key != nil:
+			out = append(out, name(p.Key))
+		case p.Item != nil:
+			out = append(out, name(p.Item))
 		}
 	}
+	add(part{Key: in.Key, Item: in.Item})
 	for _, t := range in.TransactItems {
-		for _, part := range t {
-			if part.Key != nil {
-				out = append(out, name(part.Key))
-			} else if part.Item != nil {
-				out = append(out, name(part.Item))
-			}
+		for _, p := range t {
+			add(p)
 		}
 	}
 	for _, reqs := range in.RequestItems {
 		for _, rq := range reqs {
-			for _, part := range rq {
-				if part.Key != nil {
-					out = append(out, name(part.Key))
-				} else if part.Item != nil {
-					out = append(out, name(part.Item))
-				}
+			for _, p := range rq {
+				add(p)
 			}
 		}
 	}
