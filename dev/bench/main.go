@@ -19,7 +19,7 @@ import (
 )
 
 // sections are the parts of the run, in order; -only picks some.
-var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "webhooks", "calls", "gateway", "proxy"}
+var sections = []string{"gobench", "size", "coldstart", "rss", "floor", "scaling", "hotkey", "webhooks", "calls", "gateway", "proxy"}
 
 func main() {
 	out := flag.String("out", "", "write the Markdown report to this file (e.g. docs/benchmarks.md)")
@@ -87,8 +87,10 @@ type results struct {
 	operations []operationBench
 	// tokens are BenchmarkAuthorizeTokenNonIO for RS256 and ES256 access
 	// tokens: the non-I/O path of a token's Allow.
-	tokens  []tokenBench
-	floor   *floorResult
+	tokens []tokenBench
+	floor  *floorResult
+	// hotKey is one key driven past its item's write ceiling.
+	hotKey  *hotKeyResult
 	scaling []scalingResult
 	sizes   []sizeResult
 	cold    []coldResult
@@ -162,7 +164,7 @@ func run(ctx context.Context, cfg config) (*results, error) {
 			return nil, err
 		}
 	}
-	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("calls") && !want("gateway") && !want("proxy") && !want("webhooks") {
+	if !want("size") && !want("coldstart") && !want("rss") && !want("floor") && !want("scaling") && !want("hotkey") && !want("calls") && !want("gateway") && !want("proxy") && !want("webhooks") {
 		r.took = time.Since(start)
 		return r, nil
 	}
@@ -236,6 +238,14 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		if r.scaling, err = measureScaling(ctx, f); err != nil {
 			return nil, err
 		}
+	}
+	if want("hotkey") {
+		progress("hot key: one key at %d instances x %d workers past a %d writes/s item, for %s", hotKeyInstances, hotKeyWorkers, hotKeyItemWrites, hotKeyDuration)
+		hk, err := measureHotKey(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		r.hotKey = &hk
 	}
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.

@@ -103,6 +103,13 @@ func (r *results) markdown() string {
 		}
 		p("\nReproduce: `go run ./dev/bench -only scaling`\n\n")
 	}
+	if h := r.hotKey; h != nil {
+		p("## A hot key: DynamoDB's per-item write ceiling\n\n")
+		p("Every uncached verification writes the key's item, and DynamoDB serves one item at most 1,000 writes a second (docs/authorizer.md, \"A hot key\"). `faults.CapacityProxy` models that ceiling in front of DynamoDB Local, scaled down to %.0f writes a second per item and answering `ThrottlingException` past it (the SDK retrying as on AWS); %d authorizer instances with %d workers drive one key as fast as they can for %s, each authorization bounded by a 1 s deadline.\n\n", h.ItemWrites, hotKeyInstances, hotKeyWorkers, hotKeyDuration)
+		p("| authorizations | admitted | admitted/s | ÷ item capacity | failed closed (500) | writes on the item | throttled writes |\n|---|---|---|---|---|---|---|\n")
+		p("| %d | %d | %.1f | %.2f× | %d | %d | %d |\n\n", h.Requests, h.Admitted, float64(h.Admitted)/h.Duration.Seconds(), h.Ratio(), h.FailedClosed, h.Written, h.Throttles)
+		p("A key admits at its item's rate (its first second's burst included) and every other request fails closed; nothing is admitted without its write. Spreading a hot key's writes is not built yet: the target of 10× the item's capacity is not met, and the authorizer cache is the way to serve such a key today.\n\nReproduce: `go run ./dev/bench -only hotkey`\n\n")
+	}
 	if len(r.cold) > 0 {
 		hello, _ := r.coldOf("hello")
 		p("## Cold start\n\n")

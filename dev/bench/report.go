@@ -75,6 +75,11 @@ func (r *results) summary() []row {
 		rows = append(rows, row{fmt.Sprintf("user in %d workspaces, cache %s", sc.Workspaces, sc.Cache),
 			fmt.Sprintf("%s, %.1f read units, policy %d B (%s)", ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Mode), target, v})
 	}
+	if h := r.hotKey; h != nil {
+		rows = append(rows, row{"hot key: admitted ÷ per-item write capacity (uncached)",
+			fmt.Sprintf("%.1f× (%d admitted in %s at %.0f writes/s per item; %d throttled writes, %d failed closed)",
+				h.Ratio(), h.Admitted, h.Duration.Round(time.Millisecond), h.ItemWrites, h.Throttles, h.FailedClosed), "≥ 10×", verdict(h.Ratio() >= 10)})
+	}
 	if hello, ok := r.coldOf("hello"); ok {
 		for _, c := range r.cold {
 			if c.ID == "hello" {

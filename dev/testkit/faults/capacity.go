@@ -52,17 +52,30 @@ type bucket struct {
 // writesPerSecond per item; it stops with the test.
 func NewCapacityProxy(tb testing.TB, target string, writesPerSecond float64) *CapacityProxy {
 	tb.Helper()
-	u, err := url.Parse(target)
+	p, err := StartCapacityProxy(target, writesPerSecond)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	tb.Cleanup(p.Close)
+	return p
+}
+
+// StartCapacityProxy is NewCapacityProxy outside a test (make bench);
+// Close stops it.
+func StartCapacityProxy(target string, writesPerSecond float64) (*CapacityProxy, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, err
 	}
 	p := &CapacityProxy{WritesPerSecond: writesPerSecond, proxy: httputil.NewSingleHostReverseProxy(u), now: time.Now,
 		buckets: map[string]*bucket{}, throttled: map[string]int{}, written: map[string]int{}}
 	p.srv = httptest.NewServer(p)
 	p.URL = p.srv.URL
-	tb.Cleanup(p.srv.Close)
-	return p
+	return p, nil
 }
+
+// Close stops the proxy.
+func (p *CapacityProxy) Close() { p.srv.Close() }
 
 // ServeHTTP charges a write's items and forwards it, or throttles it.
 func (p *CapacityProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
