@@ -78,15 +78,7 @@ func (vr *Verifier) VerifyToken(ctx context.Context, c TokenClaims, rules TokenR
 		RateLimit: rules.Limits.RateLimit, Quota: rules.Limits.Quota}
 	v.tokenLimits = rules.Limits
 	v.result = VerifyValid
-	for _, chk := range tokenPipeline {
-		if v.d.Outcome != Allow {
-			break
-		}
-		if err := chk(ctx, vr, v); err != nil {
-			return v.d, err
-		}
-	}
-	return v.d, nil
+	return vr.run(ctx, tokenPipeline, v)
 }
 
 // TokenScopes are the token's scopes that are keygate's or the document's,

@@ -162,8 +162,12 @@ var pipeline = []check{
 // the error is an infrastructure failure, on which the caller must not
 // allow.
 func (vr *Verifier) Verify(ctx context.Context, token string, f Facts) (Decision, error) {
-	v := &verification{token: token, facts: f, d: Decision{Outcome: Allow}}
-	for _, c := range pipeline {
+	return vr.run(ctx, pipeline, &verification{token: token, facts: f, d: Decision{Outcome: Allow}})
+}
+
+// run runs checks in order on v until one refuses or fails.
+func (vr *Verifier) run(ctx context.Context, checks []check, v *verification) (Decision, error) {
+	for _, c := range checks {
 		if v.d.Outcome != Allow {
 			break
 		}
