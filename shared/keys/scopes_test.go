@@ -208,3 +208,23 @@ func TestDocsNameEveryScope(t *testing.T) {
 		}
 	}
 }
+
+// TestWellFormedScope: what a scope name may be — it travels in the
+// authorizer's context, comma separated, and in JSON.
+func TestWellFormedScope(t *testing.T) {
+	for _, tt := range []struct {
+		scope string
+		want  bool
+	}{
+		{"read", true}, {"read:users", true}, {"a", true}, {"9", true}, {"api/v1.read-all_x", true},
+		{strings.Repeat("a", 64), true}, {strings.Repeat("a", 65), false},
+		{"", false}, {":read", false}, {"-x", false}, {"read users", false}, {"read,write", false},
+		{`"read"`, false}, {"lecture:é", false}, {"read\n", false},
+	} {
+		t.Run(tt.scope, func(t *testing.T) {
+			if got := keys.WellFormedScope(tt.scope); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
