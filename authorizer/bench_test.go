@@ -92,7 +92,7 @@ func (f nonIOFixture) allowWithoutIO(tb testing.TB, h *Handler, req *events.APIG
 	}
 	g := access.Grant{UserID: f.key.UserID, KeyID: id, Scopes: f.key.Scopes, Memberships: f.memberships}
 	if h != nil {
-		if a := h.asserter(base, f.key.UserID, id, f.key.Scopes, time.Now()); a != nil {
+		if a := h.asserter(base, f.key.UserID, id, f.key.Scopes, time.Now(), time.Time{}); a != nil {
 			g.Asserter = a
 		}
 	}

@@ -222,7 +222,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayCustomAuthori
 	if d.Key.SignInLink {
 		// A console link's key reaches its exchange and nothing else.
 		allow = access.AllowSignIn
-	} else if a := h.asserter(base, userID, keyID, keys.CanonicalScopes(d.Key.Scopes), h.cfg.Now()); a != nil {
+	} else if a := h.asserter(base, userID, keyID, keys.CanonicalScopes(d.Key.Scopes), h.cfg.Now(), d.TokenExpiry); a != nil {
 		g.Asserter = a
 	}
 	var r access.Result

@@ -78,12 +78,13 @@ func newSigner(ctx context.Context, u Upstream, aws lambdaenv.AWS, pub assertion
 }
 
 // asserter returns the assertion of a verified key for the Allow, or nil
-// when the stack has no upstream.
-func (h *Handler) asserter(base, userID, keyID string, scopes []keys.Scope, now time.Time) *assertion.Request {
+// when the stack has no upstream. notAfter (an access token's exp; zero
+// for a key) caps its exp.
+func (h *Handler) asserter(base, userID, keyID string, scopes []keys.Scope, now, notAfter time.Time) *assertion.Request {
 	if h.cfg.Signer == nil {
 		return nil
 	}
-	c := assertion.Claims{UserID: userID, KeyID: keyID, Scopes: scopes}
+	c := assertion.Claims{UserID: userID, KeyID: keyID, Scopes: scopes, NotAfter: notAfter}
 	if h.cfg.Upstream.Issuer == "" {
 		c.Issuer = access.StageURL(base)
 	}

@@ -19,6 +19,9 @@ type Claims struct {
 	UserID string
 	KeyID  string
 	Scopes []keys.Scope
+	// NotAfter, when set, caps exp: an assertion made for an access
+	// token never outlives the token.
+	NotAfter time.Time
 }
 
 // Signer signs assertions with the Holder's current key.
@@ -128,7 +131,11 @@ func (r *Request) build(ws []access.WorkspaceRole, overflow bool) []byte {
 	b = append(b, `,"iat":`...)
 	b = strconv.AppendInt(b, iat, 10)
 	b = append(b, `,"exp":`...)
-	b = strconv.AppendInt(b, r.now.Add(r.s.lifetime).Unix(), 10)
+	exp := r.now.Add(r.s.lifetime)
+	if !r.c.NotAfter.IsZero() && r.c.NotAfter.Before(exp) {
+		exp = r.c.NotAfter
+	}
+	b = strconv.AppendInt(b, exp.Unix(), 10)
 	b = append(b, '}')
 	r.payload, r.builtFor = b, want
 	return b

@@ -129,3 +129,33 @@ func TestAllowWithAssertion(t *testing.T) {
 		})
 	}
 }
+
+// TestAssertionNeverOutlivesTheToken: an assertion made for an access
+// token expires at the token's exp when that comes before its own
+// lifetime's end; a key's (no NotAfter) lives its lifetime.
+func TestAssertionNeverOutlivesTheToken(t *testing.T) {
+	s, ks := testSigner(t, 6*time.Minute)
+	now := time.Unix(1_800_000_000, 0)
+	for _, tt := range []struct {
+		name     string
+		notAfter time.Time
+		wantExp  time.Time
+	}{
+		{"a key", time.Time{}, now.Add(6 * time.Minute)},
+		{"a token expiring sooner", now.Add(2 * time.Minute), now.Add(2 * time.Minute)},
+		{"a token expiring later", now.Add(time.Hour), now.Add(6 * time.Minute)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.For(Claims{UserID: "u1", KeyID: "t_x", NotAfter: tt.notAfter}, now)
+			n := r.AssertionLen(nil, false)
+			tok, err := r.Assert(nil, false)
+			if err != nil || len(tok) != n {
+				t.Fatalf("token of %d bytes (AssertionLen %d), %v", len(tok), n, err)
+			}
+			_, c := verified(t, tok, jwksOf(ks))
+			if got := int64(c["exp"].(float64)); got != tt.wantExp.Unix() {
+				t.Errorf("exp %d, want %d", got, tt.wantExp.Unix())
+			}
+		})
+	}
+}
