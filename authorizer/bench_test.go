@@ -159,12 +159,13 @@ func BenchmarkAuthorizeNonIOWithAssertion(b *testing.B) {
 // the Lambda runtime and the authorizer add around it on every invocation:
 // decoding the REQUEST event API Gateway sends (events/authorizer-valid-key.json,
 // with the fixture's token and address) and writing the INFO decision line
-// with the JSON handler the Lambda logs through.
+// with the JSON handler the Lambda logs through, its embedded metrics
+// included, as the template deploys it (METRICS_NAMESPACE).
 func BenchmarkAuthorizeNonIOWithEvent(b *testing.B) {
 	f := newNonIOFixture(b)
 	raw := sampleEvent(b, f)
 	// The handler only logs here: its store is never reached.
-	h := New(nil, Config{}, slog.New(lambdaenv.NewLogHandler(io.Discard, slog.LevelInfo)))
+	h := New(nil, Config{MetricsNamespace: "keygate/bench"}, slog.New(lambdaenv.NewLogHandler(io.Discard, slog.LevelInfo)))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -47,7 +47,7 @@ func (r *results) markdown() string {
 	}
 	if g := r.goBenchEvent; g != nil {
 		p("## Authorizer, non-I/O path with the event and the log line\n\n")
-		p("`BenchmarkAuthorizeNonIOWithEvent`: the above plus what surrounds it on every invocation — decoding the REQUEST event as API Gateway sends it (events/authorizer-valid-key.json, %s) into aws-lambda-go's type, and writing the INFO decision line through the JSON handler the Lambdas log with.\n\n", "about 1.9 KB")
+		p("`BenchmarkAuthorizeNonIOWithEvent`: the above plus what surrounds it on every invocation — decoding the REQUEST event as API Gateway sends it (events/authorizer-valid-key.json, %s) into aws-lambda-go's type, and writing the INFO decision line, its embedded metrics included (as deployed), through the JSON handler the Lambdas log with.\n\n", "about 1.9 KB")
 		p("| ns/op | B/op | allocs/op |\n|---|---|---|\n| %.0f | %.0f | %.0f |\n\n", g.NsPerOp, g.BytesPerOp, g.AllocsPerOp)
 		if b := r.goBench; b != nil {
 			p("The decode and the log line cost %.2f µs and %.0f allocations of it: %.1f× the path without them.\n\n", (g.NsPerOp-b.NsPerOp)/1000, g.AllocsPerOp-b.AllocsPerOp, g.NsPerOp/b.NsPerOp)
