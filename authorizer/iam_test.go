@@ -43,18 +43,29 @@ func grantedCalls(t *testing.T, policies []samtemplate.Statement, narrow bool) [
 		t.Fatal(err)
 	}
 
+	laned := f.key("alice", keys.AllScopes, nil)
+	if _, err := f.seed.SetLanes(t.Context(), "alice", laned.ID, 4, nil); err != nil {
+		t.Fatal(err)
+	}
+
 	tests := []struct {
 		name, token, want string
+		wait              time.Duration
 	}{
-		{"valid key", valid.Token, "allow"},
-		{"unknown key", forgeToken(strings.Repeat("A", 16), strings.Repeat("b", 43)), "deny"},
-		{"wrong secret", forgeToken(valid.ID, strings.Repeat("c", 43)), "deny"},
-		{"expired key", expired.Token, "deny"},
-		{"disabled user", disabled.Token, "deny"},
+		{"valid key", valid.Token, "allow", 0},
+		// A hot key's first use learns of its lanes; once its item was
+		// read LaneRefresh ago, it is read again.
+		{"laned key", laned.Token, "allow", 0},
+		{"laned key, read again", laned.Token, "allow", keys.LaneRefresh},
+		{"unknown key", forgeToken(strings.Repeat("A", 16), strings.Repeat("b", 43)), "deny", 0},
+		{"wrong secret", forgeToken(valid.ID, strings.Repeat("c", 43)), "deny", 0},
+		{"expired key", expired.Token, "deny", 0},
+		{"disabled user", disabled.Token, "deny", 0},
 	}
 	var all []iamcheck.Request
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			time.Sleep(tt.wait)
 			f.calls.take()
 			if got := decision(f.h.Handle(t.Context(), request("Bearer "+tt.token))); got != tt.want {
 				t.Fatalf("decision: got %s, want %s", got, tt.want)

@@ -94,6 +94,20 @@ func TestAllowCarriesAssertion(t *testing.T) {
 	if got := decision(off.Handle(t.Context(), request("Bearer "+k.Token))); got != "allow" {
 		t.Fatalf("cache off: got %s, want allow", got)
 	}
+	// A hot key with lanes: its first use learns of them, and its item is
+	// read again once LaneRefresh has passed.
+	hot := f.key("u1", []keys.Scope{keys.ScopeRead}, nil)
+	if _, err := f.seed.SetLanes(t.Context(), "u1", hot.ID, 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if i > 0 {
+			time.Sleep(keys.LaneRefresh)
+		}
+		if got := decision(off.Handle(t.Context(), request("Bearer "+hot.Token))); got != "allow" {
+			t.Fatalf("laned key, use %d: got %s, want allow", i, got)
+		}
+	}
 	reqs = append(reqs, f.calls.takeRequests()...)
 	statements := iamcheck.StatementsWith(t, "AuthorizerFunction", map[string]string{"UpstreamUrl": "https://upstream.example.com"})
 	iamcheck.AssertAllowed(t, statements, "AuthorizerFunction", reqs)

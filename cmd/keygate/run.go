@@ -73,6 +73,7 @@ var groups = []group{
 		{"ls", "list a user's keys, newest first", (*cli).keyList},
 		{"update", "rename a user's key or change its IP allowlist", (*cli).keyUpdate},
 		{"limits", "set or remove a key's rate limit and quota (key limits set ...)", (*cli).keyLimits},
+		{"lanes", "spread a hot key's uses over several items, each with its share of the limits", (*cli).keyLanes},
 		{"revoke", "delete a user's key", (*cli).keyRevoke},
 	}},
 	{"audit", "the audit log of key changes", []command{

@@ -90,7 +90,7 @@ type results struct {
 	tokens []tokenBench
 	floor  *floorResult
 	// hotKey is one key driven past its item's write ceiling.
-	hotKey  *hotKeyResult
+	hotKeys []hotKeyResult
 	scaling []scalingResult
 	sizes   []sizeResult
 	cold    []coldResult
@@ -240,12 +240,10 @@ func run(ctx context.Context, cfg config) (*results, error) {
 		}
 	}
 	if want("hotkey") {
-		progress("hot key: one key at %d instances x %d workers past a %d writes/s item, for %s", hotKeyInstances, hotKeyWorkers, hotKeyItemWrites, hotKeyDuration)
-		hk, err := measureHotKey(ctx, f)
-		if err != nil {
+		progress("hot key: one key at %d instances x %d workers past a %d writes/s item, for %s, on its item and on %d lanes", hotKeyInstances, hotKeyWorkers, hotKeyItemWrites, hotKeyDuration, hotKeyLanes)
+		if r.hotKeys, err = measureHotKey(ctx, f); err != nil {
 			return nil, err
 		}
-		r.hotKey = &hk
 	}
 	// Warnings and errors only, as the bootstraps above (LOG_LEVEL warn): a
 	// line per request would flood the terminal and slow what is measured.

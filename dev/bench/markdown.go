@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"keygate/shared/keys"
 )
 
 // markdown renders docs/benchmarks.md.
@@ -103,12 +105,27 @@ func (r *results) markdown() string {
 		}
 		p("\nReproduce: `go run ./dev/bench -only scaling`\n\n")
 	}
-	if h := r.hotKey; h != nil {
-		p("## A hot key: DynamoDB's per-item write ceiling\n\n")
-		p("Every uncached verification writes the key's item, and DynamoDB serves one item at most 1,000 writes a second (docs/authorizer.md, \"A hot key\"). `faults.CapacityProxy` models that ceiling in front of DynamoDB Local, scaled down to %.0f writes a second per item and answering `ThrottlingException` past it (the SDK retrying as on AWS); %d authorizer instances with %d workers drive one key as fast as they can for %s, each authorization bounded by a 1 s deadline.\n\n", h.ItemWrites, hotKeyInstances, hotKeyWorkers, hotKeyDuration)
-		p("| authorizations | admitted | admitted/s | ÷ item capacity | failed closed (500) | writes on the item | throttled writes |\n|---|---|---|---|---|---|---|\n")
-		p("| %d | %d | %.1f | %.2f× | %d | %d | %d |\n\n", h.Requests, h.Admitted, float64(h.Admitted)/h.Duration.Seconds(), h.Ratio(), h.FailedClosed, h.Written, h.Throttles)
-		p("A key admits at its item's rate (its first second's burst included) and every other request fails closed; nothing is admitted without its write. Spreading a hot key's writes is not built yet: the target of 10× the item's capacity is not met, and the authorizer cache is the way to serve such a key today.\n\nReproduce: `go run ./dev/bench -only hotkey`\n\n")
+	if len(r.hotKeys) > 0 {
+		p("## A hot key: past DynamoDB's per-item write ceiling\n\n")
+		p("Every uncached verification writes one item, and DynamoDB serves one item at most 1,000 writes a second (docs/authorizer.md, \"A hot key\"). `faults.CapacityProxy` models that ceiling in front of DynamoDB Local, scaled down to %d writes a second per item and answering `ThrottlingException` past it (the SDK retrying as on AWS). %d authorizer instances with %d workers drive one key for %s, each authorization bounded by a 1 s deadline: first a key counted on its own item, as fast as the workers go; then a key with %d lanes and a rate limit of %s, offered %d requests a second (%d× the item's capacity).\n\n",
+			hotKeyItemWrites, hotKeyInstances, hotKeyWorkers, hotKeyDuration, hotKeyLanes, hotKeyRate, hotKeyOffered, hotKeyOffered/hotKeyItemWrites)
+		p("| key | authorizations | admitted | admitted/s | ÷ item capacity | refused by its limit | failed closed (500) | hottest item, writes/s | throttled writes | over-admission | usage drift |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+		for _, h := range r.hotKeys {
+			name := "own item"
+			if h.Lanes > 0 {
+				name = fmt.Sprintf("%d lanes", h.Lanes)
+			}
+			p("| %s | %d | %d | %.1f | %.2f× | %d | %d | %.0f | %d | %d | %d |\n", name, h.Requests, h.Admitted, float64(h.Admitted)/h.Duration.Seconds(), h.Ratio(), h.Limited, h.FailedClosed, h.Hottest, h.Throttles, h.OverAdmitted, h.UsageDrift)
+		}
+		for _, h := range r.hotKeys {
+			if h.Lanes > 0 {
+				p("\nRevocation while in use (%d keys each, %d instances): after the revocation returned, each instance's last admission came, at the median and the 99th percentile, %s / %s later when the key was revoked (its lanes close at once) and %s / %s later when its user was disabled (each instance rereads the key and its user every %s).\n",
+					hotKeyRevocations, hotKeyInstances, ms(h.RevokeP50), ms(h.RevokeP99), ms(h.DisableP50), ms(h.DisableP99), keys.LaneRefresh)
+			}
+		}
+		p("\nOver-admission is the most admissions in any span beyond the key's own GCRA bound (burst plus one per emission interval); usage drift is the key's `usageCount`, read right after the run, minus the admissions. A key on its own item admits at its item's rate and every other request fails closed; lanes take each their share, and the key's limit refuses the rest.\n\n")
+		p("Reproduce: `go run ./dev/bench -only hotkey`\n\n")
+		p("%s", authorizationCost())
 	}
 	if len(r.cold) > 0 {
 		hello, _ := r.coldOf("hello")

@@ -75,10 +75,20 @@ func (r *results) summary() []row {
 		rows = append(rows, row{fmt.Sprintf("user in %d workspaces, cache %s", sc.Workspaces, sc.Cache),
 			fmt.Sprintf("%s, %.1f read units, policy %d B (%s)", ms(sc.Authorizer), sc.ReadUnits, sc.PolicyBytes, sc.Mode), target, v})
 	}
-	if h := r.hotKey; h != nil {
+	for _, h := range r.hotKeys {
+		if h.Lanes == 0 {
+			rows = append(rows, row{"hot key on its own item: admitted ÷ per-item write capacity (uncached)",
+				fmt.Sprintf("%.1f× (%d admitted in %s at %.0f writes/s per item; %d throttled writes, %d failed closed)",
+					h.Ratio(), h.Admitted, h.Duration.Round(time.Millisecond), h.ItemWrites, h.Throttles, h.FailedClosed), "", ""})
+			continue
+		}
 		rows = append(rows, row{"hot key: admitted ÷ per-item write capacity (uncached)",
-			fmt.Sprintf("%.1f× (%d admitted in %s at %.0f writes/s per item; %d throttled writes, %d failed closed)",
-				h.Ratio(), h.Admitted, h.Duration.Round(time.Millisecond), h.ItemWrites, h.Throttles, h.FailedClosed), "≥ 10×", verdict(h.Ratio() >= 10)})
+			fmt.Sprintf("%.1f× (%d lanes: %d admitted in %s at %.0f writes/s per item, hottest item %.0f writes/s; %d throttled writes, %d failed closed; over-admission %d; usage drift %d)",
+				h.Ratio(), h.Lanes, h.Admitted, h.Duration.Round(time.Millisecond), h.ItemWrites, h.Hottest, h.Throttles, h.FailedClosed, h.OverAdmitted, h.UsageDrift),
+			"≥ 10×, over-admission 0", verdict(h.Ratio() >= 10 && h.OverAdmitted == 0 && h.UsageDrift == 0)})
+		rows = append(rows, row{"hot key: revocation lag p50 / p99",
+			fmt.Sprintf("revoked: %s / %s; user disabled: %s / %s", ms(h.RevokeP50), ms(h.RevokeP99), ms(h.DisableP50), ms(h.DisableP99)),
+			"≤ 1 s", verdict(h.RevokeP99 <= time.Second && h.DisableP99 <= time.Second)})
 	}
 	if hello, ok := r.coldOf("hello"); ok {
 		for _, c := range r.cold {

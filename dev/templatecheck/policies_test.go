@@ -49,10 +49,10 @@ func TestPolicies(t *testing.T) {
 	const table, gsi1 = "KeysTable.Arn", "KeysTable.Arn/index/gsi1"
 	tpl := loadTemplate(t, map[string]string{"StageName": "prod", "AWS::Region": "eu-west-1"})
 	want := map[string][]grant{
-		// The authorizer reaches only key partitions (to verify) and user
-		// partitions (to read the key's owner).
+		// The authorizer reaches only key partitions (to verify, and to read
+		// a hot key's settings) and user partitions (to read the key's owner).
 		"AuthorizerFunction": slices.Concat(
-			conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table},
+			conditionalGrants("Allow", []string{"dynamodb:UpdateItem", "dynamodb:GetItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
 			conditionalGrants("Allow", []string{"dynamodb:Query", "dynamodb:BatchGetItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
@@ -60,7 +60,7 @@ func TestPolicies(t *testing.T) {
 		// Key management writes key partitions, checks user partitions, appends
 		// audit events and reads gsi1; nothing else of the table.
 		"ApiKeysFunction": slices.Concat(
-			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, []string{table},
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
 			conditionalGrants("Allow", []string{"dynamodb:ConditionCheckItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
@@ -156,7 +156,7 @@ func TestPoliciesWithUpstream(t *testing.T) {
 	const table = "KeysTable.Arn"
 	tpl := loadTemplate(t, map[string]string{"UpstreamUrl": "https://upstream.example.com"})
 	want := slices.Concat(
-		conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
+		conditionalGrants("Allow", []string{"dynamodb:UpdateItem", "dynamodb:GetItem"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[KEY#*]"),
 		conditionalGrants("Allow", []string{"dynamodb:Query", "dynamodb:BatchGetItem"}, []string{table}, "ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 		grants("Allow", []string{"secretsmanager:GetSecretValue"}, []string{"SigningKeySecret"}),
 		conditionalGrants("Allow", []string{"dynamodb:UpdateItem"}, []string{table}, "ForAllValues:StringEquals dynamodb:LeadingKeys=[SIGNING]"),

@@ -16,6 +16,8 @@ type updateRequest struct {
 	AllowedCIDRs httpapi.Optional[[]string]         `json:"allowedCidrs"`
 	RateLimit    httpapi.Optional[rateLimitRequest] `json:"rateLimit"`
 	Quota        httpapi.Optional[quotaRequest]     `json:"quota"`
+	// Lanes spreads a hot key's uses over that many items (1: none).
+	Lanes *int `json:"lanes"`
 }
 
 // update handles PATCH /open/apikeys/{keyId}: a new name, a new allowlist.
@@ -24,10 +26,10 @@ func (f *Function) update(w http.ResponseWriter, r *http.Request, c access.Calle
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if in.Name == nil && !in.AllowedCIDRs.Set && !in.RateLimit.Set && !in.Quota.Set {
-		return apperr.Errorf(apperr.BadRequest, "nothing to change: send name, allowedCidrs, rateLimit or quota")
+	if in.Name == nil && !in.AllowedCIDRs.Set && !in.RateLimit.Set && !in.Quota.Set && in.Lanes == nil {
+		return apperr.Errorf(apperr.BadRequest, "nothing to change: send name, allowedCidrs, rateLimit, quota or lanes")
 	}
-	ch := keys.KeyChanges{Name: in.Name, SetAllowedCIDRs: in.AllowedCIDRs.Set, SetRateLimit: in.RateLimit.Set, SetQuota: in.Quota.Set}
+	ch := keys.KeyChanges{Name: in.Name, SetAllowedCIDRs: in.AllowedCIDRs.Set, SetRateLimit: in.RateLimit.Set, SetQuota: in.Quota.Set, Lanes: in.Lanes}
 	if in.AllowedCIDRs.Set && !in.AllowedCIDRs.Null {
 		cidrs, err := keys.ParseCIDRs(in.AllowedCIDRs.Value)
 		if err != nil {

@@ -75,6 +75,17 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if err != nil {
 		return Key{}, err
 	}
+	lanesBefore := old.Lanes
+	if old.Lanes > 1 && (ch.SetRateLimit || ch.SetQuota) {
+		// New limits are split over lanes anew: fold the lanes back
+		// first, so the change starts from the key's whole state.
+		if _, err := s.store.SetLanes(ctx, m.UserID, keyID, 0, nil); err != nil {
+			return Key{}, err
+		}
+		if old, err = s.target(ctx, m, keyID); err != nil {
+			return Key{}, err
+		}
+	}
 	// The key as changed must stay within the caller, as a new key would.
 	next := old
 	if ch.SetAllowedCIDRs {
@@ -121,10 +132,48 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if ch.SetQuota && !equalPtr(ch.Quota, old.Quota) {
 		changes["quota"] = map[string]any{"from": quotaOrNil(old.Quota), "to": quotaOrNil(ch.Quota)}
 	}
+	lanes, err := lanesAfter(lanesBefore, next, ch.Lanes)
+	if err != nil {
+		return Key{}, err
+	}
+	if lanes != lanesBefore {
+		changes["lanes"] = map[string]any{"from": lanesBefore, "to": lanes}
+	}
 	if len(changes) == 0 {
+		if old.Lanes != lanes { // folded for limits that turned out the same
+			return s.store.SetLanes(ctx, m.UserID, keyID, lanes, nil)
+		}
 		return old, nil
 	}
-	return s.store.UpdateKey(ctx, m.UserID, keyID, ch, s.newEvent(c, EventKeyUpdated, keyID, changes))
+	ev := s.newEvent(c, EventKeyUpdated, keyID, changes)
+	if len(changes) == 1 && changes["lanes"] != nil {
+		return s.store.SetLanes(ctx, m.UserID, keyID, lanes, ev)
+	}
+	k, err := s.store.UpdateKey(ctx, m.UserID, keyID, ch, ev)
+	if err != nil || k.Lanes == lanes {
+		return k, err
+	}
+	return s.store.SetLanes(ctx, m.UserID, keyID, lanes, nil)
+}
+
+// lanesAfter is the lane count of a key that had before lanes, changed to
+// next: the count asked for, checked against next's limits, or before, as
+// many as next's limits allow (LanesFor).
+func lanesAfter(before int, next Key, asked *int) (int, error) {
+	if asked == nil {
+		if n := min(before, LanesFor(next)); n > 1 {
+			return n, nil
+		}
+		return 0, nil
+	}
+	n := *asked
+	if err := CheckLanes(next, n); err != nil {
+		return 0, err
+	}
+	if n < 2 {
+		return 0, nil
+	}
+	return n, nil
 }
 
 // periodMove is the move of old's used quota count when next changes its

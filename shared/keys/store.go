@@ -28,6 +28,9 @@ type KeyChanges struct {
 	// old limit still owes to the new interval, so a new limit never
 	// refills a burst.
 	RateState *RateMove
+	// Lanes, when set, gives the key that many lanes (0 or 1: none):
+	// Key.Lanes.
+	Lanes *int
 }
 
 // PeriodMove renames the period a quota's used count belongs to.
@@ -58,6 +61,9 @@ type Store interface {
 	// ListKeys reads a page of the user's keys, newest first; the cursor is
 	// the store's own position ("" for the first page and after the last).
 	ListKeys(ctx context.Context, userID string, limit int, cursor string) ([]Key, string, error)
+	// SetLanes gives one of the user's keys n lanes (0 or 1: none),
+	// folding back the lanes it has first, and returns it.
+	SetLanes(ctx context.Context, userID, keyID string, n int, ev *Event) (Key, error)
 	// CurrentDraws maps each id of a key's draws to the key that holds
 	// that budget now, following rotations (replacedBy).
 	CurrentDraws(ctx context.Context, ids []string) ([]string, error)

@@ -269,6 +269,11 @@ type Key struct {
 	// SignInLink marks the key a console link carries: it can do nothing
 	// but be exchanged, once, for a Session key.
 	SignInLink bool
+	// Lanes, when 2 or more, spreads the key's uses over that many items
+	// of their own, each holding its share of the limits (SplitLimit), so
+	// one key takes Lanes times DynamoDB's per-item write capacity. 0 for
+	// a key counted on its own item.
+	Lanes int
 }
 
 // Expired reports whether the key's expiry is at or before now.
@@ -330,6 +335,11 @@ type Verification struct {
 	// UseID names this verification's use in the store, so drawing it on
 	// the lineage and giving it back are each applied once.
 	UseID string
+	// Laned is set when the use was counted on one of the key's lanes
+	// (Key.Lanes), ItemID being that lane's id: the key's settings were
+	// read as they stood at most LaneRefresh ago.
+	Laned  bool
+	ItemID string
 }
 
 // successor is the key that replaces k in a rotation: a copy of k, so every

@@ -111,6 +111,7 @@ type LimitState struct {
 type Verifier struct {
 	store  VerifyStore
 	prefix string
+	recent *recentPrincipals
 }
 
 // NewVerifier returns a Verifier of tokens with prefix (default
@@ -119,7 +120,7 @@ func NewVerifier(st VerifyStore, prefix string) *Verifier {
 	if prefix == "" {
 		prefix = apikey.DefaultPrefix
 	}
-	return &Verifier{store: st, prefix: prefix}
+	return &Verifier{store: st, prefix: prefix, recent: &recentPrincipals{}}
 }
 
 // verification is the state a check reads and advances.
@@ -304,10 +305,17 @@ func checkUser(ctx context.Context, vr *Verifier, v *verification) error {
 // principal reads the user: every membership (Principal), or, with
 // Facts.Narrow, the profile and the one membership the request names
 // (PrincipalFor).
+//
+// A laned key's use reads it at most every LaneRefresh (recentPrincipals),
+// as it reads the key's own settings.
 func (vr *Verifier) principal(ctx context.Context, v *verification) (Principal, error) {
-	if !v.facts.Narrow {
-		return vr.store.Principal(ctx, v.d.UserID)
+	q := principalQuery{userID: v.d.UserID}
+	if v.facts.Narrow {
+		v.d.Partial = true
+		q.narrow, q.workspace = true, v.facts.Workspace
 	}
-	v.d.Partial = true
-	return vr.store.PrincipalFor(ctx, v.d.UserID, v.facts.Workspace)
+	if v.limits.Laned {
+		return vr.recent.get(ctx, q, vr.store)
+	}
+	return q.read(ctx, vr.store)
 }

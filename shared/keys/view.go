@@ -23,6 +23,9 @@ type View struct {
 	AllowedCIDRs []string       `json:"allowedCidrs"`
 	RateLimit    *RateLimitView `json:"rateLimit"`
 	Quota        *QuotaView     `json:"quota"`
+	// Lanes is set (2 or more) for a hot key whose uses are spread over
+	// that many items (Key.Lanes).
+	Lanes int `json:"lanes,omitempty"`
 }
 
 // RateLimitView is a key's rate limit: limit requests per windowSeconds,
@@ -66,6 +69,7 @@ func (k Key) View(now time.Time) View {
 		ID: k.ID, Name: k.Name, Start: k.Start, Scopes: scopes,
 		CreatedAt: FormatTime(k.CreatedAt), ExpiresAt: formatTimePtr(k.ExpiresAt), LastUsedAt: formatTimePtr(k.LastUsedAt),
 		UsageCount: k.UsageCount, AllowedCIDRs: FormatCIDRs(k.AllowedCIDRs), RateLimit: rateView(k.RateLimit),
+		Lanes: k.Lanes,
 	}
 	if k.Quota != nil {
 		v.Quota = &QuotaView{QuotaSettingView: *quotaSetting(k.Quota), Used: k.Quota.UsedAt(k.QuotaState, now),

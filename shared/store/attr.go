@@ -15,6 +15,9 @@ const (
 	typeWorkspace  = "workspace"
 	typeMembership = "membership"
 	typeKey        = "key"
+	// typeLane is one lane of a hot key (lanes.go): its share of the
+	// key's limits and its count, under KEY#<keyId>#<lane>.
+	typeLane = "lane"
 )
 
 // Key prefixes of the single-table design.

@@ -73,10 +73,10 @@ func NewClient(_ context.Context, opts ClientOptions) (*dynamodb.Client, error) 
 		creds = awsenv.LocalCredentials()
 	}
 	o := dynamodb.Options{
-		Region:           region,
-		Credentials:      creds,
-		HTTPClient:       defaultHTTPClient(),
-		RetryMaxAttempts: opts.MaxAttempts,
+		Region:      region,
+		Credentials: creds,
+		HTTPClient:  defaultHTTPClient(),
+		Retryer:     newRetryer(opts.MaxAttempts),
 	}
 	withEndpoint(opts.Endpoint)(&o)
 	return dynamodb.New(o), nil

@@ -95,7 +95,11 @@ func (s *Store) GetKey(ctx context.Context, userID, keyID string) (keys.Key, err
 	if len(out.Item) == 0 || getS(out.Item, "userId") != userID || getS(out.Item, "hash") == "" {
 		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
-	return decodeKey(out.Item), nil
+	k := []keys.Key{decodeKey(out.Item)}
+	if err := s.withLaneUsage(ctx, k); err != nil {
+		return keys.Key{}, err
+	}
+	return k[0], nil
 }
 
 // UpdateKey applies ch to one of the user's keys, writing ev (when not nil)
@@ -297,6 +301,9 @@ func encodeKey(k keys.Key) map[string]types.AttributeValue {
 			item[attrQPeriod], item[attrQUsed] = str(k.QuotaState.Period), num(k.QuotaState.Used)
 		}
 	}
+	if k.Lanes > 1 {
+		item[attrLanes] = num(int64(k.Lanes))
+	}
 	encodeLineage(item, k)
 	return item
 }
@@ -322,6 +329,7 @@ func decodeKey(item map[string]types.AttributeValue) keys.Key {
 		SignInLink:   getBool(item, attrSignInLink),
 		Quota:        quota,
 		QuotaState:   quotaState,
+		Lanes:        lanesOf(item),
 	}
 	decodeLineage(item, &k)
 	return k

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -39,9 +40,11 @@ const (
 
 // drawCondition admits a draw on an item that holds a lineage's current
 // limits: it exists, was not replaced by a rotation (its successor holds
-// the state now), and this verification's draw was not applied already (an
+// the state now), is not a laned key (its lanes hold it) nor a lane closed
+// by a fold, and this verification's draw was not applied already (an
 // SDK retry after a lost response must not draw twice).
 const drawCondition = "attribute_exists(pk) AND attribute_not_exists(replacedBy) AND " +
+	"attribute_not_exists(lanes) AND attribute_not_exists(laneClosed) AND " +
 	"(attribute_not_exists(lastDrawId) OR lastDrawId <> :use)"
 
 // drawWrites are the steady draws by the kind of limits the item drawn on
@@ -68,7 +71,11 @@ func (s *Store) DrawLineage(ctx context.Context, v keys.Verification, now time.T
 	drawn := make([]map[string]types.AttributeValue, 0, len(v.Key.Draws))
 	giveBack := func() {
 		// Best effort: a lost refund only under-admits.
-		s.refund(ctx, v.Key.ID, v.Key.RateLimit != nil, ownPeriod(v.Key, now), true, v.UseID)
+		own := v.Key.ID
+		if v.ItemID != "" {
+			own = v.ItemID // the lane the use was counted on
+		}
+		s.refund(ctx, own, v.Key.RateLimit != nil, ownPeriod(v.Key, now), true, v.UseID)
 		for _, item := range drawn {
 			_, rate := readRateState(item)
 			q, state := decodeQuota(item)
@@ -119,26 +126,27 @@ func ownPeriod(k keys.Key, now time.Time) string {
 const maxForwards = 64
 
 // draw takes one use from the limits of item id, which the key keyID lists
-// at index i of its draws, following rotations. It returns the item as
+// at index i of its draws, following rotations, and the lanes of a laned
+// key (one lane at random, as its own uses). It returns the item as
 // written, or the refusal of its limits.
 func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string, now time.Time) (map[string]types.AttributeValue, *keys.Verification, error) {
 	values := map[string]types.AttributeValue{":now": num(now.UnixMilli()), ":one": verifyOne, ":use": str(useID)}
-	first := id
-	for range maxForwards {
-		kind := s.hints.get(id)
+	first, target := id, id // target: the item written, id or one of its lanes
+	for range maxForwards + maxLaneMoves {
+		kind := s.hints.get(target)
 		w := drawWrites[kind]
 		in := &dynamodb.UpdateItemInput{
-			TableName: aws.String(s.table), Key: keyItemKey(id),
+			TableName: aws.String(s.table), Key: keyItemKey(target),
 			ConditionExpression: w.cond, UpdateExpression: w.update,
 			ExpressionAttributeValues:           onlyUsed(withPeriods(values, w.quota, now), []string{*w.cond, *w.update}),
 			ReturnValues:                        types.ReturnValueAllNew,
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}
-		forwardTo, idle := "", kind.isIdle()
+		next, idle := "", kind.isIdle()
 		for range maxVerifyAttempts {
 			out, err := s.db.UpdateItem(ctx, in)
 			if err == nil {
-				s.hints.observe(id, out.Attributes, idle)
+				s.hints.observe(target, out.Attributes, idle)
 				if id != first {
 					s.heal(ctx, keyID, i, first, id)
 				}
@@ -149,34 +157,47 @@ func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string,
 			}
 			var ccf *types.ConditionalCheckFailedException
 			if !errors.As(err, &ccf) {
-				return nil, nil, fmt.Errorf("store: draw on key %s for key %s: %w", id, keyID, err)
+				return nil, nil, fmt.Errorf("store: draw on key %s for key %s: %w", target, keyID, err)
 			}
 			old := ccf.Item
-			if len(old) == 0 {
+			if getS(old, attrLastDrawID) == useID {
+				return old, nil, nil
+			}
+			if len(old) == 0 && target == id {
 				// Items drawn on are kept while their dependents live;
 				// a missing one fails closed.
 				return nil, nil, fmt.Errorf("store: key %s draws on key %s, which no longer exists", keyID, id)
 			}
-			if getS(old, attrLastDrawID) == useID {
-				return old, nil, nil
+			if len(old) == 0 || getBool(old, attrLaneClosed) {
+				// A fold closed or removed the lane: back to the key.
+				if err := pause(ctx, 10*time.Millisecond); err != nil {
+					return nil, nil, fmt.Errorf("store: draw on key %s for key %s: %w", id, keyID, err)
+				}
+				next = id
+				break
 			}
-			if forwardTo = getS(old, "replacedBy"); forwardTo != "" {
+			if n := lanesOf(old); n > 1 {
+				next = laneItemID(id, rand.IntN(n)) // spreading load, not a secret
+				break
+			}
+			if forward := getS(old, "replacedBy"); forward != "" {
+				id, next = forward, forward
 				break
 			}
 			step := nextStep(old, now)
 			if step.refusal != nil {
-				s.hints.observe(id, old, false)
+				s.hints.observe(target, old, false)
 				return nil, step.refusal, nil
 			}
 			idle = step.idle
-			in = s.stepInput(id, step, values, []string{drawCondition}, []string{"lastDrawId = :use"}, nil)
+			in = s.stepInput(target, step, values, []string{drawCondition}, []string{"lastDrawId = :use"}, nil)
 		}
-		if forwardTo == "" {
-			return nil, nil, fmt.Errorf("store: draw on key %s for key %s: its limits' state changed %d times during one verification", id, keyID, maxVerifyAttempts)
+		if next == "" {
+			return nil, nil, fmt.Errorf("store: draw on key %s for key %s: its limits' state changed %d times during one verification", target, keyID, maxVerifyAttempts)
 		}
-		id = forwardTo
+		target = next
 	}
-	return nil, nil, fmt.Errorf("store: key %s draws on key %s through more than %d rotations", keyID, first, maxForwards)
+	return nil, nil, fmt.Errorf("store: key %s draws on key %s through more than %d rotations or lane changes", keyID, first, maxForwards)
 }
 
 // CurrentDraws maps each id of a key's draws to the item that holds that

@@ -54,10 +54,10 @@ func (s *Store) ListKeys(ctx context.Context, userID string, limit int, cursor s
 			page = append(page, decodeKey(item))
 		}
 		if len(out.LastEvaluatedKey) == 0 {
-			return page, "", nil
+			return page, "", s.withLaneUsage(ctx, page)
 		}
 		if len(page) == limit {
-			return page, encodeCursor(userID, page[len(page)-1]), nil
+			return page, encodeCursor(userID, page[len(page)-1]), s.withLaneUsage(ctx, page)
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}

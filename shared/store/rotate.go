@@ -33,20 +33,21 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Ev
 	owner := map[string]types.AttributeValue{":u": str(userID)}
 	del := types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(s.table), Key: keyItemKey(keyID),
-		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash) AND attribute_not_exists(" + attrDependents + ")"),
+		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash) AND attribute_not_exists(" + attrDependents + ") AND attribute_not_exists(" + attrLanes + ")"),
 		ExpressionAttributeNames:            map[string]string{"#hash": "hash"},
 		ExpressionAttributeValues:           owner,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}
 	anchor := types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: keyItemKey(keyID),
-		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash)"),
+		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash) AND attribute_not_exists(" + attrLanes + ")"),
 		UpdateExpression:                    aws.String("REMOVE #hash, " + AttrGSI1PK + ", " + AttrGSI1SK),
 		ExpressionAttributeNames:            map[string]string{"#hash": "hash"},
 		ExpressionAttributeValues:           owner,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}
-	for _, write := range []types.TransactWriteItem{del, anchor} {
+	write := del
+	for range maxLaneChangeAttempts {
 		items := append([]types.TransactWriteItem{write}, s.eventItems(ev)...)
 		_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
@@ -58,8 +59,15 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Ev
 			return fmt.Errorf("store: delete key: %w", err)
 		case getS(old, "userId") != userID || getS(old, "hash") == "":
 			return apperr.Errorf(apperr.NotFound, "key not found")
+		case lanesOf(old) > 1:
+			// Its lanes hold its counts: fold them back (which closes
+			// them at once), then delete it.
+			if err := s.unlane(ctx, keyID, nil); err != nil {
+				return err
+			}
+		case getBool(old, attrDependents):
+			write = anchor // other keys draw on it: keep it as their anchor
 		}
-		// Other keys draw on it: keep it as their anchor.
 	}
 	return fmt.Errorf("store: delete key %s: it changed during the delete", keyID)
 }
@@ -102,6 +110,9 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 		for _, ev := range events {
 			items = append(items, s.eventItems(ev)...)
 		}
+		if newKey.Lanes > 1 {
+			items = append(items, s.lanePuts(encodeKey(newKey), newKey, newKey.Lanes, s.Now())...)
+		}
 		_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
 			return nil
@@ -121,6 +132,15 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 			return apperr.Errorf(apperr.NotFound, "key not found")
 		case getS(old, "replacedBy") != "":
 			return apperr.Errorf(apperr.Conflict, "the key was already rotated: rotate its replacement instead")
+		case lanesOf(old) > 1:
+			// Its lanes hold its state: fold them back, carry the state
+			// on, and give the successor as many lanes (its limits, the
+			// same as the old key's, allow them), created with it.
+			if err := s.unlane(ctx, oldKeyID, nil); err != nil {
+				return err
+			}
+			newKey.Lanes = min(lanesOf(old), keys.LanesFor(newKey))
+			continue
 		}
 		// Verifications moved the old key's limits, or a key now draws on
 		// it: carry what the old key holds now.
@@ -138,7 +158,7 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldDependents bool, oldExpiresAt *time.Time) types.TransactWriteItem {
 	values := map[string]types.AttributeValue{":u": str(userID)}
 	names := map[string]string{"#hash": "hash"}
-	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy)"
+	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy) AND attribute_not_exists(" + attrLanes + ")"
 	if oldDependents {
 		cond += " AND attribute_exists(" + attrDependents + ")"
 	} else {

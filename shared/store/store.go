@@ -24,11 +24,12 @@ type Store struct {
 	table string
 	now   func() time.Time
 	hints *limitHints
+	lanes *laneCache
 }
 
 // New returns a Store on the named table.
 func New(client API, table string) *Store {
-	return &Store{db: client, table: table, now: time.Now, hints: &limitHints{}}
+	return &Store{db: client, table: table, now: time.Now, hints: &limitHints{}, lanes: &laneCache{}}
 }
 
 // WithClock returns a copy of the store that reads the time from now, so

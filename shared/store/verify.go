@@ -15,15 +15,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
 	"keygate/shared/keys"
 )
 
-// keyCondition admits an existing key whose hash matches, that has not
+// keyCondition admits an existing key without lanes (a laned key counts
+// its uses on its lanes: lanes.go) whose hash matches, that has not
 // expired and whose user is not disabled, unless this very verification was
 // already applied (lastUseId): an SDK retry after a lost response must not
 // count the use twice.
-const keyCondition = "attribute_exists(pk) AND #hash = :hash AND " +
+const keyCondition = "attribute_exists(pk) AND attribute_not_exists(lanes) AND #hash = :hash AND " +
 	"(attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_not_exists(userDisabled) AND " +
 	"(attribute_not_exists(lastUseId) OR lastUseId <> :use)"
 
@@ -162,8 +164,58 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (k
 	return s.verifyKey(ctx, keyID, hash, useID, now)
 }
 
-// verifyKey is the key's own write: the check and the count.
+// maxLaneMoves bounds how often one verification starts over because the
+// key's lanes changed under it (a fold closing them, lanes set while it
+// ran); a fold takes a few calls, which the growing pauses between the
+// attempts outlast. Past the bound Verify fails (closed).
+const maxLaneMoves = 6
+
+// verifyKey verifies the key on its own item, or on one of its lanes when
+// it has them.
 func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, error) {
+	pause := 5 * time.Millisecond
+	for range maxLaneMoves {
+		e, ok, known := s.lanes.fresh(keyID, time.Now())
+		if !ok && known {
+			// Its lanes were read over keys.LaneRefresh ago: read its
+			// item again (a read, where a write would take from the
+			// item's write capacity only to learn the same).
+			item, err := s.readLaned(ctx, keyID)
+			if err != nil {
+				return keys.Verification{}, err
+			}
+			e, ok, _ = s.lanes.fresh(keyID, time.Now())
+			if !ok && len(item) == 0 {
+				return keys.Verification{Result: keys.VerifyNotFound}, nil
+			}
+		}
+		if ok {
+			v, err := s.verifyLane(ctx, keyID, e, hash, useID, now)
+			if !errors.Is(err, errLanesMoved) {
+				return v, err
+			}
+			select {
+			case <-ctx.Done():
+				return keys.Verification{}, fmt.Errorf("store: verify key %s: %w", keyID, ctx.Err())
+			case <-time.After(pause):
+			}
+			pause *= 2
+			if _, err := s.readLaned(ctx, keyID); err != nil {
+				return keys.Verification{}, err
+			}
+			continue
+		}
+		v, laned, err := s.verifyOwn(ctx, keyID, hash, useID, now)
+		if !laned {
+			return v, err
+		}
+	}
+	return keys.Verification{}, fmt.Errorf("store: verify key %s: its lanes changed %d times during one verification", keyID, maxLaneMoves)
+}
+
+// verifyOwn is the key's own write: the check and the count. laned is set
+// when the key turned out to have lanes (its item is then in s.lanes).
+func (s *Store) verifyOwn(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, bool, error) {
 	nowMs := now.UnixMilli()
 	values := map[string]types.AttributeValue{
 		":hash": str(hash), ":now": num(nowMs), ":one": verifyOne, ":use": str(useID),
@@ -190,19 +242,32 @@ func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now ti
 			s.hints.observe(keyID, out.Attributes, idle)
 			v := admitted(out.Attributes, nowMs)
 			v.UseID = useID
-			return v, nil
+			return v, false, nil
 		}
 		if retryable(err) {
 			continue
 		}
 		var ccf *types.ConditionalCheckFailedException
 		if !errors.As(err, &ccf) {
-			return keys.Verification{}, fmt.Errorf("store: verify key: %w", err)
+			if throttled(err) {
+				// Many instances starting at once on a laned key each
+				// write its item once to learn of the lanes, which
+				// may throttle it: learn by a read instead (an item
+				// serves three times the reads).
+				if item, rerr := s.readLaned(ctx, keyID); rerr == nil && lanesOf(item) > 1 {
+					return keys.Verification{}, true, nil
+				}
+			}
+			return keys.Verification{}, false, fmt.Errorf("store: verify key: %w", err)
 		}
 		v, done := classifyFailure(ccf.Item, hash, useID, nowMs)
 		if done {
 			v.UseID = useID
-			return v, nil
+			return v, false, nil
+		}
+		if lanesOf(ccf.Item) > 1 {
+			s.lanes.put(keyID, ccf.Item, time.Now())
+			return keys.Verification{}, true, nil
 		}
 		// The key is valid; its limits' state needs a reset, or the hint
 		// named other limits than the key has: write the next state.
@@ -210,13 +275,13 @@ func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now ti
 		if step.refusal != nil {
 			s.hints.observe(keyID, ccf.Item, false)
 			step.refusal.Key = decodeKey(ccf.Item)
-			return *step.refusal, nil
+			return *step.refusal, false, nil
 		}
 		idle = step.idle
 		in = s.stepInput(keyID, step, values,
 			[]string{keyCondition}, []string{"lastUsedAt = :now", "lastUseId = :use"}, []string{"usageCount :one"})
 	}
-	return keys.Verification{}, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
+	return keys.Verification{}, false, fmt.Errorf("store: verify key %s: its limits' state changed %d times during one verification", keyID, maxVerifyAttempts)
 }
 
 // retryable reports whether err is a conflict with a transaction in flight
@@ -226,6 +291,21 @@ func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now ti
 func retryable(err error) bool {
 	var tc *types.TransactionConflictException
 	return errors.As(err, &tc)
+}
+
+// throttled reports whether err is DynamoDB refusing a request for its
+// throughput (ThrottlingException past the SDK's retries, or
+// ProvisionedThroughputExceededException).
+func throttled(err error) bool {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	switch api.ErrorCode() {
+	case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded":
+		return true
+	}
+	return false
 }
 
 // addPeriods sets the values the steady quota condition compares.

@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/apperr"
+	"keygate/shared/keys"
+)
+
+// maxLaneChangeAttempts bounds how often SetLanes and unlane start over
+// because verifications moved the state they read.
+const maxLaneChangeAttempts = 8
+
+// SetLanes gives one of the user's keys n lanes (0 or 1: none), writing ev
+// (when not nil) with the change, and returns the key as stored. A key that
+// has lanes already is folded back first (unlane), so every change starts
+// from the key's own item. Another user's key is NotFound; a count the
+// key's limits cannot split is a BadRequest (keys.CheckLanes).
+//
+// Spreading conserves the limits: the quota's used count is split over the
+// lanes with the quota (keys.SplitLimit, so every lane's count is within
+// its share), and each lane's rate limit starts with its burst spent, so
+// the change never admits more in any window than the key's limits.
+func (s *Store) SetLanes(ctx context.Context, userID, keyID string, n int, ev *keys.Event) (keys.Key, error) {
+	if err := keys.CheckID("user", userID); err != nil {
+		return keys.Key{}, err
+	}
+	if !keys.ValidID(keyID) {
+		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	if n < 2 {
+		n = 0
+	}
+	for range maxLaneChangeAttempts {
+		item, err := s.ownedKeyItem(ctx, userID, keyID)
+		if err != nil {
+			return keys.Key{}, err
+		}
+		k := decodeKey(item)
+		switch {
+		case k.ReplacedBy != "":
+			return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key was rotated: set the lanes of its replacement")
+		case k.Lanes == n:
+			return s.GetKey(ctx, userID, keyID)
+		case k.Lanes > 1:
+			var last *keys.Event
+			if n == 0 {
+				last = ev
+			}
+			if err := s.unlane(ctx, keyID, last); err != nil {
+				return keys.Key{}, err
+			}
+			continue
+		}
+		if err := keys.CheckLanes(k, n); err != nil {
+			return keys.Key{}, err
+		}
+		_, err = s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(s.spread(item, k, n, s.Now()), s.eventItems(ev)...)})
+		if err == nil {
+			return s.GetKey(ctx, userID, keyID)
+		}
+		if i, _ := failedItem(err); i != 0 {
+			return keys.Key{}, fmt.Errorf("store: set lanes of key %s: %w", keyID, err)
+		}
+		// A verification moved the quota's count meanwhile: read it again.
+	}
+	return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key's limits' state changed %d times while its lanes were set: retry", maxLaneChangeAttempts)
+}
+
+// ownedKeyItem reads one of the user's keys' own item, strongly consistent.
+func (s *Store) ownedKeyItem(ctx context.Context, userID, keyID string) (map[string]types.AttributeValue, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: read key: %w", err)
+	}
+	if len(out.Item) == 0 || getS(out.Item, "userId") != userID || getS(out.Item, "hash") == "" {
+		return nil, apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	return out.Item, nil
+}
+
+// spread is the transaction that gives the key (its item as read) n lanes:
+// the mark on the key's item, held to the quota state read, and each lane.
+func (s *Store) spread(item map[string]types.AttributeValue, k keys.Key, n int, now time.Time) []types.TransactWriteItem {
+	values := map[string]types.AttributeValue{":u": str(k.UserID), ":n": num(int64(n))}
+	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy) AND attribute_not_exists(" + attrLanes + ")"
+	if k.Quota != nil {
+		if qs := k.QuotaState; qs.Period == "" {
+			cond += " AND attribute_not_exists(qPeriod)"
+		} else {
+			cond += " AND qPeriod = :qp AND qUsed = :qu"
+			values[":qp"], values[":qu"] = str(qs.Period), num(qs.Used)
+		}
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(k.ID),
+		ConditionExpression: aws.String(cond), UpdateExpression: aws.String("SET " + attrLanes + " = :n"),
+		ExpressionAttributeNames: map[string]string{"#hash": "hash"}, ExpressionAttributeValues: values,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}}
+	return append(items, s.lanePuts(item, k, n, now)...)
+}
+
+// lanePuts are the puts of the n lanes of key k (its item as read or
+// written), each with its share of k's limits and of the quota's used
+// count of now's period.
+func (s *Store) lanePuts(item map[string]types.AttributeValue, k keys.Key, n int, now time.Time) []types.TransactWriteItem {
+	used, period := int64(0), ""
+	if k.Quota != nil {
+		period = k.Quota.PeriodKey(now)
+		if k.QuotaState.Period == period {
+			used = k.QuotaState.Used
+		}
+	}
+	items := make([]types.TransactWriteItem, 0, n)
+	for i := range n {
+		id := laneItemID(k.ID, i)
+		lane := map[string]types.AttributeValue{
+			AttrPK: str(keyPK(id)), AttrSK: str(skKey), "type": str(typeLane),
+			"keyId": str(id), attrLaneOf: str(k.ID), "usageCount": num(0),
+		}
+		if ttl, ok := item[TTLAttribute]; ok {
+			lane[TTLAttribute] = ttl // the lanes go with their key
+		}
+		if r := k.RateLimit; r != nil {
+			addLaneRate(lane, keys.LaneRate(*r, n, i), now)
+		}
+		if q := k.Quota; q != nil {
+			share := keys.Quota{Limit: keys.SplitLimit(q.Limit, n, i), Period: q.Period}
+			for name, v := range quotaAttrs(share) {
+				lane[name] = v
+			}
+			lane[attrQPeriod], lane[attrQUsed] = str(period), num(keys.SplitLimit(used, n, i))
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{
+			TableName: aws.String(s.table), Item: lane, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}})
+	}
+	return items
+}
+
+// addLaneRate sets a lane's share of the rate limit, with its emission
+// interval rounded up to the millisecond (so the shares never add up to
+// more than the key's rate), and its state with the burst spent: its first
+// admission one interval from now.
+func addLaneRate(lane map[string]types.AttributeValue, r keys.RateLimit, now time.Time) {
+	windowMs := r.Window.Milliseconds()
+	t := (windowMs + r.Limit - 1) / r.Limit
+	tau := (r.Burst - 1) * t
+	allowAt := now.UnixMilli() + t
+	lane[attrRLLimit], lane[attrRLWindow], lane[attrRLBurst] = num(r.Limit), num(windowMs), num(r.Burst)
+	lane[attrRLT], lane[attrRLTau], lane[attrRLGap] = num(t), num(tau), num(t-tau)
+	lane[attrRLAllowAt], lane[attrRLTat] = num(allowAt), num(allowAt+tau)
+}
+
+// unlane folds a laned key's lanes back into its own item, writing ev (when
+// not nil) with the fold: first every lane is closed (no verification
+// counts on it any more; one in flight starts over from the key's item),
+// then one transaction adds the lanes' usage and quota counts to the key's
+// item, gives its rate limit a spent burst, removes its lanes mark and
+// deletes the lanes — held to the counts read, which a refund in flight
+// may still move. Verifications of the key wait the few milliseconds this
+// takes (maxLaneMoves). A fold cut short leaves the lanes closed and the
+// key refusing until it is run again (SetLanes of any count does).
+func (s *Store) unlane(ctx context.Context, keyID string, ev *keys.Event) error {
+	for range maxLaneChangeAttempts {
+		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+			TableName: aws.String(s.table), Key: keyItemKey(keyID), ConsistentRead: aws.Bool(true),
+		})
+		if err != nil {
+			return fmt.Errorf("store: unlane key %s: %w", keyID, err)
+		}
+		n := lanesOf(out.Item)
+		if n < 2 {
+			return nil
+		}
+		closing := make([]types.TransactWriteItem, n)
+		for i := range n {
+			closing[i] = types.TransactWriteItem{Update: &types.Update{
+				TableName: aws.String(s.table), Key: keyItemKey(laneItemID(keyID, i)),
+				ConditionExpression:       aws.String("attribute_exists(pk)"),
+				UpdateExpression:          aws.String("SET " + attrLaneClosed + " = :t"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":t": boolean(true)},
+			}}
+		}
+		if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: closing}); err != nil {
+			return fmt.Errorf("store: close the lanes of key %s: %w", keyID, err)
+		}
+		lanes, err := s.readLanes(ctx, keyID, n, "")
+		if err != nil {
+			return err
+		}
+		items := append([]types.TransactWriteItem{s.fold(out.Item, lanes, s.Now())}, s.eventItems(ev)...)
+		for i, lane := range lanes {
+			count, _ := getN(lane, "usageCount")
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+				TableName: aws.String(s.table), Key: keyItemKey(laneItemID(keyID, i)),
+				ConditionExpression:       aws.String("usageCount = :c"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":c": num(count)},
+			}})
+		}
+		if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err == nil {
+			s.lanes.drop(keyID)
+			return nil
+		} else if i, _ := failedItem(err); i < 0 {
+			return fmt.Errorf("store: fold the lanes of key %s: %w", keyID, err)
+		}
+	}
+	return apperr.Errorf(apperr.Conflict, "the lanes of key %s changed %d times while they were folded: retry", keyID, maxLaneChangeAttempts)
+}
+
+// fold is the update of the key's own item (as read, with n lanes) that
+// takes back what its lanes hold.
+func (s *Store) fold(item map[string]types.AttributeValue, lanes []map[string]types.AttributeValue, now time.Time) types.TransactWriteItem {
+	k := decodeKey(item)
+	total := foldUsage(k, lanes)
+	values := map[string]types.AttributeValue{":n": num(int64(lanesOf(item))), ":sum": num(total.UsageCount - k.UsageCount)}
+	set := []string{}
+	if total.LastUsedAt != nil {
+		values[":last"] = millis(*total.LastUsedAt)
+		set = append(set, "lastUsedAt = :last")
+	}
+	if rs, ok := readRateState(item); ok {
+		allowAt := now.UnixMilli() + rs.t
+		values[":allow"], values[":tat"] = num(allowAt), num(allowAt+rs.tau)
+		set = append(set, attrRLAllowAt+" = :allow", attrRLTat+" = :tat")
+	}
+	if k.Quota != nil {
+		values[":qp"], values[":qu"] = str(total.QuotaState.Period), num(total.QuotaState.Used)
+		set = append(set, attrQPeriod+" = :qp", attrQUsed+" = :qu")
+	}
+	expr := "REMOVE " + attrLanes + " ADD usageCount :sum"
+	if len(set) > 0 {
+		expr = "SET " + strings.Join(set, ", ") + " " + expr
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(k.ID),
+		ConditionExpression: aws.String(attrLanes + " = :n"), UpdateExpression: aws.String(expr),
+		ExpressionAttributeValues: values,
+	}}
+}
+
+// foldUsage is k (its own item's counts) with what its lanes hold added:
+// their usage counts (the lanes start from 0) and the latest use. The quota
+// is the lanes' alone: spreading split the key's used count over them, so
+// its own item's count is as it stood then; it is their count in the latest
+// period any lane counted in.
+func foldUsage(k keys.Key, lanes []map[string]types.AttributeValue) keys.Key {
+	latest := ""
+	for _, lane := range lanes {
+		latest = max(latest, getS(lane, attrQPeriod))
+	}
+	used := int64(0)
+	for _, lane := range lanes {
+		count, _ := getN(lane, "usageCount")
+		k.UsageCount += count
+		if t := getTimePtr(lane, "lastUsedAt"); t != nil && (k.LastUsedAt == nil || t.After(*k.LastUsedAt)) {
+			k.LastUsedAt = t
+		}
+		if getS(lane, attrQPeriod) == latest {
+			q, _ := getN(lane, attrQUsed)
+			used += q
+		}
+	}
+	if k.Quota != nil {
+		k.QuotaState = keys.QuotaState{Period: latest, Used: used}
+	}
+	return k
+}
+
+// readLanes reads the n lanes of key keyID (strongly consistent), in lane
+// order; projection, when set, names the attributes read.
+func (s *Store) readLanes(ctx context.Context, keyID string, n int, projection string) ([]map[string]types.AttributeValue, error) {
+	want := make([]map[string]types.AttributeValue, n)
+	for i := range n {
+		want[i] = keyItemKey(laneItemID(keyID, i))
+	}
+	ka := types.KeysAndAttributes{ConsistentRead: aws.Bool(true)}
+	if projection != "" {
+		ka.ProjectionExpression = aws.String(projection)
+	}
+	got := map[string]map[string]types.AttributeValue{}
+	for attempt := 0; len(want) > 0; attempt++ {
+		if attempt == maxBatchAttempts {
+			return nil, fmt.Errorf("store: read the lanes of key %s: keys left unprocessed %d times", keyID, maxBatchAttempts)
+		}
+		if attempt > 0 {
+			if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
+				return nil, fmt.Errorf("store: read the lanes of key %s: %w", keyID, err)
+			}
+		}
+		ka.Keys = want
+		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{s.table: ka}})
+		if err != nil {
+			return nil, fmt.Errorf("store: read the lanes of key %s: %w", keyID, err)
+		}
+		for _, item := range out.Responses[s.table] {
+			got[getS(item, AttrPK)] = item
+		}
+		want = out.UnprocessedKeys[s.table].Keys
+	}
+	lanes := make([]map[string]types.AttributeValue, n)
+	for i := range n {
+		lanes[i] = got[keyPK(laneItemID(keyID, i))]
+	}
+	return lanes, nil
+}
+
+// withLaneUsage adds to each laned key what its lanes hold (foldUsage), so
+// a laned key's usage count is exact at once: the sum of its lanes'.
+func (s *Store) withLaneUsage(ctx context.Context, ks []keys.Key) error {
+	for i, k := range ks {
+		if k.Lanes < 2 {
+			continue
+		}
+		lanes, err := s.readLanes(ctx, k.ID, k.Lanes, AttrPK+", usageCount, lastUsedAt, "+attrQPeriod+", "+attrQUsed)
+		if err != nil {
+			return err
+		}
+		ks[i] = foldUsage(k, lanes)
+	}
+	return nil
+}
