@@ -88,7 +88,7 @@ invoke: tools ## run a function's real bootstrap under the Runtime API harness: 
 build: template-apidoc ## sam build where the SAM CLI exists, otherwise the same targets into build/lambda/<LogicalId>
 	@if command -v sam >/dev/null; then sam build -t $(SAM_TEMPLATE); else \
 		echo "make build: no SAM CLI on PATH: building each function's bootstrap into $(ARTIFACTS_DIR)/<LogicalId> instead of .aws-sam/build (install the SAM CLI to sam build and sam deploy)"; \
-		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction WebhooksFunction WebhookDeliveryFunction WebhookWorkerFunction; do \
+		for fn in AuthorizerFunction ApiKeysFunction IdentityFunction ConfigFunction JwksFunction WebhooksFunction WebhookDeliveryFunction WebhookWorkerFunction UsageAggregatorFunction; do \
 			$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(ARTIFACTS_DIR)/$$fn; \
 		done; fi
 
@@ -109,7 +109,7 @@ template-apidoc: ## write template.apidoc.yaml (template.yaml with your API docu
 	@if [ -f "$$API_DOCUMENT" ]; then $(GO) run ./cmd/keygate apidoc template "$$API_DOCUMENT" -o $(COMPOSED_TEMPLATE); fi
 
 # One target per function, as `sam build` (BuildMethod: makefile) calls them.
-.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction build-WebhookWorkerFunction
+.PHONY: build-AuthorizerFunction build-ApiKeysFunction build-IdentityFunction build-ConfigFunction build-JwksFunction build-WebhooksFunction build-WebhookDeliveryFunction build-WebhookWorkerFunction build-UsageAggregatorFunction
 build-AuthorizerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./authorizer/bootstrap
 	$(compile-apidoc)
@@ -128,6 +128,8 @@ build-WebhookDeliveryFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhookdelivery/bootstrap
 build-WebhookWorkerFunction:
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhookworker/bootstrap
+build-UsageAggregatorFunction:
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/usageaggregator/bootstrap
 
 .PHONY: deploy
 deploy: template-apidoc ## sam build && sam deploy (CONFIG_ENV=prod for the prod environment), with your API document's operations when it exists

@@ -74,6 +74,7 @@ var groups = []group{
 		{"update", "rename a user's key or change its IP allowlist", (*cli).keyUpdate},
 		{"limits", "set or remove a key's rate limit and quota (key limits set ...)", (*cli).keyLimits},
 		{"lanes", "spread a hot key's uses over several items, each with its share of the limits", (*cli).keyLanes},
+		{"usage", "print a key's uses per hour or per day", (*cli).keyUsage},
 		{"revoke", "delete a user's key", (*cli).keyRevoke},
 	}},
 	{"audit", "the audit log of key changes", []command{

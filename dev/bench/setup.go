@@ -151,8 +151,13 @@ func (f *fixture) subjects(ctx context.Context, root string, tmpl *samtemplate.T
 		return nil, err
 	}
 	event["WebhookWorkerFunction"] = attempt
+	used, err := os.ReadFile(filepath.Join(root, "events", "usageaggregator-key-created-and-used.json"))
+	if err != nil {
+		return nil, err
+	}
+	event["UsageAggregatorFunction"] = used
 	out := []*subject{{ID: "hello", Pkg: helloPkg, Event: []byte(`{"hello":"world"}`)}}
-	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction", "JwksFunction", "WebhooksFunction", "WebhookDeliveryFunction", "WebhookWorkerFunction"} {
+	for _, id := range []string{"AuthorizerFunction", "ApiKeysFunction", "IdentityFunction", "ConfigFunction", "JwksFunction", "WebhooksFunction", "WebhookDeliveryFunction", "WebhookWorkerFunction", "UsageAggregatorFunction"} {
 		env, err := inproc.Env(tmpl, id, f.table, f.endpoint, "us-east-1")
 		if err != nil {
 			return nil, err

@@ -27,6 +27,8 @@ var Packages = map[string]string{
 	"WebhookDeliveryFunction": "./functions/webhookdelivery/bootstrap",
 	// The delivery queue's function: its events are SQS batches.
 	"WebhookWorkerFunction": "./functions/webhookworker/bootstrap",
+	// The usage history's stream function.
+	"UsageAggregatorFunction": "./functions/usageaggregator/bootstrap",
 }
 
 // PackageOf returns the bootstrap package of a function's logical ID.

@@ -66,6 +66,8 @@ func TestPolicies(t *testing.T) {
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USER#*]"),
 			conditionalGrants("Allow", []string{"dynamodb:PutItem", "dynamodb:Query"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[AUDIT#*]"),
+			conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USAGE#*]"),
 			grants("Allow", []string{"dynamodb:Query"}, []string{gsi1}),
 			grants("Allow", []string{"apigateway:DELETE"},
 				[]string{"arn:aws:apigateway:eu-west-1::/restapis/KeygateApi/stages/prod/cache/authorizers"}),
@@ -114,6 +116,14 @@ func TestPolicies(t *testing.T) {
 			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeliveryQueue.Arn"}),
 			grants("Allow", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{"WebhookDeliveryQueue.Arn"}),
 			grants("Allow", []string{"sqs:SendMessage"}, []string{"WebhookDeadLetterQueue.Arn"}),
+		),
+		// The usage aggregator writes only usage partitions (the stream's
+		// reads are the mapping's).
+		"UsageAggregatorFunction": slices.Concat(
+			conditionalGrants("Allow", []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}, []string{table},
+				"ForAllValues:StringLike dynamodb:LeadingKeys=[USAGE#*]"),
+			grants("Allow", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, []string{"KeysTable.StreamArn"}),
+			grants("Allow", []string{"dynamodb:ListStreams"}, []string{"*"}),
 		),
 		// The JWKS reads only the public keys' partition.
 		"JwksFunction": conditionalGrants("Allow", []string{"dynamodb:Query"}, []string{table},

@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"keygate/dev/samtemplate"
 	"keygate/shared/apidoc"
 	"keygate/shared/apidoc/compile"
 	"keygate/shared/store"
@@ -130,11 +131,22 @@ func find(tb testing.TB, n *yaml.Node, keys ...string) *yaml.Node {
 
 // TestStreamFilterNamesTheTriggers: the delivery mapping's filter passes
 // exactly the inserts store.Trigger reads (store.StreamPrefixes), so no
-// trigger is filtered out on AWS and nothing else wakes the function.
+// trigger is filtered out on AWS and nothing else wakes the function; the
+// usage mapping's passes the key and lane items as they are written.
 func TestStreamFilterNamesTheTriggers(t *testing.T) {
-	ms := loadTemplate(t, nil).StreamMappings
-	if len(ms) != 1 || ms[0].FunctionID != "WebhookDeliveryFunction" || !ms[0].ReportBatchItemFailures {
-		t.Fatalf("stream mappings %+v, want WebhookDeliveryFunction's with ReportBatchItemFailures", ms)
+	all := loadTemplate(t, nil).StreamMappings
+	byFunction := map[string]samtemplate.StreamMapping{}
+	for _, m := range all {
+		byFunction[m.FunctionID] = m
+	}
+	usage := byFunction["UsageAggregatorFunction"]
+	if len(all) != 2 || !usage.ReportBatchItemFailures || !slices.Equal(usage.Filters,
+		[]string{`{"eventName":["INSERT","MODIFY"],"dynamodb":{"Keys":{"pk":{"S":[{"prefix":"KEY#"}]},"sk":{"S":["KEY"]}}}}`}) {
+		t.Fatalf("stream mappings %+v, want WebhookDeliveryFunction's and UsageAggregatorFunction's on key items", all)
+	}
+	ms := []samtemplate.StreamMapping{byFunction["WebhookDeliveryFunction"]}
+	if !ms[0].ReportBatchItemFailures {
+		t.Fatalf("stream mappings %+v, want WebhookDeliveryFunction's with ReportBatchItemFailures", all)
 	}
 	var want []string
 	for _, p := range store.StreamPrefixes {

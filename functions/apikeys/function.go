@@ -49,6 +49,7 @@ func New(cfg Config, st keys.Store, flusher apigw.StageFlusher) (*Function, erro
 		"PATCH /open/apikeys/{keyId}":       f.update,
 		"DELETE /open/apikeys/{keyId}":      f.delete,
 		"POST /open/apikeys/{keyId}/rotate": f.rotate,
+		"GET /open/apikeys/{keyId}/usage":   f.usage,
 		"GET /open/audit":                   f.audit,
 		"POST /open/console/session":        f.signIn,
 	}, logger)

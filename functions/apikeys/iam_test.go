@@ -31,6 +31,7 @@ func TestTemplateGrantsEveryCall(t *testing.T) {
 		{"rename", fntest.Request{Method: "PATCH", Path: path, Body: `{"name":"renamed"}`}, http.StatusOK},
 		{"spread over lanes", fntest.Request{Method: "PATCH", Path: path, Body: `{"lanes":4}`}, http.StatusOK},
 		{"get, laned", fntest.Request{Method: "GET", Path: path}, http.StatusOK},
+		{"usage", fntest.Request{Method: "GET", Path: path + "/usage", Query: map[string]string{"granularity": "day"}}, http.StatusOK},
 		{"rotate with a grace period", fntest.Request{Method: "POST", Path: "/open/apikeys/" + rotated.ID + "/rotate", Body: `{"gracePeriodSeconds":60}`}, http.StatusCreated},
 		{"update the allowlist and limits", fntest.Request{Method: "PATCH", Path: path, Body: `{"allowedCidrs":["10.0.0.0/8"],"rateLimit":{"limit":5,"windowSeconds":1,"burst":5}}`}, http.StatusOK},
 		{"audit log", fntest.Request{Method: "GET", Path: "/open/audit"}, http.StatusOK},

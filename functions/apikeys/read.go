@@ -3,6 +3,7 @@ package apikeys
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"keygate/shared/access"
 	"keygate/shared/apperr"
@@ -50,5 +51,45 @@ func (f *Function) get(w http.ResponseWriter, r *http.Request, c access.Caller) 
 		return err
 	}
 	httpapi.JSON(w, http.StatusOK, k.View(f.keys.Now()))
+	return nil
+}
+
+// usageView is the body of GET /open/apikeys/{keyId}/usage.
+type usageView struct {
+	KeyID       string            `json:"keyId"`
+	Granularity keys.Granularity  `json:"granularity"`
+	Buckets     []usageBucketView `json:"buckets"`
+}
+
+type usageBucketView struct {
+	Start string `json:"start"`
+	Count int64  `json:"count"`
+}
+
+// usage handles GET /open/apikeys/{keyId}/usage?granularity=hour|day&from=&to=.
+func (f *Function) usage(w http.ResponseWriter, r *http.Request, c access.Caller) error {
+	q := keys.UsageQuery{Granularity: keys.Hourly}
+	params := r.URL.Query()
+	if g := params.Get("granularity"); g != "" {
+		q.Granularity = keys.Granularity(g)
+	}
+	for name, dst := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
+		if v := params.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return apperr.Errorf(apperr.BadRequest, "%s must be an RFC 3339 time, e.g. 2026-12-07T10:00:00Z", name)
+			}
+			*dst = t
+		}
+	}
+	u, err := f.keys.Usage(r.Context(), c.Keys(), r.PathValue("keyId"), q)
+	if err != nil {
+		return err
+	}
+	out := usageView{KeyID: u.KeyID, Granularity: u.Granularity, Buckets: make([]usageBucketView, len(u.Buckets))}
+	for i, b := range u.Buckets {
+		out.Buckets[i] = usageBucketView{Start: keys.FormatTime(b.Start), Count: b.Count}
+	}
+	httpapi.JSON(w, http.StatusOK, out)
 	return nil
 }

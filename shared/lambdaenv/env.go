@@ -91,6 +91,7 @@ const (
 	// (AuditRetentionDays): 1 or more, default 90. The apikeys and webhooks
 	// functions and the CLI read it.
 	varAuditRetention = "AUDIT_RETENTION_DAYS"
+	varUsageRetention = "USAGE_RETENTION_DAYS"
 	// MAX_RATE_LIMIT (requests per second above 0), MAX_BURST and
 	// MAX_QUOTA (whole numbers above 0) cap the keys' limits;
 	// DEFAULT_RATE_LIMIT ("100/s:200") and DEFAULT_QUOTA ("10000/day") are
@@ -261,6 +262,18 @@ type WebhookDelivery struct {
 	SQSEndpoint      string // SQS_ENDPOINT ("" = AWS)
 }
 
+// UsageAggregator is UsageAggregatorFunction's environment.
+type UsageAggregator struct {
+	LogLevel  slog.Level // LOG_LEVEL
+	AWS       AWS
+	DynamoDB  DynamoDB
+	Retention time.Duration // USAGE_RETENTION_DAYS (default 90)
+}
+
+// DefaultUsageRetention is how long usage buckets are kept when
+// USAGE_RETENTION_DAYS is not set: the page's daily chart.
+const DefaultUsageRetention = 90 * 24 * time.Hour
+
 // WebhookWorker is WebhookWorkerFunction's environment: one attempt per
 // queued delivery.
 type WebhookWorker struct {
@@ -375,6 +388,13 @@ func (e Env) WebhookDelivery() (WebhookDelivery, error) {
 	r := e.reader()
 	s := WebhookDelivery{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(),
 		DeliveryQueueURL: r.required(varDeliveryQueueURL), SQSEndpoint: e.value(varSQSEndpoint)}
+	return s, r.err()
+}
+
+// UsageAggregator reads UsageAggregatorFunction's settings.
+func (e Env) UsageAggregator() (UsageAggregator, error) {
+	r := e.reader()
+	s := UsageAggregator{LogLevel: r.logLevel(), AWS: e.AWS(), DynamoDB: r.dynamoDB(), Retention: r.days(varUsageRetention, DefaultUsageRetention)}
 	return s, r.err()
 }
 
@@ -537,14 +557,19 @@ func (r *reader) cacheTTL() time.Duration {
 }
 
 func (r *reader) auditRetention() time.Duration {
-	v := r.e.value(varAuditRetention)
+	return r.days(varAuditRetention, keys.DefaultAuditRetention)
+}
+
+// days reads a number of days, 1 or more (def when unset).
+func (r *reader) days(name string, def time.Duration) time.Duration {
+	v := r.e.value(name)
 	if v == "" {
-		return keys.DefaultAuditRetention
+		return def
 	}
 	days, err := strconv.Atoi(v)
 	if err != nil || days < 1 {
-		r.fail(fmt.Errorf("%s %q: want a number of days, 1 or more", varAuditRetention, v))
-		return keys.DefaultAuditRetention
+		r.fail(fmt.Errorf("%s %q: want a number of days, 1 or more", name, v))
+		return def
 	}
 	return time.Duration(days) * 24 * time.Hour
 }

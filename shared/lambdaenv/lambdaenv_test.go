@@ -36,6 +36,7 @@ var readers = map[string]func(lambdaenv.Env) (any, error){
 	"Webhooks":        func(e lambdaenv.Env) (any, error) { return e.Webhooks() },
 	"WebhookDelivery": func(e lambdaenv.Env) (any, error) { return e.WebhookDelivery() },
 	"WebhookWorker":   func(e lambdaenv.Env) (any, error) { return e.WebhookWorker() },
+	"UsageAggregator": func(e lambdaenv.Env) (any, error) { return e.UsageAggregator() },
 	"ConfigFunction":  func(e lambdaenv.Env) (any, error) { return e.ConfigFunction() },
 }
 
@@ -65,6 +66,7 @@ func TestDefaults(t *testing.T) {
 		{"WebhookWorker", map[string]string{"TABLE_NAME": "t", "DELIVERY_QUEUE_URL": "q", "DEAD_LETTER_QUEUE_URL": "d"},
 			lambdaenv.WebhookWorker{DynamoDB: table, DeliveryQueueURL: "q", DeadLetterQueueURL: "d", AuditRetention: keys.DefaultAuditRetention, Concurrency: 50}},
 		{"Authorizer", map[string]string{"TABLE_NAME": "t"}, lambdaenv.Authorizer{DynamoDB: table, KeyPrefix: "sk", AuthorizerCacheTTL: time.Hour}},
+		{"UsageAggregator", map[string]string{"TABLE_NAME": "t"}, lambdaenv.UsageAggregator{DynamoDB: table, Retention: lambdaenv.DefaultUsageRetention}},
 		{"ConfigFunction", nil, lambdaenv.ConfigFunction{AllowOrigin: "*", Global: lambdaenv.GlobalConfig{ServerTimezone: "UTC",
 			AuthProvider: []string{}, AIContextWindow: 16000}}},
 	}
@@ -164,6 +166,8 @@ func TestBadValues(t *testing.T) {
 		{"table missing, Webhooks", "Webhooks", nil, "TABLE_NAME"},
 		{"table missing, WebhookDelivery", "WebhookDelivery", nil, "TABLE_NAME"},
 		{"table missing, Authorizer", "Authorizer", nil, "TABLE_NAME"},
+		{"table missing, UsageAggregator", "UsageAggregator", nil, "TABLE_NAME"},
+		{"retention, UsageAggregator", "UsageAggregator", with(table, "USAGE_RETENTION_DAYS", "0"), "USAGE_RETENTION_DAYS"},
 		{"table blank", "TableFunction", map[string]string{"TABLE_NAME": "  "}, "TABLE_NAME"},
 		{"log level", "TableFunction", with(table, "LOG_LEVEL", "verbose"), "LOG_LEVEL"},
 		{"log level, WebhookDelivery", "WebhookDelivery", with(table, "LOG_LEVEL", "loud"), "LOG_LEVEL"},

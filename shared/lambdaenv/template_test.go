@@ -22,6 +22,7 @@ var readerOf = map[string]string{
 	"WebhooksFunction":        "Webhooks",
 	"WebhookDeliveryFunction": "WebhookDelivery",
 	"WebhookWorkerFunction":   "WebhookWorker",
+	"UsageAggregatorFunction": "UsageAggregator",
 	"ConfigFunction":          "ConfigFunction",
 }
 

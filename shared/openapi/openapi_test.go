@@ -65,8 +65,8 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatalf("unmarshal: %v", err)
 	}
-	if v.OpenAPI != "3.0.3" || len(v.Paths) != 21 {
-		t.Errorf("document: got openapi %q with %d paths, want 3.0.3 with 21", v.OpenAPI, len(v.Paths))
+	if v.OpenAPI != "3.0.3" || len(v.Paths) != 22 {
+		t.Errorf("document: got openapi %q with %d paths, want 3.0.3 with 22", v.OpenAPI, len(v.Paths))
 	}
 }
 

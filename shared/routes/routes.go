@@ -106,6 +106,7 @@ var table = []Route{
 	{Method: "PATCH", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "DELETE", Path: "/open/apikeys/{keyId}", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "POST", Path: "/open/apikeys/{keyId}/rotate", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
+	{Method: "GET", Path: "/open/apikeys/{keyId}/usage", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: apikeysItems},
 	{Method: "GET", Path: "/open/audit", Function: ApiKeysFunction, Grant: GrantUser, Scope: keys.ScopeAdmin, Resource: audit},
 	{Method: "GET", Path: "/open/webhooks", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhooks},
 	{Method: "POST", Path: "/open/webhooks", Function: WebhooksFunction, Grant: GrantUser, Scope: keys.ScopeWebhook, Resource: webhooks},

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -223,8 +225,11 @@ func (s *Store) unlane(ctx context.Context, keyID string, ev *keys.Event) error 
 func (s *Store) fold(item map[string]types.AttributeValue, lanes []map[string]types.AttributeValue, now time.Time) types.TransactWriteItem {
 	k := decodeKey(item)
 	total := foldUsage(k, lanes)
-	values := map[string]types.AttributeValue{":n": num(int64(lanesOf(item))), ":sum": num(total.UsageCount - k.UsageCount)}
-	set := []string{}
+	values := map[string]types.AttributeValue{":n": num(int64(lanesOf(item))), ":sum": num(total.UsageCount - k.UsageCount),
+		":fold": str(newFoldID())}
+	// The fold is named, so the usage aggregator tells the lanes' counts
+	// moving back (counted on the lanes already) from new uses.
+	set := []string{attrLastFold + " = :fold"}
 	if total.LastUsedAt != nil {
 		values[":last"] = millis(*total.LastUsedAt)
 		set = append(set, "lastUsedAt = :last")
@@ -247,6 +252,13 @@ func (s *Store) fold(item map[string]types.AttributeValue, lanes []map[string]ty
 		ConditionExpression: aws.String(attrLanes + " = :n"), UpdateExpression: aws.String(expr),
 		ExpressionAttributeValues: values,
 	}}
+}
+
+// newFoldID names one fold.
+func newFoldID() string {
+	var b [9]byte
+	_, _ = rand.Read(b[:]) // never fails: it crashes the program instead
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // foldUsage is k (its own item's counts) with what its lanes hold added:

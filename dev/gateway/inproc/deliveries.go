@@ -6,9 +6,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"keygate/dev/sqslocal"
 	"keygate/dev/sqsmapping"
 	"keygate/dev/streams"
+	"keygate/functions/usageaggregator"
 	"keygate/functions/webhookdelivery"
 	"keygate/functions/webhookworker"
 	"keygate/shared/webhooks"
@@ -29,7 +32,8 @@ type DeliveryOptions struct {
 }
 
 // StartDeliveries builds the functions the template maps to the table's
-// stream (WebhookDeliveryFunction, the fan-out) and to its queues
+// stream (WebhookDeliveryFunction, the fan-out; UsageAggregatorFunction,
+// the usage history) and to its queues
 // (WebhookWorkerFunction) with their Wire, and runs their event-source
 // mappings as Lambda would: DynamoDB Local's stream polled with the
 // mapping's filter, batch size, ReportBatchItemFailures and retries
@@ -66,12 +70,12 @@ func StartDeliveries(ctx context.Context, opts Options, d DeliveryOptions) (stop
 		if err != nil {
 			return fail(m.FunctionID, err)
 		}
-		fn, err := webhookdelivery.Wire(ctx, b.deps(m.FunctionID, env), opts.API)
+		handle, err := b.streamHandler(m.FunctionID, env)
 		if err != nil {
 			return fail(m.FunctionID, err)
 		}
 		p, err := streams.Start(ctx, streams.Options{Endpoint: opts.Endpoint, Table: opts.Table, Region: opts.Region, Mapping: m,
-			Handler:  withDeadline(deadline(opts.FunctionTimeout, opts.Template.Functions[m.FunctionID]), fn.Handle),
+			Handler:  withDeadline(deadline(opts.FunctionTimeout, opts.Template.Functions[m.FunctionID]), handle),
 			Interval: d.PollInterval, RetryWait: d.RetryWait, Logger: opts.FunctionLogger.With("function", m.FunctionID)})
 		if err != nil {
 			return fail(m.FunctionID, err)
@@ -106,6 +110,25 @@ func StartDeliveries(ctx context.Context, opts Options, d DeliveryOptions) (stop
 // queueEnv is function id's environment with each variable that names one
 // of the template's queues (!Ref <Queue> resolves to its logical ID)
 // set to its URL on goaws, and SQS_ENDPOINT to goaws.
+// streamHandler wires the function a stream mapping invokes.
+func (b builder) streamHandler(id string, env map[string]string) (func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error), error) {
+	switch id {
+	case "WebhookDeliveryFunction":
+		fn, err := webhookdelivery.Wire(b.ctx, b.deps(id, env), b.opts.API)
+		if err != nil {
+			return nil, err
+		}
+		return fn.Handle, nil
+	case "UsageAggregatorFunction":
+		fn, err := usageaggregator.Wire(b.ctx, b.deps(id, env), b.opts.API)
+		if err != nil {
+			return nil, err
+		}
+		return fn.Handle, nil
+	}
+	return nil, fmt.Errorf("no local wiring for the stream function %s", id)
+}
+
 func (b builder) queueEnv(id string, d DeliveryOptions) (map[string]string, error) {
 	env, err := b.env(id)
 	if err != nil {

@@ -1,0 +1,63 @@
+package usageaggregator
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"keygate/shared/store"
+)
+
+// Recorder is what the function needs of the table.
+type Recorder interface {
+	RecordUsage(ctx context.Context, changes []store.UsageChange, retention time.Duration) error
+}
+
+// Function handles the stream's batches.
+type Function struct {
+	store     Recorder
+	retention time.Duration
+	logger    *slog.Logger
+}
+
+// New returns the function writing to st, keeping buckets for retention.
+func New(st Recorder, retention time.Duration, logger *slog.Logger) *Function {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Function{store: st, retention: retention, logger: logger}
+}
+
+// Logger is the function's logger.
+func (f *Function) Logger() *slog.Logger { return f.logger }
+
+// Handle records the uses of the batch's key and lane items (inserted and
+// modified; the mapping's filter keeps other items out, and this skips any
+// that pass). A failure reports the whole batch, which Lambda retries:
+// records applied already are skipped by their sequence numbers, so each
+// use counts once.
+func (f *Function) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	changes := make([]store.UsageChange, 0, len(ev.Records))
+	for _, rec := range ev.Records {
+		insert := rec.EventName == string(events.DynamoDBOperationTypeInsert)
+		if !insert && rec.EventName != string(events.DynamoDBOperationTypeModify) || len(rec.Change.NewImage) == 0 {
+			continue
+		}
+		c, ok := store.UsageChangeOf(store.FromStreamImage(rec.Change.NewImage), rec.Change.SequenceNumber, insert, rec.Change.ApproximateCreationDateTime.Time)
+		if ok {
+			changes = append(changes, c)
+		}
+	}
+	if len(changes) == 0 {
+		return events.DynamoDBEventResponse{}, nil
+	}
+	if err := f.store.RecordUsage(ctx, changes, f.retention); err != nil {
+		f.logger.Error("usage not recorded; the stream will retry", slog.Int("changes", len(changes)), slog.String("error", err.Error()))
+		return events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{
+			{ItemIdentifier: ev.Records[0].Change.SequenceNumber}}}, nil
+	}
+	f.logger.Debug("usage recorded", slog.Int("changes", len(changes)))
+	return events.DynamoDBEventResponse{}, nil
+}

@@ -1,0 +1,270 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"keygate/shared/keys"
+)
+
+// A key's usage history lives in its own partition, USAGE#<keyId>, written
+// by the usage aggregator from the table's stream (never by the
+// authorizer): one item per hour (sort key H#2026-12-07T19) and per day
+// (D#2026-12-07) with the uses counted in it, expiring after the retention;
+// and, per item that counts the key's uses (the key's own, each lane), the
+// state of what was applied from it (S#key, S#<lane>): the stream sequence
+// number, the usageCount seen and the last fold. Each use is the difference
+// of two successive usageCounts of one item, so a refund counts -1 and the
+// buckets add up to usageCount.
+const (
+	prefixUsage     = "USAGE#"
+	skHourPrefix    = "H#"
+	skDayPrefix     = "D#"
+	skSourcePrefix  = "S#"
+	attrLastFold    = "lastFold"
+	usageHourLayout = "2006-01-02T15"
+	usageDayLayout  = "2006-01-02"
+)
+
+// UsageChange is one stream record of an item counting a key's uses: its
+// usageCount as written, when (its lastUsedAt, else the record's time), and
+// where it stands in the item's order of changes.
+type UsageChange struct {
+	KeyID string
+	// Source is the item: "key" for the key's own, the lane's number.
+	Source string
+	// Seq is the record's stream sequence number, zero-padded so that its
+	// order is the string order.
+	Seq    string
+	Insert bool
+	Count  int64
+	At     time.Time
+	// Fold names the last fold of lanes into the key's item: a change of
+	// it is the lanes' counts moving back, already counted on the lanes.
+	Fold string
+}
+
+// UsageChangeOf reads a stream record's new image of a key or lane item
+// (false for any other item).
+func UsageChangeOf(image map[string]types.AttributeValue, seq string, insert bool, at time.Time) (UsageChange, bool) {
+	pk := getS(image, AttrPK)
+	if !strings.HasPrefix(pk, prefixKey) || getS(image, AttrSK) != skKey {
+		return UsageChange{}, false
+	}
+	c := UsageChange{Seq: fmt.Sprintf("%040s", seq), Insert: insert, At: at, Fold: getS(image, attrLastFold)}
+	c.Count, _ = getN(image, "usageCount")
+	if t := getTimePtr(image, "lastUsedAt"); t != nil {
+		c.At = *t
+	}
+	switch getS(image, "type") {
+	case typeKey:
+		c.KeyID, c.Source = getS(image, "keyId"), "key"
+	case typeLane:
+		c.KeyID = getS(image, attrLaneOf)
+		c.Source = strings.TrimPrefix(getS(image, "keyId"), c.KeyID+"#")
+	default:
+		return UsageChange{}, false
+	}
+	return c, keys.ValidID(c.KeyID)
+}
+
+// usageState is what was applied of one source.
+type usageState struct {
+	seq, fold string
+	count     int64
+	found     bool
+}
+
+// RecordUsage applies a batch of changes, in stream order, to the keys'
+// hourly and daily buckets: per source, one read of its state and one
+// transaction of the state and the buckets its changes touch. A change at
+// or before the source's applied sequence number is skipped, so a batch
+// delivered again counts once. The first change seen of a key created
+// before the aggregator ran is its baseline: only uses after it count.
+func (s *Store) RecordUsage(ctx context.Context, changes []UsageChange, retention time.Duration) error {
+	var order []string
+	bySource := map[string][]UsageChange{}
+	for _, c := range changes {
+		id := c.KeyID + "|" + c.Source
+		if _, ok := bySource[id]; !ok {
+			order = append(order, id)
+		}
+		bySource[id] = append(bySource[id], c)
+	}
+	states, err := s.usageStates(ctx, order, bySource)
+	if err != nil {
+		return err
+	}
+	for _, id := range order {
+		if err := s.applyUsage(ctx, bySource[id], states[id], retention); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxBucketsPerWrite keeps one write's transaction within DynamoDB's 100
+// items: the state and at most this many buckets. A backlog spanning more
+// is written in several, each advancing the state to its last change, so
+// each counts once however the batch is retried.
+const maxBucketsPerWrite = 98
+
+// applyUsage writes one source's changes after state.
+func (s *Store) applyUsage(ctx context.Context, cs []UsageChange, state usageState, retention time.Duration) error {
+	keyID, source := cs[0].KeyID, cs[0].Source
+	next := state
+	buckets := map[string]int64{} // sort key → uses
+	flush := func() error {
+		if next == state || (state.found && len(buckets) == 0 && next.count == state.count && next.fold == state.fold) {
+			state = next
+			return nil
+		}
+		if err := s.writeUsage(ctx, keyID, source, state, next, buckets, retention); err != nil {
+			return err
+		}
+		state, buckets = next, map[string]int64{}
+		return nil
+	}
+	for _, c := range cs {
+		if state.found && c.Seq <= state.seq {
+			continue // applied already
+		}
+		hour, day := skHourPrefix+c.At.UTC().Format(usageHourLayout), skDayPrefix+c.At.UTC().Format(usageDayLayout)
+		if _, ok := buckets[hour]; !ok && len(buckets)+2 > maxBucketsPerWrite {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !next.found && !c.Insert:
+			// A key from before the aggregator: this is its baseline.
+		case c.Fold != next.fold:
+			// The lanes' counts moved back to the key: counted on them.
+		default:
+			if d := c.Count - next.count; d != 0 {
+				buckets[hour] += d
+				buckets[day] += d
+			}
+		}
+		next = usageState{seq: c.Seq, fold: c.Fold, count: c.Count, found: true}
+	}
+	return flush()
+}
+
+// writeUsage is one transaction: the source's state from prev to next
+// (held to prev's sequence number) and the buckets' additions.
+func (s *Store) writeUsage(ctx context.Context, keyID, source string, prev, next usageState, buckets map[string]int64, retention time.Duration) error {
+	pk := str(prefixUsage + keyID)
+	values := map[string]types.AttributeValue{":seq": str(next.seq), ":c": num(next.count), ":f": str(next.fold)}
+	cond := "attribute_not_exists(pk)"
+	if prev.found {
+		cond = "seq = :old"
+		values[":old"] = str(prev.seq)
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{
+		TableName: aws.String(s.table), Key: map[string]types.AttributeValue{AttrPK: pk, AttrSK: str(skSourcePrefix + source)},
+		ConditionExpression: aws.String(cond), UpdateExpression: aws.String("SET seq = :seq, usageCount = :c, " + attrLastFold + " = :f"),
+		ExpressionAttributeValues: values,
+	}}}
+	for sk, d := range buckets {
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: aws.String(s.table), Key: map[string]types.AttributeValue{AttrPK: pk, AttrSK: str(sk)},
+			UpdateExpression:          aws.String("ADD #n :d SET #ttl = :ttl"),
+			ExpressionAttributeNames:  map[string]string{"#n": "count", "#ttl": TTLAttribute},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(d), ":ttl": num(bucketExpiry(sk, retention))},
+		}})
+	}
+	if _, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		return fmt.Errorf("store: record usage of key %s: %w", keyID, err)
+	}
+	return nil
+}
+
+// bucketExpiry is when a bucket expires (Unix seconds): its end plus the
+// retention.
+func bucketExpiry(sk string, retention time.Duration) int64 {
+	var start time.Time
+	var length time.Duration
+	if strings.HasPrefix(sk, skHourPrefix) {
+		start, _ = time.Parse(usageHourLayout, strings.TrimPrefix(sk, skHourPrefix))
+		length = time.Hour
+	} else {
+		start, _ = time.Parse(usageDayLayout, strings.TrimPrefix(sk, skDayPrefix))
+		length = 24 * time.Hour
+	}
+	return start.Add(length + retention).Unix()
+}
+
+// usageStates reads the state of each source (BatchGetItem, strongly
+// consistent).
+func (s *Store) usageStates(ctx context.Context, order []string, bySource map[string][]UsageChange) (map[string]usageState, error) {
+	out := make(map[string]usageState, len(order))
+	for start := 0; start < len(order); start += 100 {
+		var want []map[string]types.AttributeValue
+		for _, id := range order[start:min(len(order), start+100)] {
+			c := bySource[id][0]
+			want = append(want, map[string]types.AttributeValue{AttrPK: str(prefixUsage + c.KeyID), AttrSK: str(skSourcePrefix + c.Source)})
+		}
+		for attempt := 0; len(want) > 0; attempt++ {
+			if attempt == maxBatchAttempts {
+				return nil, fmt.Errorf("store: usage states: keys left unprocessed %d times", maxBatchAttempts)
+			}
+			if attempt > 0 {
+				if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
+					return nil, err
+				}
+			}
+			got, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+				s.table: {Keys: want, ConsistentRead: aws.Bool(true)},
+			}})
+			if err != nil {
+				return nil, fmt.Errorf("store: usage states: %w", err)
+			}
+			for _, item := range got.Responses[s.table] {
+				id := strings.TrimPrefix(getS(item, AttrPK), prefixUsage) + "|" + strings.TrimPrefix(getS(item, AttrSK), skSourcePrefix)
+				count, _ := getN(item, "usageCount")
+				out[id] = usageState{seq: getS(item, "seq"), fold: getS(item, attrLastFold), count: count, found: true}
+			}
+			want = got.UnprocessedKeys[s.table].Keys
+		}
+	}
+	return out, nil
+}
+
+// UsageBuckets reads the key's buckets of granularity g whose start is in
+// [from, to] (both truncated to g), oldest first; hours and days without
+// uses are missing.
+func (s *Store) UsageBuckets(ctx context.Context, keyID string, g keys.Granularity, from, to time.Time) ([]keys.UsageBucket, error) {
+	prefix, layout := skDayPrefix, usageDayLayout
+	if g == keys.Hourly {
+		prefix, layout = skHourPrefix, usageHourLayout
+	}
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(prefixUsage + keyID), ":from": str(prefix + from.UTC().Format(layout)), ":to": str(prefix + to.UTC().Format(layout)),
+		},
+		ConsistentRead: aws.Bool(true),
+	}
+	items, err := s.queryAll(ctx, in, "usage")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]keys.UsageBucket, 0, len(items))
+	for _, item := range items {
+		start, err := time.Parse(layout, strings.TrimPrefix(getS(item, AttrSK), prefix))
+		if err != nil {
+			continue
+		}
+		count, _ := getN(item, "count")
+		out = append(out, keys.UsageBucket{Start: start, Count: count})
+	}
+	return out, nil
+}
