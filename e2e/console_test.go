@@ -12,6 +12,7 @@ import (
 
 	"keygate/dev/testkit/oidcprovider"
 	"keygate/shared/keys"
+	"keygate/shared/webhooks"
 )
 
 // chromiumPath is Debian's Chromium (apt-get install chromium), or
@@ -58,6 +59,7 @@ func TestConsoleInChromium(t *testing.T) {
 	s := newStack(t)
 	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
 	s.seedDocument(t) // the create form lists the document's scopes
+	s.deliveries(t, webhooks.DeliverConfig{}) // the usage aggregator on the table's stream
 	c := newClock(time.Now())
 	srv := s.gatewayAt(t, c.now, nil)
 	link, _ := s.consoleLink(t, srv.url, "alice", c.now())
@@ -67,16 +69,19 @@ func TestConsoleInChromium(t *testing.T) {
 	// The README's picture: docs/console.png with UPDATE_SCREENSHOT=1, a
 	// scratch file otherwise, so a test run leaves the tree as it was.
 	screenshot := filepath.Join(t.TempDir(), "console.png")
+	usageShot := filepath.Join(t.TempDir(), "usage.png")
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
-		abs, err := filepath.Abs(filepath.Join("..", "docs", "console.png"))
-		if err != nil {
-			t.Fatal(err)
+		for _, p := range []*string{&screenshot, &usageShot} {
+			abs, err := filepath.Abs(filepath.Join("..", "docs", filepath.Base(*p)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			*p = abs
 		}
-		screenshot = abs
 	}
 	cmd := exec.CommandContext(t.Context(), "node", filepath.Join("console", "console.test.mjs"))
 	cmd.Env = append(os.Environ(), "KEYGATE_URL="+srv.url, "CONSOLE_LINK="+link, "EXPIRED_LINK="+expired,
-		"CHROMIUM="+browser, "SCREENSHOT="+screenshot)
+		"CHROMIUM="+browser, "SCREENSHOT="+screenshot, "USAGE_SCREENSHOT="+usageShot)
 	out, err := cmd.CombinedOutput()
 	t.Logf("console.test.mjs:\n%s", out)
 	if err != nil {
@@ -85,9 +90,11 @@ func TestConsoleInChromium(t *testing.T) {
 	if !strings.Contains(string(out), "ok   no script error on the page") {
 		t.Fatalf("the browser test did not run every step")
 	}
-	png, err := os.ReadFile(screenshot)
-	if err != nil || len(png) < 1000 || string(png[1:4]) != "PNG" {
-		t.Errorf("screenshot %s: %d bytes (%v), want a PNG", screenshot, len(png), err)
+	for _, shot := range []string{screenshot, usageShot} {
+		png, err := os.ReadFile(shot)
+		if err != nil || len(png) < 1000 || string(png[1:4]) != "PNG" {
+			t.Errorf("screenshot %s: %d bytes (%v), want a PNG", shot, len(png), err)
+		}
 	}
 }
 

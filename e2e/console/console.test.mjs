@@ -186,6 +186,52 @@ try {
     assert((await whoami(rotated)).status === 200, "the key stopped working after Cancel");
   });
 
+  await step("usage: the key's charts add up to its uses, readable at 360 px", async () => {
+    for (let i = 0; i < 5; i++) assert((await whoami(rotated)).status === 200, "use " + i);
+    const used = 7; // the two uses of the rotation's steps, and these five
+    const usageCount = await page.evaluate(async () => {
+      const url = new URL("apikeys?limit=100", document.baseURI.replace(/console[^/]*$/, ""));
+      const r = await fetch(url, { headers: { Authorization: "Bearer " + sessionStorage.getItem("keygate.apiKey") } });
+      return (await r.json()).items.find((k) => k.name === "ci renamed").usageCount;
+    });
+    assert(usageCount === used, "usageCount " + usageCount + ", want " + used);
+    const card = page.locator("li.key").filter({ hasText: "ci renamed" });
+    const hourly = card.locator(".usage figure").first();
+    // The stream's lag: the chart is opened again until it has caught up (10 s at most).
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      await card.locator(".usage-toggle").click();
+      await hourly.locator("figcaption").waitFor();
+      const text = await hourly.locator("figcaption").textContent();
+      if (text.includes(": " + usageCount + " in all")) break;
+      assert(Date.now() < deadline, "the hourly chart says " + JSON.stringify(text) + " after 10 s, want " + usageCount + " uses");
+      await card.locator(".usage-toggle").click();
+      await page.waitForTimeout(250);
+    }
+    assert(await card.locator(".f-usage").textContent() === String(usageCount), "the card's usage count is not the key's");
+    const daily = card.locator(".usage figure").nth(1);
+    assert(await hourly.locator("rect.bar").count() === 48, "hourly bars");
+    assert(await daily.locator("rect.bar").count() === 90, "daily bars");
+    for (const [name, fig] of [["hourly", hourly], ["daily", daily]]) {
+      const cells = await fig.locator("table tbody td:nth-child(2)").allTextContents();
+      const sum = cells.reduce((n, c) => n + Number(c), 0);
+      assert(sum === usageCount, name + " table adds up to " + sum + ", want " + usageCount);
+      assert(await fig.locator("svg").getAttribute("aria-hidden") === "true" && await fig.locator("table caption").textContent(),
+        name + ": the numbers are not in a captioned table for screen readers");
+    }
+    const tall = (await hourly.locator("rect.bar").evaluateAll((bars) => bars.map((b) => Number(b.getAttribute("height"))))).filter((x) => x > 0);
+    assert(tall.length > 0, "no bar drawn for the uses");
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 360, height: 780 });
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= 360);
+    assert(fits, "the page scrolls sideways at 360 px");
+    const box = await hourly.locator("svg").boundingBox();
+    assert(box && box.width >= 250 && box.x + box.width <= 360, "the chart at 360 px: " + JSON.stringify(box));
+    await card.screenshot({ path: env("USAGE_SCREENSHOT") });
+    await page.setViewportSize(before);
+    await card.locator(".usage-toggle").click(); // and closed again
+  });
+
   await step("screenshot of the list", async () => {
     await page.screenshot({ path: env("SCREENSHOT"), fullPage: true });
   });

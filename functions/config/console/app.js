@@ -190,6 +190,7 @@
     li.querySelector(".rotate").addEventListener("click", () => rotate(k));
     li.querySelector(".delete").addEventListener("click", () => remove(k));
     li.querySelector(".history").addEventListener("click", () => showHistory(k, li.querySelector(".events")));
+    li.querySelector(".usage-toggle").addEventListener("click", () => showUsage(k, li.querySelector(".usage")));
     return li;
   }
 
@@ -313,6 +314,102 @@
     d.querySelector(".confirm-name").textContent = k.name;
     if ((await ask(d)) !== "delete") return;
     try { await call("DELETE", "apikeys/" + encodeURIComponent(k.id)); await refresh(); } catch (e) { handle(e); }
+  }
+
+  // The key's uses per hour (48 hours) and per day (90 days), counted from
+  // the table's stream: drawn by this page as SVG bars (no third-party
+  // code), the numbers also in a table that screen readers read.
+  async function showUsage(k, box) {
+    if (!box.hidden) { box.hidden = true; return; }
+    try {
+      const path = "apikeys/" + encodeURIComponent(k.id);
+      const [now, hourly, daily] = await Promise.all([
+        call("GET", path),
+        call("GET", path + "/usage?" + new URLSearchParams({ granularity: "hour" })),
+        call("GET", path + "/usage?" + new URLSearchParams({ granularity: "day" })),
+      ]);
+      // The card's count as it is now, beside the charts that follow it.
+      const card = box.closest("li.key");
+      card.querySelector(".f-usage").textContent = String(now.usageCount);
+      card.querySelector(".f-last-used").textContent = now.lastUsedAt ? fmt(now.lastUsedAt) : "never";
+      box.replaceChildren(usageChart(hourly, "Uses per hour, last 48 hours"), usageChart(daily, "Uses per day, last 90 days"));
+      box.hidden = false;
+    } catch (e) { handle(e); }
+  }
+
+  const svgNS = "http://www.w3.org/2000/svg";
+
+  function bucketLabel(b, granularity) {
+    const opts = granularity === "hour"
+      ? { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }
+      : { month: "short", day: "numeric" };
+    return new Date(b.start).toLocaleString([], opts);
+  }
+
+  function usageChart(usage, title) {
+    const fig = document.createElement("figure");
+    fig.className = "chart";
+    const counts = usage.buckets.map((b) => b.count);
+    const total = counts.reduce((n, c) => n + c, 0);
+    const peak = Math.max(0, ...counts);
+    const unit = usage.granularity === "hour" ? "an hour" : "a day";
+    const caption = document.createElement("figcaption");
+    caption.textContent = title + ": " + total + " in all" + (peak ? ", at most " + peak + " in " + unit : "");
+    // The bars: viewBox units, stretched to the card's width by CSS.
+    const w = 360, h = 80, n = usage.buckets.length, step = w / n;
+    const svg = document.createElementNS(svgNS, "svg");
+    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("aria-hidden", "true"); // the table below says it in words
+    usage.buckets.forEach((b, i) => {
+      const height = peak ? Math.max(b.count > 0 ? 1.5 : 0, (b.count / peak) * (h - 2)) : 0;
+      const bar = document.createElementNS(svgNS, "rect");
+      bar.setAttribute("class", "bar");
+      bar.setAttribute("x", (i * step).toFixed(2));
+      bar.setAttribute("width", Math.max(0.5, step * 0.8).toFixed(2));
+      bar.setAttribute("y", (h - height).toFixed(2));
+      bar.setAttribute("height", height.toFixed(2));
+      const tip = document.createElementNS(svgNS, "title");
+      tip.textContent = bucketLabel(b, usage.granularity) + ": " + b.count;
+      bar.append(tip);
+      svg.append(bar);
+    });
+    const axis = document.createElementNS(svgNS, "line");
+    axis.setAttribute("class", "axis");
+    axis.setAttribute("x1", "0"); axis.setAttribute("x2", String(w));
+    axis.setAttribute("y1", String(h - 0.5)); axis.setAttribute("y2", String(h - 0.5));
+    svg.append(axis);
+    const range = document.createElement("div");
+    range.className = "chart-range";
+    const first = document.createElement("span"), last = document.createElement("span");
+    first.textContent = n ? bucketLabel(usage.buckets[0], usage.granularity) : "";
+    last.textContent = n ? bucketLabel(usage.buckets[n - 1], usage.granularity) : "";
+    range.append(first, last);
+    const table = document.createElement("table");
+    table.className = "visually-hidden";
+    const tcap = document.createElement("caption");
+    tcap.textContent = title;
+    const head = document.createElement("tr");
+    for (const name of [usage.granularity === "hour" ? "Hour" : "Day", "Uses"]) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = name;
+      head.append(th);
+    }
+    const body = document.createElement("tbody");
+    for (const b of usage.buckets) {
+      const tr = document.createElement("tr");
+      const when = document.createElement("td"), count = document.createElement("td");
+      when.textContent = bucketLabel(b, usage.granularity);
+      count.textContent = String(b.count);
+      tr.append(when, count);
+      body.append(tr);
+    }
+    const thead = document.createElement("thead");
+    thead.append(head);
+    table.append(tcap, thead, body);
+    fig.append(caption, svg, range, table);
+    return fig;
   }
 
   async function showHistory(k, list) {
