@@ -322,11 +322,10 @@
   async function showUsage(k, box) {
     if (!box.hidden) { box.hidden = true; return; }
     try {
-      const path = "apikeys/" + encodeURIComponent(k.id);
       const [now, hourly, daily] = await Promise.all([
-        call("GET", path),
-        call("GET", path + "/usage?" + new URLSearchParams({ granularity: "hour" })),
-        call("GET", path + "/usage?" + new URLSearchParams({ granularity: "day" })),
+        call("GET", "apikeys/" + encodeURIComponent(k.id)),
+        call("GET", "apikeys/" + encodeURIComponent(k.id) + "/usage?" + new URLSearchParams({ granularity: "hour" })),
+        call("GET", "apikeys/" + encodeURIComponent(k.id) + "/usage?" + new URLSearchParams({ granularity: "day" })),
       ]);
       // The card's count as it is now, beside the charts that follow it.
       const card = box.closest("li.key");
