@@ -58,7 +58,7 @@ func TestConsoleInChromium(t *testing.T) {
 	browser := chromiumPath(t)
 	s := newStack(t)
 	s.user(t, "alice", map[string]keys.Role{"ws1": keys.RoleOwner})
-	s.seedDocument(t) // the create form lists the document's scopes
+	s.seedDocument(t)                         // the create form lists the document's scopes
 	s.deliveries(t, webhooks.DeliverConfig{}) // the usage aggregator on the table's stream
 	c := newClock(time.Now())
 	srv := s.gatewayAt(t, c.now, nil)

@@ -52,6 +52,9 @@ func LanesFor(k Key) int {
 
 // CheckLanes refuses a lane count k cannot have (1 and 0 mean none).
 func CheckLanes(k Key, n int) error {
+	if n > 1 && (k.SignInLink || k.Session) {
+		return apperr.Errorf(apperr.BadRequest, "the API Keys page's sign-in keys cannot have lanes")
+	}
 	if n < 0 || n > MaxLanes {
 		return apperr.Errorf(apperr.BadRequest, "lanes must be between 1 and %d", MaxLanes)
 	}

@@ -75,18 +75,53 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if err != nil {
 		return Key{}, err
 	}
-	lanesBefore := old.Lanes
-	if old.Lanes > 1 && (ch.SetRateLimit || ch.SetQuota) {
-		// New limits are split over lanes anew: fold the lanes back
-		// first, so the change starts from the key's whole state.
-		if _, err := s.store.SetLanes(ctx, m.UserID, keyID, 0, nil); err != nil {
-			return Key{}, err
-		}
-		if old, err = s.target(ctx, m, keyID); err != nil {
-			return Key{}, err
-		}
+	// Everything is checked against the key as read before anything is
+	// written.
+	next, err := s.changed(m, old, ch)
+	if err != nil {
+		return Key{}, err
 	}
-	// The key as changed must stay within the caller, as a new key would.
+	lanes, err := lanesAfter(old.Lanes, next, ch.Lanes)
+	if err != nil {
+		return Key{}, err
+	}
+	changes := describeChanges(old, ch, lanes)
+	if len(changes) == 0 {
+		return old, nil
+	}
+	ev := s.newEvent(c, EventKeyUpdated, keyID, changes)
+	if len(changes) == 1 && changes["lanes"] != nil {
+		return s.store.SetLanes(ctx, m.UserID, keyID, lanes, ev)
+	}
+	if old.Lanes > 1 && (changes["rateLimit"] != nil || changes["quota"] != nil) {
+		// New limits of a laned key: under its lane lock, with the lanes
+		// folded back so the change starts from the key's whole state,
+		// then spread again (the lanes come back if the change fails).
+		return s.store.ChangeLaned(ctx, m.UserID, keyID, func(ctx context.Context) (int, *Event, error) {
+			cur, err := s.target(ctx, m, keyID)
+			if err != nil {
+				return 0, nil, err
+			}
+			after, err := s.changed(m, cur, ch)
+			if err != nil {
+				return 0, nil, err
+			}
+			ch.QuotaPeriod, ch.RateState = periodMove(cur, after, s.Now()), rateMove(cur, after, s.Now())
+			_, err = s.store.UpdateKey(ctx, m.UserID, keyID, ch, ev)
+			return lanes, nil, err
+		})
+	}
+	ch.QuotaPeriod, ch.RateState = periodMove(old, next, s.Now()), rateMove(old, next, s.Now())
+	k, err := s.store.UpdateKey(ctx, m.UserID, keyID, ch, ev)
+	if err != nil || k.Lanes == lanes {
+		return k, err
+	}
+	return s.store.SetLanes(ctx, m.UserID, keyID, lanes, nil)
+}
+
+// changed is old with ch applied, checked: its limits within the
+// deployment's, and within the manager m as a new key would be.
+func (s *Service) changed(m, old Key, ch KeyChanges) (Key, error) {
 	next := old
 	if ch.SetAllowedCIDRs {
 		next.AllowedCIDRs = ch.AllowedCIDRs
@@ -117,8 +152,12 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if m.Quota != nil && old.Quota != nil && next.Quota != nil && old.Quota.Period != next.Quota.Period {
 		return Key{}, forbidden(ReasonLimitsBeyondCaller)
 	}
-	ch.QuotaPeriod = periodMove(old, next, s.Now())
-	ch.RateState = rateMove(old, next, s.Now())
+	return next, nil
+}
+
+// describeChanges names each attribute ch changes of old, with its old and
+// new value, lanes included: the key.updated event's changes.
+func describeChanges(old Key, ch KeyChanges, lanes int) map[string]any {
 	changes := map[string]any{}
 	if ch.Name != nil && *ch.Name != old.Name {
 		changes["name"] = map[string]any{"from": old.Name, "to": *ch.Name}
@@ -132,28 +171,10 @@ func (s *Service) Update(ctx context.Context, c Caller, keyID string, ch KeyChan
 	if ch.SetQuota && !equalPtr(ch.Quota, old.Quota) {
 		changes["quota"] = map[string]any{"from": quotaOrNil(old.Quota), "to": quotaOrNil(ch.Quota)}
 	}
-	lanes, err := lanesAfter(lanesBefore, next, ch.Lanes)
-	if err != nil {
-		return Key{}, err
+	if lanes != old.Lanes {
+		changes["lanes"] = map[string]any{"from": old.Lanes, "to": lanes}
 	}
-	if lanes != lanesBefore {
-		changes["lanes"] = map[string]any{"from": lanesBefore, "to": lanes}
-	}
-	if len(changes) == 0 {
-		if old.Lanes != lanes { // folded for limits that turned out the same
-			return s.store.SetLanes(ctx, m.UserID, keyID, lanes, nil)
-		}
-		return old, nil
-	}
-	ev := s.newEvent(c, EventKeyUpdated, keyID, changes)
-	if len(changes) == 1 && changes["lanes"] != nil {
-		return s.store.SetLanes(ctx, m.UserID, keyID, lanes, ev)
-	}
-	k, err := s.store.UpdateKey(ctx, m.UserID, keyID, ch, ev)
-	if err != nil || k.Lanes == lanes {
-		return k, err
-	}
-	return s.store.SetLanes(ctx, m.UserID, keyID, lanes, nil)
+	return changes
 }
 
 // lanesAfter is the lane count of a key that had before lanes, changed to

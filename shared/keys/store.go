@@ -64,6 +64,9 @@ type Store interface {
 	// SetLanes gives one of the user's keys n lanes (0 or 1: none),
 	// folding back the lanes it has first, and returns it.
 	SetLanes(ctx context.Context, userID, keyID string, n int, ev *Event) (Key, error)
+	// ChangeLaned runs change with the key's lanes folded back and its
+	// lane lock held, then spreads it over the lanes change returns.
+	ChangeLaned(ctx context.Context, userID, keyID string, change func(ctx context.Context) (lanes int, ev *Event, err error)) (Key, error)
 	// UsageBuckets reads the key's usage buckets of g starting in [from,
 	// to], as the usage aggregator wrote them (missing: no uses).
 	UsageBuckets(ctx context.Context, keyID string, g Granularity, from, to time.Time) ([]UsageBucket, error)

@@ -139,6 +139,11 @@ func (s *Store) UpdateKey(ctx context.Context, userID, keyID string, ch keys.Key
 	}
 	cond := "userId = :u AND attribute_exists(#hash)"
 	names["#hash"] = "hash"
+	if ch.SetRateLimit || ch.SetQuota {
+		// A laned key's limits are split over its lanes: new ones are
+		// written with the lanes folded back (ChangeLaned).
+		cond += " AND attribute_not_exists(" + attrLanes + ")"
+	}
 	if ch.SetRateLimit {
 		if ch.RateLimit == nil {
 			remove = append(remove, rateConfigNames...)

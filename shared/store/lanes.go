@@ -39,11 +39,15 @@ const (
 	attrLanes      = "lanes"
 	attrLaneOf     = "laneOf"
 	attrLaneClosed = "laneClosed"
+	// attrKeyRevoked marks the lanes of a revoked key kept as an anchor:
+	// its dependents still draw on them, the key itself never again.
+	attrKeyRevoked = "keyRevoked"
 )
 
-// laneCondition admits a use on a lane that exists and was not closed by a
-// fold, unless this very verification was already applied (lastUseId).
-const laneCondition = "attribute_exists(pk) AND attribute_not_exists(" + attrLaneClosed + ") AND " +
+// laneCondition admits a use on a lane that exists, was not closed by a
+// fold and whose key was not revoked, unless this very verification was
+// already applied (lastUseId).
+const laneCondition = "attribute_exists(pk) AND attribute_not_exists(" + attrLaneClosed + ") AND attribute_not_exists(" + attrKeyRevoked + ") AND " +
 	"(attribute_not_exists(lastUseId) OR lastUseId <> :use)"
 
 // laneWrites are the steady writes of a lane by the kind of limits it
@@ -211,7 +215,7 @@ func (s *Store) verifyLane(ctx context.Context, keyID string, e *laneEntry, hash
 			if len(tried) > 0 {
 				return last, nil
 			}
-			refusal.Key, refusal.UseID = key, useID
+			refusal.Key, refusal.UseID, refusal.Laned = key, useID, true
 			return refusal, nil
 		}
 		tried[lane] = true
@@ -250,7 +254,10 @@ func (s *Store) writeLane(ctx context.Context, keyID, id string, key keys.Key, b
 			return laneAdmitted(key, out.Attributes, id, useID, now), false, nil
 		}
 		if retryable(err) {
-			continue
+			// Only a fold's transactions write lanes besides uses: the
+			// lanes are moving.
+			s.lanes.drop(keyID)
+			return keys.Verification{}, false, errLanesMoved
 		}
 		var ccf *types.ConditionalCheckFailedException
 		if !errors.As(err, &ccf) {
@@ -258,17 +265,21 @@ func (s *Store) writeLane(ctx context.Context, keyID, id string, key keys.Key, b
 		}
 		old := ccf.Item
 		switch {
+		case len(old) > 0 && getS(old, "lastUseId") == useID:
+			// Applied already, its response lost: counted once.
+			return laneAdmitted(key, old, id, useID, now), false, nil
+		case getBool(old, attrKeyRevoked):
+			s.lanes.drop(keyID)
+			return keys.Verification{Result: keys.VerifyNotFound}, false, nil
 		case len(old) == 0 || getBool(old, attrLaneClosed):
 			s.lanes.drop(keyID)
 			return keys.Verification{}, false, errLanesMoved
-		case getS(old, "lastUseId") == useID:
-			return laneAdmitted(key, old, id, useID, now), false, nil
 		}
 		step := nextStep(old, now)
 		if step.refusal != nil {
 			s.hints.observe(keyID, old, false)
 			v := *step.refusal
-			v.Key, v.UseID = key, useID
+			v.Key, v.UseID, v.Laned, v.ItemID = key, useID, true, id
 			return v, true, nil
 		}
 		idle = step.idle

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,64 +17,65 @@ import (
 	"keygate/shared/keys"
 )
 
-// maxLaneChangeAttempts bounds how often SetLanes and unlane start over
-// because verifications moved the state they read.
+// maxLaneChangeAttempts bounds how often a lanes change starts over
+// because verifications moved the state it read.
 const maxLaneChangeAttempts = 8
 
 // SetLanes gives one of the user's keys n lanes (0 or 1: none), writing ev
-// (when not nil) with the change, and returns the key as stored. A key that
-// has lanes already is folded back first (unlane), so every change starts
-// from the key's own item. Another user's key is NotFound; a count the
-// key's limits cannot split is a BadRequest (keys.CheckLanes).
+// (when not nil) with the change, and returns the key as stored: under the
+// key's lane lock, its lanes (if any) are folded back and it is spread over
+// n. Another user's key is NotFound; a count the key's limits cannot split,
+// or a key of the page's sign-in, is a BadRequest (keys.CheckLanes). Asking
+// for the count a key has repairs lanes a change cut short left closed.
 //
 // Spreading conserves the limits: the quota's used count is split over the
 // lanes with the quota (keys.SplitLimit, so every lane's count is within
-// its share), and each lane's rate limit starts with its burst spent, so
-// the change never admits more in any window than the key's limits.
+// its share), and each lane's rate limit starts no earlier than the key's
+// next admission and with its burst spent, so the change never admits more
+// in any window than the key's limits.
 func (s *Store) SetLanes(ctx context.Context, userID, keyID string, n int, ev *keys.Event) (keys.Key, error) {
+	if n < 2 {
+		n = 0
+	}
 	if err := keys.CheckID("user", userID); err != nil {
 		return keys.Key{}, err
 	}
 	if !keys.ValidID(keyID) {
 		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
-	if n < 2 {
-		n = 0
+	item, err := s.ownedKeyItem(ctx, userID, keyID)
+	if err != nil {
+		return keys.Key{}, err
 	}
-	for range maxLaneChangeAttempts {
-		item, err := s.ownedKeyItem(ctx, userID, keyID)
-		if err != nil {
-			return keys.Key{}, err
-		}
-		k := decodeKey(item)
-		switch {
-		case k.ReplacedBy != "":
-			return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key was rotated: set the lanes of its replacement")
-		case k.Lanes == n:
-			return s.GetKey(ctx, userID, keyID)
-		case k.Lanes > 1:
-			var last *keys.Event
-			if n == 0 {
-				last = ev
-			}
-			if err := s.unlane(ctx, keyID, last); err != nil {
+	if err := keys.CheckLanes(decodeKey(item), n); err != nil {
+		return keys.Key{}, err
+	}
+	if lanesOf(item) == n && n == 0 {
+		return s.GetKey(ctx, userID, keyID)
+	}
+	if lanesOf(item) == n {
+		if healthy, err := s.lanesOpen(ctx, keyID, n); err != nil || healthy {
+			if err != nil {
 				return keys.Key{}, err
 			}
-			continue
-		}
-		if err := keys.CheckLanes(k, n); err != nil {
-			return keys.Key{}, err
-		}
-		_, err = s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(s.spread(item, k, n, s.Now()), s.eventItems(ev)...)})
-		if err == nil {
 			return s.GetKey(ctx, userID, keyID)
 		}
-		if i, _ := failedItem(err); i != 0 {
-			return keys.Key{}, fmt.Errorf("store: set lanes of key %s: %w", keyID, err)
-		}
-		// A verification moved the quota's count meanwhile: read it again.
 	}
-	return keys.Key{}, apperr.Errorf(apperr.Conflict, "the key's limits' state changed %d times while its lanes were set: retry", maxLaneChangeAttempts)
+	return s.ChangeLaned(ctx, userID, keyID, func(context.Context) (int, *keys.Event, error) { return n, ev, nil })
+}
+
+// lanesOpen reports whether the key's n lanes all exist and are open.
+func (s *Store) lanesOpen(ctx context.Context, keyID string, n int) (bool, error) {
+	lanes, err := s.readLanes(ctx, keyID, n, "")
+	if err != nil {
+		return false, err
+	}
+	for _, lane := range lanes {
+		if len(lane) == 0 || getBool(lane, attrLaneClosed) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // ownedKeyItem reads one of the user's keys' own item, strongly consistent.
@@ -91,10 +93,21 @@ func (s *Store) ownedKeyItem(ctx context.Context, userID, keyID string) (map[str
 }
 
 // spread is the transaction that gives the key (its item as read) n lanes:
-// the mark on the key's item, held to the quota state read, and each lane.
-func (s *Store) spread(item map[string]types.AttributeValue, k keys.Key, n int, now time.Time) []types.TransactWriteItem {
-	values := map[string]types.AttributeValue{":u": str(k.UserID), ":n": num(int64(n))}
-	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy) AND attribute_not_exists(" + attrLanes + ")"
+// the mark on the key's item, held to the lock, the limits and the quota
+// state read, and each lane.
+func (s *Store) spread(item map[string]types.AttributeValue, k keys.Key, n int, now time.Time, lock string) []types.TransactWriteItem {
+	values := map[string]types.AttributeValue{":u": str(k.UserID), ":n": num(int64(n)), ":lock": str(lock)}
+	cond := "userId = :u AND attribute_exists(#hash) AND attribute_not_exists(replacedBy) AND attribute_not_exists(" + attrLanes + ") AND " + laneHeld
+	// The limits split are the ones read: a change of them meanwhile
+	// fails the spread.
+	for _, name := range append(slices.Clone(rateConfigNames), quotaConfigNames...) {
+		if v, ok := item[name]; ok {
+			values[":c_"+name] = v
+			cond += " AND " + name + " = :c_" + name
+		} else {
+			cond += " AND attribute_not_exists(" + name + ")"
+		}
+	}
 	if k.Quota != nil {
 		if qs := k.QuotaState; qs.Period == "" {
 			cond += " AND attribute_not_exists(qPeriod)"
@@ -134,7 +147,12 @@ func (s *Store) lanePuts(item map[string]types.AttributeValue, k keys.Key, n int
 			lane[TTLAttribute] = ttl // the lanes go with their key
 		}
 		if r := k.RateLimit; r != nil {
-			addLaneRate(lane, keys.LaneRate(*r, n, i), now)
+			// No lane admits before the key's own next admission.
+			from := now
+			if allowAt, ok := getN(item, attrRLAllowAt); ok && allowAt > now.UnixMilli() {
+				from = time.UnixMilli(allowAt)
+			}
+			addLaneRate(lane, keys.LaneRate(*r, n, i), from)
 		}
 		if q := k.Quota; q != nil {
 			share := keys.Quota{Limit: keys.SplitLimit(q.Limit, n, i), Period: q.Period}
@@ -173,7 +191,7 @@ func addLaneRate(lane map[string]types.AttributeValue, r keys.RateLimit, now tim
 // may still move. Verifications of the key wait the few milliseconds this
 // takes (maxLaneMoves). A fold cut short leaves the lanes closed and the
 // key refusing until it is run again (SetLanes of any count does).
-func (s *Store) unlane(ctx context.Context, keyID string, ev *keys.Event) error {
+func (s *Store) unlane(ctx context.Context, keyID, lock string, ev *keys.Event) error {
 	for range maxLaneChangeAttempts {
 		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 			TableName: aws.String(s.table), Key: keyItemKey(keyID), ConsistentRead: aws.Bool(true),
@@ -201,7 +219,7 @@ func (s *Store) unlane(ctx context.Context, keyID string, ev *keys.Event) error 
 		if err != nil {
 			return err
 		}
-		items := append([]types.TransactWriteItem{s.fold(out.Item, lanes, s.Now())}, s.eventItems(ev)...)
+		items := append([]types.TransactWriteItem{s.fold(out.Item, lanes, s.Now(), lock)}, s.eventItems(ev)...)
 		for i, lane := range lanes {
 			count, _ := getN(lane, "usageCount")
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
@@ -222,11 +240,11 @@ func (s *Store) unlane(ctx context.Context, keyID string, ev *keys.Event) error 
 
 // fold is the update of the key's own item (as read, with n lanes) that
 // takes back what its lanes hold.
-func (s *Store) fold(item map[string]types.AttributeValue, lanes []map[string]types.AttributeValue, now time.Time) types.TransactWriteItem {
+func (s *Store) fold(item map[string]types.AttributeValue, lanes []map[string]types.AttributeValue, now time.Time, lock string) types.TransactWriteItem {
 	k := decodeKey(item)
 	total := foldUsage(k, lanes)
 	values := map[string]types.AttributeValue{":n": num(int64(lanesOf(item))), ":sum": num(total.UsageCount - k.UsageCount),
-		":fold": str(newFoldID())}
+		":fold": str(newFoldID()), ":lock": str(lock)}
 	// The fold is named, so the usage aggregator tells the lanes' counts
 	// moving back (counted on the lanes already) from new uses.
 	set := []string{attrLastFold + " = :fold"}
@@ -249,7 +267,7 @@ func (s *Store) fold(item map[string]types.AttributeValue, lanes []map[string]ty
 	}
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: keyItemKey(k.ID),
-		ConditionExpression: aws.String(attrLanes + " = :n"), UpdateExpression: aws.String(expr),
+		ConditionExpression: aws.String(attrLanes + " = :n AND " + laneHeld), UpdateExpression: aws.String(expr),
 		ExpressionAttributeValues: values,
 	}}
 }
@@ -337,6 +355,17 @@ func (s *Store) withLaneUsage(ctx context.Context, ks []keys.Key) error {
 		lanes, err := s.readLanes(ctx, k.ID, k.Lanes, AttrPK+", usageCount, lastUsedAt, "+attrQPeriod+", "+attrQUsed)
 		if err != nil {
 			return err
+		}
+		if slices.ContainsFunc(lanes, func(l map[string]types.AttributeValue) bool { return len(l) == 0 }) {
+			// Folded meanwhile: the key's own item holds the counts now.
+			out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: keyItemKey(k.ID), ConsistentRead: aws.Bool(true)})
+			if err != nil {
+				return fmt.Errorf("store: read key: %w", err)
+			}
+			if lanesOf(out.Item) < 2 && len(out.Item) > 0 {
+				ks[i] = decodeKey(out.Item)
+				continue
+			}
 		}
 		ks[i] = foldUsage(k, lanes)
 	}

@@ -132,6 +132,12 @@ const maxForwards = 64
 func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string, now time.Time) (map[string]types.AttributeValue, *keys.Verification, error) {
 	values := map[string]types.AttributeValue{":now": num(now.UnixMilli()), ":one": verifyOne, ":use": str(useID)}
 	first, target := id, id // target: the item written, id or one of its lanes
+	if e, ok, _ := s.lanes.fresh(id, time.Now()); ok {
+		// Known to be laned: straight to a lane, not through a failed
+		// write of its hot item.
+		target = laneItemID(id, rand.IntN(lanesOf(e.item)))
+	}
+	bounces := 0
 	for range maxForwards + maxLaneMoves {
 		kind := s.hints.get(target)
 		w := drawWrites[kind]
@@ -170,6 +176,10 @@ func (s *Store) draw(ctx context.Context, keyID string, i int, id, useID string,
 			}
 			if len(old) == 0 || getBool(old, attrLaneClosed) {
 				// A fold closed or removed the lane: back to the key.
+				s.lanes.drop(id)
+				if bounces++; bounces > 2 {
+					return nil, nil, fmt.Errorf("store: draw on key %s for key %s: its lanes are being changed", id, keyID)
+				}
 				if err := pause(ctx, 10*time.Millisecond); err != nil {
 					return nil, nil, fmt.Errorf("store: draw on key %s for key %s: %w", id, keyID, err)
 				}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -46,9 +48,9 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Ev
 		ExpressionAttributeValues:           owner,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}
-	write := del
+	write := []types.TransactWriteItem{del}
 	for range maxLaneChangeAttempts {
-		items := append([]types.TransactWriteItem{write}, s.eventItems(ev)...)
+		items := append(slices.Clip(write), s.eventItems(ev)...)
 		_, err := s.transact(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
 			return nil
@@ -59,17 +61,60 @@ func (s *Store) DeleteKey(ctx context.Context, userID, keyID string, ev *keys.Ev
 			return fmt.Errorf("store: delete key: %w", err)
 		case getS(old, "userId") != userID || getS(old, "hash") == "":
 			return apperr.Errorf(apperr.NotFound, "key not found")
-		case lanesOf(old) > 1:
-			// Its lanes hold its counts: fold them back (which closes
-			// them at once), then delete it.
-			if err := s.unlane(ctx, keyID, nil); err != nil {
-				return err
-			}
 		case getBool(old, attrDependents):
-			write = anchor // other keys draw on it: keep it as their anchor
+			// Other keys draw on it: keep it as their anchor. A laned
+			// anchor keeps its lanes for their draws, each marked so
+			// that the key's own uses stop at once.
+			write = []types.TransactWriteItem{anchor}
+			if n := lanesOf(old); n > 1 {
+				write = s.laneAnchor(userID, keyID, n)
+			}
+		case lanesOf(old) > 1:
+			// Its lanes go with it, in the same transaction, whatever
+			// their count by then: every lane a key can have.
+			write = s.laneDelete(userID, keyID)
 		}
 	}
 	return fmt.Errorf("store: delete key %s: it changed during the delete", keyID)
+}
+
+// laneDelete deletes a laned key without dependents and every lane it may
+// have (keys.MaxLanes), so no change of its lanes meanwhile can keep one.
+func (s *Store) laneDelete(userID, keyID string) []types.TransactWriteItem {
+	items := []types.TransactWriteItem{{Delete: &types.Delete{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID),
+		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash) AND attribute_not_exists(" + attrDependents + ")"),
+		ExpressionAttributeNames:            map[string]string{"#hash": "hash"},
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":u": str(userID)},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}}
+	for i := range keys.MaxLanes {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: keyItemKey(laneItemID(keyID, i))}})
+	}
+	return items
+}
+
+// laneAnchor revokes a laned key that others draw on: its hash goes, and
+// each of its n lanes is marked revoked (its own uses are refused at once;
+// its dependents' draws still take from it).
+func (s *Store) laneAnchor(userID, keyID string, n int) []types.TransactWriteItem {
+	items := []types.TransactWriteItem{{Update: &types.Update{
+		TableName: aws.String(s.table), Key: keyItemKey(keyID),
+		ConditionExpression:                 aws.String("userId = :u AND attribute_exists(#hash) AND " + attrLanes + " = :n"),
+		UpdateExpression:                    aws.String("REMOVE #hash, " + AttrGSI1PK + ", " + AttrGSI1SK),
+		ExpressionAttributeNames:            map[string]string{"#hash": "hash"},
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":u": str(userID), ":n": num(int64(n))},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}}
+	for i := range n {
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: aws.String(s.table), Key: keyItemKey(laneItemID(keyID, i)),
+			ConditionExpression:       aws.String("attribute_exists(pk)"),
+			UpdateExpression:          aws.String("SET " + attrKeyRevoked + " = :t"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":t": boolean(true)},
+		}})
+	}
+	return items
 }
 
 // RotateKey replaces one of the user's keys by newKey in one transaction:
@@ -104,6 +149,7 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 	// then be kept for it like any key drawn on.
 	sharesBudget := oldExpiresAt != nil && (newKey.RateLimit != nil || newKey.Quota != nil)
 	oldDependents := newKey.Dependents
+	lock := "" // the old key's lane lock, once taken
 	for range maxRotateAttempts {
 		newKey.Dependents = oldDependents || sharesBudget
 		items := []types.TransactWriteItem{s.activeUserCheck(userID), s.retire(userID, oldKeyID, newKey, oldDependents, oldExpiresAt), s.putNewKey(newKey)}
@@ -133,10 +179,17 @@ func (s *Store) RotateKey(ctx context.Context, userID, oldKeyID string, newKey k
 		case getS(old, "replacedBy") != "":
 			return apperr.Errorf(apperr.Conflict, "the key was already rotated: rotate its replacement instead")
 		case lanesOf(old) > 1:
-			// Its lanes hold its state: fold them back, carry the state
+			// Its lanes hold its state: under its lane lock (held to the
+			// end: the retire drops it), fold them back, carry the state
 			// on, and give the successor as many lanes (its limits, the
 			// same as the old key's, allow them), created with it.
-			if err := s.unlane(ctx, oldKeyID, nil); err != nil {
+			if lock == "" {
+				if lock, err = s.lockLanes(ctx, userID, oldKeyID); err != nil {
+					return err
+				}
+				defer s.unlockLanes(context.WithoutCancel(ctx), oldKeyID, lock)
+			}
+			if err := s.unlane(ctx, oldKeyID, lock, nil); err != nil {
 				return err
 			}
 			newKey.Lanes = min(lanesOf(old), keys.LanesFor(newKey))
@@ -191,8 +244,11 @@ func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldDependents b
 	}
 	values[":next"] = str(newKey.ID)
 	update := "SET replacedBy = :next"
+	// The retired key's lane lock goes with it (a rotation of a laned key
+	// holds it to the end).
+	remove := []string{attrLaneLockID, attrLaneLockUntil}
 	if oldExpiresAt == nil {
-		update += " REMOVE #hash, " + AttrGSI1PK + ", " + AttrGSI1SK
+		remove = append(remove, "#hash", AttrGSI1PK, AttrGSI1SK)
 	} else {
 		values[":e"] = millis(*oldExpiresAt)
 		update += ", expiresAt = :e"
@@ -207,6 +263,7 @@ func (s *Store) retire(userID, oldKeyID string, newKey keys.Key, oldDependents b
 			update += ", " + attrDraws + " = list_append(:nextDraw, if_not_exists(" + attrDraws + ", :none))"
 		}
 	}
+	update += " REMOVE " + strings.Join(remove, ", ")
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: keyItemKey(oldKeyID),
 		ConditionExpression: aws.String(cond), UpdateExpression: aws.String(update),

@@ -166,14 +166,15 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (k
 
 // maxLaneMoves bounds how often one verification starts over because the
 // key's lanes changed under it (a fold closing them, lanes set while it
-// ran); a fold takes a few calls, which the growing pauses between the
-// attempts outlast. Past the bound Verify fails (closed).
+// ran). A key whose lanes are closed under a second read is refused as
+// throttled (Retry-After 1 s) until the change ends. Past the bound
+// Verify fails (closed).
 const maxLaneMoves = 6
 
 // verifyKey verifies the key on its own item, or on one of its lanes when
 // it has them.
 func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, error) {
-	pause := 5 * time.Millisecond
+	moved := false
 	for range maxLaneMoves {
 		e, ok, known := s.lanes.fresh(keyID, time.Now())
 		if !ok && known {
@@ -194,12 +195,14 @@ func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now ti
 			if !errors.Is(err, errLanesMoved) {
 				return v, err
 			}
-			select {
-			case <-ctx.Done():
-				return keys.Verification{}, fmt.Errorf("store: verify key %s: %w", keyID, ctx.Err())
-			case <-time.After(pause):
+			if moved {
+				// Its lanes are being changed (a few milliseconds): refuse
+				// this request as a limit would, rather than read the key
+				// again and again — at a hot key's rate, those reads
+				// would be the next ceiling. Never an Allow.
+				return keys.Verification{Result: keys.VerifyThrottled, RetryAfter: time.Second, Key: decodeKey(e.item), UseID: useID, Laned: true}, nil
 			}
-			pause *= 2
+			moved = true
 			if _, err := s.readLaned(ctx, keyID); err != nil {
 				return keys.Verification{}, err
 			}
@@ -237,6 +240,7 @@ func (s *Store) verifyOwn(ctx context.Context, keyID, hash, useID string, now ti
 	}
 	idle := kind.isIdle() // whether the write in flight restarts an idle rate limit
 	for range maxVerifyAttempts {
+		sent := time.Now() // what the write returns is at least this fresh
 		out, err := s.db.UpdateItem(ctx, in)
 		if err == nil {
 			s.hints.observe(keyID, out.Attributes, idle)
@@ -266,7 +270,7 @@ func (s *Store) verifyOwn(ctx context.Context, keyID, hash, useID string, now ti
 			return v, false, nil
 		}
 		if lanesOf(ccf.Item) > 1 {
-			s.lanes.put(keyID, ccf.Item, time.Now())
+			s.lanes.put(keyID, ccf.Item, sent)
 			return keys.Verification{}, true, nil
 		}
 		// The key is valid; its limits' state needs a reset, or the hint
