@@ -57,7 +57,7 @@ func authorizationCost() string {
 	p("| authorization | per authorization | DynamoDB $/M | Lambda $/M | total $/M | model |\n|---|---|---|---|---|---|\n")
 	for _, c := range rows {
 		d, l := c.dollarsPerMillion()
-		p("| %s | %s | %.4f | %.4f | %.4f | %s |\n", c.name, c.formula, d, l, d+l, c.comment)
+		p("| %s | %s | %.6f | %.6f | %.6f | %s |\n", c.name, c.formula, d, l, d+l, c.comment)
 	}
 	p("\n")
 	return b.String()
