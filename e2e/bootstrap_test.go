@@ -24,6 +24,7 @@ import (
 	"keygate/dev/samtemplate"
 	"keygate/dev/testkit/testlog"
 	"keygate/shared/apikey"
+	"keygate/shared/keys"
 )
 
 // eventPrefixes maps each function to its sample events' file prefix.
@@ -36,6 +37,7 @@ var eventPrefixes = map[string]string{
 	"WebhooksFunction":        "webhooks",
 	"WebhookDeliveryFunction": "webhookdelivery",
 	"WebhookWorkerFunction":   "webhookworker",
+	"UsageAggregatorFunction": "usageaggregator",
 }
 
 // authorizerWant is the expected outcome of each authorizer sample event.
@@ -181,6 +183,10 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 						checkAuthorizerAnswer(t, name, resp)
 						return
 					}
+					if id == "UsageAggregatorFunction" {
+						checkUsageRecorded(t, s, resp)
+						return
+					}
 					if id == "WebhookDeliveryFunction" || id == "WebhookWorkerFunction" {
 						// A ping, or a queued delivery, to a deleted
 						// webhook: nothing to queue or send, nothing to
@@ -207,6 +213,20 @@ func TestBootstrapsAnswerSampleEvents(t *testing.T) {
 			_ = rt.Stop()
 			checkFlushes(t, flushes, fnLogs, proxy)
 		})
+	}
+}
+
+// checkUsageRecorded checks the usage sample (a key created, then used
+// once) left that one use in its day.
+func checkUsageRecorded(t *testing.T, s *stack, resp lambdarun.Response) {
+	t.Helper()
+	if resp.Err != nil || strings.Contains(string(resp.Payload), "itemIdentifier") {
+		t.Fatalf("got %s (%+v), want the batch recorded", resp.Payload, resp.Err)
+	}
+	used := time.UnixMilli(1795521600000).UTC()
+	got, err := s.st.UsageBuckets(t.Context(), "AbC123dEf456GhI7", keys.Daily, used, used)
+	if err != nil || len(got) != 1 || got[0].Count != 1 {
+		t.Errorf("the sample key's day: %+v (%v), want its one use", got, err)
 	}
 }
 
