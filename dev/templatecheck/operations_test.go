@@ -23,6 +23,7 @@ func TestOperatorsAlarmsAndDashboard(t *testing.T) {
 		"DynamoDBThrottlingAlarm": "",
 		"WebhookDeadLettersAlarm": "ApproximateNumberOfMessagesVisible",
 		"CacheFlushFailureAlarm":  "CacheFlushFailures",
+		"UsageAggregatorLagAlarm": "IteratorAge",
 	}
 	doc := string(readFile(t, filepath.Join(root, "docs", "operations.md")))
 	for id, metric := range wantAlarms {
