@@ -37,12 +37,6 @@ func (s *Store) SetLanes(ctx context.Context, userID, keyID string, n int, ev *k
 	if n < 2 {
 		n = 0
 	}
-	if err := keys.CheckID("user", userID); err != nil {
-		return keys.Key{}, err
-	}
-	if !keys.ValidID(keyID) {
-		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
-	}
 	item, err := s.ownedKeyItem(ctx, userID, keyID)
 	if err != nil {
 		return keys.Key{}, err
@@ -78,8 +72,24 @@ func (s *Store) lanesOpen(ctx context.Context, keyID string, n int) (bool, error
 	return true, nil
 }
 
+// checkKeyRef refuses ids that cannot name one of the user's keys before
+// they reach a request: an invalid user id is a BadRequest, an invalid key
+// id NotFound.
+func checkKeyRef(userID, keyID string) error {
+	if err := keys.CheckID("user", userID); err != nil {
+		return err
+	}
+	if !keys.ValidID(keyID) {
+		return apperr.Errorf(apperr.NotFound, "key not found")
+	}
+	return nil
+}
+
 // ownedKeyItem reads one of the user's keys' own item, strongly consistent.
 func (s *Store) ownedKeyItem(ctx context.Context, userID, keyID string) (map[string]types.AttributeValue, error) {
+	if err := checkKeyRef(userID, keyID); err != nil {
+		return nil, err
+	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(s.table), Key: keyItemKey(keyID), ConsistentRead: aws.Bool(true),
 	})

@@ -80,11 +80,8 @@ func (s *Store) unlockLanes(ctx context.Context, keyID, lock string) {
 // without lanes is changed the same way, its lock keeping any lane change
 // out meanwhile.
 func (s *Store) ChangeLaned(ctx context.Context, userID, keyID string, change func(ctx context.Context) (lanes int, ev *keys.Event, err error)) (keys.Key, error) {
-	if err := keys.CheckID("user", userID); err != nil {
+	if err := checkKeyRef(userID, keyID); err != nil {
 		return keys.Key{}, err
-	}
-	if !keys.ValidID(keyID) {
-		return keys.Key{}, apperr.Errorf(apperr.NotFound, "key not found")
 	}
 	lock, err := s.lockLanes(ctx, userID, keyID)
 	if err != nil {
