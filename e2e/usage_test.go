@@ -118,6 +118,8 @@ func TestUsageHistoryAddsUpToUsageCount(t *testing.T) {
 			{"granularity", admin, "?granularity=minute", http.StatusBadRequest},
 			{"time", admin, "?from=yesterday", http.StatusBadRequest},
 			{"span", admin, "?granularity=hour&from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z", http.StatusBadRequest},
+			{"past the year 9999 in UTC", admin, "?granularity=hour&from=9999-12-31T22:00:00Z&to=9999-12-31T23:00:00-01:00", http.StatusBadRequest},
+			{"from after to", admin, "?from=2026-12-07T00:00:00Z&to=2026-12-01T00:00:00Z", http.StatusBadRequest},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				if r := srv.do(t, "GET", "/open/apikeys/"+created.ID+"/usage"+tt.query, tt.token, ""); r.status != tt.want {

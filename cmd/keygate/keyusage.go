@@ -20,10 +20,11 @@ func (c *cli) keyUsage(args []string) error {
 		return err
 	}
 	q := keys.UsageQuery{Granularity: keys.Granularity(*granularity)}
-	for name, v := range map[string]struct {
-		text string
-		dst  *time.Time
-	}{"from": {*from, &q.From}, "to": {*to, &q.To}} {
+	for _, v := range []struct {
+		name, text string
+		dst        *time.Time
+	}{{"from", *from, &q.From}, {"to", *to, &q.To}} {
+		name := v.name
 		if v.text == "" {
 			continue
 		}

@@ -23,7 +23,7 @@ func TestKeyUsageAndLanes(t *testing.T) {
 	for i := range 4 {
 		changes = append(changes, store.UsageChange{KeyID: k.ID, Source: "key", Seq: fmt.Sprintf("%040d", i+1), Insert: i == 0, Count: int64(i), At: now})
 	}
-	if err := st.RecordUsage(t.Context(), changes, 24*time.Hour); err != nil {
+	if err := st.RecordUsage(t.Context(), changes, 24*time.Hour, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	var u usageView

@@ -120,7 +120,7 @@ func TestPolicies(t *testing.T) {
 		// The usage aggregator writes only usage partitions (the stream's
 		// reads are the mapping's).
 		"UsageAggregatorFunction": slices.Concat(
-			conditionalGrants("Allow", []string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}, []string{table},
+			conditionalGrants("Allow", []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"}, []string{table},
 				"ForAllValues:StringLike dynamodb:LeadingKeys=[USAGE#*]"),
 			grants("Allow", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, []string{"KeysTable.StreamArn"}),
 			grants("Allow", []string{"dynamodb:ListStreams"}, []string{"*"}),

@@ -73,7 +73,11 @@ func (f *Function) usage(w http.ResponseWriter, r *http.Request, c access.Caller
 	if g := params.Get("granularity"); g != "" {
 		q.Granularity = keys.Granularity(g)
 	}
-	for name, dst := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &q.From}, {"to", &q.To}} {
+		name, dst := p.name, p.dst
 		if v := params.Get(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {

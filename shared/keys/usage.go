@@ -76,6 +76,8 @@ func (s *Service) Usage(ctx context.Context, c Caller, keyID string, q UsageQuer
 	}
 	from, to = from.UTC().Truncate(length), to.UTC().Truncate(length)
 	switch {
+	case from.Year() < 2000 || to.Year() > 9999:
+		return Usage{}, apperr.Errorf(apperr.BadRequest, "from and to must be between the years 2000 and 9999 (UTC)")
 	case from.After(to):
 		return Usage{}, apperr.Errorf(apperr.BadRequest, "from must not be after to")
 	case int(to.Sub(from)/length)+1 > maxUsageBuckets[q.Granularity]:

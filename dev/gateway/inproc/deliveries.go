@@ -107,9 +107,6 @@ func StartDeliveries(ctx context.Context, opts Options, d DeliveryOptions) (stop
 	return stopAll, nil
 }
 
-// queueEnv is function id's environment with each variable that names one
-// of the template's queues (!Ref <Queue> resolves to its logical ID)
-// set to its URL on goaws, and SQS_ENDPOINT to goaws.
 // streamHandler wires the function a stream mapping invokes.
 func (b builder) streamHandler(id string, env map[string]string) (func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error), error) {
 	switch id {
@@ -129,6 +126,9 @@ func (b builder) streamHandler(id string, env map[string]string) (func(context.C
 	return nil, fmt.Errorf("no local wiring for the stream function %s", id)
 }
 
+// queueEnv is function id's environment with each variable that names one
+// of the template's queues (!Ref <Queue> resolves to its logical ID)
+// set to its URL on goaws, and SQS_ENDPOINT to goaws.
 func (b builder) queueEnv(id string, d DeliveryOptions) (map[string]string, error) {
 	env, err := b.env(id)
 	if err != nil {

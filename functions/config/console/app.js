@@ -320,7 +320,8 @@
   // the table's stream: drawn by this page as SVG bars (no third-party
   // code), the numbers also in a table that screen readers read.
   async function showUsage(k, box) {
-    if (!box.hidden) { box.hidden = true; return; }
+    const toggle = box.closest("li.key").querySelector(".usage-toggle");
+    if (!box.hidden) { box.hidden = true; toggle.setAttribute("aria-expanded", "false"); return; }
     try {
       const [now, hourly, daily] = await Promise.all([
         call("GET", "apikeys/" + encodeURIComponent(k.id)),
@@ -331,17 +332,19 @@
       const card = box.closest("li.key");
       card.querySelector(".f-usage").textContent = String(now.usageCount);
       card.querySelector(".f-last-used").textContent = now.lastUsedAt ? fmt(now.lastUsedAt) : "never";
-      box.replaceChildren(usageChart(hourly, "Uses per hour, last 48 hours"), usageChart(daily, "Uses per day, last 90 days"));
+      box.replaceChildren(usageChart(hourly, "Uses per hour, last 48 hours"), usageChart(daily, "Uses per day (UTC), last 90 days"));
       box.hidden = false;
+      card.querySelector(".usage-toggle").setAttribute("aria-expanded", "true");
     } catch (e) { handle(e); }
   }
 
   const svgNS = "http://www.w3.org/2000/svg";
 
+  // Hours in the reader's time zone; days are UTC days, as counted.
   function bucketLabel(b, granularity) {
     const opts = granularity === "hour"
       ? { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }
-      : { month: "short", day: "numeric" };
+      : { month: "short", day: "numeric", timeZone: "UTC" };
     return new Date(b.start).toLocaleString([], opts);
   }
 
@@ -398,7 +401,8 @@
     const body = document.createElement("tbody");
     for (const b of usage.buckets) {
       const tr = document.createElement("tr");
-      const when = document.createElement("td"), count = document.createElement("td");
+      const when = document.createElement("th"), count = document.createElement("td");
+      when.scope = "row";
       when.textContent = bucketLabel(b, usage.granularity);
       count.textContent = String(b.count);
       tr.append(when, count);
