@@ -44,7 +44,7 @@ func TestRecordUsage(t *testing.T) {
 	created := change(newer, "key", false, 2, h1, "") // its INSERT missed: created after the epoch, counted from 0
 	created.Created = epoch.Add(time.Hour)
 	batch = append(batch, created, change(newer, "1", false, 3, h1, "")) // a lane first seen at 3
-	for range 2 { // the same batch twice: Lambda retried it
+	for range 2 {                                                        // the same batch twice: Lambda retried it
 		if err := st.RecordUsage(ctx, batch, 24*time.Hour, epoch); err != nil {
 			t.Fatal(err)
 		}
