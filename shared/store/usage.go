@@ -53,8 +53,8 @@ type UsageChange struct {
 	// Created is the key's creation (zero for a lane, which always starts
 	// from 0).
 	Created time.Time
-	Count  int64
-	At     time.Time
+	Count   int64
+	At      time.Time
 	// Fold names the last fold of lanes into the key's item: a change of
 	// it is the lanes' counts moving back, already counted on the lanes.
 	Fold string
