@@ -244,13 +244,18 @@ func (s *Store) writeUsage(ctx context.Context, keyID, source string, prev, next
 	return nil
 }
 
+// maxHourlyRetention is how long hourly buckets are kept at most: the
+// span one usage query may ask for by the hour.
+const maxHourlyRetention = 31 * 24 * time.Hour
+
 // bucketExpiry is when a bucket expires (Unix seconds): its end plus the
-// retention.
+// retention (for hours, at most maxHourlyRetention).
 func bucketExpiry(sk string, retention time.Duration) int64 {
 	when, _, _ := strings.Cut(sk[len(skHourPrefix):], "#")
 	if strings.HasPrefix(sk, skHourPrefix) {
+		// Hours are read 31 days back at most (keys.Usage).
 		start, _ := time.Parse(usageHourLayout, when)
-		return start.Add(time.Hour + retention).Unix()
+		return start.Add(time.Hour + min(retention, maxHourlyRetention)).Unix()
 	}
 	start, _ := time.Parse(usageDayLayout, when)
 	return start.Add(24*time.Hour + retention).Unix()
