@@ -164,58 +164,6 @@ func (s *Store) Verify(ctx context.Context, keyID, hash string, at time.Time) (k
 	return s.verifyKey(ctx, keyID, hash, useID, now)
 }
 
-// maxLaneMoves bounds how often one verification starts over because the
-// key's lanes changed under it (a fold closing them, lanes set while it
-// ran). A key whose lanes are closed under a second read is refused as
-// throttled (Retry-After 1 s) until the change ends. Past the bound
-// Verify fails (closed).
-const maxLaneMoves = 6
-
-// verifyKey verifies the key on its own item, or on one of its lanes when
-// it has them.
-func (s *Store) verifyKey(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, error) {
-	moved := false
-	for range maxLaneMoves {
-		e, ok, known := s.lanes.fresh(keyID, time.Now())
-		if !ok && known {
-			// Its lanes were read over keys.LaneRefresh ago: read its
-			// item again (a read, where a write would take from the
-			// item's write capacity only to learn the same).
-			item, err := s.readLaned(ctx, keyID)
-			if err != nil {
-				return keys.Verification{}, err
-			}
-			e, ok, _ = s.lanes.fresh(keyID, time.Now())
-			if !ok && len(item) == 0 {
-				return keys.Verification{Result: keys.VerifyNotFound}, nil
-			}
-		}
-		if ok {
-			v, err := s.verifyLane(ctx, keyID, e, hash, useID, now)
-			if !errors.Is(err, errLanesMoved) {
-				return v, err
-			}
-			if moved {
-				// Its lanes are being changed (a few milliseconds): refuse
-				// this request as a limit would, rather than read the key
-				// again and again — at a hot key's rate, those reads
-				// would be the next ceiling. Never an Allow.
-				return keys.Verification{Result: keys.VerifyThrottled, RetryAfter: time.Second, Key: decodeKey(e.item), UseID: useID, Laned: true}, nil
-			}
-			moved = true
-			if _, err := s.readLaned(ctx, keyID); err != nil {
-				return keys.Verification{}, err
-			}
-			continue
-		}
-		v, laned, err := s.verifyOwn(ctx, keyID, hash, useID, now)
-		if !laned {
-			return v, err
-		}
-	}
-	return keys.Verification{}, fmt.Errorf("store: verify key %s: its lanes changed %d times during one verification", keyID, maxLaneMoves)
-}
-
 // verifyOwn is the key's own write: the check and the count. laned is set
 // when the key turned out to have lanes (its item is then in s.lanes).
 func (s *Store) verifyOwn(ctx context.Context, keyID, hash, useID string, now time.Time) (keys.Verification, bool, error) {
