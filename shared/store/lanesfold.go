@@ -150,29 +150,13 @@ func (s *Store) readLanes(ctx context.Context, keyID string, n int, projection s
 	for i := range n {
 		want[i] = keyItemKey(laneItemID(keyID, i))
 	}
-	ka := types.KeysAndAttributes{ConsistentRead: aws.Bool(true)}
-	if projection != "" {
-		ka.ProjectionExpression = aws.String(projection)
+	items, err := s.batchGet(ctx, want, projection)
+	if err != nil {
+		return nil, fmt.Errorf("store: read the lanes of key %s: %w", keyID, err)
 	}
-	got := map[string]map[string]types.AttributeValue{}
-	for attempt := 0; len(want) > 0; attempt++ {
-		if attempt == maxBatchAttempts {
-			return nil, fmt.Errorf("store: read the lanes of key %s: keys left unprocessed %d times", keyID, maxBatchAttempts)
-		}
-		if attempt > 0 {
-			if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
-				return nil, fmt.Errorf("store: read the lanes of key %s: %w", keyID, err)
-			}
-		}
-		ka.Keys = want
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{s.table: ka}})
-		if err != nil {
-			return nil, fmt.Errorf("store: read the lanes of key %s: %w", keyID, err)
-		}
-		for _, item := range out.Responses[s.table] {
-			got[getS(item, AttrPK)] = item
-		}
-		want = out.UnprocessedKeys[s.table].Keys
+	got := make(map[string]map[string]types.AttributeValue, len(items))
+	for _, item := range items {
+		got[getS(item, AttrPK)] = item
 	}
 	lanes := make([]map[string]types.AttributeValue, n)
 	for i := range n {

@@ -6,17 +6,11 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"keygate/shared/apperr"
 	"keygate/shared/keys"
 )
-
-// maxBatchAttempts bounds the reads of one PrincipalFor when DynamoDB
-// leaves keys unprocessed (it may, under throttling).
-const maxBatchAttempts = 3
 
 // PrincipalFor reads what one request needs of the user: the profile and,
 // when workspaceID is set and valid, that one membership — one strongly
@@ -32,26 +26,9 @@ func (s *Store) PrincipalFor(ctx context.Context, userID, workspaceID string) (k
 	if keys.ValidID(workspaceID) {
 		want = append(want, membershipItemKey(userID, workspaceID))
 	}
-	var items []map[string]types.AttributeValue
-	for attempt := 0; len(want) > 0; attempt++ {
-		if attempt == maxBatchAttempts {
-			return keys.Principal{}, fmt.Errorf("store: principal of %s: keys left unprocessed %d times", userID, maxBatchAttempts)
-		}
-		if attempt > 0 {
-			// DynamoDB leaves keys unprocessed when it throttles: wait a
-			// little (20 ms, then 40, with jitter) before asking again.
-			if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
-				return keys.Principal{}, fmt.Errorf("store: principal of %s: %w", userID, err)
-			}
-		}
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-			s.table: {Keys: want, ConsistentRead: aws.Bool(true)},
-		}})
-		if err != nil {
-			return keys.Principal{}, fmt.Errorf("store: principal of %s: %w", userID, err)
-		}
-		items = append(items, out.Responses[s.table]...)
-		want = out.UnprocessedKeys[s.table].Keys
+	items, err := s.batchGet(ctx, want, "")
+	if err != nil {
+		return keys.Principal{}, fmt.Errorf("store: principal of %s: %w", userID, err)
 	}
 	var p keys.Principal
 	found := false

@@ -97,6 +97,7 @@ type usageState struct {
 type UsageFailure struct {
 	Record string
 	Err    error
+	seq    string // Record's Seq, for the earliest of several
 }
 
 func (f *UsageFailure) Error() string { return "store: record usage: " + f.Err.Error() }
@@ -151,8 +152,8 @@ func (s *Store) RecordUsage(ctx context.Context, changes []UsageChange, retentio
 		// A source that cannot be written does not hold up the others.
 		if err := s.applyUsage(ctx, bySource[id], states[id], retention, epoch); err != nil {
 			first := bySource[id][0]
-			if failed == nil || first.Seq < fmt.Sprintf("%040s", failed.Record) {
-				failed = &UsageFailure{Record: first.Record, Err: err}
+			if failed == nil || first.Seq < failed.seq {
+				failed = &UsageFailure{Record: first.Record, Err: err, seq: first.Seq}
 			}
 		}
 	}
@@ -271,27 +272,14 @@ func (s *Store) usageStates(ctx context.Context, order []string, bySource map[st
 			c := bySource[id][0]
 			want = append(want, map[string]types.AttributeValue{AttrPK: str(prefixUsage + c.KeyID), AttrSK: str(skSourcePrefix + c.Source)})
 		}
-		for attempt := 0; len(want) > 0; attempt++ {
-			if attempt == maxBatchAttempts {
-				return nil, fmt.Errorf("store: usage states: keys left unprocessed %d times", maxBatchAttempts)
-			}
-			if attempt > 0 {
-				if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
-					return nil, err
-				}
-			}
-			got, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-				s.table: {Keys: want, ConsistentRead: aws.Bool(true)},
-			}})
-			if err != nil {
-				return nil, fmt.Errorf("store: usage states: %w", err)
-			}
-			for _, item := range got.Responses[s.table] {
-				id := strings.TrimPrefix(getS(item, AttrPK), prefixUsage) + "|" + strings.TrimPrefix(getS(item, AttrSK), skSourcePrefix)
-				count, _ := getN(item, "usageCount")
-				out[id] = usageState{stream: getS(item, "streamArn"), seq: getS(item, "seq"), fold: getS(item, attrLastFold), count: count, found: true}
-			}
-			want = got.UnprocessedKeys[s.table].Keys
+		items, err := s.batchGet(ctx, want, "")
+		if err != nil {
+			return nil, fmt.Errorf("store: usage states: %w", err)
+		}
+		for _, item := range items {
+			id := strings.TrimPrefix(getS(item, AttrPK), prefixUsage) + "|" + strings.TrimPrefix(getS(item, AttrSK), skSourcePrefix)
+			count, _ := getN(item, "usageCount")
+			out[id] = usageState{stream: getS(item, "streamArn"), seq: getS(item, "seq"), fold: getS(item, attrLastFold), count: count, found: true}
 		}
 	}
 	return out, nil
